@@ -1,0 +1,49 @@
+// The contract of the one module that performs outbound requests. Platforms depend on this interface;
+// src/http/client.ts implements it.
+
+export interface OutboundRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /**
+   * Hosts this request and every redirect hop may reach (exact host names, lowercase). A URL or a hop
+   * outside the list is refused before any connection is made.
+   */
+  allowedHosts: readonly string[];
+  /** Follow redirects (each hop re-checked against allowedHosts) up to this many hops; 0 returns the 3xx. */
+  maxRedirects?: number;
+  /** Total time for the whole exchange, including redirects and reading the body. */
+  timeoutMs?: number;
+  /** Bodies larger than this are cut off and reported as `too_large`. */
+  maxBodyBytes?: number;
+  /** Use a browser-like TLS fingerprint and headers (for platforms that block plain Node clients). */
+  impersonateBrowser?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface OutboundResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** The URL of the last hop, in the real platform's terms (before any CONTENTSTATS_UPSTREAMS rewrite). */
+  finalUrl: string;
+  /** Each URL visited after the first, in the platform's terms. */
+  redirects: string[];
+}
+
+export type OutboundFailureKind =
+  | 'timeout'
+  | 'too_large'
+  | 'host_not_allowed'
+  | 'too_many_redirects'
+  | 'network'
+  | 'aborted';
+
+export type OutboundResult =
+  | { ok: true; response: OutboundResponse }
+  | { ok: false; kind: OutboundFailureKind; message: string };
+
+export interface HttpClient {
+  fetch(request: OutboundRequest): Promise<OutboundResult>;
+}

@@ -1,0 +1,79 @@
+// The vocabulary every platform module speaks. Nothing here knows about the database, money or HTTP serving.
+
+export const PLATFORMS = ['tiktok', 'youtube', 'instagram', 'twitter'] as const;
+export type PlatformName = (typeof PLATFORMS)[number];
+
+/** Counts are exact integers; a metric the source does not expose is null (never 0). */
+export interface Metrics {
+  views: bigint | null;
+  likes: bigint | null;
+  comments: bigint | null;
+  shares: bigint | null;
+  saves: bigint | null;
+}
+
+export interface VideoMetadata {
+  title: string | null;
+  creator: string | null;
+  description: string | null;
+}
+
+/** One successful reading of a video's public counts. */
+export interface Observation {
+  metrics: Metrics;
+  metadata: VideoMetadata;
+  /** The source that produced it, e.g. `tiktok-web`, `youtube-data-api`, `x-graphql`, `simulator`. */
+  provider: string;
+  /** True when a count was only available abbreviated ("2.5M") and no exact value existed. */
+  approximate?: boolean;
+}
+
+/**
+ * Why a collection failed. The scheduler decides what each kind means (retry, miss, end tracking)
+ * in one table; collectors only classify.
+ */
+export type FailureKind = 'not_found' | 'private' | 'blocked' | 'rate_limited' | 'transient' | 'format_changed';
+
+export interface CollectFailure {
+  kind: FailureKind;
+  /** Short, operator-facing explanation (never shown with secrets or raw bodies). */
+  message: string;
+  /** For not_found: the platform says the video was deleted (sets `is_deleted`). */
+  deleted?: boolean;
+  /** For rate_limited: the platform's Retry-After, when it gave one. */
+  retryAfterMs?: number;
+}
+
+export type CollectResult = { ok: true; observation: Observation } | { ok: false; failure: CollectFailure };
+
+/** A video identified on its platform. Built by parsing a URL; canonical URLs are built from the id. */
+export interface VideoRef {
+  platform: PlatformName;
+  videoId: string;
+  canonicalUrl: string;
+}
+
+/**
+ * The result of parsing a user-supplied URL. `short_link` is a TikTok short link whose video id is only
+ * known after following its redirects inside TikTok's hosts.
+ */
+export type UrlParse =
+  | { kind: 'video'; ref: VideoRef }
+  | { kind: 'short_link'; platform: PlatformName; shortUrl: string }
+  | { kind: 'invalid'; message: string };
+
+export interface Collector {
+  platform: PlatformName;
+  /** How many videos one call of `collect` may take (1 for per-video sources; 50 for YouTube's API…). */
+  batchSize: number;
+  /** Reads each video's counts; the results are in the order of `refs`. Never throws. */
+  collect(refs: readonly VideoRef[], signal?: AbortSignal): Promise<CollectResult[]>;
+  /** Follows a short link hop by hop inside the platform's hosts to the video it points at. */
+  resolveShortLink?(shortUrl: string, signal?: AbortSignal): Promise<{ ok: true; ref: VideoRef } | { ok: false; failure: CollectFailure }>;
+}
+
+export const success = (observation: Observation): CollectResult => ({ ok: true, observation });
+export const failure = (kind: FailureKind, message: string, extra: Partial<CollectFailure> = {}): CollectResult => ({
+  ok: false,
+  failure: { kind, message, ...extra },
+});
