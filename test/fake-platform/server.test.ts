@@ -31,7 +31,7 @@ describe('the fake platform server', () => {
     await expect(fetch(fake.origin).then((r) => r.text())).rejects.toThrow();
   });
 
-  it('streams a huge body of the announced length', async () => {
+  it('streams a huge body of exactly the requested size', async () => {
     fake = await startFakePlatform(() => fakeReply.huge(300_000));
     const res = await fetch(fake.origin);
     expect((await res.arrayBuffer()).byteLength).toBe(300_000);

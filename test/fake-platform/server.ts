@@ -43,6 +43,8 @@ export interface FakeReply {
   truncateAfterBytes?: number;
   /** Instead of `body`, stream this many filler bytes (never held in memory at once). */
   streamBytes?: number;
+  /** Send no Content-Length (chunked), so the client only learns the size by reading. */
+  omitContentLength?: boolean;
 }
 
 export type FakeHandler = (request: FakeRequest) => FakeReply | Promise<FakeReply>;
@@ -99,10 +101,11 @@ export const fakeReply = {
     headers: { 'content-type': 'text/html; charset=utf-8' },
     body: Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 7919 + 13) % 256)),
   }),
-  /** A body of `bytes` filler bytes, streamed. */
-  huge: (bytes: number): FakeReply => ({
+  /** `bytes` filler bytes, streamed; chunked unless `declareLength` (then Content-Length announces it). */
+  huge: (bytes: number, declareLength = false): FakeReply => ({
     headers: { 'content-type': 'text/html; charset=utf-8' },
     streamBytes: bytes,
+    omitContentLength: !declareLength,
   }),
 };
 
@@ -173,13 +176,14 @@ async function send(
   sleep: (ms: number) => Promise<void>,
 ): Promise<void> {
   const status = reply.status ?? 200;
+  const length = (bytes: number) => (reply.omitContentLength ? {} : { 'content-length': String(bytes) });
   if (reply.streamBytes !== undefined) {
-    res.writeHead(status, { ...reply.headers, 'content-length': String(reply.streamBytes) });
+    res.writeHead(status, { ...reply.headers, ...length(reply.streamBytes) });
     await streamFiller(res, reply.streamBytes);
     return;
   }
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : (reply.body ?? Buffer.alloc(0));
-  res.writeHead(status, { ...reply.headers, 'content-length': String(body.length) });
+  res.writeHead(status, { ...reply.headers, ...length(body.length) });
   const cut = reply.truncateAfterBytes;
   const sent = cut === undefined ? body : body.subarray(0, Math.min(cut, body.length));
   if (reply.bodyDelayMs) {
@@ -203,11 +207,21 @@ async function streamFiller(res: ServerResponse, totalBytes: number): Promise<vo
     const piece = remaining >= chunk.length ? chunk : chunk.subarray(0, remaining);
     remaining -= piece.length;
     // Respect back-pressure; a client that stops reading simply closes the socket.
-    if (!res.write(piece)) {
-      await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
+    if (!res.write(piece)) await drainedOrClosed(res);
   }
   if (!res.destroyed) res.end();
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

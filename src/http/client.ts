@@ -1,0 +1,183 @@
+// THE one place that makes outbound requests (invariant 5: only allow-listed platform hosts are ever
+// contacted). Redirects are followed here, by hand, so every hop's host is checked against the allow-list
+// before a connection is made. Never throws: every failure is a value with a kind.
+import { browserHeaders, CHROME_USER_AGENT } from './browser-headers.ts';
+import { createImpitTransport } from './impit-transport.ts';
+import { proxyRotation } from './proxy-rotation.ts';
+import { readCappedBody } from './read-capped-body.ts';
+import type { HttpClient, OutboundFailureKind, OutboundRequest, OutboundResult } from './types.ts';
+import { createUndiciTransport } from './undici-transport.ts';
+import { resolveLocation, toWire, UPSTREAM_HEADER, upstreamMap } from './upstream-rewrite.ts';
+
+export interface HttpClientOptions {
+  /** CONTENTSTATS_UPSTREAMS: real origin → replacement origin, for tests and staging only. */
+  upstreams?: Record<string, string>;
+  /** CONTENTSTATS_PROXY_URLS, used round-robin (one proxy per request, kept across its redirects). */
+  proxyUrls?: readonly string[];
+  /** Default total time per request, redirects and body included. */
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Default body cap. */
+  maxBodyBytes?: number;
+  userAgent?: string;
+}
+
+export interface ClosableHttpClient extends HttpClient {
+  /** Releases pooled connections (for tests and shutdown). */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 20_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_REDIRECTS_CAP = 5;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+const failed = (kind: OutboundFailureKind, message: string): OutboundResult => ({ ok: false, kind, message });
+
+export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpClient {
+  const upstreams = upstreamMap(options.upstreams ?? {});
+  const nextProxy = proxyRotation(options.proxyUrls ?? []);
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const defaultMaxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const plainHeaders = browserHeaders(options.userAgent ?? CHROME_USER_AGENT);
+  // impit brings its own Chrome headers; only an operator's explicit User-Agent overrides them.
+  const impersonationHeaders: Record<string, string> = options.userAgent
+    ? { 'user-agent': options.userAgent }
+    : {};
+  const undici = createUndiciTransport({
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  });
+  // Instances are made on first use, so a deployment that never impersonates never starts one.
+  const impit = createImpitTransport();
+
+  async function exchange(request: OutboundRequest, signal: AbortSignal): Promise<OutboundResult> {
+    const first = parseHttpUrl(request.url);
+    if (!first) return failed('host_not_allowed', 'only absolute http(s) URLs may be fetched');
+    if (!isAllowed(first, request.allowedHosts))
+      return failed('host_not_allowed', `host ${first.host} is not allowed`);
+
+    const maxRedirects = Math.max(0, Math.min(request.maxRedirects ?? MAX_REDIRECTS_CAP, MAX_REDIRECTS_CAP));
+    const maxBodyBytes = request.maxBodyBytes ?? defaultMaxBodyBytes;
+    const send = request.impersonateBrowser ? impit : undici.send;
+    const baseHeaders = request.impersonateBrowser ? impersonationHeaders : plainHeaders;
+    const proxyUrl = nextProxy();
+    const redirects: string[] = [];
+    let real = first;
+    let method = request.method ?? 'GET';
+    let body = request.body;
+
+    for (;;) {
+      const wire = toWire(real, upstreams);
+      const headers = { ...baseHeaders, ...lowerCaseKeys(request.headers ?? {}) };
+      if (wire.upstream) headers[UPSTREAM_HEADER] = wire.upstream;
+      const response = await send({
+        url: wire.url,
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal,
+        ...(proxyUrl ? { proxyUrl } : {}),
+      });
+
+      const location = response.headers['location'];
+      if (REDIRECT_STATUSES.has(response.status) && location !== undefined && maxRedirects > 0) {
+        response.discard();
+        if (redirects.length >= maxRedirects) {
+          return failed('too_many_redirects', `more than ${maxRedirects} redirects`);
+        }
+        const next = resolveLocation(location, real, wire);
+        if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+          return failed('host_not_allowed', 'redirect to a non-http(s) location refused');
+        }
+        if (!isAllowed(next, request.allowedHosts)) {
+          return failed('host_not_allowed', `redirect to host ${next.host} refused`);
+        }
+        // Browsers turn a POST into a GET on 303, and (historically) on 301/302.
+        if (
+          response.status === 303 ||
+          (method === 'POST' && response.status !== 307 && response.status !== 308)
+        ) {
+          method = 'GET';
+          body = undefined;
+        }
+        redirects.push(next.href);
+        real = next;
+        continue;
+      }
+
+      const read = await readCappedBody(response, maxBodyBytes);
+      if (!read.ok) return failed('too_large', `body larger than ${maxBodyBytes} bytes`);
+      return {
+        ok: true,
+        response: {
+          status: response.status,
+          headers: response.headers,
+          body: read.text,
+          finalUrl: real.href,
+          redirects,
+        },
+      };
+    }
+  }
+
+  return {
+    async fetch(request) {
+      if (request.signal?.aborted) return failed('aborted', 'aborted before it started');
+      const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), timeoutMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+      try {
+        return await exchange(request, signal);
+      } catch (error) {
+        if (request.signal?.aborted) return failed('aborted', 'aborted by the caller');
+        if (deadline.signal.aborted) return failed('timeout', `no complete answer within ${timeoutMs} ms`);
+        if (isTimeoutError(error)) return failed('timeout', `timed out: ${describe(error)}`);
+        return failed('network', describe(error));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: () => undici.close(),
+  };
+}
+
+function parseHttpUrl(input: string): URL | null {
+  try {
+    const url = new URL(input);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `host` includes a non-default port, so `www.tiktok.com:8443` is refused unless listed as such: a
+ * platform never redirects to odd ports, an attacker-controlled Location might.
+ */
+function isAllowed(url: URL, allowedHosts: readonly string[]): boolean {
+  return url.username === '' && url.password === '' && allowedHosts.includes(url.host.toLowerCase());
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function isTimeoutError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  // undici's connect timeout, impit's ConnectTimeout/ReadTimeout/TimeoutError classes.
+  return (
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    /Timeout/.test(error.constructor.name) ||
+    error.name === 'TimeoutError'
+  );
+}
+
+/** First line only: native errors (impit) carry multi-line debug dumps. */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
+  return (text.split('\n')[0] ?? text).slice(0, 200);
+}

@@ -1,0 +1,24 @@
+// One hop on the wire, without redirects, allow-lists or limits: client.ts owns those. Two implementations:
+// undici (plain Node) and impit (a Chrome TLS fingerprint).
+
+export interface HopRequest {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  proxyUrl?: string;
+}
+
+export interface HopResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  /** Decoded (decompressed) body bytes; read as far as needed, then `discard`. */
+  body: AsyncIterable<Uint8Array>;
+  /** Stops reading and releases the connection. Safe to call more than once. */
+  discard(): void;
+}
+
+/** Throws on network errors, timeouts and aborts; the caller classifies. */
+export type Transport = (hop: HopRequest) => Promise<HopResponse>;
