@@ -17,7 +17,12 @@ export function parseTwitterPath(url: URL): UrlParse {
   let segments = pathSegments(url);
   const last = segments.at(-1);
   const beforeLast = segments.at(-2);
-  if (segments.length >= 2 && (beforeLast === 'video' || beforeLast === 'photo') && last && /^\d{1,2}$/.test(last)) {
+  if (
+    segments.length >= 2 &&
+    (beforeLast === 'video' || beforeLast === 'photo') &&
+    last &&
+    /^\d{1,2}$/.test(last)
+  ) {
     segments = segments.slice(0, -2);
   }
   let id: string | undefined;
