@@ -1,0 +1,174 @@
+import type { HttpClient } from '../../http/types.ts';
+import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
+import { API_V2_MAX_IDS, fetchTweetsByApiV2 } from './api-v2.ts';
+import { DEFAULT_TWEET_RESULT_QUERY_ID, fetchTweetByGraphql } from './graphql.ts';
+import { createGuestTokenCache } from './guest-token.ts';
+import { fetchTweetBySyndication } from './syndication.ts';
+
+// Sources, in order:
+//   1. with X_BEARER_TOKEN: the official API v2, 100 posts a request;
+//   2. for every post still without a definite answer: the logged-out web app's GraphQL API (guest token);
+//   3. then the embed syndication endpoint (fewer counts, but no token at all).
+// A definite answer — counts, "private", or "deleted" — ends the chain. Anything else (rate limits, outages,
+// blocks, an unexplained "not found") lets the next source try, and if none can answer, the failure of the
+// first source is reported with what the others said.
+
+export interface TwitterCollectorOptions {
+  http: HttpClient;
+  /** X_BEARER_TOKEN; without it only the logged-out sources are used. */
+  bearerToken?: string;
+  /** TweetResultByRestId's operation id; X changes it when it redeploys its web app. */
+  graphqlQueryId?: string;
+  /** Per request, including the body. */
+  timeoutMs?: number;
+  /** How many posts the logged-out sources read at once (they take one post a request). */
+  guestConcurrency?: number;
+  now?: () => number;
+}
+
+const TWEET_ID = /^\d{1,20}$/;
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_GUEST_CONCURRENCY = 4;
+// When the logged-out sources fail this many posts in a row within one call, X is down or turning us away:
+// the rest of the batch is not tried (up to 100 posts × three requests × the timeout would stall the worker).
+const GIVE_UP_AFTER_SOURCE_FAILURES = 5;
+
+export function createTwitterCollector(options: TwitterCollectorOptions): Collector {
+  const { http } = options;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const queryId = options.graphqlQueryId ?? DEFAULT_TWEET_RESULT_QUERY_ID;
+  const bearerToken = options.bearerToken?.trim() || undefined;
+  const guestConcurrency = Math.max(1, options.guestConcurrency ?? DEFAULT_GUEST_CONCURRENCY);
+  const guestTokens = createGuestTokenCache({ http, now, timeoutMs });
+  // After a 429 the API's window stays closed until x-rate-limit-reset; asking again before is wasted.
+  let apiV2ClosedUntilMs = 0;
+
+  async function readByApiV2(
+    tweetIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, CollectResult>> {
+    const results = new Map<string, CollectResult>();
+    if (!bearerToken) return results;
+    for (let start = 0; start < tweetIds.length; start += API_V2_MAX_IDS) {
+      const batch = tweetIds.slice(start, start + API_V2_MAX_IDS);
+      const waitMs = apiV2ClosedUntilMs - now();
+      if (waitMs > 0) {
+        const closed = failure('rate_limited', 'x-api-v2: rate limited until its window reopens', {
+          retryAfterMs: waitMs,
+        });
+        for (const id of batch) results.set(id, closed);
+        continue;
+      }
+      const lookup = await fetchTweetsByApiV2({ http, bearerToken, now, timeoutMs }, batch, signal);
+      if (lookup.ok) {
+        for (const [id, result] of lookup.results) results.set(id, result);
+        continue;
+      }
+      if (lookup.failure.kind === 'rate_limited' && lookup.failure.retryAfterMs !== undefined) {
+        apiV2ClosedUntilMs = now() + lookup.failure.retryAfterMs;
+      }
+      for (const id of batch) results.set(id, { ok: false, failure: lookup.failure });
+    }
+    return results;
+  }
+
+  async function readLoggedOut(tweetId: string, signal?: AbortSignal): Promise<CollectResult> {
+    const graphql = await fetchTweetByGraphql(
+      { http, guestTokens, now, queryId, timeoutMs },
+      tweetId,
+      signal,
+    );
+    if (isDefiniteAnswer(graphql)) return graphql;
+    const syndication = await fetchTweetBySyndication({ http, now, timeoutMs }, tweetId, signal);
+    return preferDefiniteAnswer(graphql, syndication);
+  }
+
+  return {
+    platform: 'twitter',
+    batchSize: bearerToken ? API_V2_MAX_IDS : 1,
+    async collect(refs: readonly VideoRef[], signal?: AbortSignal): Promise<CollectResult[]> {
+      try {
+        const tweetIds = [...new Set(refs.map((ref) => ref.videoId).filter((id) => TWEET_ID.test(id)))];
+        const official = await readByApiV2(tweetIds, signal);
+        const pending = tweetIds.filter((id) => {
+          const result = official.get(id);
+          return !result || !isDefiniteAnswer(result);
+        });
+        let sourceFailuresInARow = 0;
+        const loggedOut = await mapWithConcurrency(pending, guestConcurrency, async (id) => {
+          if (sourceFailuresInARow >= GIVE_UP_AFTER_SOURCE_FAILURES) {
+            return failure('transient', 'x: not tried, the logged-out sources kept failing in this batch');
+          }
+          const result = await readLoggedOut(id, signal);
+          sourceFailuresInARow = isSourceFailure(result) ? sourceFailuresInARow + 1 : 0;
+          return result;
+        });
+        const final = new Map(official);
+        pending.forEach((id, index) => {
+          const earlier = official.get(id);
+          const later = loggedOut[index]!;
+          final.set(id, earlier ? preferDefiniteAnswer(earlier, later) : later);
+        });
+        return refs.map(
+          (ref) =>
+            final.get(ref.videoId) ?? failure('not_found', `not an X post id: ${ref.videoId.slice(0, 30)}`),
+        );
+      } catch (error) {
+        // Collectors never throw; a bug here must not take the scheduler down with it.
+        const reason = error instanceof Error ? error.message : String(error);
+        return refs.map(() =>
+          failure('transient', `x collector failed unexpectedly: ${reason.slice(0, 200)}`),
+        );
+      }
+    },
+  };
+}
+
+/** Counts, "private", or "deleted": what a further source could not improve on. */
+export function isDefiniteAnswer(result: CollectResult): boolean {
+  if (result.ok) return true;
+  const { kind, deleted } = result.failure;
+  return kind === 'private' || (kind === 'not_found' && deleted === true);
+}
+
+/** The source itself failed (as opposed to answering something about the post). */
+function isSourceFailure(result: CollectResult): boolean {
+  return !result.ok && result.failure.kind !== 'not_found' && result.failure.kind !== 'private';
+}
+
+/** Combines a source's answer with the answer of the source tried after it. */
+export function preferDefiniteAnswer(first: CollectResult, second: CollectResult): CollectResult {
+  if (first.ok || second.ok) return first.ok ? first : second;
+  if (isDefiniteAnswer(first)) return first;
+  if (isDefiniteAnswer(second)) return second;
+  const combined: CollectFailure = {
+    ...first.failure,
+    message: `${first.failure.message}; then ${second.failure.message}`,
+  };
+  if (
+    combined.kind === 'rate_limited' &&
+    combined.retryAfterMs === undefined &&
+    second.failure.retryAfterMs
+  ) {
+    combined.retryAfterMs = second.failure.retryAfterMs;
+  }
+  return { ok: false, failure: combined };
+}
+
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
