@@ -1,0 +1,76 @@
+// The public watch page, https://www.youtube.com/watch?v=ID, read without an API key. Two script
+// assignments matter: `ytInitialPlayerResponse` (playability, videoDetails with the exact view count,
+// microformat) and `ytInitialData` (the like button and the comments header).
+
+import { type CollectResult, failure, type Metrics, success } from '../types.ts';
+import { extractAssignedObject } from './embedded-json.ts';
+import { readCommentCount, readLikeCount, readViewCountRenderer } from './engagement-counts.ts';
+import { asRecord, asString, at, textOf } from './json-tree.ts';
+import { type ParsedCount, parseDigitString } from './parse-count.ts';
+import { classifyPlayability } from './playability.ts';
+
+export const YOUTUBE_WEB_PROVIDER = 'youtube-web';
+
+/** Reads one watch page (status 200) into an observation or a classified failure. Never throws. */
+export function parseWatchPage(html: string, videoId: string): CollectResult {
+  const player = extractAssignedObject(html, 'ytInitialPlayerResponse');
+  if (player === undefined) {
+    // The "Before you continue to YouTube" interstitial is served in place of the page when consent
+    // was not given (it posts to consent.youtube.com).
+    if (/consent\.youtube\.com/.test(html) && /before you continue/i.test(html)) {
+      return failure('blocked', 'YouTube answered with its cookie-consent page');
+    }
+    return failure('format_changed', 'The watch page carries no ytInitialPlayerResponse');
+  }
+
+  const playability = classifyPlayability(at(player, 'playabilityStatus'));
+  if (playability.kind === 'unavailable') return { ok: false, failure: playability.failure };
+
+  const videoDetails = asRecord(at(player, 'videoDetails'));
+  const answeredId = asString(videoDetails?.videoId);
+  if (answeredId !== undefined && answeredId !== videoId) {
+    // YouTube occasionally answers with another video's player response; a retry gets the right one.
+    return failure('transient', `YouTube answered with video ${answeredId} instead of ${videoId}`);
+  }
+
+  const microformat = asRecord(at(player, 'microformat', 'playerMicroformatRenderer'));
+  const initialData = extractAssignedObject(html, 'ytInitialData');
+
+  const exactViews = parseDigitString(videoDetails?.viewCount) ?? parseDigitString(microformat?.viewCount);
+  const views: ParsedCount | null =
+    exactViews !== null ? { value: exactViews, exact: true } : readViewCountRenderer(initialData);
+  const likes = readLikeCount(initialData, microformat?.likeCount);
+  const comments = readCommentCount(initialData);
+
+  if (views === null && likes === null && comments === null) {
+    if (playability.kind === 'gated') {
+      // Decision: an age-restricted video is public, so it is neither private nor gone; when the
+      // logged-out page hides its counts we call it blocked (the Data API, with YOUTUBE_API_KEY, still
+      // reads it), so the scheduler retries instead of ending the tracking.
+      return failure(
+        'blocked',
+        `The video is age-restricted and the page shows no counts (${playability.reason})`,
+      );
+    }
+    return failure('format_changed', 'The watch page shows no view, like or comment count');
+  }
+
+  const metrics: Metrics = {
+    views: views?.value ?? null,
+    likes: likes?.value ?? null,
+    comments: comments?.value ?? null,
+    shares: null,
+    saves: null,
+  };
+  const approximate = [views, likes, comments].some((count) => count !== null && !count.exact);
+  return success({
+    metrics,
+    metadata: {
+      title: asString(videoDetails?.title) ?? textOf(microformat?.title) ?? null,
+      creator: asString(videoDetails?.author) ?? asString(microformat?.ownerChannelName) ?? null,
+      description: asString(videoDetails?.shortDescription) ?? textOf(microformat?.description) ?? null,
+    },
+    provider: YOUTUBE_WEB_PROVIDER,
+    ...(approximate ? { approximate: true } : {}),
+  });
+}
