@@ -1,0 +1,80 @@
+// The TikTok collector: one public web page per video (source `tiktok-web`), read with a browser's TLS
+// fingerprint because TikTok turns plain Node clients away at the edge.
+import type { HttpClient } from '../../http/types.ts';
+import { type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
+import { TIKTOK_HOSTS } from './hosts.ts';
+import { classifyHttpStatus, classifyOutboundFailure } from './http-failure.ts';
+import { parseVideoPage } from './parse-video-page.ts';
+import { resolveTikTokShortLink } from './short-link.ts';
+import { tiktokCanonicalUrl } from './url.ts';
+
+export interface TikTokCollectorOptions {
+  http: HttpClient;
+  /** Per request; the client's default when absent. */
+  timeoutMs?: number;
+  /** Milliseconds since the epoch, for Retry-After dates. */
+  now?: () => number;
+}
+
+/** TikTok sometimes bounces `/@_/video/ID` to the author's own path; more than this is a loop. */
+const PAGE_MAX_REDIRECTS = 3;
+
+export function createTikTokCollector(options: TikTokCollectorOptions): Collector {
+  const now = options.now ?? Date.now;
+
+  async function collectOne(ref: VideoRef, signal: AbortSignal | undefined): Promise<CollectResult> {
+    const result = await options.http.fetch({
+      url: tiktokCanonicalUrl(ref.videoId),
+      allowedHosts: TIKTOK_HOSTS,
+      maxRedirects: PAGE_MAX_REDIRECTS,
+      impersonateBrowser: true,
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(signal ? { signal } : {}),
+    });
+    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+    const httpFailure = classifyHttpStatus(result.response, now());
+    if (httpFailure) return { ok: false, failure: httpFailure };
+    return parseVideoPage(result.response, ref.videoId);
+  }
+
+  return {
+    platform: 'tiktok',
+    batchSize: 1,
+    async collect(refs, signal) {
+      const results: CollectResult[] = [];
+      // One at a time: TikTok rate-limits per address, and the scheduler already runs videos in parallel.
+      for (const ref of refs) {
+        try {
+          results.push(await collectOne(ref, signal));
+        } catch (error) {
+          // The contract is "never throws"; a bug here must cost one snapshot, not the whole batch.
+          results.push(
+            failure(
+              'transient',
+              `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          );
+        }
+      }
+      return results;
+    },
+    async resolveShortLink(shortUrl, signal) {
+      try {
+        return await resolveTikTokShortLink(shortUrl, {
+          http: options.http,
+          now,
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        return {
+          ok: false,
+          failure: {
+            kind: 'transient',
+            message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+          },
+        };
+      }
+    },
+  };
+}
