@@ -1,0 +1,116 @@
+// Builds the Fastify application: service endpoints, /api/v1 (key auth + rate limits), /admin/v1, docs.
+import { timingSafeEqual } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { effectiveLimits } from '../billing/plans.ts';
+import { newId } from '../ids.ts';
+import type { ApiContext } from './context.ts';
+import { internalError, payloadTooLarge, sendError } from './errors.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { registerAdmin } from './routes/admin.ts';
+import { registerChangeVideoStatus } from './routes/change-video-status.ts';
+import { registerGetVideo } from './routes/get-video.ts';
+import { registerKeys } from './routes/keys.ts';
+import { registerListVideos } from './routes/list-videos.ts';
+import { registerService } from './routes/service.ts';
+import { registerTrackVideo } from './routes/track-video.ts';
+import { registerUsage } from './routes/usage.ts';
+import { registerVideoSnapshots } from './routes/video-snapshots.ts';
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+export async function buildApp(ctx: ApiContext, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => newId('req'),
+    // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY.
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    return503OnClosing: true,
+  });
+
+  app.decorateRequest('auth', null as never);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.increment('contentstats_http_requests_total', {
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, payloadTooLarge);
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({ error: 'Unsupported Media Type', details: [{ field: 'Content-Type', message: 'must be application/json' }] });
+    }
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply.code(400).send({ error: 'Invalid request', details: [{ field: 'body', message: 'Body must not be empty' }] });
+    }
+    if (error.statusCode === 400 && (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)) {
+      return reply.code(400).send({ error: 'Invalid request', details: [{ field: 'body', message: 'Malformed JSON' }] });
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: error.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, internalError);
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not found' }));
+
+  registerService(app, ctx);
+
+  const openApi = buildOpenApiDocument(ctx.config.publicBaseUrl);
+  app.get('/openapi.json', async () => openApi);
+  await app.register(swagger, { mode: 'static', specification: { document: openApi as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(
+    async (api) => {
+      api.addHook('preHandler', async (request, reply) => {
+        const auth = await ctx.authenticator.authenticate(request.headers['x-api-key']);
+        if (!auth.ok) return sendError(reply, auth.error);
+        request.auth = auth.context;
+        const { requestsPerMinute } = effectiveLimits(auth.context.account);
+        const decision = ctx.rateLimiter.take(auth.context.keyId, requestsPerMinute);
+        reply.header('x-ratelimit-limit', decision.limit);
+        reply.header('x-ratelimit-remaining', decision.remaining);
+        reply.header('x-ratelimit-reset', decision.resetAtSeconds);
+        if (!decision.allowed) {
+          reply.header('retry-after', decision.retryAfterSeconds);
+          return reply.code(429).send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
+        }
+        if (auth.context.account.disabled) return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
+      });
+      registerTrackVideo(api, ctx);
+      registerListVideos(api, ctx);
+      registerGetVideo(api, ctx);
+      registerChangeVideoStatus(api, ctx);
+      registerVideoSnapshots(api, ctx);
+      registerUsage(api, ctx);
+      registerKeys(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await app.register(
+    async (admin) => {
+      admin.addHook('preHandler', async (request, reply) => {
+        const token = ctx.config.adminToken;
+        if (!token) return reply.code(404).send({ error: 'Not found' });
+        const header = request.headers.authorization ?? '';
+        const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+        const expected = Buffer.from(token);
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          return reply.code(401).send({ error: 'Invalid admin token' });
+        }
+      });
+      registerAdmin(admin, ctx);
+    },
+    { prefix: '/admin/v1' },
+  );
+
+  return app;
+}

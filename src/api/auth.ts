@@ -1,0 +1,59 @@
+// X-API-Key authentication. The key's checksum is verified before any database read; found keys are cached
+// briefly (a revocation or account change made through this process clears the cache at once).
+import { checkApiKeyFormat, hashApiKey } from '../accounts/api-keys.ts';
+import type { Clock } from '../clock.ts';
+import { findActiveKeyByHash, touchApiKey } from '../store/api-keys.ts';
+import type { Account, Mode } from '../store/schema.ts';
+import type { Executor } from '../store/transaction.ts';
+import { type ApiErrorReply, apiKeyRequired, invalidApiKey } from './errors.ts';
+
+export interface AuthContext {
+  keyId: string;
+  mode: Mode;
+  account: Account;
+}
+
+interface CacheEntry {
+  context: AuthContext | null;
+  expiresAt: number;
+  lastTouchedAt: number;
+}
+
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX_ENTRIES = 50_000;
+const TOUCH_EVERY_MS = 60_000;
+
+export interface Authenticator {
+  authenticate(header: string | string[] | undefined): Promise<{ ok: true; context: AuthContext } | { ok: false; error: ApiErrorReply }>;
+  /** Forget every cached key (after a revocation, a disabled account, a plan change). */
+  invalidate(): void;
+}
+
+export function createAuthenticator(store: Executor, clock: Clock): Authenticator {
+  const cache = new Map<string, CacheEntry>();
+  return {
+    invalidate: () => cache.clear(),
+    async authenticate(header) {
+      const key = Array.isArray(header) ? header[0] : header;
+      if (key === undefined || key.trim() === '') return { ok: false, error: apiKeyRequired };
+      if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
+      const hash = hashApiKey(key);
+      const now = clock.now();
+      let entry = cache.get(hash);
+      if (!entry || entry.expiresAt <= now) {
+        const found = await findActiveKeyByHash(store, hash);
+        const context = found ? { keyId: found.key.id, mode: found.key.mode, account: found.account } : null;
+        if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+        entry = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt: entry?.lastTouchedAt ?? 0 };
+        cache.set(hash, entry);
+      }
+      if (!entry.context) return { ok: false, error: invalidApiKey };
+      if (now - entry.lastTouchedAt >= TOUCH_EVERY_MS) {
+        entry.lastTouchedAt = now;
+        // last_used_at is informative; it is written at most once a minute per key and never delays a request.
+        touchApiKey(store, entry.context.keyId, now).catch(() => undefined);
+      }
+      return { ok: true, context: entry.context };
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// A minimal Prometheus registry: counters and gauges with labels, rendered in the text exposition format.
+
+type Labels = Record<string, string>;
+
+const labelKey = (labels: Labels): string =>
+  Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+    .join(',');
+
+interface Family {
+  help: string;
+  type: 'counter' | 'gauge';
+  values: Map<string, number>;
+}
+
+export interface Metrics {
+  increment(name: string, labels?: Labels, by?: number): void;
+  set(name: string, value: number, labels?: Labels): void;
+  render(): string;
+  /** Registers a function that refreshes gauges just before each scrape. */
+  onScrape(refresh: () => Promise<void>): void;
+  scrape(): Promise<string>;
+}
+
+export function createMetrics(definitions: Record<string, { help: string; type: 'counter' | 'gauge' }>): Metrics {
+  const families = new Map<string, Family>();
+  for (const [name, def] of Object.entries(definitions)) families.set(name, { ...def, values: new Map() });
+  const refreshers: Array<() => Promise<void>> = [];
+  const family = (name: string): Family => {
+    const found = families.get(name);
+    if (!found) throw new Error(`unknown metric ${name}`);
+    return found;
+  };
+  const metrics: Metrics = {
+    increment(name, labels = {}, by = 1) {
+      const values = family(name).values;
+      const key = labelKey(labels);
+      values.set(key, (values.get(key) ?? 0) + by);
+    },
+    set(name, value, labels = {}) {
+      family(name).values.set(labelKey(labels), value);
+    },
+    render() {
+      const lines: string[] = [];
+      for (const [name, f] of families) {
+        lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
+        for (const [key, value] of f.values) lines.push(key ? `${name}{${key}} ${value}` : `${name} ${value}`);
+      }
+      return `${lines.join('\n')}\n`;
+    },
+    onScrape(refresh) {
+      refreshers.push(refresh);
+    },
+    async scrape() {
+      for (const refresh of refreshers) await refresh().catch(() => undefined);
+      return metrics.render();
+    },
+  };
+  return metrics;
+}
+
+export const SERVICE_METRICS = {
+  contentstats_http_requests_total: { help: 'HTTP requests answered, by route and status', type: 'counter' },
+  contentstats_videos_tracked_total: { help: 'Videos whose tracking started, by platform and mode', type: 'counter' },
+  contentstats_snapshots_recorded_total: { help: 'Snapshots stored, by platform and mode', type: 'counter' },
+  contentstats_snapshots_missed_total: { help: 'Slots recorded as missed, by platform', type: 'counter' },
+  contentstats_collect_failures_total: { help: 'Failed collections, by platform and kind', type: 'counter' },
+  contentstats_videos_monitoring: { help: 'Videos being monitored now', type: 'gauge' },
+  contentstats_outbox_pending: { help: 'Notifications waiting to be sent', type: 'gauge' },
+} as const;

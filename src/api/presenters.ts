@@ -1,0 +1,72 @@
+// Rows → the JSON of API.md. Times as ISO strings with milliseconds, money in USD, counts as strings.
+import { estimatedCostMicroUsd, microUsdToUsd } from '../billing/money.ts';
+import type { SnapshotRow } from '../store/snapshots.ts';
+import type { VideoRow } from '../store/schema.ts';
+import { daysRemaining } from '../tracking/slots.ts';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function presentSnapshot(video: Pick<VideoRow, 'job_id'>, s: SnapshotRow) {
+  return {
+    id: s.id,
+    snapshot_id: `${video.job_id}-${s.slot}`,
+    snapshot_time: iso(s.taken_at),
+    views: s.views,
+    likes: s.likes,
+    comments: s.comments,
+    shares: s.shares,
+    saves: s.saves,
+    provider: s.provider,
+    slot: s.slot,
+    ...(s.missed ? { missed: true } : {}),
+    ...(s.approximate ? { approximate: true } : {}),
+  };
+}
+
+function videoCommon(video: VideoRow, latest: SnapshotRow | undefined) {
+  return {
+    id: video.id,
+    job_id: video.job_id,
+    video_link: video.video_link,
+    platform: video.platform,
+    status: video.status,
+    monitoring_started: iso(video.created_at),
+    monitoring_duration_days: video.duration_days,
+    days_remaining: daysRemaining(video),
+    created_at: iso(video.created_at),
+    canonical_url: video.canonical_url,
+    snapshots_collected: video.snapshots_collected,
+    snapshots_missed: video.snapshots_missed,
+    next_snapshot_at: isoOrNull(video.next_due_at),
+    ended_at: isoOrNull(video.ended_at),
+    error_reason: video.error_reason,
+    estimated_cost: microUsdToUsd(estimatedCostMicroUsd(video.duration_days, video.cost_per_snapshot_micro_usd)),
+    latest: latest ? presentSnapshot(video, latest) : null,
+  };
+}
+
+export function presentVideoListItem(video: VideoRow, latest: SnapshotRow | undefined) {
+  return {
+    ...videoCommon(video, latest),
+    current_metadata: { title: video.title, creator: video.creator },
+  };
+}
+
+export function presentVideoDetail(video: VideoRow, snapshots: SnapshotRow[]) {
+  return {
+    ...videoCommon(video, snapshots.at(-1)),
+    is_deleted: video.is_deleted === 1,
+    current_metadata: { title: video.title, creator: video.creator, description: video.description },
+    snapshots: snapshots.map((s) => presentSnapshot(video, s)),
+    last_updated: iso(video.last_updated_at),
+  };
+}
+
+/** The 201 of POST /videos/track: the contentstats fields plus the extension fields. */
+export function presentTrackedVideo(video: VideoRow, latest: SnapshotRow | undefined) {
+  return {
+    ...videoCommon(video, latest),
+    current_metadata: { title: video.title, creator: video.creator, description: video.description },
+  };
+}

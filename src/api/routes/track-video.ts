@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { parseVideoUrl } from '../../platforms/parse-video-url.ts';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../store/idempotency.ts';
+import { latestSnapshots } from '../../store/snapshots.ts';
+import { trackVideo, type TrackError } from '../../tracking/track.ts';
+import type { ApiContext } from '../context.ts';
+import { type ApiErrorReply, accessDenied, conflict, insufficientBalance, invalidRequest, sendError } from '../errors.ts';
+import { presentTrackedVideo } from '../presenters.ts';
+import { trackBody } from '../schemas.ts';
+import { validate } from '../validation.ts';
+
+const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+/** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
+const REPLAYABLE = new Set([201, 404]);
+
+function trackErrorReply(error: TrackError): ApiErrorReply {
+  switch (error.kind) {
+    case 'invalid_url':
+      return invalidRequest([{ field: 'video_link', message: error.message }]);
+    case 'account_disabled':
+      return accessDenied('This account is disabled');
+    case 'insufficient_balance':
+      return insufficientBalance(error.availableMicroUsd, error.estimatedCostMicroUsd);
+    case 'active_video_limit':
+      return {
+        status: 403,
+        body: { error: `Concurrent video limit reached: at most ${error.limit} videos can be monitored at once`, limit: error.limit },
+      };
+    case 'video_unavailable':
+      return { status: 404, body: { error: 'Video not found or is private' } };
+    case 'platform_unreadable':
+      return { status: 500, body: { error: 'Failed to start monitoring - invalid response from tracking API' } };
+  }
+}
+
+export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
+  app.post('/videos/track', async (request, reply) => {
+    const body = validate(trackBody, request.body);
+    if (!body.ok) return sendError(reply, body.error);
+    const parsed = parseVideoUrl(body.value.video_link);
+    if (parsed.kind === 'invalid') {
+      return sendError(reply, invalidRequest([{ field: 'video_link', message: parsed.message }]));
+    }
+
+    const { account, mode } = request.auth;
+    const idempotencyHeader = request.headers['idempotency-key'];
+    const idempotencyKey = Array.isArray(idempotencyHeader) ? idempotencyHeader[0] : idempotencyHeader;
+    if (idempotencyKey !== undefined) {
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        return sendError(
+          reply,
+          invalidRequest([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters without spaces' }]),
+        );
+      }
+      const requestHash = createHash('sha256')
+        .update(JSON.stringify([mode, body.value.video_link, body.value.duration_days]))
+        .digest('hex');
+      const existing = await claimIdempotencyKey(ctx.store, {
+        accountId: account.id,
+        key: idempotencyKey,
+        requestHash,
+        at: ctx.clock.now(),
+        ttlMs: IDEMPOTENCY_TTL_MS,
+      });
+      if (existing) return replay(reply, existing, requestHash);
+    }
+
+    const result = await trackVideo(ctx.tracking, {
+      accountId: account.id,
+      mode,
+      videoLink: body.value.video_link,
+      durationDays: body.value.duration_days,
+    }).catch(async (error: unknown) => {
+      if (idempotencyKey !== undefined) await releaseIdempotencyKey(ctx.store, account.id, idempotencyKey);
+      throw error;
+    });
+
+    let status: number;
+    let payload: Record<string, unknown>;
+    if (result.ok) {
+      const latest = await latestSnapshots(ctx.store, [result.video.id]);
+      status = 201;
+      payload = presentTrackedVideo(result.video, latest.get(result.video.id));
+      ctx.metrics.increment('contentstats_videos_tracked_total', { platform: result.video.platform, mode });
+    } else {
+      const error = trackErrorReply(result.error);
+      status = error.status;
+      payload = error.body;
+      if (!result.ok && result.error.kind === 'platform_unreadable') {
+        request.log.warn({ failure: result.error.failure }, 'track probe failed');
+      }
+    }
+    if (idempotencyKey !== undefined) {
+      if (REPLAYABLE.has(status)) {
+        await completeIdempotencyKey(ctx.store, {
+          accountId: account.id,
+          key: idempotencyKey,
+          statusCode: status,
+          responseBody: JSON.stringify(payload),
+        });
+      } else {
+        // 400/402/403/5xx can succeed on a retry (after a top-up, a limit change, a platform recovery).
+        await releaseIdempotencyKey(ctx.store, account.id, idempotencyKey);
+      }
+    }
+    return reply.code(status).send(payload);
+  });
+}
+
+function replay(
+  reply: FastifyReply,
+  existing: { request_hash: string; status_code: number | null; response_body: string | null },
+  requestHash: string,
+): FastifyReply {
+  if (existing.request_hash !== requestHash) {
+    return reply.code(422).send({ error: 'Idempotency key reused with a different request' });
+  }
+  if (existing.status_code === null || existing.response_body === null) {
+    return sendError(reply, conflict('A request with this Idempotency-Key is still in progress'));
+  }
+  return reply
+    .code(existing.status_code)
+    .header('idempotent-replayed', 'true')
+    .type('application/json; charset=utf-8')
+    .send(existing.response_body);
+}

@@ -1,0 +1,98 @@
+// GET /videos/{id}/snapshots: the time series with per-interval growth deltas, as JSON or CSV.
+import type { FastifyInstance } from 'fastify';
+import { listSnapshots, type SnapshotRow } from '../../store/snapshots.ts';
+import { findOwnedVideo } from '../../store/videos.ts';
+import type { ApiContext } from '../context.ts';
+import { invalidRequest, sendError, videoNotFound } from '../errors.ts';
+import { iso, presentSnapshot } from '../presenters.ts';
+import { snapshotsQuery, videoIdParams } from '../schemas.ts';
+import { validate } from '../validation.ts';
+
+const METRICS = ['views', 'likes', 'comments', 'shares', 'saves'] as const;
+const DEFAULT_LIMIT = 1000;
+
+type Deltas = Record<`${(typeof METRICS)[number]}_delta`, string | null>;
+
+/** Growth since the previous collected snapshot; null when either side lacks the metric. */
+export function growthDeltas(current: SnapshotRow, previous: SnapshotRow | undefined): Deltas {
+  const deltas = {} as Deltas;
+  for (const metric of METRICS) {
+    const now = current[metric];
+    const before = previous?.[metric];
+    deltas[`${metric}_delta`] = now === null || before === null || before === undefined ? null : (BigInt(now) - BigInt(before)).toString();
+  }
+  return deltas;
+}
+
+export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): void {
+  app.get('/videos/:id/snapshots', async (request, reply) => {
+    const params = validate(videoIdParams, request.params, 'id');
+    if (!params.ok) return sendError(reply, videoNotFound);
+    const query = validate(snapshotsQuery, request.query, 'query');
+    if (!query.ok) return sendError(reply, query.error);
+    const { account, mode } = request.auth;
+    const video = await findOwnedVideo(ctx.store, account.id, mode, params.value.id);
+    if (!video) return sendError(reply, videoNotFound);
+
+    const q = query.value;
+    const includeMissed = q.include_missed === 'true';
+    let afterSlot: number | undefined;
+    if (q.starting_after !== undefined) {
+      const slot = /^.+-(\d{1,4})$/.exec(q.starting_after);
+      if (!slot || !q.starting_after.startsWith(`${video.job_id}-`)) {
+        return sendError(reply, invalidRequest([{ field: 'starting_after', message: 'must be a snapshot_id of this video' }]));
+      }
+      afterSlot = Number(slot[1]);
+    }
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const rows = await listSnapshots(ctx.store, {
+      videoId: video.id,
+      includeMissed,
+      sinceMs: q.since === undefined ? undefined : Date.parse(q.since),
+      untilMs: q.until === undefined ? undefined : Date.parse(q.until),
+      afterSlot,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    // The delta of the page's first snapshot needs the collected snapshot just before it.
+    const firstSlot = page.find((s) => !s.missed)?.slot;
+    const before =
+      firstSlot === undefined || firstSlot === 0
+        ? []
+        : (await listSnapshots(ctx.store, { videoId: video.id })).filter((s) => s.slot < firstSlot).slice(-1);
+    let previous: SnapshotRow | undefined = before[0];
+    const withDeltas = page.map((s) => {
+      const deltas = s.missed ? null : growthDeltas(s, previous);
+      if (!s.missed) previous = s;
+      return { snapshot: s, deltas };
+    });
+
+    const wantsCsv = q.format === 'csv' || (q.format === undefined && (request.headers.accept ?? '').includes('text/csv'));
+    if (wantsCsv) {
+      const header = ['snapshot_id', 'snapshot_time', 'slot', ...METRICS, ...METRICS.map((m) => `${m}_delta`), 'provider', 'missed'];
+      const lines = [header.join(',')];
+      for (const { snapshot: s, deltas } of withDeltas) {
+        lines.push(
+          [
+            `${video.job_id}-${s.slot}`,
+            iso(s.taken_at),
+            s.slot,
+            ...METRICS.map((m) => s[m] ?? ''),
+            ...METRICS.map((m) => deltas?.[`${m}_delta`] ?? ''),
+            s.provider ?? '',
+            s.missed ? 'true' : 'false',
+          ].join(','),
+        );
+      }
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${video.id}-snapshots.csv"`)
+        .send(`${lines.join('\n')}\n`);
+    }
+    return {
+      video_id: video.id,
+      snapshots: withDeltas.map(({ snapshot, deltas }) => ({ ...presentSnapshot(video, snapshot), ...(deltas ?? {}) })),
+      has_more: rows.length > limit,
+    };
+  });
+}

@@ -1,0 +1,176 @@
+// Request and response shapes, shared by validation and the OpenAPI document.
+import { z } from 'zod';
+import { PLAN_NAMES } from '../billing/plans.ts';
+import { MAX_URL_LENGTH } from '../platforms/parse-video-url.ts';
+import { PLATFORMS } from '../platforms/types.ts';
+
+export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'cancelled'] as const;
+
+const integerMessage = (field: string, min: number, max: number) => `${field} must be an integer between ${min} and ${max}`;
+
+export const trackBody = z.object({
+  video_link: z
+    .string({ error: (issue) => (issue.input === undefined ? 'video_link is required' : 'video_link must be a string') })
+    .max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`)
+    .describe('A TikTok, YouTube, Instagram or X video link'),
+  duration_days: z
+    .number({ error: (issue) => (issue.input === undefined ? 'duration_days is required' : integerMessage('duration_days', 1, 30)) })
+    .int(integerMessage('duration_days', 1, 30))
+    .min(1, integerMessage('duration_days', 1, 30))
+    .max(30, integerMessage('duration_days', 1, 30))
+    .describe('How many days to track (1–30); one snapshot per interval (hourly)'),
+});
+
+const limitParam = z
+  .string()
+  .regex(/^\d{1,3}$/, integerMessage('limit', 1, 100))
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 100, integerMessage('limit', 1, 100));
+
+const idParam = z.string().min(1).max(64, 'must be at most 64 characters');
+
+export const listVideosQuery = z.object({
+  platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
+  status: z.enum(VIDEO_STATUSES, { error: `status must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
+  limit: limitParam.optional(),
+  video_link: z.string().max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`).optional(),
+  starting_after: idParam.optional(),
+});
+
+const isoTime = z.string().datetime({ offset: true, error: 'must be an ISO 8601 time' });
+
+export const snapshotsQuery = z.object({
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, integerMessage('limit', 1, 1000))
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 1000, integerMessage('limit', 1, 1000))
+    .optional(),
+  starting_after: z.string().max(80).optional(),
+  format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
+  include_missed: z.enum(['true', 'false'], { error: 'include_missed must be true or false' }).optional(),
+});
+
+export const videoIdParams = z.object({ id: idParam });
+
+export const createKeyBody = z.object({
+  mode: z.enum(['live', 'test'], { error: 'mode must be live or test' }).optional(),
+  name: z.string().max(100, 'name must be at most 100 characters').nullable().optional(),
+});
+
+const usdAmount = (field: string, min: number, max: number) =>
+  z
+    .number({ error: `${field} must be a number` })
+    .refine((n) => Number.isFinite(n) && Math.abs(n * 1e6 - Math.round(n * 1e6)) < 1e-6, `${field} has more than 6 decimal places`)
+    .refine((n) => n >= min && n <= max, `${field} must be between ${min} and ${max}`);
+
+const email = z
+  .string({ error: 'email is required' })
+  .max(254, 'email must be at most 254 characters')
+  .email('email must be a valid email address');
+
+export const createAccountBody = z.object({
+  email,
+  plan: z.enum(PLAN_NAMES, { error: `plan must be one of ${PLAN_NAMES.join(', ')}` }).optional(),
+  credit_usd: usdAmount('credit_usd', 0, 1_000_000).optional(),
+});
+
+export const creditsBody = z.object({
+  amount_usd: usdAmount('amount_usd', -1_000_000, 1_000_000).refine((n) => n !== 0, 'amount_usd must not be 0'),
+  note: z.string().max(500, 'note must be at most 500 characters').nullable().optional(),
+});
+
+const optionalLimit = (field: string, max: number) =>
+  z
+    .number({ error: `${field} must be an integer or null` })
+    .int(`${field} must be an integer or null`)
+    .min(1, `${field} must be at least 1`)
+    .max(max, `${field} must be at most ${max}`)
+    .nullable()
+    .optional();
+
+export const patchAccountBody = z.object({
+  plan: z.enum(PLAN_NAMES, { error: `plan must be one of ${PLAN_NAMES.join(', ')}` }).optional(),
+  rate_limit_per_minute: optionalLimit('rate_limit_per_minute', 1_000_000),
+  max_active_videos: optionalLimit('max_active_videos', 10_000_000),
+  disabled: z.boolean({ error: 'disabled must be true or false' }).optional(),
+});
+
+// ---- Response shapes (documentation) ----
+
+const count = z.string().nullable().describe('Exact count as a decimal string; null when the platform does not expose it');
+
+export const snapshotSchema = z.object({
+  id: z.string(),
+  snapshot_id: z.string(),
+  snapshot_time: z.string(),
+  views: count,
+  likes: count,
+  comments: count,
+  shares: count,
+  saves: count,
+  provider: z.string(),
+  slot: z.number().int(),
+});
+
+const videoCommon = {
+  id: z.string(),
+  job_id: z.string(),
+  video_link: z.string(),
+  platform: z.enum(PLATFORMS),
+  status: z.enum(VIDEO_STATUSES),
+  monitoring_started: z.string(),
+  monitoring_duration_days: z.number().int(),
+  days_remaining: z.number().int(),
+  created_at: z.string(),
+  canonical_url: z.string(),
+  snapshots_collected: z.number().int(),
+  snapshots_missed: z.number().int(),
+  next_snapshot_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
+  error_reason: z.string().nullable(),
+  estimated_cost: z.number(),
+  latest: snapshotSchema.nullable(),
+};
+
+export const videoListItemSchema = z.object({
+  ...videoCommon,
+  current_metadata: z.object({ title: z.string().nullable(), creator: z.string().nullable() }),
+});
+
+export const videoDetailSchema = z.object({
+  ...videoCommon,
+  is_deleted: z.boolean(),
+  current_metadata: z.object({
+    title: z.string().nullable(),
+    creator: z.string().nullable(),
+    description: z.string().nullable(),
+  }),
+  snapshots: z.array(snapshotSchema),
+  last_updated: z.string(),
+});
+
+export const videoListSchema = z.object({
+  videos: z.array(videoListItemSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  has_more: z.boolean(),
+});
+
+export const usageSchema = z.object({
+  balance_usd: z.number(),
+  total_snapshots: z.number().int(),
+  active_videos: z.number().int(),
+  uncharged_usage_usd: z.number(),
+  total_charged_usd: z.number(),
+  estimated_snapshots_remaining: z.number().int(),
+  cost_per_snapshot: z.number(),
+  available_usd: z.number(),
+});
+
+export const errorSchema = z.object({
+  error: z.string(),
+  details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});

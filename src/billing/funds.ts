@@ -1,0 +1,36 @@
+// Credits and operator adjustments. Reservations, charges and releases happen inside tracking's and
+// recording's own transactions through the same postLedgerEntry.
+import { lockAccount } from '../store/accounts.ts';
+import { postLedgerEntry } from '../store/ledger.ts';
+import type { Account } from '../store/schema.ts';
+import { type Executor, writeTransaction } from '../store/transaction.ts';
+
+export type FundsError = { kind: 'account_not_found' } | { kind: 'would_overdraw'; availableMicroUsd: number };
+
+/**
+ * Adds money (positive amount: a credit) or takes it back (negative: an adjustment, never below what is
+ * reserved, so tracked videos keep their paid-for snapshots).
+ */
+export async function addCredit(
+  store: Executor,
+  input: { accountId: string; amountMicroUsd: number; note: string | null; now: number },
+): Promise<{ ok: true; value: Account } | { ok: false; error: FundsError }> {
+  return writeTransaction(store, async (tx) => {
+    const account = await lockAccount(tx, input.accountId);
+    if (!account) return { ok: false, error: { kind: 'account_not_found' } } as const;
+    const available = account.balance_micro_usd - account.reserved_micro_usd;
+    if (input.amountMicroUsd < 0 && -input.amountMicroUsd > available) {
+      return { ok: false, error: { kind: 'would_overdraw', availableMicroUsd: available } } as const;
+    }
+    await postLedgerEntry(tx, {
+      accountId: account.id,
+      kind: input.amountMicroUsd >= 0 ? 'credit' : 'adjustment',
+      balanceDeltaMicroUsd: input.amountMicroUsd,
+      reservedDeltaMicroUsd: 0,
+      note: input.note,
+      at: input.now,
+    });
+    const updated = await lockAccount(tx, account.id);
+    return { ok: true, value: updated! } as const;
+  });
+}

@@ -1,0 +1,115 @@
+// One typed configuration object, validated from the environment at boot with messages that name the variable.
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const upstreamsSchema = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === '') return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"https://real.origin":"http://replacement"}' });
+      return z.NEVER;
+    }
+    const map = z.record(z.string().url(), z.string().url()).safeParse(parsed);
+    if (!map.success) {
+      ctx.addIssue({ code: 'custom', message: 'must map origin URLs to origin URLs' });
+      return z.NEVER;
+    }
+    return map.data;
+  });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/contentstats.db')
+    .refine((value) => /^(sqlite:|postgres(ql)?:\/\/)/.test(value), 'must start with sqlite: or postgres://'),
+  CONTENTSTATS_ADMIN_TOKEN: optionalString.refine(
+    (value) => value === undefined || value.length >= 16,
+    'must be at least 16 characters',
+  ),
+  SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  COST_PER_SNAPSHOT_USD: z.coerce.number().min(0).max(1000).default(0.015),
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().default('contentstats <no-reply@localhost>'),
+  PUBLIC_BASE_URL: optionalString,
+  YOUTUBE_API_KEY: optionalString,
+  X_BEARER_TOKEN: optionalString,
+  INSTAGRAM_SESSION_ID: optionalString,
+  CONTENTSTATS_PROXY_URLS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)),
+  CONTENTSTATS_UPSTREAMS: upstreamsSchema,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  adminToken: string | undefined;
+  snapshotIntervalSeconds: number;
+  costPerSnapshotMicroUsd: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicBaseUrl: string;
+  youtubeApiKey: string | undefined;
+  xBearerToken: string | undefined;
+  instagramSessionId: string | undefined;
+  proxyUrls: string[];
+  upstreams: Record<string, string>;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  schedulerConcurrency: number;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      databaseUrl: e.DATABASE_URL,
+      adminToken: e.CONTENTSTATS_ADMIN_TOKEN,
+      snapshotIntervalSeconds: e.SNAPSHOT_INTERVAL_SECONDS,
+      costPerSnapshotMicroUsd: Math.round(e.COST_PER_SNAPSHOT_USD * 1_000_000),
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      youtubeApiKey: e.YOUTUBE_API_KEY,
+      xBearerToken: e.X_BEARER_TOKEN,
+      instagramSessionId: e.INSTAGRAM_SESSION_ID,
+      proxyUrls: e.CONTENTSTATS_PROXY_URLS,
+      upstreams: e.CONTENTSTATS_UPSTREAMS,
+      logLevel: e.LOG_LEVEL,
+      schedulerConcurrency: e.SCHEDULER_CONCURRENCY,
+    },
+  };
+}
+
+/** A config for tests: defaults plus overrides, without reading the process environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const result = loadConfig({ LOG_LEVEL: 'silent', PORT: '0' });
+  if (!result.ok) throw new Error(result.errors.join('; '));
+  return { ...result.config, ...overrides };
+}

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `length` characters of base62 drawn from the CSPRNG (rejection sampling keeps them uniform). */
+export function randomBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248) out += ALPHABET[byte % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** Unguessable ids (~119 bits) with a readable prefix: `vid_…`, `acc_…`. */
+export const newId = (prefix: string): string => `${prefix}_${randomBase62(20)}`;
+
+export function base62Encode(value: bigint, width: number): string {
+  let out = '';
+  let rest = value;
+  while (rest > 0n) {
+    out = ALPHABET[Number(rest % 62n)] + out;
+    rest /= 62n;
+  }
+  return out.padStart(width, '0').slice(-width);
+}

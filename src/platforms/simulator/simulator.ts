@@ -1,0 +1,140 @@
+// The test-mode platform. Every count is a pure function of (platform, video id, time): the same video read
+// at the same moment always gives the same numbers, counts never decrease, and nothing touches the network.
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
+import { instagramRef } from '../instagram/url.ts';
+import { tiktokRef } from '../tiktok/url.ts';
+import { twitterRef } from '../twitter/url.ts';
+import {
+  type CollectResult,
+  type Collector,
+  failure,
+  type Metrics,
+  type PlatformName,
+  success,
+  type VideoRef,
+} from '../types.ts';
+import { youtubeRef } from '../youtube/url.ts';
+
+/**
+ * Magic endings of a video id that make the simulator answer like a platform in trouble. They work in any
+ * platform's id form, e.g. `https://www.tiktok.com/@x/video/7300000000000004040` or `https://youtu.be/abcdefg4030`.
+ */
+export const MAGIC_ENDINGS = {
+  '4040': 'not found: the video was deleted',
+  '4030': 'private',
+  '5030': 'blocked by the platform',
+  '4290': 'rate limited by the platform',
+  '4041': 'public at first, deleted from the third hour on',
+  '4031': 'public at first, private from the third hour on',
+  '5031': 'flaky: fails (transient) during every odd second',
+} as const;
+
+const HOUR_MS = 3_600_000;
+const CURVE_EPOCH_MS = Date.parse('2024-01-01T00:00:00.000Z');
+
+/** Deterministic per-video parameters drawn from a hash of the id. */
+function profile(platform: PlatformName, videoId: string) {
+  const digest = createHash('sha256').update(`${platform}:${videoId}`).digest();
+  const unit = (offset: number) => digest.readUInt32BE(offset) / 0x1_0000_0000;
+  return {
+    baseViews: Math.floor(1_000 + unit(0) * 2_000_000),
+    viewsPerHour: 20 + unit(4) * 20_000,
+    likeRatio: 0.02 + unit(8) * 0.08,
+    commentRatio: 0.02 + unit(12) * 0.04,
+    shareRatio: 0.01 + unit(16) * 0.07,
+    saveRatio: 0.03 + unit(20) * 0.07,
+    phase: unit(24) * 2 * Math.PI,
+    creator: `sim_${digest.toString('hex').slice(0, 8)}`,
+    firstSeenMs: Number(digest.readBigUInt64BE(24) % 1_000_000n),
+  };
+}
+
+/** The simulated counts of a video at a moment. Exported for tests and the demo. */
+export function simulatedMetrics(platform: PlatformName, videoId: string, atMs: number): Metrics {
+  const p = profile(platform, videoId);
+  const hours = Math.max(0, (atMs - CURVE_EPOCH_MS) / HOUR_MS);
+  // Linear growth with a daily rhythm; the derivative rate·(1 + 0.4·cos) stays positive, so counts never fall.
+  const wave = ((0.4 * 24) / (2 * Math.PI)) * (Math.sin((2 * Math.PI * hours) / 24 + p.phase) - Math.sin(p.phase));
+  const views = Math.floor(p.baseViews + p.viewsPerHour * (hours + wave));
+  const likes = Math.floor(views * p.likeRatio);
+  const metrics: Metrics = {
+    views: BigInt(views),
+    likes: BigInt(likes),
+    comments: BigInt(Math.floor(likes * p.commentRatio)),
+    shares: BigInt(Math.floor(likes * p.shareRatio)),
+    saves: BigInt(Math.floor(likes * p.saveRatio)),
+  };
+  // Each platform exposes what the real one does (API.md's metric mapping).
+  if (platform === 'youtube' || platform === 'instagram') {
+    metrics.shares = null;
+    metrics.saves = null;
+  }
+  return metrics;
+}
+
+function collectOne(ref: VideoRef, nowMs: number, firstSeen: Map<string, number>): CollectResult {
+  const ending = ref.videoId.slice(-4);
+  switch (ending) {
+    case '4040':
+      return failure('not_found', 'simulated: video deleted', { deleted: true });
+    case '4030':
+      return failure('private', 'simulated: video is private');
+    case '5030':
+      return failure('blocked', 'simulated: platform blocked the request');
+    case '4290':
+      return failure('rate_limited', 'simulated: rate limited', { retryAfterMs: 60_000 });
+    case '5031':
+      if (Math.floor(nowMs / 1000) % 2 === 1) return failure('transient', 'simulated: flaky platform');
+      break;
+    case '4041':
+    case '4031': {
+      const key = `${ref.platform}:${ref.videoId}`;
+      const since = firstSeen.get(key) ?? nowMs;
+      firstSeen.set(key, since);
+      if (nowMs - since >= 2 * HOUR_MS) {
+        return ending === '4041'
+          ? failure('not_found', 'simulated: video deleted', { deleted: true })
+          : failure('private', 'simulated: video became private');
+      }
+      break;
+    }
+  }
+  const p = profile(ref.platform, ref.videoId);
+  return success({
+    metrics: simulatedMetrics(ref.platform, ref.videoId, nowMs),
+    metadata: {
+      title: `Simulated ${ref.platform} video ${ref.videoId}`,
+      creator: p.creator,
+      description: 'A test-mode video: its counts come from the contentstats simulator, not from the platform.',
+    },
+    provider: 'simulator',
+  });
+}
+
+const REF_BUILDERS: Record<PlatformName, (id: string) => VideoRef> = {
+  tiktok: tiktokRef,
+  youtube: youtubeRef,
+  instagram: instagramRef,
+  twitter: twitterRef,
+};
+
+export function createSimulatorCollector(platform: PlatformName, clock: Clock): Collector {
+  // "Goes private/deleted later" videos need to know when they were first read; a restart forgets that,
+  // which only delays the scripted ending.
+  const firstSeen = new Map<string, number>();
+  return {
+    platform,
+    batchSize: 100,
+    async collect(refs) {
+      const now = clock.now();
+      return refs.map((ref) => collectOne(ref, now, firstSeen));
+    },
+    async resolveShortLink(shortUrl) {
+      // A short link's code maps to a stable numeric id, as if TikTok had redirected to it.
+      const digest = createHash('sha256').update(shortUrl).digest();
+      const videoId = `7${(digest.readBigUInt64BE(0) % 10n ** 18n).toString().padStart(18, '0')}`;
+      return { ok: true, ref: REF_BUILDERS[platform](videoId) };
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Store } from './database.ts';
+import { initialMigration } from './migrations/001-initial.ts';
+
+function migrationsFor(store: Store): Record<string, Migration> {
+  return {
+    '001-initial': initialMigration(store.dialect),
+  };
+}
+
+export type MigrateResult = { ok: true; applied: string[] } | { ok: false; error: string };
+
+/** Brings the schema up to date. Safe to run at every start and from several processes. */
+export async function migrateToLatest(store: Store): Promise<MigrateResult> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
+  const migrator = new Migrator({ db: store.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  return { ok: true, applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

@@ -1,0 +1,26 @@
+import type { Executor } from './transaction.ts';
+import type { OutboxTable } from './schema.ts';
+
+export interface OutboxMessage {
+  kind: OutboxTable['kind'];
+  accountId: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+/** Queues a message in the caller's transaction; it is sent after commit, and retried until accepted. */
+export async function enqueueOutbox(tx: Executor, message: OutboxMessage): Promise<void> {
+  await tx.db
+    .insertInto('outbox')
+    .values({
+      kind: message.kind,
+      account_id: message.accountId,
+      payload: JSON.stringify(message.payload),
+      attempts: 0,
+      next_attempt_at: message.at,
+      sent_at: null,
+      last_error: null,
+      created_at: message.at,
+    })
+    .execute();
+}

@@ -1,0 +1,139 @@
+// Row types of every table, shared by both dialects. Times are epoch milliseconds; money is integer
+// micro-USD; flags are 0/1 integers (the same in SQLite and PostgreSQL). Platform counts are BIGINT columns
+// read back as decimal strings (see snapshots.ts) so nothing above 2^53 is ever rounded.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type Mode = 'live' | 'test';
+export type VideoStatus = 'monitoring' | 'completed' | 'paused' | 'error' | 'cancelled';
+export type LedgerKind = 'credit' | 'reserve' | 'charge' | 'release' | 'adjustment';
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  plan: string;
+  /** Per-account overrides of the plan; null = the plan's value. */
+  rate_limit_per_minute: number | null;
+  max_active_videos: number | null;
+  disabled: number;
+  balance_micro_usd: number;
+  reserved_micro_usd: number;
+  created_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  /** The first characters of the key, shown in listings ("cs_live_AbC1…"). */
+  prefix: string;
+  /** SHA-256 of the full key, hex. The key itself is never stored. */
+  key_hash: string;
+  name: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  account_id: string;
+  video_id: string | null;
+  /** Set only on charges: the snapshot paid for. UNIQUE, so a snapshot can never be charged twice. */
+  snapshot_id: string | null;
+  kind: LedgerKind;
+  /** Effect on the balance (credit +, charge −, adjustment ±; reserve and release 0). */
+  balance_delta_micro_usd: number;
+  /** Effect on the reserved total (reserve +, charge −, release −; credit 0). */
+  reserved_delta_micro_usd: number;
+  note: string | null;
+  created_at: number;
+}
+
+export interface VideosTable {
+  id: string;
+  job_id: string;
+  account_id: string;
+  mode: Mode;
+  platform: string;
+  platform_video_id: string;
+  video_link: string;
+  canonical_url: string;
+  title: string | null;
+  creator: string | null;
+  description: string | null;
+  status: VideoStatus;
+  is_deleted: number;
+  error_reason: string | null;
+  duration_days: number;
+  interval_seconds: number;
+  total_slots: number;
+  cost_per_snapshot_micro_usd: number;
+  /** What is still reserved for this video's remaining slots (0 in test mode). */
+  reserved_micro_usd: number;
+  /** The next slot to collect; slots before it are settled (stored, missed or skipped). */
+  next_slot: number;
+  /** When `next_slot` is due; null once tracking has ended or while paused. */
+  next_due_at: number | null;
+  /** Failed attempts at `next_slot` so far, and when the next retry may run. */
+  attempts: number;
+  snapshots_collected: number;
+  snapshots_missed: number;
+  created_at: number;
+  last_updated_at: number;
+  ended_at: number | null;
+}
+
+export interface SnapshotsTable {
+  id: string;
+  video_id: string;
+  slot: number;
+  taken_at: number;
+  /** 1 when the slot could not be collected: no counts, no charge. */
+  missed: number;
+  views: bigint | string | null;
+  likes: bigint | string | null;
+  comments: bigint | string | null;
+  shares: bigint | string | null;
+  saves: bigint | string | null;
+  provider: string | null;
+  approximate: number;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  idempotency_key: string;
+  request_hash: string;
+  /** null while the first request is still in flight. */
+  status_code: number | null;
+  response_body: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: 'email' | 'webhook';
+  account_id: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: number;
+  sent_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  api_keys: ApiKeysTable;
+  ledger_entries: LedgerEntriesTable;
+  videos: VideosTable;
+  snapshots: SnapshotsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  outbox: OutboxTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type VideoRow = Selectable<VideosTable>;
+export type NewVideo = Insertable<VideosTable>;
+export type LedgerEntry = Selectable<LedgerEntriesTable>;

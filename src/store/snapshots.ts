@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { Executor } from './transaction.ts';
+
+export interface NewSnapshot {
+  id: string;
+  videoId: string;
+  slot: number;
+  takenAt: number;
+  missed: boolean;
+  views: bigint | null;
+  likes: bigint | null;
+  comments: bigint | null;
+  shares: bigint | null;
+  saves: bigint | null;
+  provider: string | null;
+  approximate: boolean;
+}
+
+/** A stored snapshot with counts as exact decimal strings. */
+export interface SnapshotRow {
+  id: string;
+  video_id: string;
+  slot: number;
+  taken_at: number;
+  missed: number;
+  views: string | null;
+  likes: string | null;
+  comments: string | null;
+  shares: string | null;
+  saves: string | null;
+  provider: string | null;
+  approximate: number;
+}
+
+const count = (value: bigint | null): string | null => (value === null ? null : value.toString());
+
+/**
+ * Stores the snapshot of a slot unless that slot already has one; true when this call stored it.
+ * UNIQUE(video_id, slot) makes a second attempt a no-op (and so never a second charge).
+ */
+export async function insertSnapshotOnce(tx: Executor, s: NewSnapshot): Promise<boolean> {
+  const result = await tx.db
+    .insertInto('snapshots')
+    .values({
+      id: s.id,
+      video_id: s.videoId,
+      slot: s.slot,
+      taken_at: s.takenAt,
+      missed: s.missed ? 1 : 0,
+      views: count(s.views),
+      likes: count(s.likes),
+      comments: count(s.comments),
+      shares: count(s.shares),
+      saves: count(s.saves),
+      provider: s.provider,
+      approximate: s.approximate ? 1 : 0,
+    })
+    .onConflict((oc) => oc.columns(['video_id', 'slot']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export interface SnapshotQuery {
+  videoId: string;
+  includeMissed?: boolean;
+  sinceMs?: number;
+  untilMs?: number;
+  afterSlot?: number;
+  limit?: number;
+}
+
+/** Oldest first. Counts are cast to text in SQL so values beyond 2^53 arrive exact. */
+export async function listSnapshots(ex: Executor, q: SnapshotQuery): Promise<SnapshotRow[]> {
+  let query = ex.db
+    .selectFrom('snapshots')
+    .select([
+      'id',
+      'video_id',
+      'slot',
+      'taken_at',
+      'missed',
+      sql<string | null>`cast(views as text)`.as('views'),
+      sql<string | null>`cast(likes as text)`.as('likes'),
+      sql<string | null>`cast(comments as text)`.as('comments'),
+      sql<string | null>`cast(shares as text)`.as('shares'),
+      sql<string | null>`cast(saves as text)`.as('saves'),
+      'provider',
+      'approximate',
+    ])
+    .where('video_id', '=', q.videoId);
+  if (!q.includeMissed) query = query.where('missed', '=', 0);
+  if (q.sinceMs !== undefined) query = query.where('taken_at', '>=', q.sinceMs);
+  if (q.untilMs !== undefined) query = query.where('taken_at', '<', q.untilMs);
+  if (q.afterSlot !== undefined) query = query.where('slot', '>', q.afterSlot);
+  query = query.orderBy('slot', 'asc');
+  if (q.limit !== undefined) query = query.limit(q.limit);
+  return query.execute();
+}
+
+/** The newest collected snapshot of each of these videos. */
+export async function latestSnapshots(ex: Executor, videoIds: string[]): Promise<Map<string, SnapshotRow>> {
+  const result = new Map<string, SnapshotRow>();
+  if (videoIds.length === 0) return result;
+  const rows = await ex.db
+    .selectFrom('snapshots as s')
+    .select([
+      's.id',
+      's.video_id',
+      's.slot',
+      's.taken_at',
+      's.missed',
+      sql<string | null>`cast(s.views as text)`.as('views'),
+      sql<string | null>`cast(s.likes as text)`.as('likes'),
+      sql<string | null>`cast(s.comments as text)`.as('comments'),
+      sql<string | null>`cast(s.shares as text)`.as('shares'),
+      sql<string | null>`cast(s.saves as text)`.as('saves'),
+      's.provider',
+      's.approximate',
+    ])
+    .where('s.video_id', 'in', videoIds)
+    .where('s.missed', '=', 0)
+    .where((eb) =>
+      eb(
+        's.slot',
+        '=',
+        eb
+          .selectFrom('snapshots as t')
+          .select((e) => e.fn.max('t.slot').as('m'))
+          .whereRef('t.video_id', '=', 's.video_id')
+          .where('t.missed', '=', 0),
+      ),
+    )
+    .execute();
+  for (const row of rows) result.set(row.video_id, row);
+  return result;
+}

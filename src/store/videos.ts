@@ -1,0 +1,102 @@
+import type { Executor } from './transaction.ts';
+import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
+
+export async function insertVideo(tx: Executor, video: NewVideo): Promise<void> {
+  await tx.db.insertInto('videos').values(video).execute();
+}
+
+/** A video as its owner sees it: another account's id (or the other mode's) is simply not found. */
+export async function findOwnedVideo(ex: Executor, accountId: string, mode: Mode, id: string): Promise<VideoRow | undefined> {
+  return ex.db
+    .selectFrom('videos')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('mode', '=', mode)
+    .executeTakeFirst();
+}
+
+export async function findVideo(ex: Executor, id: string): Promise<VideoRow | undefined> {
+  return ex.db.selectFrom('videos').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Reads a video inside a write transaction, locking its row on PostgreSQL. */
+export async function lockVideo(tx: Executor, id: string): Promise<VideoRow | undefined> {
+  const query = tx.db.selectFrom('videos').selectAll().where('id', '=', id);
+  return (tx.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export interface VideoListQuery {
+  accountId: string;
+  mode: Mode;
+  platform?: string;
+  status?: VideoStatus;
+  /** Matches the submitted link or the canonical URL. */
+  links?: string[];
+  /** Only videos older than this one (cursor). */
+  before?: { createdAt: number; id: string };
+  limit: number;
+}
+
+/** Newest first; fetches one extra row so the caller knows whether there is more. */
+export async function listVideos(ex: Executor, q: VideoListQuery): Promise<VideoRow[]> {
+  let query = ex.db
+    .selectFrom('videos')
+    .selectAll()
+    .where('account_id', '=', q.accountId)
+    .where('mode', '=', q.mode);
+  if (q.platform) query = query.where('platform', '=', q.platform);
+  if (q.status) query = query.where('status', '=', q.status);
+  if (q.links && q.links.length > 0) {
+    const links = q.links;
+    query = query.where((eb) => eb.or([eb('video_link', 'in', links), eb('canonical_url', 'in', links)]));
+  }
+  if (q.before) {
+    const { createdAt, id } = q.before;
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+}
+
+export async function countActiveVideos(ex: Executor, accountId: string, mode: Mode): Promise<number> {
+  const row = await ex.db
+    .selectFrom('videos')
+    .where('account_id', '=', accountId)
+    .where('mode', '=', mode)
+    .where('status', 'in', ['monitoring', 'paused'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface UsageCounts {
+  activeVideos: number;
+  snapshotsCollected: number;
+  chargedMicroUsd: number;
+}
+
+export async function usageCounts(ex: Executor, accountId: string, mode: Mode): Promise<UsageCounts> {
+  const row = await ex.db
+    .selectFrom('videos')
+    .where('account_id', '=', accountId)
+    .where('mode', '=', mode)
+    .select((eb) => [
+      eb.fn.count<number>(eb.case().when('status', '=', 'monitoring').then(1).end()).as('active'),
+      eb.fn.coalesce(eb.fn.sum<number>('snapshots_collected'), eb.lit(0)).as('collected'),
+      eb.fn
+        .coalesce(eb.fn.sum<number>(eb('snapshots_collected', '*', eb.ref('cost_per_snapshot_micro_usd'))), eb.lit(0))
+        .as('charged'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    activeVideos: Number(row.active),
+    snapshotsCollected: Number(row.collected),
+    chargedMicroUsd: mode === 'live' ? Number(row.charged) : 0,
+  };
+}
+
+export async function updateVideo(tx: Executor, id: string, changes: Partial<VideoRow>): Promise<void> {
+  await tx.db.updateTable('videos').set(changes).where('id', '=', id).execute();
+}

@@ -1,0 +1,172 @@
+// The one place that writes snapshots and the money that pays for them. Each function runs inside the
+// caller's write transaction, so a snapshot, its charge and the video's advance commit together or not at all.
+import { newId } from '../ids.ts';
+import { postLedgerEntry } from '../store/ledger.ts';
+import { enqueueOutbox } from '../store/outbox.ts';
+import { insertSnapshotOnce } from '../store/snapshots.ts';
+import type { VideoRow, VideoStatus } from '../store/schema.ts';
+import type { Executor } from '../store/transaction.ts';
+import { updateVideo } from '../store/videos.ts';
+import type { Observation } from '../platforms/types.ts';
+import { slotDueAt } from './slots.ts';
+
+export type RecordOutcome = 'stored' | 'already_recorded' | 'not_collectable' | 'reservation_short';
+
+/** Stores the snapshot of `slot`, charges it (live mode) and advances the video past it. */
+export async function recordObservation(
+  tx: Executor,
+  video: VideoRow,
+  slot: number,
+  observation: Observation,
+  now: number,
+): Promise<RecordOutcome> {
+  if (video.status !== 'monitoring' || slot < video.next_slot || slot >= video.total_slots) return 'not_collectable';
+  const cost = video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
+  if (video.reserved_micro_usd < cost) {
+    // Cannot happen while reservations are honoured; if it does, stop rather than charge unreserved money.
+    await endOrPause(tx, video, 'paused', now, { error_reason: 'reservation exhausted' });
+    return 'reservation_short';
+  }
+  const snapshotId = newId('snp');
+  const stored = await insertSnapshotOnce(tx, {
+    id: snapshotId,
+    videoId: video.id,
+    slot,
+    takenAt: now,
+    missed: false,
+    ...observation.metrics,
+    provider: observation.provider,
+    approximate: observation.approximate ?? false,
+  });
+  if (!stored) return 'already_recorded';
+  if (cost > 0) {
+    await postLedgerEntry(tx, {
+      accountId: video.account_id,
+      kind: 'charge',
+      balanceDeltaMicroUsd: -cost,
+      reservedDeltaMicroUsd: -cost,
+      videoId: video.id,
+      snapshotId,
+      at: now,
+    });
+  }
+  const metadata = observation.metadata;
+  const advanced: VideoRow = {
+    ...video,
+    title: metadata.title ?? video.title,
+    creator: metadata.creator ?? video.creator,
+    description: metadata.description ?? video.description,
+    reserved_micro_usd: video.reserved_micro_usd - cost,
+    snapshots_collected: video.snapshots_collected + 1,
+    next_slot: slot + 1,
+    attempts: 0,
+    last_updated_at: now,
+  };
+  await advance(tx, advanced, now);
+  return 'stored';
+}
+
+/** Records `fromSlot`..`toSlot - 1` as missed (no counts, no charge) and advances the video to `toSlot`. */
+export async function recordMissedSlots(
+  tx: Executor,
+  video: VideoRow,
+  toSlot: number,
+  now: number,
+): Promise<number> {
+  const until = Math.min(toSlot, video.total_slots);
+  let missed = 0;
+  for (let slot = video.next_slot; slot < until; slot++) {
+    const stored = await insertSnapshotOnce(tx, {
+      id: newId('snp'),
+      videoId: video.id,
+      slot,
+      takenAt: now,
+      missed: true,
+      views: null,
+      likes: null,
+      comments: null,
+      shares: null,
+      saves: null,
+      provider: null,
+      approximate: false,
+    });
+    if (stored) missed++;
+  }
+  if (until <= video.next_slot) return 0;
+  await advance(tx, { ...video, snapshots_missed: video.snapshots_missed + missed, next_slot: until, attempts: 0, last_updated_at: now }, now);
+  return missed;
+}
+
+/** Writes the advanced video: the next slot's due time, or completion after the last slot. */
+async function advance(tx: Executor, video: VideoRow, now: number): Promise<void> {
+  if (video.next_slot >= video.total_slots) {
+    await endOrPause(tx, video, 'completed', now);
+    return;
+  }
+  await updateVideo(tx, video.id, {
+    title: video.title,
+    creator: video.creator,
+    description: video.description,
+    reserved_micro_usd: video.reserved_micro_usd,
+    snapshots_collected: video.snapshots_collected,
+    snapshots_missed: video.snapshots_missed,
+    next_slot: video.next_slot,
+    next_due_at: slotDueAt(video, video.next_slot),
+    attempts: video.attempts,
+    last_updated_at: now,
+  });
+}
+
+export interface EndDetails {
+  error_reason?: string | null;
+  is_deleted?: number;
+}
+
+/**
+ * Moves a video out of `monitoring`: ends it (completed, error, cancelled), or pauses it. Either way what is
+ * left of its reservation goes back to the account, and an ending queues the owner's notification in the
+ * same transaction.
+ */
+export async function endOrPause(
+  tx: Executor,
+  video: VideoRow,
+  status: Exclude<VideoStatus, 'monitoring'>,
+  now: number,
+  details: EndDetails = {},
+): Promise<void> {
+  if (video.reserved_micro_usd > 0) {
+    await postLedgerEntry(tx, {
+      accountId: video.account_id,
+      kind: 'release',
+      balanceDeltaMicroUsd: 0,
+      reservedDeltaMicroUsd: -video.reserved_micro_usd,
+      videoId: video.id,
+      note: status,
+      at: now,
+    });
+  }
+  const ended = status !== 'paused';
+  await updateVideo(tx, video.id, {
+    title: video.title,
+    creator: video.creator,
+    description: video.description,
+    snapshots_collected: video.snapshots_collected,
+    snapshots_missed: video.snapshots_missed,
+    next_slot: video.next_slot,
+    status,
+    reserved_micro_usd: 0,
+    next_due_at: null,
+    attempts: 0,
+    last_updated_at: now,
+    ended_at: ended ? now : null,
+    ...details,
+  });
+  if (status === 'completed' || status === 'error') {
+    await enqueueOutbox(tx, {
+      kind: 'email',
+      accountId: video.account_id,
+      payload: { event: status === 'completed' ? 'tracking.completed' : 'tracking.error', video_id: video.id },
+      at: now,
+    });
+  }
+}

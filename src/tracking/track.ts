@@ -1,0 +1,171 @@
+// POST /videos/track as a domain operation: parse the link, probe the platform (the first snapshot proves the
+// video exists and is public), then in one transaction create the video, reserve its cost and record slot 0.
+import { estimatedCostMicroUsd } from '../billing/money.ts';
+import { effectiveLimits } from '../billing/plans.ts';
+import type { Clock } from '../clock.ts';
+import { newId } from '../ids.ts';
+import { parseVideoUrl } from '../platforms/parse-video-url.ts';
+import type { CollectFailure, CollectResult, Collector, Observation, PlatformName, VideoRef } from '../platforms/types.ts';
+import { findAccount, lockAccount } from '../store/accounts.ts';
+import { postLedgerEntry } from '../store/ledger.ts';
+import type { Account, Mode, VideoRow } from '../store/schema.ts';
+import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { countActiveVideos, findVideo, insertVideo } from '../store/videos.ts';
+import { recordObservation } from './record.ts';
+import { totalSlots } from './slots.ts';
+
+export interface TrackingDeps {
+  store: Executor;
+  clock: Clock;
+  intervalSeconds: number;
+  costPerSnapshotMicroUsd: number;
+  /** The collector for a platform in a mode (test mode: the simulator); undefined when none is available. */
+  collectorFor(mode: Mode, platform: PlatformName): Collector | undefined;
+  /** Pause before the one quick retry of a failed probe. */
+  probeRetryDelayMs: number;
+}
+
+export type TrackError =
+  | { kind: 'invalid_url'; message: string }
+  | { kind: 'account_disabled' }
+  | { kind: 'insufficient_balance'; availableMicroUsd: number; estimatedCostMicroUsd: number }
+  | { kind: 'active_video_limit'; limit: number }
+  | { kind: 'video_unavailable'; failure: CollectFailure }
+  | { kind: 'platform_unreadable'; failure: CollectFailure };
+
+export type TrackResult = { ok: true; video: VideoRow } | { ok: false; error: TrackError };
+
+export interface TrackInput {
+  accountId: string;
+  mode: Mode;
+  videoLink: string;
+  durationDays: number;
+}
+
+export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise<TrackResult> {
+  const estimated = estimatedCostMicroUsd(input.durationDays, deps.costPerSnapshotMicroUsd);
+  const chargeable = input.mode === 'live';
+
+  // A cheap check before touching the platform; the authoritative one is in the transaction below.
+  const account = await findAccount(deps.store, input.accountId);
+  if (!account) return { ok: false, error: { kind: 'account_disabled' } };
+  const refusal = await checkAccountCanTrack(deps.store, account, input.mode, chargeable ? estimated : 0);
+  if (refusal) return { ok: false, error: refusal };
+
+  const parsed = parseVideoUrl(input.videoLink);
+  if (parsed.kind === 'invalid') return { ok: false, error: { kind: 'invalid_url', message: parsed.message } };
+  const platform = parsed.kind === 'video' ? parsed.ref.platform : parsed.platform;
+  const collector = deps.collectorFor(input.mode, platform);
+  if (!collector) {
+    const failure: CollectFailure = { kind: 'blocked', message: `no collector available for ${platform}` };
+    return { ok: false, error: { kind: 'platform_unreadable', failure } };
+  }
+
+  let ref: VideoRef;
+  if (parsed.kind === 'short_link') {
+    const resolved = collector.resolveShortLink
+      ? await collector.resolveShortLink(parsed.shortUrl)
+      : { ok: false as const, failure: { kind: 'format_changed' as const, message: 'short links not supported' } };
+    if (!resolved.ok) return { ok: false, error: probeError(resolved.failure) };
+    ref = resolved.ref;
+  } else {
+    ref = parsed.ref;
+  }
+
+  const startedAt = deps.clock.now();
+  const probe = await probeWithOneRetry(collector, ref, deps.probeRetryDelayMs);
+  if (!probe.ok) return { ok: false, error: probeError(probe.failure) };
+  const observation: Observation = probe.observation;
+
+  return writeTransaction(deps.store, async (tx): Promise<TrackResult> => {
+    const locked = await lockAccount(tx, input.accountId);
+    if (!locked) return { ok: false, error: { kind: 'account_disabled' } };
+    const lockedRefusal = await checkAccountCanTrack(tx, locked, input.mode, chargeable ? estimated : 0);
+    if (lockedRefusal) return { ok: false, error: lockedRefusal };
+
+    const video: VideoRow = {
+      id: newId('vid'),
+      job_id: newId('job'),
+      account_id: locked.id,
+      mode: input.mode,
+      platform: ref.platform,
+      platform_video_id: ref.videoId,
+      video_link: input.videoLink,
+      canonical_url: ref.canonicalUrl,
+      title: observation.metadata.title,
+      creator: observation.metadata.creator,
+      description: observation.metadata.description,
+      status: 'monitoring',
+      is_deleted: 0,
+      error_reason: null,
+      duration_days: input.durationDays,
+      interval_seconds: deps.intervalSeconds,
+      total_slots: totalSlots(input.durationDays),
+      cost_per_snapshot_micro_usd: deps.costPerSnapshotMicroUsd,
+      reserved_micro_usd: chargeable ? estimated : 0,
+      next_slot: 0,
+      next_due_at: startedAt,
+      attempts: 0,
+      snapshots_collected: 0,
+      snapshots_missed: 0,
+      created_at: startedAt,
+      last_updated_at: startedAt,
+      ended_at: null,
+    };
+    await insertVideo(tx, video);
+    if (chargeable && estimated > 0) {
+      await postLedgerEntry(tx, {
+        accountId: locked.id,
+        kind: 'reserve',
+        balanceDeltaMicroUsd: 0,
+        reservedDeltaMicroUsd: estimated,
+        videoId: video.id,
+        at: startedAt,
+      });
+    }
+    await recordObservation(tx, video, 0, observation, startedAt);
+    return { ok: true, video: (await findVideo(tx, video.id))! };
+  });
+}
+
+async function checkAccountCanTrack(
+  ex: Executor,
+  account: Account,
+  mode: Mode,
+  reserveMicroUsd: number,
+): Promise<TrackError | null> {
+  if (account.disabled) return { kind: 'account_disabled' };
+  const available = account.balance_micro_usd - account.reserved_micro_usd;
+  if (available < reserveMicroUsd) {
+    return { kind: 'insufficient_balance', availableMicroUsd: available, estimatedCostMicroUsd: reserveMicroUsd };
+  }
+  const { maxActiveVideos } = effectiveLimits(account);
+  if (maxActiveVideos !== null && (await countActiveVideos(ex, account.id, mode)) >= maxActiveVideos) {
+    return { kind: 'active_video_limit', limit: maxActiveVideos };
+  }
+  return null;
+}
+
+/** The platform says the video is gone or private: a 404. Anything else it could not be read: a 500. */
+function probeError(failure: CollectFailure): TrackError {
+  return failure.kind === 'not_found' || failure.kind === 'private'
+    ? { kind: 'video_unavailable', failure }
+    : { kind: 'platform_unreadable', failure };
+}
+
+async function probeWithOneRetry(collector: Collector, ref: VideoRef, retryDelayMs: number): Promise<CollectResult> {
+  const first = await collectSafely(collector, ref);
+  if (first.ok || first.failure.kind === 'not_found' || first.failure.kind === 'private') return first;
+  if (retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+  return collectSafely(collector, ref);
+}
+
+async function collectSafely(collector: Collector, ref: VideoRef): Promise<CollectResult> {
+  try {
+    const [result] = await collector.collect([ref]);
+    return result ?? { ok: false, failure: { kind: 'format_changed', message: 'collector returned no result' } };
+  } catch (error) {
+    // Collectors promise never to throw; if one does, it is a failure to read, not a crash of the request.
+    return { ok: false, failure: { kind: 'transient', message: error instanceof Error ? error.message : 'collector error' } };
+  }
+}
