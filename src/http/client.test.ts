@@ -79,15 +79,14 @@ describe('the upstream rewrite', () => {
     expect(headers['accept-language']).toBe('de-DE');
   });
 
-  it('decodes a gzip-compressed body', async () => {
+  it.each([false, true])('decodes a gzip-compressed body (impersonating: %s)', async (impersonateBrowser) => {
     const fake = await platform(() => ({
       headers: { 'content-encoding': 'gzip', 'content-type': 'text/html' },
-      body: gzipSync('<html>compressed</html>'),
+      body: gzipSync('<html>compressed é</html>'),
     }));
     const http = client({ upstreams: fake.upstreams([PLATFORM]) });
-    expect(ok(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED })).body).toBe(
-      '<html>compressed</html>',
-    );
+    const response = ok(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, impersonateBrowser }));
+    expect(response.body).toBe('<html>compressed é</html>');
   });
 });
 

@@ -16,6 +16,7 @@ export interface HttpClientOptions {
   proxyUrls?: readonly string[];
   /** Default total time per request, redirects and body included. */
   timeoutMs?: number;
+  /** Plain path only: impit has no separate connect timeout, so there the total timeout covers connecting. */
   connectTimeoutMs?: number;
   /** Default body cap. */
   maxBodyBytes?: number;
@@ -55,8 +56,9 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
   async function exchange(request: OutboundRequest, signal: AbortSignal): Promise<OutboundResult> {
     const first = parseHttpUrl(request.url);
     if (!first) return failed('host_not_allowed', 'only absolute http(s) URLs may be fetched');
-    if (!isAllowed(first, request.allowedHosts))
+    if (!isAllowed(first, request.allowedHosts)) {
       return failed('host_not_allowed', `host ${first.host} is not allowed`);
+    }
 
     const maxRedirects = Math.max(0, Math.min(request.maxRedirects ?? MAX_REDIRECTS_CAP, MAX_REDIRECTS_CAP));
     const maxBodyBytes = request.maxBodyBytes ?? defaultMaxBodyBytes;

@@ -7,6 +7,8 @@ import type { HopResponse, Transport } from './transport.ts';
 
 /** Kept in step with CHROME_USER_AGENT in browser-headers.ts. */
 const BROWSER = 'chrome151';
+/** client.ts's deadline governs every exchange; this only keeps impit's own default from cutting in first. */
+const BACKSTOP_TIMEOUT_MS = 10 * 60_000;
 
 export function createImpitTransport(): Transport {
   // One instance per proxy: impit binds the proxy to the instance. No cookie jar, so no state leaks
@@ -16,7 +18,12 @@ export function createImpitTransport(): Transport {
     const key = proxyUrl ?? '';
     let impit = instances.get(key);
     if (!impit) {
-      impit = new Impit({ browser: BROWSER, followRedirects: false, ...(proxyUrl ? { proxyUrl } : {}) });
+      impit = new Impit({
+        browser: BROWSER,
+        followRedirects: false,
+        timeout: BACKSTOP_TIMEOUT_MS,
+        ...(proxyUrl ? { proxyUrl } : {}),
+      });
       instances.set(key, impit);
     }
     return impit;
