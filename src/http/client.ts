@@ -37,6 +37,7 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 const failed = (kind: OutboundFailureKind, message: string): OutboundResult => ({ ok: false, kind, message });
 
+/** Throws only on malformed `upstreams` origins (a configuration error, caught at boot); `fetch` never throws. */
 export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpClient {
   const upstreams = upstreamMap(options.upstreams ?? {});
   const nextProxy = proxyRotation(options.proxyUrls ?? []);
