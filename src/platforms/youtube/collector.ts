@@ -1,0 +1,159 @@
+// The YouTube collector. With YOUTUBE_API_KEY it reads up to 50 videos per Data API call and falls back
+// to each video's watch page when the API cannot answer (quota, key, outage, an odd item); without a
+// key it reads watch pages only.
+
+import type { HttpClient } from '../../http/types.ts';
+import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
+import {
+  DATA_API_MAX_IDS,
+  readVideosListResponse,
+  type VideosListOutcome,
+  videosListUrl,
+} from './data-api.ts';
+import { mapWithConcurrency } from './map-with-concurrency.ts';
+import { collectFromWatchPage } from './watch-page-source.ts';
+
+export interface YouTubeCollectorOptions {
+  http: HttpClient;
+  /** YOUTUBE_API_KEY. Without it only the public watch page is read. */
+  apiKey?: string;
+  /** Per request. */
+  timeoutMs?: number;
+  /** How many watch pages are read at once when several videos need one. */
+  webConcurrency?: number;
+  /**
+   * After the Data API reports its quota used up or refuses the key, it is left alone this long and
+   * videos go straight to their watch pages (asking again would only spend another failed request).
+   */
+  apiPauseMs?: number;
+  now?: () => number;
+}
+
+export const DATA_API_HOSTS = ['www.googleapis.com', 'youtube.googleapis.com'] as const;
+const DATA_API_MAX_BYTES = 4 * 1024 * 1024;
+
+export function createYouTubeCollector(options: YouTubeCollectorOptions): Collector {
+  const { http, apiKey } = options;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const webConcurrency = options.webConcurrency ?? 4;
+  const apiPauseMs = options.apiPauseMs ?? 15 * 60_000;
+  const now = options.now ?? Date.now;
+  let apiPausedUntilMs = 0;
+  let apiPauseReason = '';
+
+  const fromWatchPage = (videoId: string, signal?: AbortSignal) =>
+    collectFromWatchPage(videoId, { http, timeoutMs, now, ...(signal ? { signal } : {}) });
+
+  async function callDataApi(
+    key: string,
+    videoIds: string[],
+    signal?: AbortSignal,
+  ): Promise<VideosListOutcome> {
+    const result = await http.fetch({
+      url: videosListUrl(videoIds, key),
+      method: 'GET',
+      headers: { Accept: 'application/json' },
+      allowedHosts: DATA_API_HOSTS,
+      maxRedirects: 0,
+      timeoutMs,
+      maxBodyBytes: DATA_API_MAX_BYTES,
+      ...(signal ? { signal } : {}),
+    });
+    // The request URL carries the key, so the client's own message is not passed on.
+    if (!result.ok)
+      return {
+        ok: false,
+        failure: { kind: 'transient', message: `Data API request failed (${result.kind})` },
+      };
+    return readVideosListResponse(result.response.status, result.response.body, videoIds);
+  }
+
+  /** Each id's result from the API, or the reason the watch page must be asked instead. */
+  async function readThroughDataApi(
+    key: string,
+    videoIds: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, CollectResult | { fallbackBecause: string }>> {
+    const answers = new Map<string, CollectResult | { fallbackBecause: string }>();
+    for (let start = 0; start < videoIds.length; start += DATA_API_MAX_IDS) {
+      const chunk = videoIds.slice(start, start + DATA_API_MAX_IDS);
+      if (now() < apiPausedUntilMs) {
+        for (const id of chunk) answers.set(id, { fallbackBecause: `Data API paused: ${apiPauseReason}` });
+        continue;
+      }
+      const outcome = await callDataApi(key, chunk, signal);
+      if (!outcome.ok) {
+        if (outcome.failure.kind === 'rate_limited' || outcome.failure.kind === 'blocked') {
+          apiPausedUntilMs = now() + apiPauseMs;
+          apiPauseReason = outcome.failure.message;
+        }
+        for (const id of chunk) answers.set(id, { fallbackBecause: outcome.failure.message });
+        continue;
+      }
+      for (const id of chunk) {
+        const result = outcome.results.get(id);
+        // An item the API returned in a shape we cannot read is retried on the watch page.
+        if (!result || (!result.ok && result.failure.kind === 'format_changed')) {
+          answers.set(id, { fallbackBecause: result && !result.ok ? result.failure.message : 'missing' });
+        } else {
+          answers.set(id, result);
+        }
+      }
+    }
+    return answers;
+  }
+
+  async function collectAll(refs: readonly VideoRef[], signal?: AbortSignal): Promise<CollectResult[]> {
+    const uniqueIds = [...new Set(refs.map((ref) => ref.videoId))];
+    const results = new Map<string, CollectResult>();
+    let webIds = uniqueIds;
+    const fallbackReasons = new Map<string, string>();
+
+    if (apiKey) {
+      const answers = await readThroughDataApi(apiKey, uniqueIds, signal);
+      webIds = [];
+      for (const [id, answer] of answers) {
+        if ('fallbackBecause' in answer) {
+          webIds.push(id);
+          fallbackReasons.set(id, answer.fallbackBecause);
+        } else {
+          results.set(id, answer);
+        }
+      }
+    }
+
+    const webResults = await mapWithConcurrency(webIds, webConcurrency, (id) => fromWatchPage(id, signal));
+    webIds.forEach((id, index) => {
+      const result = webResults[index] ?? failure('transient', 'No result');
+      const apiReason = fallbackReasons.get(id);
+      results.set(
+        id,
+        result.ok || apiReason === undefined ? result : withApiReason(result.failure, apiReason),
+      );
+    });
+
+    return refs.map((ref) => results.get(ref.videoId) ?? failure('transient', 'The video was not collected'));
+  }
+
+  return {
+    platform: 'youtube',
+    batchSize: apiKey ? DATA_API_MAX_IDS : 1,
+    async collect(refs, signal) {
+      try {
+        return await collectAll(refs, signal);
+      } catch (error) {
+        // Collectors never throw; an unexpected error is a bug, but the scheduler can retry it.
+        const message = `YouTube collector failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+        return refs.map(() => failure('transient', message));
+      }
+    },
+  };
+}
+
+/** The watch page's failure, saying why the Data API was not used for it. */
+function withApiReason(pageFailure: CollectFailure, apiReason: string): CollectResult {
+  return {
+    ok: false,
+    failure: { ...pageFailure, message: `${pageFailure.message} (Data API: ${apiReason})` },
+  };
+}
