@@ -100,3 +100,49 @@ export async function usageCounts(ex: Executor, accountId: string, mode: Mode): 
 export async function updateVideo(tx: Executor, id: string, changes: Partial<VideoRow>): Promise<void> {
   await tx.db.updateTable('videos').set(changes).where('id', '=', id).execute();
 }
+
+/**
+ * Leases up to `limit` due videos (next_due_at <= now) by moving their next_due_at to `leaseUntil`, and
+ * returns them as they were. A lease that is never settled (the process died) simply expires and the slot
+ * is collected again; UNIQUE(video, slot) keeps that from ever storing or charging twice. PostgreSQL skips
+ * rows another worker is leasing at the same moment.
+ */
+export async function leaseDueVideos(
+  ex: Executor,
+  lease: { now: number; leaseUntil: number; limit: number },
+): Promise<VideoRow[]> {
+  const due = ex.db
+    .selectFrom('videos')
+    .select('id')
+    .where('next_due_at', '<=', lease.now)
+    .orderBy('next_due_at', 'asc')
+    .limit(lease.limit);
+  const rows = await ex.db
+    .updateTable('videos')
+    .set({ next_due_at: lease.leaseUntil })
+    .where('id', 'in', ex.dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
+    .returningAll()
+    .execute();
+  return rows;
+}
+
+/**
+ * Embedded mode only (one process owns the scheduler): leases left by a previous process that died are
+ * handed back at start-up so their slots are collected at once instead of after the lease expires.
+ */
+export async function releaseAbandonedLeases(ex: Executor, now: number): Promise<number> {
+  const result = await ex.db
+    .updateTable('videos')
+    .set((eb) => ({ next_due_at: eb('created_at', '+', eb('next_slot', '*', eb('interval_seconds', '*', 1000))) }))
+    .where('next_due_at', '>', now)
+    .where('status', '=', 'monitoring')
+    // Only rows whose next_due_at is past their slot's own due time: leases and retry backoffs.
+    .where((eb) => eb('next_due_at', '>', eb('created_at', '+', eb('next_slot', '*', eb('interval_seconds', '*', 1000)))))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Puts a leased video back to be collected at `at` (held back by a circuit breaker, or after a crash). */
+export async function rescheduleVideo(ex: Executor, id: string, at: number): Promise<void> {
+  await ex.db.updateTable('videos').set({ next_due_at: at }).where('id', '=', id).where('status', '=', 'monitoring').execute();
+}

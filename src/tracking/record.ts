@@ -66,13 +66,11 @@ export async function recordObservation(
   return 'stored';
 }
 
-/** Records `fromSlot`..`toSlot - 1` as missed (no counts, no charge) and advances the video to `toSlot`. */
-export async function recordMissedSlots(
-  tx: Executor,
-  video: VideoRow,
-  toSlot: number,
-  now: number,
-): Promise<number> {
+/**
+ * Records the slots from the video's next slot up to `toSlot` (exclusive) as missed (no counts, no charge)
+ * and advances the video to `toSlot`. Returns the video as it now is.
+ */
+export async function recordMissedSlots(tx: Executor, video: VideoRow, toSlot: number, now: number): Promise<VideoRow> {
   const until = Math.min(toSlot, video.total_slots);
   let missed = 0;
   for (let slot = video.next_slot; slot < until; slot++) {
@@ -92,17 +90,14 @@ export async function recordMissedSlots(
     });
     if (stored) missed++;
   }
-  if (until <= video.next_slot) return 0;
-  await advance(tx, { ...video, snapshots_missed: video.snapshots_missed + missed, next_slot: until, attempts: 0, last_updated_at: now }, now);
-  return missed;
+  if (until <= video.next_slot) return video;
+  return advance(tx, { ...video, snapshots_missed: video.snapshots_missed + missed, next_slot: until, attempts: 0, last_updated_at: now }, now);
 }
 
 /** Writes the advanced video: the next slot's due time, or completion after the last slot. */
-async function advance(tx: Executor, video: VideoRow, now: number): Promise<void> {
-  if (video.next_slot >= video.total_slots) {
-    await endOrPause(tx, video, 'completed', now);
-    return;
-  }
+async function advance(tx: Executor, video: VideoRow, now: number): Promise<VideoRow> {
+  if (video.next_slot >= video.total_slots) return endOrPause(tx, video, 'completed', now);
+  const next_due_at = slotDueAt(video, video.next_slot);
   await updateVideo(tx, video.id, {
     title: video.title,
     creator: video.creator,
@@ -111,10 +106,11 @@ async function advance(tx: Executor, video: VideoRow, now: number): Promise<void
     snapshots_collected: video.snapshots_collected,
     snapshots_missed: video.snapshots_missed,
     next_slot: video.next_slot,
-    next_due_at: slotDueAt(video, video.next_slot),
+    next_due_at,
     attempts: video.attempts,
     last_updated_at: now,
   });
+  return { ...video, next_due_at };
 }
 
 export interface EndDetails {
@@ -133,7 +129,7 @@ export async function endOrPause(
   status: Exclude<VideoStatus, 'monitoring'>,
   now: number,
   details: EndDetails = {},
-): Promise<void> {
+): Promise<VideoRow> {
   if (video.reserved_micro_usd > 0) {
     await postLedgerEntry(tx, {
       accountId: video.account_id,
@@ -145,21 +141,31 @@ export async function endOrPause(
       at: now,
     });
   }
-  const ended = status !== 'paused';
-  await updateVideo(tx, video.id, {
-    title: video.title,
-    creator: video.creator,
-    description: video.description,
-    snapshots_collected: video.snapshots_collected,
-    snapshots_missed: video.snapshots_missed,
-    next_slot: video.next_slot,
+  const ended: VideoRow = {
+    ...video,
     status,
     reserved_micro_usd: 0,
     next_due_at: null,
     attempts: 0,
     last_updated_at: now,
-    ended_at: ended ? now : null,
+    ended_at: status === 'paused' ? null : now,
     ...details,
+  };
+  await updateVideo(tx, video.id, {
+    title: ended.title,
+    creator: ended.creator,
+    description: ended.description,
+    snapshots_collected: ended.snapshots_collected,
+    snapshots_missed: ended.snapshots_missed,
+    next_slot: ended.next_slot,
+    status: ended.status,
+    reserved_micro_usd: 0,
+    next_due_at: null,
+    attempts: 0,
+    last_updated_at: now,
+    ended_at: ended.ended_at,
+    is_deleted: ended.is_deleted,
+    error_reason: ended.error_reason,
   });
   if (status === 'completed' || status === 'error') {
     await enqueueOutbox(tx, {
@@ -169,4 +175,5 @@ export async function endOrPause(
       at: now,
     });
   }
+  return ended;
 }

@@ -1,0 +1,158 @@
+// Operator commands: the same operations as /admin/v1, straight against the database.
+import type { Command } from 'commander';
+import { changeAccountSettings, createAccount, createApiKey, listKeys, revokeKey } from '../accounts/accounts.ts';
+import { addCredit } from '../billing/funds.ts';
+import { microUsdToUsd, usdToMicroUsd } from '../billing/money.ts';
+import { isPlanName, PLAN_NAMES } from '../billing/plans.ts';
+import { findAccount, findAccountByEmail } from '../store/accounts.ts';
+import type { Store } from '../store/database.ts';
+import type { Account, Mode } from '../store/schema.ts';
+import { cancelAccountVideos } from '../tracking/cancel-account.ts';
+import { withStore } from './runtime.ts';
+
+function fail(message: string): never {
+  console.error(`contentstats: ${message}`);
+  process.exit(1);
+}
+
+/** An account named by id (acc_…) or email. */
+async function accountOrExit(store: Store, idOrEmail: string): Promise<Account> {
+  const account = idOrEmail.includes('@')
+    ? await findAccountByEmail(store, idOrEmail.trim().toLowerCase())
+    : await findAccount(store, idOrEmail);
+  return account ?? fail(`no account ${idOrEmail}`);
+}
+
+function parseUsd(value: string, name: string): number {
+  const usd = Number(value);
+  if (!Number.isFinite(usd) || Math.abs(usd) > 1_000_000) fail(`${name} must be a number of USD`);
+  return usd;
+}
+
+const describeAccount = (a: Account): string =>
+  `${a.id}  ${a.email}  plan=${a.plan}${a.disabled ? ' DISABLED' : ''}  balance=$${microUsdToUsd(a.balance_micro_usd)}  reserved=$${microUsdToUsd(a.reserved_micro_usd)}`;
+
+export function registerAccountCommands(program: Command): void {
+  const accounts = program.command('accounts').description('Create and manage accounts');
+
+  accounts
+    .command('create')
+    .description('Create an account and print its live and test keys (shown once)')
+    .requiredOption('--email <email>', "the account's email (receives notifications)")
+    .option('--plan <plan>', `one of ${PLAN_NAMES.join(', ')}`, 'free')
+    .option('--credit <usd>', 'initial credit in USD', '0')
+    .action(async (options: { email: string; plan: string; credit: string }) => {
+      if (!isPlanName(options.plan)) fail(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
+      if (!/^[^@\s]+@[^@\s]+$/.test(options.email)) fail('--email must be an email address');
+      const credit = parseUsd(options.credit, '--credit');
+      if (credit < 0) fail('--credit must not be negative');
+      await withStore(async (store) => {
+        const created = await createAccount(store, { email: options.email, plan: options.plan as 'free', creditMicroUsd: usdToMicroUsd(credit), now: Date.now() });
+        if (!created.ok) fail(`an account with email ${options.email} already exists`);
+        const { account, liveKey, testKey } = created.value;
+        console.log(`account   ${account.id} (${account.email}, plan ${account.plan}, balance $${microUsdToUsd(account.balance_micro_usd)})`);
+        console.log(`live key  ${liveKey.key}`);
+        console.log(`test key  ${testKey.key}`);
+        console.log('Store the keys now: they are shown only once.');
+      });
+    });
+
+  accounts
+    .command('show <account>')
+    .description('Show an account (id or email) and its keys')
+    .action(async (idOrEmail: string) => {
+      await withStore(async (store) => {
+        const account = await accountOrExit(store, idOrEmail);
+        console.log(describeAccount(account));
+        for (const key of await listKeys(store, account.id)) {
+          console.log(`  key ${key.id}  ${key.prefix}…  ${key.mode}${key.revoked_at ? '  revoked' : ''}`);
+        }
+      });
+    });
+
+  accounts
+    .command('set <account>')
+    .description('Change plan, limits or the disabled flag')
+    .option('--plan <plan>', `one of ${PLAN_NAMES.join(', ')}`)
+    .option('--rate-limit <perMinute>', 'requests per minute override ("default" clears it)')
+    .option('--max-videos <n>', 'videos monitored at once override ("default" clears it)')
+    .option('--disable', 'disable the account (cancels its trackings)')
+    .option('--enable', 'enable the account')
+    .action(async (idOrEmail: string, options: { plan?: string; rateLimit?: string; maxVideos?: string; disable?: boolean; enable?: boolean }) => {
+      const override = (value: string | undefined, name: string): number | null | undefined => {
+        if (value === undefined) return undefined;
+        if (value === 'default') return null;
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1) fail(`${name} must be a positive integer or "default"`);
+        return n;
+      };
+      await withStore(async (store) => {
+        const account = await accountOrExit(store, idOrEmail);
+        const result = await changeAccountSettings(store, account.id, {
+          ...(options.plan === undefined ? {} : { plan: options.plan }),
+          ...(options.rateLimit === undefined ? {} : { rate_limit_per_minute: override(options.rateLimit, '--rate-limit') }),
+          ...(options.maxVideos === undefined ? {} : { max_active_videos: override(options.maxVideos, '--max-videos') }),
+          ...(options.disable ? { disabled: 1 } : options.enable ? { disabled: 0 } : {}),
+        });
+        if (!result.ok) fail(result.error.kind === 'invalid_plan' ? `--plan must be one of ${PLAN_NAMES.join(', ')}` : 'account not found');
+        if (options.disable) console.log(`cancelled ${await cancelAccountVideos(store, account.id, Date.now())} trackings`);
+        console.log(describeAccount(result.value));
+      });
+    });
+
+  program
+    .command('credits')
+    .description('Add credit to an account')
+    .command('add <account> <usd>')
+    .description('Add USD credit (negative: an adjustment, never below what is reserved)')
+    .option('--note <note>', 'why (kept in the ledger)')
+    .action(async (idOrEmail: string, usd: string, options: { note?: string }) => {
+      const amount = parseUsd(usd, 'amount');
+      if (amount === 0) fail('amount must not be 0');
+      await withStore(async (store) => {
+        const account = await accountOrExit(store, idOrEmail);
+        const result = await addCredit(store, { accountId: account.id, amountMicroUsd: usdToMicroUsd(amount), note: options.note ?? null, now: Date.now() });
+        if (!result.ok) fail(result.error.kind === 'would_overdraw' ? `only $${microUsdToUsd(result.error.availableMicroUsd)} is not reserved` : 'account not found');
+        console.log(describeAccount(result.value));
+      });
+    });
+
+  const keys = program.command('keys').description("Manage an account's API keys");
+  keys
+    .command('create <account>')
+    .description('Create a key and print it (shown once)')
+    .option('--mode <mode>', 'live or test', 'live')
+    .option('--name <name>', 'a label for the key')
+    .action(async (idOrEmail: string, options: { mode: string; name?: string }) => {
+      if (options.mode !== 'live' && options.mode !== 'test') fail('--mode must be live or test');
+      await withStore(async (store) => {
+        const account = await accountOrExit(store, idOrEmail);
+        const created = await createApiKey(store, { accountId: account.id, mode: options.mode as Mode, name: options.name ?? null, now: Date.now() });
+        if (!created.ok) fail('account not found');
+        console.log(`${created.value.id}  ${created.value.key}`);
+        console.log('Store the key now: it is shown only once.');
+      });
+    });
+  keys
+    .command('list <account>')
+    .description("List an account's keys (prefix only)")
+    .action(async (idOrEmail: string) => {
+      await withStore(async (store) => {
+        const account = await accountOrExit(store, idOrEmail);
+        for (const key of await listKeys(store, account.id)) {
+          const state = key.revoked_at ? `revoked ${new Date(key.revoked_at).toISOString()}` : 'active';
+          console.log(`${key.id}  ${key.prefix}…  ${key.mode}  ${key.name ?? ''}  ${state}`);
+        }
+      });
+    });
+  keys
+    .command('revoke <account> <keyId>')
+    .description('Revoke a key')
+    .action(async (idOrEmail: string, keyId: string) => {
+      await withStore(async (store) => {
+        const account = await accountOrExit(store, idOrEmail);
+        if (!(await revokeKey(store, account.id, keyId, Date.now()))) fail(`no active key ${keyId} on ${account.id}`);
+        console.log(`revoked ${keyId}`);
+      });
+    });
+}

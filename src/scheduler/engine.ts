@@ -1,0 +1,234 @@
+// The snapshot engine: finds due slots in the database (no timer per video), leases them, collects them in
+// batches through bounded pools (overall and per platform, behind per-platform circuit breakers) and records
+// the results. Holding a million tracked videos costs nothing in memory: only leased batches are held.
+import type { Metrics } from '../api/metrics.ts';
+import type { Clock } from '../clock.ts';
+import type { CollectResult, Collector, PlatformName, VideoRef } from '../platforms/types.ts';
+import type { Mode, VideoRow } from '../store/schema.ts';
+import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { leaseDueVideos, lockVideo, releaseAbandonedLeases, rescheduleVideo } from '../store/videos.ts';
+import { recordMissedSlots } from '../tracking/record.ts';
+import { slotAt } from '../tracking/slots.ts';
+import { type BreakerOptions, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF, PLATFORM_TROUBLE } from './failure-policy.ts';
+import { recordSlotResults, type SlotFate, type SlotResult } from './record-results.ts';
+import { Semaphore } from './semaphore.ts';
+
+export interface EngineLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EngineOptions {
+  store: Executor;
+  clock: Clock;
+  collectorFor(mode: Mode, platform: PlatformName): Collector | undefined;
+  log: EngineLog;
+  metrics?: Metrics;
+  /** Collection batches in flight at once, over all platforms. */
+  concurrency?: number;
+  /** Collection batches in flight at once per platform (and mode). */
+  perPlatformConcurrency?: number;
+  /** How long a leased slot is reserved for this process before another may take it. */
+  leaseMs?: number;
+  /** How many due videos one lease query takes. */
+  leaseBatch?: number;
+  /** A collection taking longer than this is abandoned as transient. */
+  collectTimeoutMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+  breaker?: BreakerOptions;
+  /** Embedded mode: this process is the only scheduler, so leases found at start are from a dead process. */
+  soleScheduler?: boolean;
+}
+
+export interface RunSummary {
+  leased: number;
+  fates: Record<SlotFate | 'held_back', number>;
+  latenessMs: number[];
+}
+
+export interface Engine {
+  /** Collects and records everything due now; resolves when it is all recorded. */
+  runDue(): Promise<RunSummary>;
+  /** Runs `runDue` on a loop until `stop`. */
+  start(pollIntervalMs?: number): Promise<void>;
+  /** Stops leasing new slots and waits for in-flight collections (abandoning them after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+  breakerState(platform: PlatformName): string;
+}
+
+const emptyFates = (): RunSummary['fates'] => ({ stored: 0, retry: 0, missed: 0, ended: 0, skipped: 0, held_back: 0 });
+
+export function createEngine(options: EngineOptions): Engine {
+  const { store, clock, log, metrics } = options;
+  const concurrency = new Semaphore(options.concurrency ?? 16);
+  const perPlatformLimit = options.perPlatformConcurrency ?? 8;
+  const platformPools = new Map<string, Semaphore>();
+  const breakers = new Map<PlatformName, CircuitBreaker>();
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseBatch = options.leaseBatch ?? 1000;
+  const collectTimeoutMs = options.collectTimeoutMs ?? 60_000;
+  const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, random: Math.random, ...options.backoff };
+  let shutdown = new AbortController();
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  const poolFor = (key: string) => {
+    let pool = platformPools.get(key);
+    if (!pool) platformPools.set(key, (pool = new Semaphore(perPlatformLimit)));
+    return pool;
+  };
+  const breakerFor = (platform: PlatformName) => {
+    let breaker = breakers.get(platform);
+    if (!breaker) breakers.set(platform, (breaker = new CircuitBreaker(options.breaker ?? DEFAULT_BREAKER)));
+    return breaker;
+  };
+
+  async function collectBatch(collector: Collector | undefined, refs: VideoRef[]): Promise<CollectResult[]> {
+    if (!collector) {
+      return refs.map(() => ({ ok: false, failure: { kind: 'blocked', message: 'no collector configured for this platform' } }));
+    }
+    const timeout = AbortSignal.timeout(collectTimeoutMs);
+    const signal = AbortSignal.any([timeout, shutdown.signal]);
+    try {
+      const results = await collector.collect(refs, signal);
+      if (results.length !== refs.length) throw new Error('collector returned the wrong number of results');
+      return results;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : 'collector failed';
+      return refs.map(() => ({ ok: false, failure: { kind: 'transient', message } }));
+    }
+  }
+
+  async function processBatch(mode: Mode, platform: PlatformName, batch: Array<{ video: VideoRow; slot: number }>, summary: RunSummary) {
+    const breaker = mode === 'live' ? breakerFor(platform) : undefined;
+    if (breaker && !breaker.tryAcquire(clock.now())) {
+      const at = breaker.retryAt(clock.now());
+      for (const { video } of batch) await rescheduleVideo(store, video.id, at);
+      summary.fates.held_back += batch.length;
+      return;
+    }
+    const collector = options.collectorFor(mode, platform);
+    const refs = batch.map(({ video }) => ({ platform, videoId: video.platform_video_id, canonicalUrl: video.canonical_url }));
+    const results = await collectBatch(collector, refs);
+    // Shutting down: these results are abandoned unrecorded; their leases are released at the next start.
+    if (shutdown.signal.aborted) return;
+    let trouble = 0;
+    let successes = 0;
+    const items: SlotResult[] = batch.map(({ video, slot }, i) => {
+      const result = results[i]!;
+      if (result.ok) successes++;
+      else {
+        if (PLATFORM_TROUBLE.has(result.failure.kind)) trouble++;
+        metrics?.increment('contentstats_collect_failures_total', { platform, kind: result.failure.kind });
+      }
+      return { videoId: video.id, slot, result };
+    });
+    if (breaker) {
+      if (successes > 0) breaker.recordSuccess();
+      else if (trouble > 0) breaker.recordTrouble(clock.now());
+      else breaker.recordNeutral();
+    }
+    const recorded = await recordSlotResults(store, items, clock.now(), backoff);
+    for (const fate of recorded.fates) summary.fates[fate]++;
+    summary.latenessMs.push(...recorded.latenessMs);
+    if (metrics) {
+      const stored = recorded.fates.filter((f) => f === 'stored').length;
+      const missed = recorded.fates.filter((f) => f === 'missed').length;
+      if (stored) metrics.increment('contentstats_snapshots_recorded_total', { platform, mode }, stored);
+      if (missed) metrics.increment('contentstats_snapshots_missed_total', { platform }, missed);
+    }
+  }
+
+  /** Slots whose whole window has passed (the process was down past the end) are missed and the video completes. */
+  async function closeOverdue(video: VideoRow, summary: RunSummary) {
+    await writeTransaction(store, async (tx) => {
+      const fresh = await lockVideo(tx, video.id);
+      if (fresh && fresh.status === 'monitoring') await recordMissedSlots(tx, fresh, fresh.total_slots, clock.now());
+    });
+    summary.fates.missed++;
+  }
+
+  async function processLeased(videos: VideoRow[], summary: RunSummary): Promise<void> {
+    const now = clock.now();
+    const groups = new Map<string, { mode: Mode; platform: PlatformName; items: Array<{ video: VideoRow; slot: number }> }>();
+    const tasks: Promise<void>[] = [];
+    for (const video of videos) {
+      const slot = Math.max(video.next_slot, slotAt(video, now));
+      if (slot >= video.total_slots) {
+        tasks.push(closeOverdue(video, summary));
+        continue;
+      }
+      const key = `${video.mode}:${video.platform}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { mode: video.mode, platform: video.platform as PlatformName, items: [] }));
+      group.items.push({ video, slot });
+    }
+    for (const [key, group] of groups) {
+      const batchSize = Math.max(1, options.collectorFor(group.mode, group.platform)?.batchSize ?? 1);
+      const pool = poolFor(key);
+      for (let i = 0; i < group.items.length; i += batchSize) {
+        const batch = group.items.slice(i, i + batchSize);
+        tasks.push(concurrency.run(() => pool.run(() => processBatch(group.mode, group.platform, batch, summary))));
+      }
+    }
+    const settled = await Promise.allSettled(tasks);
+    for (const s of settled) if (s.status === 'rejected') log.error({ err: s.reason }, 'snapshot batch failed; its leases will expire and retry');
+  }
+
+  const engine: Engine = {
+    async runDue() {
+      const summary: RunSummary = { leased: 0, fates: emptyFates(), latenessMs: [] };
+      while (!stopping) {
+        const now = clock.now();
+        const leased = await leaseDueVideos(store, { now, leaseUntil: now + leaseMs, limit: leaseBatch });
+        if (leased.length === 0) break;
+        summary.leased += leased.length;
+        await processLeased(leased, summary);
+        if (leased.length < leaseBatch) break;
+      }
+      return summary;
+    },
+
+    async start(pollIntervalMs = 1_000) {
+      stopping = false;
+      shutdown = new AbortController();
+      if (options.soleScheduler) {
+        const released = await releaseAbandonedLeases(store, clock.now());
+        if (released > 0) log.info({ released }, 'took back slots leased by a previous process');
+      }
+      loop = (async () => {
+        while (!stopping) {
+          try {
+            await engine.runDue();
+          } catch (error) {
+            log.error({ err: error }, 'scheduler pass failed');
+          }
+          if (stopping) break;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, pollIntervalMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+      })();
+    },
+
+    async stop(graceMs = 15_000) {
+      stopping = true;
+      wake?.();
+      const abandon = setTimeout(() => shutdown.abort(), graceMs);
+      await loop;
+      clearTimeout(abandon);
+    },
+
+    breakerState(platform) {
+      return breakers.get(platform)?.state(clock.now()) ?? 'closed';
+    },
+  };
+  return engine;
+}
