@@ -1,0 +1,139 @@
+// Instagram's web GraphQL endpoint, asked logged out for one post by shortcode:
+//   POST https://www.instagram.com/graphql/query   doc_id=…&variables={"shortcode":"…"}
+// Two persisted queries are used. The current one answers in the "v1 media" shape under
+// `data.xdt_api__v1__media__shortcode__web_info.items`; the older PolarisPostActionLoadPostQueryQuery
+// answers under `data.xdt_shortcode_media`. Instagram retires doc ids from time to time; a retired one
+// answers with errors or an empty `data`, which reads as `format_changed` and moves on to the next source.
+
+import type { OutboundResponse } from '../../http/types.ts';
+import { type CollectResult, failure } from '../types.ts';
+import { asInstagramMedia, isPost, readInstagramMedia } from './media.ts';
+import { classifyLoginWall, classifyRefusal } from './refusal.ts';
+import { isPrivatePostShortcode } from './shortcode.ts';
+
+export interface PostQuery {
+  /** The provider name an observation from this query carries. */
+  provider: string;
+  docId: string;
+  /** Sent as fb_api_req_friendly_name / X-FB-Friendly-Name when known. */
+  friendlyName?: string;
+  variables(shortcode: string): Record<string, unknown>;
+}
+
+export const CURRENT_POST_QUERY: PostQuery = {
+  provider: 'instagram-graphql',
+  docId: '27128499623469141',
+  variables: (shortcode) => ({ shortcode }),
+};
+
+export const LEGACY_POST_QUERY: PostQuery = {
+  provider: 'instagram-graphql-legacy',
+  docId: '8845758582119845',
+  friendlyName: 'PolarisPostActionLoadPostQueryQuery',
+  variables: (shortcode) => ({
+    shortcode,
+    fetch_tagged_user_count: null,
+    hoisted_comment_id: null,
+    hoisted_reply_id: null,
+  }),
+};
+
+export const GRAPHQL_URL = 'https://www.instagram.com/graphql/query';
+
+/** The web app's public app id, sent by instagram.com itself with every API call. */
+export const INSTAGRAM_WEB_APP_ID = '936619743392459';
+
+export function postQueryBody(query: PostQuery, shortcode: string): string {
+  const form = new URLSearchParams({
+    variables: JSON.stringify(query.variables(shortcode)),
+    doc_id: query.docId,
+    server_timestamps: 'true',
+  });
+  if (query.friendlyName) {
+    form.set('fb_api_caller_class', 'RelayModern');
+    form.set('fb_api_req_friendly_name', query.friendlyName);
+  }
+  return form.toString();
+}
+
+export function postQueryHeaders(
+  query: PostQuery,
+  shortcode: string,
+  sessionId?: string,
+): Record<string, string> {
+  return {
+    Accept: '*/*',
+    'Accept-Language': 'en-US,en;q=0.9',
+    'Content-Type': 'application/x-www-form-urlencoded',
+    Origin: 'https://www.instagram.com',
+    Referer: `https://www.instagram.com/p/${shortcode}/`,
+    'X-IG-App-ID': INSTAGRAM_WEB_APP_ID,
+    'X-ASBD-ID': '359341',
+    'X-Requested-With': 'XMLHttpRequest',
+    ...(query.friendlyName ? { 'X-FB-Friendly-Name': query.friendlyName } : {}),
+    ...(sessionId ? { Cookie: `sessionid=${sessionId}` } : {}),
+  };
+}
+
+/** Reads the answer to a post query (any status) into an observation or a classified failure. */
+export function readPostQueryResponse(
+  response: OutboundResponse,
+  shortcode: string,
+  provider: string,
+  nowMs: number,
+): CollectResult {
+  const wall = classifyLoginWall(response);
+  if (wall) return { ok: false, failure: wall };
+
+  const json = parseJson(response.body);
+  const refusal = classifyRefusal(response, json, nowMs);
+  if (refusal) return { ok: false, failure: refusal };
+  if (response.status !== 200)
+    return failure('format_changed', `Instagram GraphQL answered HTTP ${response.status}`);
+  if (json === undefined)
+    return failure('format_changed', 'Instagram GraphQL answered with something other than JSON');
+
+  const data = field(json, 'data');
+  const webInfo = field(data, 'xdt_api__v1__media__shortcode__web_info');
+  const polaris = field(data, 'xig_polaris_media');
+  const legacyKey = ['xdt_shortcode_media', 'shortcode_media'].find((key) => field(data, key) !== undefined);
+  const shortcodeMedia = legacyKey === undefined ? undefined : field(data, legacyKey);
+
+  let candidates: unknown[] | undefined;
+  if (webInfo !== undefined) candidates = webInfo === null ? [] : asList(field(webInfo, 'items'));
+  else if (polaris !== undefined)
+    candidates = polaris === null ? [] : [field(polaris, 'if_not_gated_logged_out')];
+  else if (shortcodeMedia !== undefined) candidates = shortcodeMedia === null ? [] : [shortcodeMedia];
+  if (candidates === undefined) {
+    return failure('format_changed', 'Instagram GraphQL answered without a post field (retired doc_id?)');
+  }
+
+  const posts = candidates.map(asInstagramMedia).filter((media) => media !== null);
+  if (posts.length === 0) {
+    // `data.xdt_shortcode_media: null`: Instagram has no public post under this shortcode. Posts of
+    // private accounts carry a 28-character suffix in their shortcode, which tells the two apart.
+    if (isPrivatePostShortcode(shortcode)) return failure('private', 'The post belongs to a private account');
+    return failure('not_found', 'Instagram GraphQL has no post with this shortcode');
+  }
+  const post = posts.find((media) => isPost(media, shortcode));
+  if (!post) return failure('format_changed', 'Instagram GraphQL answered about another post');
+  return readInstagramMedia(post, provider);
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
