@@ -1,0 +1,162 @@
+// The Instagram collector: one post at a time, from the first source that answers — the current GraphQL
+// post query, the older one, then the post page. A source that fails for a reason other than the post
+// (a retired query, a login wall, an outage) hands over to the next; a definite answer about the post
+// (it is private; the page itself says it does not exist) ends the search.
+
+import type { HttpClient, OutboundResult } from '../../http/types.ts';
+import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
+import {
+  CURRENT_POST_QUERY,
+  GRAPHQL_URL,
+  LEGACY_POST_QUERY,
+  type PostQuery,
+  postQueryBody,
+  postQueryHeaders,
+  readPostQueryResponse,
+} from './graphql.ts';
+import { classifyOutboundFailure } from './outbound-failure.ts';
+import { INSTAGRAM_WEB_PROVIDER, parsePostPage } from './post-page.ts';
+import { classifyLoginWall, classifyRefusal } from './refusal.ts';
+import { instagramCanonicalUrl } from './url.ts';
+
+export interface InstagramCollectorOptions {
+  http: HttpClient;
+  /** INSTAGRAM_SESSION_ID: the `sessionid` cookie of a logged-in account, sent when configured. */
+  sessionId?: string;
+  /** Per request. */
+  timeoutMs?: number;
+  /** The GraphQL post queries to try, in order. Instagram retires doc ids; override to follow it. */
+  postQueries?: readonly PostQuery[];
+  now?: () => number;
+}
+
+export const INSTAGRAM_HOSTS = ['www.instagram.com', 'instagram.com', 'i.instagram.com'] as const;
+
+/** Instagram moves /p/CODE/ to /reel/CODE/ or /user/p/CODE/; more hops than this is a loop. */
+const PAGE_MAX_REDIRECTS = 3;
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+interface Source {
+  provider: string;
+  read(shortcode: string, signal?: AbortSignal): Promise<CollectResult>;
+}
+
+export function createInstagramCollector(options: InstagramCollectorOptions): Collector {
+  const { http, sessionId } = options;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const now = options.now ?? Date.now;
+  const queries = options.postQueries ?? [CURRENT_POST_QUERY, LEGACY_POST_QUERY];
+
+  const graphqlSource = (query: PostQuery): Source => ({
+    provider: query.provider,
+    async read(shortcode, signal) {
+      const result = await http.fetch({
+        url: GRAPHQL_URL,
+        method: 'POST',
+        headers: postQueryHeaders(query, shortcode, sessionId),
+        body: postQueryBody(query, shortcode),
+        allowedHosts: INSTAGRAM_HOSTS,
+        maxRedirects: 0,
+        timeoutMs,
+        maxBodyBytes: MAX_BODY_BYTES,
+        impersonateBrowser: true,
+        ...(signal ? { signal } : {}),
+      });
+      if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+      return readPostQueryResponse(result.response, shortcode, query.provider, now());
+    },
+  });
+
+  const postPageSource: Source = {
+    provider: INSTAGRAM_WEB_PROVIDER,
+    async read(shortcode, signal) {
+      const result: OutboundResult = await http.fetch({
+        url: instagramCanonicalUrl(shortcode),
+        method: 'GET',
+        headers: {
+          Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+          'Accept-Language': 'en-US,en;q=0.9',
+          ...(sessionId ? { Cookie: `sessionid=${sessionId}` } : {}),
+        },
+        allowedHosts: INSTAGRAM_HOSTS,
+        maxRedirects: PAGE_MAX_REDIRECTS,
+        timeoutMs,
+        maxBodyBytes: MAX_BODY_BYTES,
+        impersonateBrowser: true,
+        ...(signal ? { signal } : {}),
+      });
+      if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+      const { response } = result;
+      const refusal = classifyLoginWall(response) ?? classifyRefusal(response, undefined, now());
+      if (refusal) return { ok: false, failure: refusal };
+      if (response.status === 404 || response.status === 410) {
+        return failure('not_found', `Instagram answered HTTP ${response.status} for the post page`);
+      }
+      if (response.status !== 200)
+        return failure('format_changed', `Instagram answered HTTP ${response.status}`);
+      return parsePostPage(response.body, shortcode);
+    },
+  };
+
+  const sources: Source[] = [...queries.map(graphqlSource), postPageSource];
+
+  async function collectOne(ref: VideoRef, signal?: AbortSignal): Promise<CollectResult> {
+    const failures: { provider: string; failure: CollectFailure }[] = [];
+    for (const source of sources) {
+      const result = await source.read(ref.videoId, signal);
+      if (result.ok) return result;
+      const { kind } = result.failure;
+      // Definite answers about the post, and an explicit "slow down", end the search: asking the next
+      // source would only spend more of the allowance Instagram just said is used up.
+      const definite =
+        kind === 'private' ||
+        (kind === 'not_found' && source === postPageSource) ||
+        (kind === 'rate_limited' && result.failure.retryAfterMs !== undefined);
+      if (definite) return result;
+      failures.push({ provider: source.provider, failure: result.failure });
+    }
+    return { ok: false, failure: mostTelling(failures) };
+  }
+
+  return {
+    platform: 'instagram',
+    batchSize: 1,
+    async collect(refs, signal) {
+      const results: CollectResult[] = [];
+      // One at a time: Instagram limits logged-out visitors per address, and the scheduler already runs
+      // videos in parallel.
+      for (const ref of refs) {
+        try {
+          results.push(await collectOne(ref, signal));
+        } catch (error) {
+          // Collectors never throw: a bug here costs one snapshot, not the batch.
+          const message = error instanceof Error ? error.message : String(error);
+          results.push(failure('transient', `Instagram collector failed unexpectedly: ${message}`));
+        }
+      }
+      return results;
+    },
+  };
+}
+
+// When every source failed: a GraphQL "no such post" outranks a later login wall (the brief's
+// `xdt_shortcode_media: null` → not_found), then throttling, blocking, outages, and a changed format last.
+const PRECEDENCE: readonly CollectFailure['kind'][] = [
+  'not_found',
+  'private',
+  'rate_limited',
+  'blocked',
+  'transient',
+  'format_changed',
+];
+
+function mostTelling(failures: readonly { provider: string; failure: CollectFailure }[]): CollectFailure {
+  const ranked = [...failures].sort(
+    (a, b) => PRECEDENCE.indexOf(a.failure.kind) - PRECEDENCE.indexOf(b.failure.kind),
+  );
+  const chosen = ranked[0]?.failure ?? { kind: 'transient', message: 'No source was tried' };
+  const message = failures
+    .map(({ provider, failure: sourceFailure }) => `${provider}: ${sourceFailure.message}`)
+    .join('; ');
+  return { ...chosen, message };
+}
