@@ -4,7 +4,8 @@ import type { UrlParse, VideoRef } from '../types.ts';
 const SHORTCODE = /^[A-Za-z0-9_-]{5,64}$/;
 const KINDS = new Set(['p', 'reel', 'reels', 'tv']);
 
-export const instagramCanonicalUrl = (shortcode: string): string => `https://www.instagram.com/p/${shortcode}/`;
+export const instagramCanonicalUrl = (shortcode: string): string =>
+  `https://www.instagram.com/p/${shortcode}/`;
 
 export const instagramRef = (shortcode: string): VideoRef => ({
   platform: 'instagram',
@@ -21,5 +22,8 @@ export function parseInstagramPath(url: URL): UrlParse {
   if (rest.length === 2 && kind && KINDS.has(kind) && code && SHORTCODE.test(code)) {
     return { kind: 'video', ref: instagramRef(code) };
   }
-  return { kind: 'invalid', message: 'Not an Instagram post link (expected /p/CODE/, /reel/CODE/ or /tv/CODE/)' };
+  return {
+    kind: 'invalid',
+    message: 'Not an Instagram post link (expected /p/CODE/, /reel/CODE/ or /tv/CODE/)',
+  };
 }

@@ -23,5 +23,8 @@ export function parseYouTubePath(url: URL, host: string): UrlParse {
     id = segments[1];
   }
   if (id && VIDEO_ID.test(id)) return { kind: 'video', ref: youtubeRef(id) };
-  return { kind: 'invalid', message: 'Not a YouTube video link (expected watch?v=ID, youtu.be/ID, /shorts/ID…)' };
+  return {
+    kind: 'invalid',
+    message: 'Not a YouTube video link (expected watch?v=ID, youtu.be/ID, /shorts/ID…)',
+  };
 }
