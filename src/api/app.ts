@@ -30,6 +30,8 @@ export async function buildApp(ctx: ApiContext, logger: FastifyServerOptions['lo
     return503OnClosing: true,
   });
 
+  // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('auth', null as never);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

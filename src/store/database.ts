@@ -11,6 +11,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL: the schema the store lives in, when not the default. */
+  pgSchema?: string;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ function openPostgres(url: string, options: OpenStoreOptions): Store {
   return {
     db,
     dialect: 'postgres',
+    ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}),
     close: async () => {
       await db.destroy();
     },

@@ -13,7 +13,8 @@ export type MigrateResult = { ok: true; applied: string[] } | { ok: false; error
 /** Brings the schema up to date. Safe to run at every start and from several processes. */
 export async function migrateToLatest(store: Store): Promise<MigrateResult> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
-  const migrator = new Migrator({ db: store.db, provider });
+  // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
+  const migrator = new Migrator({ db: store.db, provider, ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) return { ok: false, error: error instanceof Error ? error.message : String(error) };
   return { ok: true, applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
