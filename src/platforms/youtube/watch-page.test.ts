@@ -63,6 +63,19 @@ describe('the watch page parser reads a public video', () => {
     });
   });
 
+  it("reads the like button's exact accessibility text when the like entity is missing", () => {
+    const page = fixture('watch-public.html').replaceAll('"likeCountEntity"', '"renamedEntity"');
+    expect(parseWatchPage(page, 'Xr4bK2m9QpA')).toMatchObject({
+      ok: true,
+      observation: { metrics: { likes: 1_234_567n } },
+    });
+  });
+
+  it('never takes the "if liked" count, which includes the viewer\'s own like', () => {
+    const result = parseWatchPage(fixture('watch-public.html'), 'Xr4bK2m9QpA');
+    expect(result.ok && result.observation.metrics.likes).not.toBe(1_234_568n);
+  });
+
   it('does not take the abbreviated views of related videos for the video', () => {
     const result = parseWatchPage(fixture('watch-likes-hidden-comments-off.html'), 'Qm7pZ0cR5yU');
     expect(result.ok && result.observation.approximate).toBeFalsy();
