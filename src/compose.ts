@@ -1,15 +1,15 @@
 // The composition root: builds every part from the config and wires the ports (store dialect, clock,
 // collectors). The CLI and the tests both start the service through here.
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { createAuthenticator } from './api/auth.ts';
 import { buildApp } from './api/app.ts';
+import { createAuthenticator } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
-import { createMetrics, SERVICE_METRICS, type Metrics } from './api/metrics.ts';
+import { createMetrics, type Metrics, SERVICE_METRICS } from './api/metrics.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createSimulatorCollector } from './platforms/simulator/simulator.ts';
-import { PLATFORMS, type Collector, type PlatformName } from './platforms/types.ts';
+import { type Collector, PLATFORMS, type PlatformName } from './platforms/types.ts';
 import type { Store } from './store/database.ts';
 import type { Mode } from './store/schema.ts';
 import type { TrackingDeps } from './tracking/track.ts';
@@ -34,7 +34,9 @@ export interface ComposeOptions {
 
 export async function composeService(options: ComposeOptions): Promise<ServiceParts> {
   const { store, config, clock } = options;
-  const simulators = Object.fromEntries(PLATFORMS.map((p) => [p, createSimulatorCollector(p, clock)])) as Record<PlatformName, Collector>;
+  const simulators = Object.fromEntries(
+    PLATFORMS.map((p) => [p, createSimulatorCollector(p, clock)]),
+  ) as Record<PlatformName, Collector>;
   // Test keys never touch a real platform: their world is the simulator's.
   const collectorFor = (mode: Mode, platform: PlatformName) =>
     mode === 'test' ? simulators[platform] : options.liveCollectors[platform];

@@ -15,7 +15,10 @@ const upstreamsSchema = z
     try {
       parsed = JSON.parse(value);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"https://real.origin":"http://replacement"}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a JSON object {"https://real.origin":"http://replacement"}',
+      });
       return z.NEVER;
     }
     const map = z.record(z.string().url(), z.string().url()).safeParse(parsed);
@@ -48,7 +51,12 @@ const envSchema = z.object({
   CONTENTSTATS_PROXY_URLS: z
     .string()
     .optional()
-    .transform((value) => (value ?? '').split(',').map((part) => part.trim()).filter(Boolean)),
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
   CONTENTSTATS_UPSTREAMS: upstreamsSchema,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),

@@ -1,7 +1,14 @@
 // Operator-level account operations: create an account with its first keys, manage keys, change settings.
-import { newId } from '../ids.ts';
+
 import { isPlanName, type PlanName } from '../billing/plans.ts';
-import { findAccount, findAccountByEmail, insertAccount, updateAccountSettings, type AccountSettings } from '../store/accounts.ts';
+import { newId } from '../ids.ts';
+import {
+  type AccountSettings,
+  findAccount,
+  findAccountByEmail,
+  insertAccount,
+  updateAccountSettings,
+} from '../store/accounts.ts';
 import { insertApiKey, listApiKeys, revokeApiKey } from '../store/api-keys.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Account, ApiKeyRow, Mode } from '../store/schema.ts';
@@ -64,7 +71,13 @@ export async function createAccount(
   });
 }
 
-async function addKey(tx: Executor, accountId: string, mode: Mode, name: string | null, now: number): Promise<NewKey> {
+async function addKey(
+  tx: Executor,
+  accountId: string,
+  mode: Mode,
+  name: string | null,
+  now: number,
+): Promise<NewKey> {
   const generated = generateApiKey(mode);
   const id = newId('key');
   await insertApiKey(tx, {
@@ -86,12 +99,17 @@ export async function createApiKey(
   input: { accountId: string; mode: Mode; name?: string | null; now: number },
 ): Promise<{ ok: true; value: NewKey } | { ok: false; error: AccountError }> {
   return writeTransaction(store, async (tx) => {
-    if (!(await findAccount(tx, input.accountId))) return { ok: false, error: { kind: 'account_not_found' } } as const;
-    return { ok: true, value: await addKey(tx, input.accountId, input.mode, input.name ?? null, input.now) } as const;
+    if (!(await findAccount(tx, input.accountId)))
+      return { ok: false, error: { kind: 'account_not_found' } } as const;
+    return {
+      ok: true,
+      value: await addKey(tx, input.accountId, input.mode, input.name ?? null, input.now),
+    } as const;
   });
 }
 
-export const listKeys = (store: Executor, accountId: string): Promise<ApiKeyRow[]> => listApiKeys(store, accountId);
+export const listKeys = (store: Executor, accountId: string): Promise<ApiKeyRow[]> =>
+  listApiKeys(store, accountId);
 
 export const revokeKey = (store: Executor, accountId: string, keyId: string, now: number): Promise<boolean> =>
   revokeApiKey(store, accountId, keyId, now);
@@ -105,7 +123,8 @@ export async function changeAccountSettings(
     return { ok: false, error: { kind: 'invalid_plan', plan: settings.plan } };
   }
   return writeTransaction(store, async (tx) => {
-    if (!(await findAccount(tx, accountId))) return { ok: false, error: { kind: 'account_not_found' } } as const;
+    if (!(await findAccount(tx, accountId)))
+      return { ok: false, error: { kind: 'account_not_found' } } as const;
     await updateAccountSettings(tx, accountId, settings);
     return { ok: true, value: (await findAccount(tx, accountId))! } as const;
   });

@@ -20,7 +20,10 @@ import { registerVideoSnapshots } from './routes/video-snapshots.ts';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
-export async function buildApp(ctx: ApiContext, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: ApiContext,
+  logger: FastifyServerOptions['logger'] = false,
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -46,13 +49,23 @@ export async function buildApp(ctx: ApiContext, logger: FastifyServerOptions['lo
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, payloadTooLarge);
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({ error: 'Unsupported Media Type', details: [{ field: 'Content-Type', message: 'must be application/json' }] });
+      return reply.code(415).send({
+        error: 'Unsupported Media Type',
+        details: [{ field: 'Content-Type', message: 'must be application/json' }],
+      });
     }
     if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      return reply.code(400).send({ error: 'Invalid request', details: [{ field: 'body', message: 'Body must not be empty' }] });
+      return reply
+        .code(400)
+        .send({ error: 'Invalid request', details: [{ field: 'body', message: 'Body must not be empty' }] });
     }
-    if (error.statusCode === 400 && (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)) {
-      return reply.code(400).send({ error: 'Invalid request', details: [{ field: 'body', message: 'Malformed JSON' }] });
+    if (
+      error.statusCode === 400 &&
+      (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
+    ) {
+      return reply
+        .code(400)
+        .send({ error: 'Invalid request', details: [{ field: 'body', message: 'Malformed JSON' }] });
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: error.message });
@@ -82,9 +95,12 @@ export async function buildApp(ctx: ApiContext, logger: FastifyServerOptions['lo
         reply.header('x-ratelimit-reset', decision.resetAtSeconds);
         if (!decision.allowed) {
           reply.header('retry-after', decision.retryAfterSeconds);
-          return reply.code(429).send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
+          return reply
+            .code(429)
+            .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
         }
-        if (auth.context.account.disabled) return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
+        if (auth.context.account.disabled)
+          return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
       });
       registerTrackVideo(api, ctx);
       registerListVideos(api, ctx);

@@ -24,7 +24,9 @@ const CACHE_MAX_ENTRIES = 50_000;
 const TOUCH_EVERY_MS = 60_000;
 
 export interface Authenticator {
-  authenticate(header: string | string[] | undefined): Promise<{ ok: true; context: AuthContext } | { ok: false; error: ApiErrorReply }>;
+  authenticate(
+    header: string | string[] | undefined,
+  ): Promise<{ ok: true; context: AuthContext } | { ok: false; error: ApiErrorReply }>;
   /** Forget every cached key (after a revocation, a disabled account, a plan change). */
   invalidate(): void;
 }

@@ -23,7 +23,10 @@ export const accessDenied = (message?: string): ApiErrorReply => ({
   body: message ? { error: 'Access denied', message } : { error: 'Access denied' },
 });
 export const videoNotFound: ApiErrorReply = { status: 404, body: { error: 'Video not found' } };
-export const notFound = (what: string): ApiErrorReply => ({ status: 404, body: { error: `${what} not found` } });
+export const notFound = (what: string): ApiErrorReply => ({
+  status: 404,
+  body: { error: `${what} not found` },
+});
 export const conflict = (message: string, extra: Record<string, unknown> = {}): ApiErrorReply => ({
   status: 409,
   body: { error: message, ...extra },

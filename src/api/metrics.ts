@@ -23,7 +23,9 @@ export interface Metrics {
   scrape(): Promise<string>;
 }
 
-export function createMetrics(definitions: Record<string, { help: string; type: 'counter' | 'gauge' }>): Metrics {
+export function createMetrics(
+  definitions: Record<string, { help: string; type: 'counter' | 'gauge' }>,
+): Metrics {
   const families = new Map<string, Family>();
   for (const [name, def] of Object.entries(definitions)) families.set(name, { ...def, values: new Map() });
   const refreshers: Array<() => Promise<void>> = [];
@@ -45,7 +47,8 @@ export function createMetrics(definitions: Record<string, { help: string; type: 
       const lines: string[] = [];
       for (const [name, f] of families) {
         lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
-        for (const [key, value] of f.values) lines.push(key ? `${name}{${key}} ${value}` : `${name} ${value}`);
+        for (const [key, value] of f.values)
+          lines.push(key ? `${name}{${key}} ${value}` : `${name} ${value}`);
       }
       return `${lines.join('\n')}\n`;
     },
@@ -62,7 +65,10 @@ export function createMetrics(definitions: Record<string, { help: string; type: 
 
 export const SERVICE_METRICS = {
   contentstats_http_requests_total: { help: 'HTTP requests answered, by route and status', type: 'counter' },
-  contentstats_videos_tracked_total: { help: 'Videos whose tracking started, by platform and mode', type: 'counter' },
+  contentstats_videos_tracked_total: {
+    help: 'Videos whose tracking started, by platform and mode',
+    type: 'counter',
+  },
   contentstats_snapshots_recorded_total: { help: 'Snapshots stored, by platform and mode', type: 'counter' },
   contentstats_snapshots_missed_total: { help: 'Slots recorded as missed, by platform', type: 'counter' },
   contentstats_collect_failures_total: { help: 'Failed collections, by platform and kind', type: 'counter' },

@@ -16,13 +16,19 @@ import {
 } from './schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
-const schema = (s: z.ZodType): JsonSchema => z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+const schema = (s: z.ZodType): JsonSchema =>
+  z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
 const json = (s: z.ZodType) => ({ 'application/json': { schema: schema(s) } });
 const error = (description: string) => ({ description, content: json(errorSchema) });
 
 function queryParameters(s: z.ZodObject) {
   const shape = schema(s) as { properties?: Record<string, JsonSchema> };
-  return Object.entries(shape.properties ?? {}).map(([name, prop]) => ({ name, in: 'query', required: false, schema: prop }));
+  return Object.entries(shape.properties ?? {}).map(([name, prop]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: prop,
+  }));
 }
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
@@ -54,7 +60,14 @@ export function buildOpenApiDocument(serverUrl: string) {
       '/api/v1/videos/track': {
         post: {
           summary: 'Start tracking a video (takes and charges the first snapshot)',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }],
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ],
           requestBody: { required: true, content: json(trackBody) },
           responses: {
             '201': { description: 'Tracking started', content: json(videoListSchema.shape.videos.element) },
@@ -66,7 +79,9 @@ export function buildOpenApiDocument(serverUrl: string) {
             '409': error('Idempotency-Key in use by a request still in flight'),
             '413': error('Payload too large'),
             '422': error('Idempotency key reused with a different request'),
-            '500': error('Failed to start monitoring - invalid response from tracking API (nothing stored or charged)'),
+            '500': error(
+              'Failed to start monitoring - invalid response from tracking API (nothing stored or charged)',
+            ),
           },
         },
       },
@@ -74,19 +89,31 @@ export function buildOpenApiDocument(serverUrl: string) {
         get: {
           summary: 'List videos, newest first',
           parameters: queryParameters(listVideosQuery),
-          responses: { '200': { description: 'A page of videos', content: json(videoListSchema) }, '400': error('Invalid query'), ...commonErrors },
+          responses: {
+            '200': { description: 'A page of videos', content: json(videoListSchema) },
+            '400': error('Invalid query'),
+            ...commonErrors,
+          },
         },
       },
       '/api/v1/videos/{id}': {
         get: {
           summary: 'A video with all its snapshots (oldest first)',
           parameters: [idParam],
-          responses: { '200': { description: 'The video', content: json(videoDetailSchema) }, '404': error('Video not found'), ...commonErrors },
+          responses: {
+            '200': { description: 'The video', content: json(videoDetailSchema) },
+            '404': error('Video not found'),
+            ...commonErrors,
+          },
         },
       },
       '/api/v1/videos/{id}/stop': statusChange('Stop tracking early; unused reservation is released'),
-      '/api/v1/videos/{id}/pause': statusChange('Pause tracking; the reservation for the remaining slots is released'),
-      '/api/v1/videos/{id}/resume': statusChange('Resume a paused video within its original window (re-reserves the rest; 402 if short)'),
+      '/api/v1/videos/{id}/pause': statusChange(
+        'Pause tracking; the reservation for the remaining slots is released',
+      ),
+      '/api/v1/videos/{id}/resume': statusChange(
+        'Resume a paused video within its original window (re-reserves the rest; 402 if short)',
+      ),
       '/api/v1/videos/{id}/snapshots': {
         get: {
           summary: 'Snapshots of a video with growth deltas; format=csv (or Accept: text/csv) exports CSV',
@@ -95,7 +122,9 @@ export function buildOpenApiDocument(serverUrl: string) {
             '200': {
               description: 'Snapshots',
               content: {
-                'application/json': { schema: schema(z.object({ snapshots: z.array(snapshotSchema), has_more: z.boolean() })) },
+                'application/json': {
+                  schema: schema(z.object({ snapshots: z.array(snapshotSchema), has_more: z.boolean() })),
+                },
                 'text/csv': { schema: { type: 'string' } },
               },
             },
@@ -106,35 +135,64 @@ export function buildOpenApiDocument(serverUrl: string) {
         },
       },
       '/api/v1/usage': {
-        get: { summary: 'Balance and usage', responses: { '200': { description: 'Usage', content: json(usageSchema) }, ...commonErrors } },
+        get: {
+          summary: 'Balance and usage',
+          responses: { '200': { description: 'Usage', content: json(usageSchema) }, ...commonErrors },
+        },
       },
       '/api/v1/keys': {
-        get: { summary: "The account's keys (prefix only)", responses: { '200': { description: 'Keys' }, ...commonErrors } },
+        get: {
+          summary: "The account's keys (prefix only)",
+          responses: { '200': { description: 'Keys' }, ...commonErrors },
+        },
         post: {
           summary: 'Create a key (shown once)',
           requestBody: { content: json(createKeyBody) },
-          responses: { '201': { description: 'The new key' }, '400': error('Invalid request'), '403': error('A test key cannot create live keys'), ...commonErrors },
+          responses: {
+            '201': { description: 'The new key' },
+            '400': error('Invalid request'),
+            '403': error('A test key cannot create live keys'),
+            ...commonErrors,
+          },
         },
       },
       '/api/v1/keys/{id}': {
-        delete: { summary: 'Revoke a key', parameters: [idParam], responses: { '200': { description: 'Revoked' }, '404': error('Key not found'), ...commonErrors } },
+        delete: {
+          summary: 'Revoke a key',
+          parameters: [idParam],
+          responses: { '200': { description: 'Revoked' }, '404': error('Key not found'), ...commonErrors },
+        },
       },
       '/admin/v1/accounts': {
         post: {
           summary: 'Create an account with a live and a test key',
           security: [{ adminToken: [] }],
           requestBody: { required: true, content: json(createAccountBody) },
-          responses: { '201': { description: 'Account and keys (shown once)' }, '400': error('Invalid request'), '401': error('Bad admin token'), '409': error('Email taken') },
+          responses: {
+            '201': { description: 'Account and keys (shown once)' },
+            '400': error('Invalid request'),
+            '401': error('Bad admin token'),
+            '409': error('Email taken'),
+          },
         },
       },
       '/admin/v1/accounts/{id}': {
-        get: { summary: 'An account, its keys and its ledger totals', security: [{ adminToken: [] }], parameters: [idParam], responses: { '200': { description: 'Account' }, '404': error('Account not found') } },
+        get: {
+          summary: 'An account, its keys and its ledger totals',
+          security: [{ adminToken: [] }],
+          parameters: [idParam],
+          responses: { '200': { description: 'Account' }, '404': error('Account not found') },
+        },
         patch: {
           summary: 'Change plan, limits or the disabled flag (disabling cancels its trackings)',
           security: [{ adminToken: [] }],
           parameters: [idParam],
           requestBody: { required: true, content: json(patchAccountBody) },
-          responses: { '200': { description: 'Account' }, '400': error('Invalid request'), '404': error('Account not found') },
+          responses: {
+            '200': { description: 'Account' },
+            '400': error('Invalid request'),
+            '404': error('Account not found'),
+          },
         },
       },
       '/admin/v1/accounts/{id}/credits': {
@@ -143,11 +201,24 @@ export function buildOpenApiDocument(serverUrl: string) {
           security: [{ adminToken: [] }],
           parameters: [idParam],
           requestBody: { required: true, content: json(creditsBody) },
-          responses: { '201': { description: 'Account' }, '400': error('Invalid request'), '404': error('Account not found') },
+          responses: {
+            '201': { description: 'Account' },
+            '400': error('Invalid request'),
+            '404': error('Account not found'),
+          },
         },
       },
       '/admin/v1/videos/{id}/cancel': {
-        post: { summary: 'Cancel a tracking', security: [{ adminToken: [] }], parameters: [idParam], responses: { '200': { description: 'Cancelled' }, '404': error('Video not found'), '409': error('Already ended') } },
+        post: {
+          summary: 'Cancel a tracking',
+          security: [{ adminToken: [] }],
+          parameters: [idParam],
+          responses: {
+            '200': { description: 'Cancelled' },
+            '404': error('Video not found'),
+            '409': error('Already ended'),
+          },
+        },
       },
     },
   };

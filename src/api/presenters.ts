@@ -1,7 +1,7 @@
 // Rows → the JSON of API.md. Times as ISO strings with milliseconds, money in USD, counts as strings.
 import { estimatedCostMicroUsd, microUsdToUsd } from '../billing/money.ts';
-import type { SnapshotRow } from '../store/snapshots.ts';
 import type { VideoRow } from '../store/schema.ts';
+import type { SnapshotRow } from '../store/snapshots.ts';
 import { daysRemaining } from '../tracking/slots.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -41,7 +41,9 @@ function videoCommon(video: VideoRow, latest: SnapshotRow | undefined) {
     next_snapshot_at: isoOrNull(video.next_due_at),
     ended_at: isoOrNull(video.ended_at),
     error_reason: video.error_reason,
-    estimated_cost: microUsdToUsd(estimatedCostMicroUsd(video.duration_days, video.cost_per_snapshot_micro_usd)),
+    estimated_cost: microUsdToUsd(
+      estimatedCostMicroUsd(video.duration_days, video.cost_per_snapshot_micro_usd),
+    ),
     latest: latest ? presentSnapshot(video, latest) : null,
   };
 }

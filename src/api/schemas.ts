@@ -6,15 +6,22 @@ import { PLATFORMS } from '../platforms/types.ts';
 
 export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'cancelled'] as const;
 
-const integerMessage = (field: string, min: number, max: number) => `${field} must be an integer between ${min} and ${max}`;
+const integerMessage = (field: string, min: number, max: number) =>
+  `${field} must be an integer between ${min} and ${max}`;
 
 export const trackBody = z.object({
   video_link: z
-    .string({ error: (issue) => (issue.input === undefined ? 'video_link is required' : 'video_link must be a string') })
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'video_link is required' : 'video_link must be a string',
+    })
     .max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`)
     .describe('A TikTok, YouTube, Instagram or X video link'),
   duration_days: z
-    .number({ error: (issue) => (issue.input === undefined ? 'duration_days is required' : integerMessage('duration_days', 1, 30)) })
+    .number({
+      error: (issue) =>
+        issue.input === undefined ? 'duration_days is required' : integerMessage('duration_days', 1, 30),
+    })
     .int(integerMessage('duration_days', 1, 30))
     .min(1, integerMessage('duration_days', 1, 30))
     .max(30, integerMessage('duration_days', 1, 30))
@@ -33,7 +40,10 @@ export const listVideosQuery = z.object({
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
   status: z.enum(VIDEO_STATUSES, { error: `status must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
   limit: limitParam.optional(),
-  video_link: z.string().max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`).optional(),
+  video_link: z
+    .string()
+    .max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`)
+    .optional(),
   starting_after: idParam.optional(),
 });
 
@@ -63,7 +73,10 @@ export const createKeyBody = z.object({
 const usdAmount = (field: string, min: number, max: number) =>
   z
     .number({ error: `${field} must be a number` })
-    .refine((n) => Number.isFinite(n) && Math.abs(n * 1e6 - Math.round(n * 1e6)) < 1e-6, `${field} has more than 6 decimal places`)
+    .refine(
+      (n) => Number.isFinite(n) && Math.abs(n * 1e6 - Math.round(n * 1e6)) < 1e-6,
+      `${field} has more than 6 decimal places`,
+    )
     .refine((n) => n >= min && n <= max, `${field} must be between ${min} and ${max}`);
 
 const email = z
@@ -78,7 +91,10 @@ export const createAccountBody = z.object({
 });
 
 export const creditsBody = z.object({
-  amount_usd: usdAmount('amount_usd', -1_000_000, 1_000_000).refine((n) => n !== 0, 'amount_usd must not be 0'),
+  amount_usd: usdAmount('amount_usd', -1_000_000, 1_000_000).refine(
+    (n) => n !== 0,
+    'amount_usd must not be 0',
+  ),
   note: z.string().max(500, 'note must be at most 500 characters').nullable().optional(),
 });
 
@@ -100,7 +116,10 @@ export const patchAccountBody = z.object({
 
 // ---- Response shapes (documentation) ----
 
-const count = z.string().nullable().describe('Exact count as a decimal string; null when the platform does not expose it');
+const count = z
+  .string()
+  .nullable()
+  .describe('Exact count as a decimal string; null when the platform does not expose it');
 
 export const snapshotSchema = z.object({
   id: z.string(),

@@ -4,7 +4,11 @@ import { type ApiErrorReply, type FieldIssue, invalidRequest } from './errors.ts
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; error: ApiErrorReply };
 
-export function validate<S extends z.ZodType>(schema: S, input: unknown, root = 'body'): Validated<z.infer<S>> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  root = 'body',
+): Validated<z.infer<S>> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return { ok: true, value: parsed.data };
   const seen = new Set<string>();

@@ -5,7 +5,9 @@ import { postLedgerEntry } from '../store/ledger.ts';
 import type { Account } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
 
-export type FundsError = { kind: 'account_not_found' } | { kind: 'would_overdraw'; availableMicroUsd: number };
+export type FundsError =
+  | { kind: 'account_not_found' }
+  | { kind: 'would_overdraw'; availableMicroUsd: number };
 
 /**
  * Adds money (positive amount: a credit) or takes it back (negative: an adjustment, never below what is

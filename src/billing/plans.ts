@@ -16,10 +16,13 @@ export const PLANS: Record<PlanName, PlanLimits> = {
   enterprise: { requestsPerMinute: 1000, maxActiveVideos: null },
 };
 
-export const isPlanName = (value: string): value is PlanName => (PLAN_NAMES as readonly string[]).includes(value);
+export const isPlanName = (value: string): value is PlanName =>
+  (PLAN_NAMES as readonly string[]).includes(value);
 
 /** The plan's limits with the account's overrides applied. */
-export function effectiveLimits(account: Pick<Account, 'plan' | 'rate_limit_per_minute' | 'max_active_videos'>): PlanLimits {
+export function effectiveLimits(
+  account: Pick<Account, 'plan' | 'rate_limit_per_minute' | 'max_active_videos'>,
+): PlanLimits {
   const plan = isPlanName(account.plan) ? PLANS[account.plan] : PLANS.free;
   return {
     requestsPerMinute: account.rate_limit_per_minute ?? plan.requestsPerMinute,

@@ -1,6 +1,12 @@
 // Operator commands: the same operations as /admin/v1, straight against the database.
 import type { Command } from 'commander';
-import { changeAccountSettings, createAccount, createApiKey, listKeys, revokeKey } from '../accounts/accounts.ts';
+import {
+  changeAccountSettings,
+  createAccount,
+  createApiKey,
+  listKeys,
+  revokeKey,
+} from '../accounts/accounts.ts';
 import { addCredit } from '../billing/funds.ts';
 import { microUsdToUsd, usdToMicroUsd } from '../billing/money.ts';
 import { isPlanName, PLAN_NAMES } from '../billing/plans.ts';
@@ -47,10 +53,17 @@ export function registerAccountCommands(program: Command): void {
       const credit = parseUsd(options.credit, '--credit');
       if (credit < 0) fail('--credit must not be negative');
       await withStore(async (store) => {
-        const created = await createAccount(store, { email: options.email, plan: options.plan as 'free', creditMicroUsd: usdToMicroUsd(credit), now: Date.now() });
+        const created = await createAccount(store, {
+          email: options.email,
+          plan: options.plan as 'free',
+          creditMicroUsd: usdToMicroUsd(credit),
+          now: Date.now(),
+        });
         if (!created.ok) fail(`an account with email ${options.email} already exists`);
         const { account, liveKey, testKey } = created.value;
-        console.log(`account   ${account.id} (${account.email}, plan ${account.plan}, balance $${microUsdToUsd(account.balance_micro_usd)})`);
+        console.log(
+          `account   ${account.id} (${account.email}, plan ${account.plan}, balance $${microUsdToUsd(account.balance_micro_usd)})`,
+        );
         console.log(`live key  ${liveKey.key}`);
         console.log(`test key  ${testKey.key}`);
         console.log('Store the keys now: they are shown only once.');
@@ -78,27 +91,48 @@ export function registerAccountCommands(program: Command): void {
     .option('--max-videos <n>', 'videos monitored at once override ("default" clears it)')
     .option('--disable', 'disable the account (cancels its trackings)')
     .option('--enable', 'enable the account')
-    .action(async (idOrEmail: string, options: { plan?: string; rateLimit?: string; maxVideos?: string; disable?: boolean; enable?: boolean }) => {
-      const override = (value: string | undefined, name: string): number | null | undefined => {
-        if (value === undefined) return undefined;
-        if (value === 'default') return null;
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1) fail(`${name} must be a positive integer or "default"`);
-        return n;
-      };
-      await withStore(async (store) => {
-        const account = await accountOrExit(store, idOrEmail);
-        const result = await changeAccountSettings(store, account.id, {
-          ...(options.plan === undefined ? {} : { plan: options.plan }),
-          ...(options.rateLimit === undefined ? {} : { rate_limit_per_minute: override(options.rateLimit, '--rate-limit') }),
-          ...(options.maxVideos === undefined ? {} : { max_active_videos: override(options.maxVideos, '--max-videos') }),
-          ...(options.disable ? { disabled: 1 } : options.enable ? { disabled: 0 } : {}),
+    .action(
+      async (
+        idOrEmail: string,
+        options: {
+          plan?: string;
+          rateLimit?: string;
+          maxVideos?: string;
+          disable?: boolean;
+          enable?: boolean;
+        },
+      ) => {
+        const override = (value: string | undefined, name: string): number | null | undefined => {
+          if (value === undefined) return undefined;
+          if (value === 'default') return null;
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1) fail(`${name} must be a positive integer or "default"`);
+          return n;
+        };
+        await withStore(async (store) => {
+          const account = await accountOrExit(store, idOrEmail);
+          const result = await changeAccountSettings(store, account.id, {
+            ...(options.plan === undefined ? {} : { plan: options.plan }),
+            ...(options.rateLimit === undefined
+              ? {}
+              : { rate_limit_per_minute: override(options.rateLimit, '--rate-limit') }),
+            ...(options.maxVideos === undefined
+              ? {}
+              : { max_active_videos: override(options.maxVideos, '--max-videos') }),
+            ...(options.disable ? { disabled: 1 } : options.enable ? { disabled: 0 } : {}),
+          });
+          if (!result.ok)
+            fail(
+              result.error.kind === 'invalid_plan'
+                ? `--plan must be one of ${PLAN_NAMES.join(', ')}`
+                : 'account not found',
+            );
+          if (options.disable)
+            console.log(`cancelled ${await cancelAccountVideos(store, account.id, Date.now())} trackings`);
+          console.log(describeAccount(result.value));
         });
-        if (!result.ok) fail(result.error.kind === 'invalid_plan' ? `--plan must be one of ${PLAN_NAMES.join(', ')}` : 'account not found');
-        if (options.disable) console.log(`cancelled ${await cancelAccountVideos(store, account.id, Date.now())} trackings`);
-        console.log(describeAccount(result.value));
-      });
-    });
+      },
+    );
 
   program
     .command('credits')
@@ -111,8 +145,18 @@ export function registerAccountCommands(program: Command): void {
       if (amount === 0) fail('amount must not be 0');
       await withStore(async (store) => {
         const account = await accountOrExit(store, idOrEmail);
-        const result = await addCredit(store, { accountId: account.id, amountMicroUsd: usdToMicroUsd(amount), note: options.note ?? null, now: Date.now() });
-        if (!result.ok) fail(result.error.kind === 'would_overdraw' ? `only $${microUsdToUsd(result.error.availableMicroUsd)} is not reserved` : 'account not found');
+        const result = await addCredit(store, {
+          accountId: account.id,
+          amountMicroUsd: usdToMicroUsd(amount),
+          note: options.note ?? null,
+          now: Date.now(),
+        });
+        if (!result.ok)
+          fail(
+            result.error.kind === 'would_overdraw'
+              ? `only $${microUsdToUsd(result.error.availableMicroUsd)} is not reserved`
+              : 'account not found',
+          );
         console.log(describeAccount(result.value));
       });
     });
@@ -127,7 +171,12 @@ export function registerAccountCommands(program: Command): void {
       if (options.mode !== 'live' && options.mode !== 'test') fail('--mode must be live or test');
       await withStore(async (store) => {
         const account = await accountOrExit(store, idOrEmail);
-        const created = await createApiKey(store, { accountId: account.id, mode: options.mode as Mode, name: options.name ?? null, now: Date.now() });
+        const created = await createApiKey(store, {
+          accountId: account.id,
+          mode: options.mode as Mode,
+          name: options.name ?? null,
+          now: Date.now(),
+        });
         if (!created.ok) fail('account not found');
         console.log(`${created.value.id}  ${created.value.key}`);
         console.log('Store the key now: it is shown only once.');
@@ -151,7 +200,8 @@ export function registerAccountCommands(program: Command): void {
     .action(async (idOrEmail: string, keyId: string) => {
       await withStore(async (store) => {
         const account = await accountOrExit(store, idOrEmail);
-        if (!(await revokeKey(store, account.id, keyId, Date.now()))) fail(`no active key ${keyId} on ${account.id}`);
+        if (!(await revokeKey(store, account.id, keyId, Date.now())))
+          fail(`no active key ${keyId} on ${account.id}`);
         console.log(`revoked ${keyId}`);
       });
     });

@@ -6,12 +6,16 @@ import { serveCommand } from './serve.ts';
 
 const program = new Command()
   .name('contentstats')
-  .description('Track public video counts on TikTok, YouTube, Instagram and X. Configuration comes from the environment (see README).')
+  .description(
+    'Track public video counts on TikTok, YouTube, Instagram and X. Configuration comes from the environment (see README).',
+  )
   .showHelpAfterError();
 
 program
   .command('serve')
-  .description('Run the API, dashboard, scheduler and collectors (embedded mode), migrating the database first')
+  .description(
+    'Run the API, dashboard, scheduler and collectors (embedded mode), migrating the database first',
+  )
   .option('--no-scheduler', 'serve the API only (scale mode: run `contentstats worker` elsewhere)')
   .action(async (options: { scheduler: boolean }) => {
     await serveCommand({ scheduler: options.scheduler });

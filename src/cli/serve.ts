@@ -1,11 +1,11 @@
 // `contentstats serve`: the embedded mode's single process (API + scheduler + collectors).
 import pino from 'pino';
 import { systemClock } from '../clock.ts';
+import type { ServiceParts } from '../compose.ts';
 import { composeService } from '../compose.ts';
+import type { Config } from '../config.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
-import type { ServiceParts } from '../compose.ts';
-import type { Config } from '../config.ts';
 import { createEngine, type Engine } from '../scheduler/engine.ts';
 import { countAccounts } from '../store/accounts.ts';
 import type { Store } from '../store/database.ts';
@@ -16,7 +16,10 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   const logger = pino({ level: config.logLevel });
   const store = await openMigratedStore(config);
   if (Object.keys(config.upstreams).length > 0) {
-    logger.warn({ upstreams: config.upstreams }, 'CONTENTSTATS_UPSTREAMS is set: platform requests go to replacement origins (tests and staging only)');
+    logger.warn(
+      { upstreams: config.upstreams },
+      'CONTENTSTATS_UPSTREAMS is set: platform requests go to replacement origins (tests and staging only)',
+    );
   }
   const http = createHttpClient({ upstreams: config.upstreams, proxyUrls: config.proxyUrls });
   const liveCollectors = createLiveCollectors(config, http);
@@ -29,7 +32,9 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   context.readiness.ready = true;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(`contentstats listening on http://localhost:${port} (database ${store.dialect}, docs at /docs)`);
+  logger.info(
+    `contentstats listening on http://localhost:${port} (database ${store.dialect}, docs at /docs)`,
+  );
   if ((await countAccounts(store)) === 0) printFirstSteps(Boolean(config.adminToken), port);
 
   let stopping = false;
@@ -54,7 +59,12 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-async function startEngine(service: ServiceParts, store: Store, config: Config, logger: pino.Logger): Promise<Engine> {
+async function startEngine(
+  service: ServiceParts,
+  store: Store,
+  config: Config,
+  logger: pino.Logger,
+): Promise<Engine> {
   const engine = createEngine({
     store,
     clock: systemClock,
@@ -81,7 +91,9 @@ function printFirstSteps(adminApi: boolean, port: number): void {
     `  curl -s -X POST http://localhost:${port}/api/v1/videos/track -H "X-API-Key: cs_test_…" \\`,
     `    -H 'Content-Type: application/json' -d '{"video_link":"https://www.tiktok.com/@demo/video/7301234567890123456","duration_days":1}'`,
     '',
-    adminApi ? 'The operator API is enabled at /admin/v1.' : 'Set CONTENTSTATS_ADMIN_TOKEN to enable the operator API at /admin/v1.',
+    adminApi
+      ? 'The operator API is enabled at /admin/v1.'
+      : 'Set CONTENTSTATS_ADMIN_TOKEN to enable the operator API at /admin/v1.',
     '',
   ];
   console.log(lines.join('\n'));

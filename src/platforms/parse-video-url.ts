@@ -2,8 +2,8 @@
 // canonical platform addresses from the id (short links aside, resolved inside the platform's hosts).
 import { parseInstagramPath } from './instagram/url.ts';
 import { parseTikTokPath } from './tiktok/url.ts';
-import type { PlatformName, UrlParse } from './types.ts';
 import { parseTwitterPath } from './twitter/url.ts';
+import type { PlatformName, UrlParse } from './types.ts';
 import { parseYouTubePath } from './youtube/url.ts';
 
 export const MAX_URL_LENGTH = 2048;
@@ -38,7 +38,8 @@ export function parseVideoUrl(input: string): UrlParse {
   } catch {
     return invalid('Invalid URL format');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return invalid('Only http and https URLs are accepted');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return invalid('Only http and https URLs are accepted');
   if (url.username !== '' || url.password !== '') return invalid('URLs with credentials are not accepted');
   if (url.port !== '') return invalid('URLs with a port are not accepted');
   const hostname = url.hostname.toLowerCase().replace(/\.$/, '');

@@ -32,7 +32,13 @@ export interface Observation {
  * Why a collection failed. The scheduler decides what each kind means (retry, miss, end tracking)
  * in one table; collectors only classify.
  */
-export type FailureKind = 'not_found' | 'private' | 'blocked' | 'rate_limited' | 'transient' | 'format_changed';
+export type FailureKind =
+  | 'not_found'
+  | 'private'
+  | 'blocked'
+  | 'rate_limited'
+  | 'transient'
+  | 'format_changed';
 
 export interface CollectFailure {
   kind: FailureKind;
@@ -69,11 +75,18 @@ export interface Collector {
   /** Reads each video's counts; the results are in the order of `refs`. Never throws. */
   collect(refs: readonly VideoRef[], signal?: AbortSignal): Promise<CollectResult[]>;
   /** Follows a short link hop by hop inside the platform's hosts to the video it points at. */
-  resolveShortLink?(shortUrl: string, signal?: AbortSignal): Promise<{ ok: true; ref: VideoRef } | { ok: false; failure: CollectFailure }>;
+  resolveShortLink?(
+    shortUrl: string,
+    signal?: AbortSignal,
+  ): Promise<{ ok: true; ref: VideoRef } | { ok: false; failure: CollectFailure }>;
 }
 
 export const success = (observation: Observation): CollectResult => ({ ok: true, observation });
-export const failure = (kind: FailureKind, message: string, extra: Partial<CollectFailure> = {}): CollectResult => ({
+export const failure = (
+  kind: FailureKind,
+  message: string,
+  extra: Partial<CollectFailure> = {},
+): CollectResult => ({
   ok: false,
   failure: { kind, message, ...extra },
 });

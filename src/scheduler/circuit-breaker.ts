@@ -9,7 +9,11 @@ export interface BreakerOptions {
   maxCooldownMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerOptions = { failureThreshold: 10, initialCooldownMs: 30_000, maxCooldownMs: 10 * 60_000 };
+export const DEFAULT_BREAKER: BreakerOptions = {
+  failureThreshold: 10,
+  initialCooldownMs: 30_000,
+  maxCooldownMs: 10 * 60_000,
+};
 
 export class CircuitBreaker {
   private consecutiveFailures = 0;

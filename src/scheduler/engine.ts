@@ -3,7 +3,7 @@
 // the results. Holding a million tracked videos costs nothing in memory: only leased batches are held.
 import type { Metrics } from '../api/metrics.ts';
 import type { Clock } from '../clock.ts';
-import type { CollectResult, Collector, PlatformName, VideoRef } from '../platforms/types.ts';
+import type { Collector, CollectResult, PlatformName, VideoRef } from '../platforms/types.ts';
 import type { Mode, VideoRow } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
 import { leaseDueVideos, lockVideo, releaseAbandonedLeases, rescheduleVideo } from '../store/videos.ts';
@@ -58,7 +58,14 @@ export interface Engine {
   breakerState(platform: PlatformName): string;
 }
 
-const emptyFates = (): RunSummary['fates'] => ({ stored: 0, retry: 0, missed: 0, ended: 0, skipped: 0, held_back: 0 });
+const emptyFates = (): RunSummary['fates'] => ({
+  stored: 0,
+  retry: 0,
+  missed: 0,
+  ended: 0,
+  skipped: 0,
+  held_back: 0,
+});
 
 export function createEngine(options: EngineOptions): Engine {
   const { store, clock, log, metrics } = options;
@@ -76,19 +83,22 @@ export function createEngine(options: EngineOptions): Engine {
   let wake: (() => void) | undefined;
 
   const poolFor = (key: string) => {
-    let pool = platformPools.get(key);
-    if (!pool) platformPools.set(key, (pool = new Semaphore(perPlatformLimit)));
+    const pool = platformPools.get(key) ?? new Semaphore(perPlatformLimit);
+    platformPools.set(key, pool);
     return pool;
   };
   const breakerFor = (platform: PlatformName) => {
-    let breaker = breakers.get(platform);
-    if (!breaker) breakers.set(platform, (breaker = new CircuitBreaker(options.breaker ?? DEFAULT_BREAKER)));
+    const breaker = breakers.get(platform) ?? new CircuitBreaker(options.breaker ?? DEFAULT_BREAKER);
+    breakers.set(platform, breaker);
     return breaker;
   };
 
   async function collectBatch(collector: Collector | undefined, refs: VideoRef[]): Promise<CollectResult[]> {
     if (!collector) {
-      return refs.map(() => ({ ok: false, failure: { kind: 'blocked', message: 'no collector configured for this platform' } }));
+      return refs.map(() => ({
+        ok: false,
+        failure: { kind: 'blocked', message: 'no collector configured for this platform' },
+      }));
     }
     const timeout = AbortSignal.timeout(collectTimeoutMs);
     const signal = AbortSignal.any([timeout, shutdown.signal]);
@@ -102,7 +112,12 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  async function processBatch(mode: Mode, platform: PlatformName, batch: Array<{ video: VideoRow; slot: number }>, summary: RunSummary) {
+  async function processBatch(
+    mode: Mode,
+    platform: PlatformName,
+    batch: Array<{ video: VideoRow; slot: number }>,
+    summary: RunSummary,
+  ) {
     const breaker = mode === 'live' ? breakerFor(platform) : undefined;
     if (breaker && !breaker.tryAcquire(clock.now())) {
       const at = breaker.retryAt(clock.now());
@@ -111,7 +126,11 @@ export function createEngine(options: EngineOptions): Engine {
       return;
     }
     const collector = options.collectorFor(mode, platform);
-    const refs = batch.map(({ video }) => ({ platform, videoId: video.platform_video_id, canonicalUrl: video.canonical_url }));
+    const refs = batch.map(({ video }) => ({
+      platform,
+      videoId: video.platform_video_id,
+      canonicalUrl: video.canonical_url,
+    }));
     const results = await collectBatch(collector, refs);
     // Shutting down: these results are abandoned unrecorded; their leases are released at the next start.
     if (shutdown.signal.aborted) return;
@@ -146,14 +165,18 @@ export function createEngine(options: EngineOptions): Engine {
   async function closeOverdue(video: VideoRow, summary: RunSummary) {
     await writeTransaction(store, async (tx) => {
       const fresh = await lockVideo(tx, video.id);
-      if (fresh && fresh.status === 'monitoring') await recordMissedSlots(tx, fresh, fresh.total_slots, clock.now());
+      if (fresh && fresh.status === 'monitoring')
+        await recordMissedSlots(tx, fresh, fresh.total_slots, clock.now());
     });
     summary.fates.missed++;
   }
 
   async function processLeased(videos: VideoRow[], summary: RunSummary): Promise<void> {
     const now = clock.now();
-    const groups = new Map<string, { mode: Mode; platform: PlatformName; items: Array<{ video: VideoRow; slot: number }> }>();
+    const groups = new Map<
+      string,
+      { mode: Mode; platform: PlatformName; items: Array<{ video: VideoRow; slot: number }> }
+    >();
     const tasks: Promise<void>[] = [];
     for (const video of videos) {
       const slot = Math.max(video.next_slot, slotAt(video, now));
@@ -162,8 +185,12 @@ export function createEngine(options: EngineOptions): Engine {
         continue;
       }
       const key = `${video.mode}:${video.platform}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { mode: video.mode, platform: video.platform as PlatformName, items: [] }));
+      const group = groups.get(key) ?? {
+        mode: video.mode,
+        platform: video.platform as PlatformName,
+        items: [],
+      };
+      groups.set(key, group);
       group.items.push({ video, slot });
     }
     for (const [key, group] of groups) {
@@ -171,11 +198,15 @@ export function createEngine(options: EngineOptions): Engine {
       const pool = poolFor(key);
       for (let i = 0; i < group.items.length; i += batchSize) {
         const batch = group.items.slice(i, i + batchSize);
-        tasks.push(concurrency.run(() => pool.run(() => processBatch(group.mode, group.platform, batch, summary))));
+        tasks.push(
+          concurrency.run(() => pool.run(() => processBatch(group.mode, group.platform, batch, summary))),
+        );
       }
     }
     const settled = await Promise.allSettled(tasks);
-    for (const s of settled) if (s.status === 'rejected') log.error({ err: s.reason }, 'snapshot batch failed; its leases will expire and retry');
+    for (const s of settled)
+      if (s.status === 'rejected')
+        log.error({ err: s.reason }, 'snapshot batch failed; its leases will expire and retry');
   }
 
   const engine: Engine = {

@@ -23,10 +23,15 @@ export interface RecordSummary {
   latenessMs: number[];
 }
 
-async function applyOne(tx: Executor, item: SlotResult, now: number, backoff: BackoffPolicy): Promise<{ fate: SlotFate; latenessMs?: number }> {
+async function applyOne(
+  tx: Executor,
+  item: SlotResult,
+  now: number,
+  backoff: BackoffPolicy,
+): Promise<{ fate: SlotFate; latenessMs?: number }> {
   const fresh = await lockVideo(tx, item.videoId);
   // Stopped, paused or ended meanwhile, or this slot was already settled by another attempt.
-  if (!fresh || fresh.status !== 'monitoring' || fresh.next_slot > item.slot) return { fate: 'skipped' };
+  if (fresh?.status !== 'monitoring' || fresh.next_slot > item.slot) return { fate: 'skipped' };
   let video: VideoRow = fresh;
   if (item.slot > video.next_slot) {
     // Catch-up after downtime: the slots between were never collected; they are missed, never invented.
@@ -35,13 +40,20 @@ async function applyOne(tx: Executor, item: SlotResult, now: number, backoff: Ba
   }
   if (item.result.ok) {
     const outcome = await recordObservation(tx, video, item.slot, item.result.observation, now);
-    return outcome === 'stored' ? { fate: 'stored', latenessMs: now - slotDueAt(video, item.slot) } : { fate: 'skipped' };
+    return outcome === 'stored'
+      ? { fate: 'stored', latenessMs: now - slotDueAt(video, item.slot) }
+      : { fate: 'skipped' };
   }
   const failure = item.result.failure;
   if (FAILURE_CONSEQUENCES[failure.kind] === 'end_tracking') {
     await endOrPause(tx, video, 'error', now, {
       is_deleted: failure.kind === 'not_found' && failure.deleted ? 1 : 0,
-      error_reason: failure.kind === 'private' ? 'Video is private' : failure.deleted ? 'Video was deleted' : 'Video not found',
+      error_reason:
+        failure.kind === 'private'
+          ? 'Video is private'
+          : failure.deleted
+            ? 'Video was deleted'
+            : 'Video not found',
     });
     return { fate: 'ended' };
   }
@@ -77,7 +89,9 @@ export async function recordSlotResults(
   } catch {
     for (const item of items) {
       // A result that still cannot be recorded leaves its lease to expire: the slot is collected again later.
-      const r = await writeTransaction(store, (tx) => applyOne(tx, item, now, backoff)).catch(() => ({ fate: 'skipped' as const }));
+      const r = await writeTransaction(store, (tx) => applyOne(tx, item, now, backoff)).catch(() => ({
+        fate: 'skipped' as const,
+      }));
       collect(r);
     }
   }

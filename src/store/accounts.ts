@@ -1,5 +1,5 @@
-import type { Executor } from './transaction.ts';
 import type { Account, AccountsTable } from './schema.ts';
+import type { Executor } from './transaction.ts';
 
 export async function insertAccount(ex: Executor, account: AccountsTable): Promise<void> {
   await ex.db.insertInto('accounts').values(account).execute();
@@ -30,12 +30,19 @@ export interface AccountSettings {
   disabled?: number;
 }
 
-export async function updateAccountSettings(ex: Executor, id: string, settings: AccountSettings): Promise<void> {
+export async function updateAccountSettings(
+  ex: Executor,
+  id: string,
+  settings: AccountSettings,
+): Promise<void> {
   if (Object.keys(settings).length === 0) return;
   await ex.db.updateTable('accounts').set(settings).where('id', '=', id).execute();
 }
 
 export async function countAccounts(ex: Executor): Promise<number> {
-  const row = await ex.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await ex.db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

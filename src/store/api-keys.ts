@@ -1,5 +1,5 @@
-import type { Executor } from './transaction.ts';
 import type { Account, ApiKeyRow, ApiKeysTable } from './schema.ts';
+import type { Executor } from './transaction.ts';
 
 export async function insertApiKey(ex: Executor, key: ApiKeysTable): Promise<void> {
   await ex.db.insertInto('api_keys').values(key).execute();
@@ -11,7 +11,10 @@ export interface KeyWithAccount {
 }
 
 /** The live (not revoked) key with this hash, and its account. */
-export async function findActiveKeyByHash(ex: Executor, keyHash: string): Promise<KeyWithAccount | undefined> {
+export async function findActiveKeyByHash(
+  ex: Executor,
+  keyHash: string,
+): Promise<KeyWithAccount | undefined> {
   const row = await ex.db
     .selectFrom('api_keys')
     .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
@@ -31,7 +34,18 @@ export async function findActiveKeyByHash(ex: Executor, keyHash: string): Promis
     .selectAll('accounts')
     .executeTakeFirst();
   if (!row) return undefined;
-  const { key_id, key_account_id, key_mode, key_prefix, key_key_hash, key_name, key_created_at, key_last_used_at, key_revoked_at, ...account } = row;
+  const {
+    key_id,
+    key_account_id,
+    key_mode,
+    key_prefix,
+    key_key_hash,
+    key_name,
+    key_created_at,
+    key_last_used_at,
+    key_revoked_at,
+    ...account
+  } = row;
   return {
     key: {
       id: key_id,
@@ -59,7 +73,12 @@ export async function listApiKeys(ex: Executor, accountId: string): Promise<ApiK
 }
 
 /** Revokes the key if it belongs to the account and is not revoked yet; true when it did. */
-export async function revokeApiKey(ex: Executor, accountId: string, keyId: string, at: number): Promise<boolean> {
+export async function revokeApiKey(
+  ex: Executor,
+  accountId: string,
+  keyId: string,
+  at: number,
+): Promise<boolean> {
   const result = await ex.db
     .updateTable('api_keys')
     .set({ revoked_at: at })

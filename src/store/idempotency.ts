@@ -1,5 +1,5 @@
-import type { Executor } from './transaction.ts';
 import type { IdempotencyKeysTable } from './schema.ts';
+import type { Executor } from './transaction.ts';
 
 export type IdempotencyRecord = IdempotencyKeysTable;
 

@@ -1,5 +1,5 @@
-import type { Executor } from './transaction.ts';
 import type { LedgerEntry, LedgerKind } from './schema.ts';
+import type { Executor } from './transaction.ts';
 
 export interface LedgerPosting {
   accountId: string;
@@ -57,7 +57,12 @@ export async function ledgerTotals(ex: Executor, accountId: string): Promise<Led
       eb.fn.coalesce(eb.fn.sum<number>('balance_delta_micro_usd'), eb.lit(0)).as('balance'),
       eb.fn.coalesce(eb.fn.sum<number>('reserved_delta_micro_usd'), eb.lit(0)).as('reserved'),
       eb.fn
-        .coalesce(eb.fn.sum<number>(eb.case().when('kind', '=', 'charge').then(eb.ref('balance_delta_micro_usd')).else(0).end()), eb.lit(0))
+        .coalesce(
+          eb.fn.sum<number>(
+            eb.case().when('kind', '=', 'charge').then(eb.ref('balance_delta_micro_usd')).else(0).end(),
+          ),
+          eb.lit(0),
+        )
         .as('charged'),
       eb.fn.count<number>(eb.case().when('kind', '=', 'charge').then(1).end()).as('charges'),
     ])
@@ -70,7 +75,11 @@ export async function ledgerTotals(ex: Executor, accountId: string): Promise<Led
   };
 }
 
-export async function listLedgerEntries(ex: Executor, accountId: string, limit = 100): Promise<LedgerEntry[]> {
+export async function listLedgerEntries(
+  ex: Executor,
+  accountId: string,
+  limit = 100,
+): Promise<LedgerEntry[]> {
   return ex.db
     .selectFrom('ledger_entries')
     .selectAll()

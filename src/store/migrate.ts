@@ -14,8 +14,15 @@ export type MigrateResult = { ok: true; applied: string[] } | { ok: false; error
 export async function migrateToLatest(store: Store): Promise<MigrateResult> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
   // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
-  const migrator = new Migrator({ db: store.db, provider, ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}) });
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  return { ok: true, applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+  return {
+    ok: true,
+    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+  };
 }

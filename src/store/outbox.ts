@@ -1,5 +1,5 @@
-import type { Executor } from './transaction.ts';
 import type { OutboxTable } from './schema.ts';
+import type { Executor } from './transaction.ts';
 
 export interface OutboxMessage {
   kind: OutboxTable['kind'];

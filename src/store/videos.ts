@@ -1,12 +1,17 @@
-import type { Executor } from './transaction.ts';
 import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
+import type { Executor } from './transaction.ts';
 
 export async function insertVideo(tx: Executor, video: NewVideo): Promise<void> {
   await tx.db.insertInto('videos').values(video).execute();
 }
 
 /** A video as its owner sees it: another account's id (or the other mode's) is simply not found. */
-export async function findOwnedVideo(ex: Executor, accountId: string, mode: Mode, id: string): Promise<VideoRow | undefined> {
+export async function findOwnedVideo(
+  ex: Executor,
+  accountId: string,
+  mode: Mode,
+  id: string,
+): Promise<VideoRow | undefined> {
   return ex.db
     .selectFrom('videos')
     .selectAll()
@@ -54,10 +59,17 @@ export async function listVideos(ex: Executor, q: VideoListQuery): Promise<Video
   if (q.before) {
     const { createdAt, id } = q.before;
     query = query.where((eb) =>
-      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]),
+      eb.or([
+        eb('created_at', '<', createdAt),
+        eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
+      ]),
     );
   }
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
 }
 
 export async function countActiveVideos(ex: Executor, accountId: string, mode: Mode): Promise<number> {
@@ -86,7 +98,10 @@ export async function usageCounts(ex: Executor, accountId: string, mode: Mode): 
       eb.fn.count<number>(eb.case().when('status', '=', 'monitoring').then(1).end()).as('active'),
       eb.fn.coalesce(eb.fn.sum<number>('snapshots_collected'), eb.lit(0)).as('collected'),
       eb.fn
-        .coalesce(eb.fn.sum<number>(eb('snapshots_collected', '*', eb.ref('cost_per_snapshot_micro_usd'))), eb.lit(0))
+        .coalesce(
+          eb.fn.sum<number>(eb('snapshots_collected', '*', eb.ref('cost_per_snapshot_micro_usd'))),
+          eb.lit(0),
+        )
         .as('charged'),
     ])
     .executeTakeFirstOrThrow();
@@ -133,16 +148,25 @@ export async function leaseDueVideos(
 export async function releaseAbandonedLeases(ex: Executor, now: number): Promise<number> {
   const result = await ex.db
     .updateTable('videos')
-    .set((eb) => ({ next_due_at: eb('created_at', '+', eb('next_slot', '*', eb('interval_seconds', '*', 1000))) }))
+    .set((eb) => ({
+      next_due_at: eb('created_at', '+', eb('next_slot', '*', eb('interval_seconds', '*', 1000))),
+    }))
     .where('next_due_at', '>', now)
     .where('status', '=', 'monitoring')
     // Only rows whose next_due_at is past their slot's own due time: leases and retry backoffs.
-    .where((eb) => eb('next_due_at', '>', eb('created_at', '+', eb('next_slot', '*', eb('interval_seconds', '*', 1000)))))
+    .where((eb) =>
+      eb('next_due_at', '>', eb('created_at', '+', eb('next_slot', '*', eb('interval_seconds', '*', 1000)))),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
 /** Puts a leased video back to be collected at `at` (held back by a circuit breaker, or after a crash). */
 export async function rescheduleVideo(ex: Executor, id: string, at: number): Promise<void> {
-  await ex.db.updateTable('videos').set({ next_due_at: at }).where('id', '=', id).where('status', '=', 'monitoring').execute();
+  await ex.db
+    .updateTable('videos')
+    .set({ next_due_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'monitoring')
+    .execute();
 }

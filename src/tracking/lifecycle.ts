@@ -22,7 +22,11 @@ interface Owner {
   mode: Mode;
 }
 
-async function lockOwnedVideo(tx: Executor, owner: Owner | null, videoId: string): Promise<VideoRow | undefined> {
+async function lockOwnedVideo(
+  tx: Executor,
+  owner: Owner | null,
+  videoId: string,
+): Promise<VideoRow | undefined> {
   const video = await lockVideo(tx, videoId);
   if (!video) return undefined;
   if (owner && (video.account_id !== owner.accountId || video.mode !== owner.mode)) return undefined;
@@ -30,12 +34,20 @@ async function lockOwnedVideo(tx: Executor, owner: Owner | null, videoId: string
 }
 
 /** Ends tracking early; collected snapshots stay and the unused reservation is released. */
-export async function stopVideo(store: Executor, owner: Owner, videoId: string, now: number): Promise<TransitionResult> {
+export async function stopVideo(
+  store: Executor,
+  owner: Owner,
+  videoId: string,
+  now: number,
+): Promise<TransitionResult> {
   return writeTransaction(store, async (tx): Promise<TransitionResult> => {
     const video = await lockOwnedVideo(tx, owner, videoId);
     if (!video) return { ok: false, error: { kind: 'video_not_found' } };
     if (video.status !== 'monitoring' && video.status !== 'paused') {
-      return { ok: false, error: { kind: 'invalid_state', status: video.status, message: `Video is already ${video.status}` } };
+      return {
+        ok: false,
+        error: { kind: 'invalid_state', status: video.status, message: `Video is already ${video.status}` },
+      };
     }
     await endOrPause(tx, video, 'completed', now);
     return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
@@ -43,12 +55,24 @@ export async function stopVideo(store: Executor, owner: Owner, videoId: string, 
 }
 
 /** Pauses collection; the reservation for the remaining slots goes back to the balance until resume. */
-export async function pauseVideo(store: Executor, owner: Owner, videoId: string, now: number): Promise<TransitionResult> {
+export async function pauseVideo(
+  store: Executor,
+  owner: Owner,
+  videoId: string,
+  now: number,
+): Promise<TransitionResult> {
   return writeTransaction(store, async (tx): Promise<TransitionResult> => {
     const video = await lockOwnedVideo(tx, owner, videoId);
     if (!video) return { ok: false, error: { kind: 'video_not_found' } };
     if (video.status !== 'monitoring') {
-      return { ok: false, error: { kind: 'invalid_state', status: video.status, message: `Only a monitoring video can be paused (it is ${video.status})` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'invalid_state',
+          status: video.status,
+          message: `Only a monitoring video can be paused (it is ${video.status})`,
+        },
+      };
     }
     await endOrPause(tx, video, 'paused', now);
     return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
@@ -59,12 +83,24 @@ export async function pauseVideo(store: Executor, owner: Owner, videoId: string,
  * Continues a paused video within its original window: the slots that passed while paused are recorded as
  * missed (never invented), and the remaining slots are reserved again from the available balance.
  */
-export async function resumeVideo(store: Executor, owner: Owner | null, videoId: string, now: number): Promise<TransitionResult> {
+export async function resumeVideo(
+  store: Executor,
+  owner: Owner | null,
+  videoId: string,
+  now: number,
+): Promise<TransitionResult> {
   return writeTransaction(store, async (tx): Promise<TransitionResult> => {
     const video = await lockOwnedVideo(tx, owner, videoId);
     if (!video) return { ok: false, error: { kind: 'video_not_found' } };
     if (video.status !== 'paused') {
-      return { ok: false, error: { kind: 'invalid_state', status: video.status, message: `Only a paused video can be resumed (it is ${video.status})` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'invalid_state',
+          status: video.status,
+          message: `Only a paused video can be resumed (it is ${video.status})`,
+        },
+      };
     }
     const currentSlot = Math.max(video.next_slot, slotAt(video, now));
     if (currentSlot >= video.total_slots) {
@@ -76,7 +112,10 @@ export async function resumeVideo(store: Executor, owner: Owner | null, videoId:
     const account = (await lockAccount(tx, video.account_id))!;
     const available = account.balance_micro_usd - account.reserved_micro_usd;
     if (available < reserve) {
-      return { ok: false, error: { kind: 'insufficient_balance', availableMicroUsd: available, estimatedCostMicroUsd: reserve } };
+      return {
+        ok: false,
+        error: { kind: 'insufficient_balance', availableMicroUsd: available, estimatedCostMicroUsd: reserve },
+      };
     }
     if (reserve > 0) {
       await postLedgerEntry(tx, {
@@ -92,7 +131,13 @@ export async function resumeVideo(store: Executor, owner: Owner | null, videoId:
     const resumed: VideoRow = { ...video, status: 'monitoring', reserved_micro_usd: reserve };
     await tx.db
       .updateTable('videos')
-      .set({ status: 'monitoring', reserved_micro_usd: reserve, next_due_at: slotDueAt(video, currentSlot), last_updated_at: now, error_reason: null })
+      .set({
+        status: 'monitoring',
+        reserved_micro_usd: reserve,
+        next_due_at: slotDueAt(video, currentSlot),
+        last_updated_at: now,
+        error_reason: null,
+      })
       .where('id', '=', video.id)
       .execute();
     // The current slot's due time has passed (its window is open), so the scheduler collects it at once.
@@ -102,12 +147,20 @@ export async function resumeVideo(store: Executor, owner: Owner | null, videoId:
 }
 
 /** The operator's cancel (or a disabled account): ends without notification, releasing the reservation. */
-export async function cancelVideo(store: Executor, videoId: string, now: number, reason: string): Promise<TransitionResult> {
+export async function cancelVideo(
+  store: Executor,
+  videoId: string,
+  now: number,
+  reason: string,
+): Promise<TransitionResult> {
   return writeTransaction(store, async (tx): Promise<TransitionResult> => {
     const video = await lockOwnedVideo(tx, null, videoId);
     if (!video) return { ok: false, error: { kind: 'video_not_found' } };
     if (video.status !== 'monitoring' && video.status !== 'paused') {
-      return { ok: false, error: { kind: 'invalid_state', status: video.status, message: `Video is already ${video.status}` } };
+      return {
+        ok: false,
+        error: { kind: 'invalid_state', status: video.status, message: `Video is already ${video.status}` },
+      };
     }
     await endOrPause(tx, video, 'cancelled', now, { error_reason: reason });
     return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };

@@ -1,13 +1,13 @@
 // The one place that writes snapshots and the money that pays for them. Each function runs inside the
 // caller's write transaction, so a snapshot, its charge and the video's advance commit together or not at all.
 import { newId } from '../ids.ts';
+import type { Observation } from '../platforms/types.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
-import { insertSnapshotOnce } from '../store/snapshots.ts';
 import type { VideoRow, VideoStatus } from '../store/schema.ts';
+import { insertSnapshotOnce } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
 import { updateVideo } from '../store/videos.ts';
-import type { Observation } from '../platforms/types.ts';
 import { slotDueAt } from './slots.ts';
 
 export type RecordOutcome = 'stored' | 'already_recorded' | 'not_collectable' | 'reservation_short';
@@ -20,7 +20,8 @@ export async function recordObservation(
   observation: Observation,
   now: number,
 ): Promise<RecordOutcome> {
-  if (video.status !== 'monitoring' || slot < video.next_slot || slot >= video.total_slots) return 'not_collectable';
+  if (video.status !== 'monitoring' || slot < video.next_slot || slot >= video.total_slots)
+    return 'not_collectable';
   const cost = video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
   if (video.reserved_micro_usd < cost) {
     // Cannot happen while reservations are honoured; if it does, stop rather than charge unreserved money.
@@ -70,7 +71,12 @@ export async function recordObservation(
  * Records the slots from the video's next slot up to `toSlot` (exclusive) as missed (no counts, no charge)
  * and advances the video to `toSlot`. Returns the video as it now is.
  */
-export async function recordMissedSlots(tx: Executor, video: VideoRow, toSlot: number, now: number): Promise<VideoRow> {
+export async function recordMissedSlots(
+  tx: Executor,
+  video: VideoRow,
+  toSlot: number,
+  now: number,
+): Promise<VideoRow> {
   const until = Math.min(toSlot, video.total_slots);
   let missed = 0;
   for (let slot = video.next_slot; slot < until; slot++) {
@@ -91,7 +97,17 @@ export async function recordMissedSlots(tx: Executor, video: VideoRow, toSlot: n
     if (stored) missed++;
   }
   if (until <= video.next_slot) return video;
-  return advance(tx, { ...video, snapshots_missed: video.snapshots_missed + missed, next_slot: until, attempts: 0, last_updated_at: now }, now);
+  return advance(
+    tx,
+    {
+      ...video,
+      snapshots_missed: video.snapshots_missed + missed,
+      next_slot: until,
+      attempts: 0,
+      last_updated_at: now,
+    },
+    now,
+  );
 }
 
 /** Writes the advanced video: the next slot's due time, or completion after the last slot. */
@@ -171,7 +187,10 @@ export async function endOrPause(
     await enqueueOutbox(tx, {
       kind: 'email',
       accountId: video.account_id,
-      payload: { event: status === 'completed' ? 'tracking.completed' : 'tracking.error', video_id: video.id },
+      payload: {
+        event: status === 'completed' ? 'tracking.completed' : 'tracking.error',
+        video_id: video.id,
+      },
       at: now,
     });
   }

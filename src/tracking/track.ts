@@ -5,7 +5,14 @@ import { effectiveLimits } from '../billing/plans.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { parseVideoUrl } from '../platforms/parse-video-url.ts';
-import type { CollectFailure, CollectResult, Collector, Observation, PlatformName, VideoRef } from '../platforms/types.ts';
+import type {
+  CollectFailure,
+  Collector,
+  CollectResult,
+  Observation,
+  PlatformName,
+  VideoRef,
+} from '../platforms/types.ts';
 import { findAccount, lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Account, Mode, VideoRow } from '../store/schema.ts';
@@ -53,7 +60,8 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   if (refusal) return { ok: false, error: refusal };
 
   const parsed = parseVideoUrl(input.videoLink);
-  if (parsed.kind === 'invalid') return { ok: false, error: { kind: 'invalid_url', message: parsed.message } };
+  if (parsed.kind === 'invalid')
+    return { ok: false, error: { kind: 'invalid_url', message: parsed.message } };
   const platform = parsed.kind === 'video' ? parsed.ref.platform : parsed.platform;
   const collector = deps.collectorFor(input.mode, platform);
   if (!collector) {
@@ -65,7 +73,10 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   if (parsed.kind === 'short_link') {
     const resolved = collector.resolveShortLink
       ? await collector.resolveShortLink(parsed.shortUrl)
-      : { ok: false as const, failure: { kind: 'format_changed' as const, message: 'short links not supported' } };
+      : {
+          ok: false as const,
+          failure: { kind: 'format_changed' as const, message: 'short links not supported' },
+        };
     if (!resolved.ok) return { ok: false, error: probeError(resolved.failure) };
     ref = resolved.ref;
   } else {
@@ -137,7 +148,11 @@ async function checkAccountCanTrack(
   if (account.disabled) return { kind: 'account_disabled' };
   const available = account.balance_micro_usd - account.reserved_micro_usd;
   if (available < reserveMicroUsd) {
-    return { kind: 'insufficient_balance', availableMicroUsd: available, estimatedCostMicroUsd: reserveMicroUsd };
+    return {
+      kind: 'insufficient_balance',
+      availableMicroUsd: available,
+      estimatedCostMicroUsd: reserveMicroUsd,
+    };
   }
   const { maxActiveVideos } = effectiveLimits(account);
   if (maxActiveVideos !== null && (await countActiveVideos(ex, account.id, mode)) >= maxActiveVideos) {
@@ -153,7 +168,11 @@ function probeError(failure: CollectFailure): TrackError {
     : { kind: 'platform_unreadable', failure };
 }
 
-async function probeWithOneRetry(collector: Collector, ref: VideoRef, retryDelayMs: number): Promise<CollectResult> {
+async function probeWithOneRetry(
+  collector: Collector,
+  ref: VideoRef,
+  retryDelayMs: number,
+): Promise<CollectResult> {
   const first = await collectSafely(collector, ref);
   if (first.ok || first.failure.kind === 'not_found' || first.failure.kind === 'private') return first;
   if (retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
@@ -163,9 +182,14 @@ async function probeWithOneRetry(collector: Collector, ref: VideoRef, retryDelay
 async function collectSafely(collector: Collector, ref: VideoRef): Promise<CollectResult> {
   try {
     const [result] = await collector.collect([ref]);
-    return result ?? { ok: false, failure: { kind: 'format_changed', message: 'collector returned no result' } };
+    return (
+      result ?? { ok: false, failure: { kind: 'format_changed', message: 'collector returned no result' } }
+    );
   } catch (error) {
     // Collectors promise never to throw; if one does, it is a failure to read, not a crash of the request.
-    return { ok: false, failure: { kind: 'transient', message: error instanceof Error ? error.message : 'collector error' } };
+    return {
+      ok: false,
+      failure: { kind: 'transient', message: error instanceof Error ? error.message : 'collector error' },
+    };
   }
 }

@@ -30,7 +30,11 @@ describe.each(DIALECTS)('Idempotency-Key on POST /videos/track (%s)', (dialect) 
   afterAll(() => api.close());
 
   const track = (key: string, b: object = body) =>
-    api.call('POST', '/api/v1/videos/track', { key: account.liveKey, body: b, headers: { 'idempotency-key': key } });
+    api.call('POST', '/api/v1/videos/track', {
+      key: account.liveKey,
+      body: b,
+      headers: { 'idempotency-key': key },
+    });
 
   it('the same key and body replays the first response and charges once', async () => {
     const first = await track('order-1');
@@ -64,16 +68,31 @@ describe.each(DIALECTS)('Idempotency-Key on POST /videos/track (%s)', (dialect) 
 
   it('a refused request (402) does not pin its key: a retry after a top-up succeeds', async () => {
     const poor = await api.createAccount({ creditUsd: 0.1 });
-    const refused = await api.call('POST', '/api/v1/videos/track', { key: poor.liveKey, body, headers: { 'idempotency-key': 'retry-me' } });
+    const refused = await api.call('POST', '/api/v1/videos/track', {
+      key: poor.liveKey,
+      body,
+      headers: { 'idempotency-key': 'retry-me' },
+    });
     expect(refused.statusCode).toBe(402);
-    await api.call('POST', `/admin/v1/accounts/${poor.id}/credits`, { headers: { authorization: 'Bearer test-admin-token-0123456789' }, body: { amount_usd: 5, note: 'top-up' } });
-    const retried = await api.call('POST', '/api/v1/videos/track', { key: poor.liveKey, body, headers: { 'idempotency-key': 'retry-me' } });
+    await api.call('POST', `/admin/v1/accounts/${poor.id}/credits`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      body: { amount_usd: 5, note: 'top-up' },
+    });
+    const retried = await api.call('POST', '/api/v1/videos/track', {
+      key: poor.liveKey,
+      body,
+      headers: { 'idempotency-key': 'retry-me' },
+    });
     expect(retried.statusCode).toBe(201);
   });
 
   it('keys are per account: another account may use the same key', async () => {
     const other = await api.createAccount({ creditUsd: 10 });
-    const response = await api.call('POST', '/api/v1/videos/track', { key: other.liveKey, body, headers: { 'idempotency-key': 'order-1' } });
+    const response = await api.call('POST', '/api/v1/videos/track', {
+      key: other.liveKey,
+      body,
+      headers: { 'idempotency-key': 'order-1' },
+    });
     expect(response.statusCode).toBe(201);
     expect(response.json().id).not.toBe((await track('order-1')).json().id);
   });

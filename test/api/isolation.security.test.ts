@@ -28,20 +28,26 @@ describe.each(DIALECTS)('one account never sees or changes another account’s d
     ['POST', `/api/v1/videos/${id}/resume`],
   ];
 
-  it.each([0, 1, 2, 3, 4])('id route #%i answers 404 to another account, exactly as for an unknown id', async (index) => {
-    const [method, url] = idRoutes(aliceVideo)[index]!;
-    const foreign = await api.call(method, url, { key: bob.testKey });
-    const [, unknownUrl] = idRoutes('vid_doesnotexist000000')[index]!;
-    const unknown = await api.call(method, unknownUrl, { key: bob.testKey });
-    expect(foreign.statusCode).toBe(404);
-    expect(foreign.json()).toEqual({ error: 'Video not found' });
-    expect(unknown.json()).toEqual(foreign.json());
-  });
+  it.each([0, 1, 2, 3, 4])(
+    'id route #%i answers 404 to another account, exactly as for an unknown id',
+    async (index) => {
+      const [method, url] = idRoutes(aliceVideo)[index]!;
+      const foreign = await api.call(method, url, { key: bob.testKey });
+      const [, unknownUrl] = idRoutes('vid_doesnotexist000000')[index]!;
+      const unknown = await api.call(method, unknownUrl, { key: bob.testKey });
+      expect(foreign.statusCode).toBe(404);
+      expect(foreign.json()).toEqual({ error: 'Video not found' });
+      expect(unknown.json()).toEqual(foreign.json());
+    },
+  );
 
-  it.each([0, 1, 2, 3, 4])('id route #%i answers 404 to the same account’s live key (test and live are separate worlds)', async (index) => {
-    const [method, url] = idRoutes(aliceVideo)[index]!;
-    expect((await api.call(method, url, { key: alice.liveKey })).statusCode).toBe(404);
-  });
+  it.each([0, 1, 2, 3, 4])(
+    'id route #%i answers 404 to the same account’s live key (test and live are separate worlds)',
+    async (index) => {
+      const [method, url] = idRoutes(aliceVideo)[index]!;
+      expect((await api.call(method, url, { key: alice.liveKey })).statusCode).toBe(404);
+    },
+  );
 
   it('lists never include another account’s videos, nor take its video as a cursor', async () => {
     expect((await api.call('GET', '/api/v1/videos', { key: bob.testKey })).json().videos).toEqual([]);

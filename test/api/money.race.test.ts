@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
 import { TestClock } from '../../src/clock.ts';
+import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
 import { ADMIN_TOKEN, createTestApi, type TestApi } from '../support/api.ts';
 import { expectInvariants } from '../support/invariants.ts';
 import { DIALECTS } from '../support/stores.ts';
@@ -9,7 +9,10 @@ describe.each(DIALECTS)('concurrent tracks are settled by the database (%s)', (d
   let api: TestApi;
   beforeEach(async () => {
     const clock = new TestClock();
-    api = await createTestApi(dialect, { clock, liveCollectors: { tiktok: createSimulatorCollector('tiktok', clock) } });
+    api = await createTestApi(dialect, {
+      clock,
+      liveCollectors: { tiktok: createSimulatorCollector('tiktok', clock) },
+    });
   });
   afterEach(() => api.close());
 
@@ -18,7 +21,10 @@ describe.each(DIALECTS)('concurrent tracks are settled by the database (%s)', (d
       Array.from({ length: n }, (_, i) =>
         api.call('POST', '/api/v1/videos/track', {
           key,
-          body: { video_link: `https://www.tiktok.com/@u/video/73012345678901234${String(i).padStart(2, '0')}`, duration_days: 1 },
+          body: {
+            video_link: `https://www.tiktok.com/@u/video/73012345678901234${String(i).padStart(2, '0')}`,
+            duration_days: 1,
+          },
         }),
       ),
     );
@@ -47,7 +53,9 @@ describe.each(DIALECTS)('concurrent tracks are settled by the database (%s)', (d
 
   it('the ledger refuses to be rewritten', async () => {
     const account = await api.createAccount({ creditUsd: 1 });
-    await expect(api.store.db.updateTable('ledger_entries').set({ balance_delta_micro_usd: 999 }).execute()).rejects.toThrow(/immutable/);
+    await expect(
+      api.store.db.updateTable('ledger_entries').set({ balance_delta_micro_usd: 999 }).execute(),
+    ).rejects.toThrow(/immutable/);
     await expect(api.store.db.deleteFrom('ledger_entries').execute()).rejects.toThrow(/immutable/);
     await expectInvariants(api.store, account.id);
   });
@@ -55,10 +63,18 @@ describe.each(DIALECTS)('concurrent tracks are settled by the database (%s)', (d
   it('the database refuses a negative balance even if code tried', async () => {
     const account = await api.createAccount({ creditUsd: 1 });
     await expect(
-      api.store.db.updateTable('accounts').set({ balance_micro_usd: -1 }).where('id', '=', account.id).execute(),
+      api.store.db
+        .updateTable('accounts')
+        .set({ balance_micro_usd: -1 })
+        .where('id', '=', account.id)
+        .execute(),
     ).rejects.toThrow();
     await expect(
-      api.store.db.updateTable('accounts').set({ reserved_micro_usd: 2_000_000 }).where('id', '=', account.id).execute(),
+      api.store.db
+        .updateTable('accounts')
+        .set({ reserved_micro_usd: 2_000_000 })
+        .where('id', '=', account.id)
+        .execute(),
     ).rejects.toThrow();
   });
 

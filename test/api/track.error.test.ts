@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
 import { TestClock } from '../../src/clock.ts';
+import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
 import { ADMIN_TOKEN, createTestApi, type TestApi } from '../support/api.ts';
 import { expectInvariants } from '../support/invariants.ts';
 import { DIALECTS } from '../support/stores.ts';
@@ -14,22 +14,47 @@ describe.each(DIALECTS)('POST /videos/track refuses bad requests and moves no mo
 
   beforeAll(async () => {
     const clock = new TestClock();
-    api = await createTestApi(dialect, { clock, liveCollectors: { tiktok: createSimulatorCollector('tiktok', clock) } });
+    api = await createTestApi(dialect, {
+      clock,
+      liveCollectors: { tiktok: createSimulatorCollector('tiktok', clock) },
+    });
     account = await api.createAccount({ creditUsd: 0.5 });
   });
   afterAll(() => api.close());
 
-  const videoCount = async () => (await api.store.db.selectFrom('videos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  const videoCount = async () =>
+    (
+      await api.store.db
+        .selectFrom('videos')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
   it.each([
     ['a missing video_link', { duration_days: 7 }, ['video_link']],
     ['a numeric video_link', { video_link: 42, duration_days: 7 }, ['video_link']],
     ['a javascript: link', { video_link: 'javascript:alert(1)', duration_days: 7 }, ['video_link']],
-    ['an IP-literal link', { video_link: 'http://127.0.0.1/watch?v=dQw4w9WgXcQ', duration_days: 7 }, ['video_link']],
-    ['a credentialed link', { video_link: 'https://a:b@www.youtube.com/watch?v=dQw4w9WgXcQ', duration_days: 7 }, ['video_link']],
-    ['a link with a port', { video_link: 'https://www.youtube.com:444/watch?v=dQw4w9WgXcQ', duration_days: 7 }, ['video_link']],
+    [
+      'an IP-literal link',
+      { video_link: 'http://127.0.0.1/watch?v=dQw4w9WgXcQ', duration_days: 7 },
+      ['video_link'],
+    ],
+    [
+      'a credentialed link',
+      { video_link: 'https://a:b@www.youtube.com/watch?v=dQw4w9WgXcQ', duration_days: 7 },
+      ['video_link'],
+    ],
+    [
+      'a link with a port',
+      { video_link: 'https://www.youtube.com:444/watch?v=dQw4w9WgXcQ', duration_days: 7 },
+      ['video_link'],
+    ],
     ['an unsupported platform', { video_link: 'https://vimeo.com/1234', duration_days: 7 }, ['video_link']],
-    ['a 3000-character link', { video_link: `${GOOD_LINK}?q=${'a'.repeat(3000)}`, duration_days: 7 }, ['video_link']],
+    [
+      'a 3000-character link',
+      { video_link: `${GOOD_LINK}?q=${'a'.repeat(3000)}`, duration_days: 7 },
+      ['video_link'],
+    ],
     ['a missing duration', { video_link: GOOD_LINK }, ['duration_days']],
     ['duration 0', { video_link: GOOD_LINK, duration_days: 0 }, ['duration_days']],
     ['duration 31', { video_link: GOOD_LINK, duration_days: 31 }, ['duration_days']],
@@ -48,38 +73,67 @@ describe.each(DIALECTS)('POST /videos/track refuses bad requests and moves no mo
   });
 
   it('malformed JSON → 400 naming the body', async () => {
-    const response = await api.call('POST', TRACK, { key: account.liveKey, body: '{"video_link": ', headers: { 'content-type': 'application/json' } });
+    const response = await api.call('POST', TRACK, {
+      key: account.liveKey,
+      body: '{"video_link": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({ error: 'Invalid request', details: [{ field: 'body', message: 'Malformed JSON' }] });
+    expect(response.json()).toEqual({
+      error: 'Invalid request',
+      details: [{ field: 'body', message: 'Malformed JSON' }],
+    });
   });
 
   it('a body that is not JSON → 415 naming the content type', async () => {
-    const response = await api.call('POST', TRACK, { key: account.liveKey, body: 'video_link=x', headers: { 'content-type': 'text/plain' } });
+    const response = await api.call('POST', TRACK, {
+      key: account.liveKey,
+      body: 'video_link=x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(response.statusCode).toBe(415);
     expect(response.json().details[0].field).toBe('Content-Type');
   });
 
   it('a body over 16 KiB → 413', async () => {
-    const response = await api.call('POST', TRACK, { key: account.liveKey, body: { video_link: GOOD_LINK, duration_days: 1, pad: 'x'.repeat(17_000) } });
+    const response = await api.call('POST', TRACK, {
+      key: account.liveKey,
+      body: { video_link: GOOD_LINK, duration_days: 1, pad: 'x'.repeat(17_000) },
+    });
     expect(response.statusCode).toBe(413);
     expect(response.json()).toEqual({ error: 'Payload too large' });
   });
 
   it('a malformed Idempotency-Key → 400 naming the header', async () => {
-    const response = await api.call('POST', TRACK, { key: account.liveKey, body: { video_link: GOOD_LINK, duration_days: 1 }, headers: { 'idempotency-key': 'has spaces in it' } });
+    const response = await api.call('POST', TRACK, {
+      key: account.liveKey,
+      body: { video_link: GOOD_LINK, duration_days: 1 },
+      headers: { 'idempotency-key': 'has spaces in it' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().details[0].field).toBe('Idempotency-Key');
   });
 
   it('available balance below the estimated cost → 402 with the exact numbers', async () => {
-    const response = await api.call('POST', TRACK, { key: account.liveKey, body: { video_link: GOOD_LINK, duration_days: 7 } });
+    const response = await api.call('POST', TRACK, {
+      key: account.liveKey,
+      body: { video_link: GOOD_LINK, duration_days: 7 },
+    });
     expect(response.statusCode).toBe(402);
-    expect(response.json()).toEqual({ error: 'Insufficient balance', balance: 0.5, estimated_cost: 2.52, required: 2.02 });
+    expect(response.json()).toEqual({
+      error: 'Insufficient balance',
+      balance: 0.5,
+      estimated_cost: 2.52,
+      required: 2.02,
+    });
   });
 
   it('a video the platform says is missing or private → 404, nothing stored or charged', async () => {
     for (const id of ['7300000000000004040', '7300000000000004030']) {
-      const response = await api.call('POST', TRACK, { key: account.testKey, body: { video_link: `https://www.tiktok.com/@u/video/${id}`, duration_days: 1 } });
+      const response = await api.call('POST', TRACK, {
+        key: account.testKey,
+        body: { video_link: `https://www.tiktok.com/@u/video/${id}`, duration_days: 1 },
+      });
       expect(response.statusCode).toBe(404);
       expect(response.json()).toEqual({ error: 'Video not found or is private' });
     }
@@ -87,32 +141,55 @@ describe.each(DIALECTS)('POST /videos/track refuses bad requests and moves no mo
   });
 
   it('a platform that cannot be read → 500 with the documented message, nothing stored or charged', async () => {
-    const response = await api.call('POST', TRACK, { key: account.testKey, body: { video_link: 'https://www.tiktok.com/@u/video/7300000000000005030', duration_days: 1 } });
+    const response = await api.call('POST', TRACK, {
+      key: account.testKey,
+      body: { video_link: 'https://www.tiktok.com/@u/video/7300000000000005030', duration_days: 1 },
+    });
     expect(response.statusCode).toBe(500);
-    expect(response.json()).toEqual({ error: 'Failed to start monitoring - invalid response from tracking API' });
+    expect(response.json()).toEqual({
+      error: 'Failed to start monitoring - invalid response from tracking API',
+    });
     expect(await videoCount()).toBe(0);
   });
 
   it('a live platform without a collector → 500, never a fake success', async () => {
-    const response = await api.call('POST', TRACK, { key: account.liveKey, body: { video_link: 'https://youtu.be/dQw4w9WgXcQ', duration_days: 1 } });
+    const response = await api.call('POST', TRACK, {
+      key: account.liveKey,
+      body: { video_link: 'https://youtu.be/dQw4w9WgXcQ', duration_days: 1 },
+    });
     expect(response.statusCode).toBe(500);
     expect(await videoCount()).toBe(0);
     await expectInvariants(api.store, account.id);
   });
 
   it('the plan limit on videos monitored at once → 403 with the limit', async () => {
-    await api.call('PATCH', `/admin/v1/accounts/${account.id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, body: { max_active_videos: 1 } });
-    const first = await api.call('POST', TRACK, { key: account.testKey, body: { video_link: GOOD_LINK, duration_days: 1 } });
+    await api.call('PATCH', `/admin/v1/accounts/${account.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: { max_active_videos: 1 },
+    });
+    const first = await api.call('POST', TRACK, {
+      key: account.testKey,
+      body: { video_link: GOOD_LINK, duration_days: 1 },
+    });
     expect(first.statusCode).toBe(201);
-    const second = await api.call('POST', TRACK, { key: account.testKey, body: { video_link: GOOD_LINK, duration_days: 1 } });
+    const second = await api.call('POST', TRACK, {
+      key: account.testKey,
+      body: { video_link: GOOD_LINK, duration_days: 1 },
+    });
     expect(second.statusCode).toBe(403);
     expect(second.json()).toMatchObject({ limit: 1, error: expect.stringContaining('limit') });
   });
 
   it('a disabled account → 403 Access denied', async () => {
     const other = await api.createAccount({ creditUsd: 5 });
-    await api.call('PATCH', `/admin/v1/accounts/${other.id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, body: { disabled: true } });
-    const response = await api.call('POST', TRACK, { key: other.liveKey, body: { video_link: GOOD_LINK, duration_days: 1 } });
+    await api.call('PATCH', `/admin/v1/accounts/${other.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: { disabled: true },
+    });
+    const response = await api.call('POST', TRACK, {
+      key: other.liveKey,
+      body: { video_link: GOOD_LINK, duration_days: 1 },
+    });
     expect(response.statusCode).toBe(403);
     expect(response.json().error).toBe('Access denied');
   });

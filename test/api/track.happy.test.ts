@@ -15,7 +15,10 @@ describe.each(DIALECTS)('tracking a video with a test key (%s)', (dialect) => {
   it('answers 201 with the contentstats fields and takes the first snapshot', async () => {
     const response = await api.call('POST', '/api/v1/videos/track', {
       key: keys.testKey,
-      body: { video_link: 'https://www.tiktok.com/@someone/video/7301234567890123456?lang=en', duration_days: 7 },
+      body: {
+        video_link: 'https://www.tiktok.com/@someone/video/7301234567890123456?lang=en',
+        duration_days: 7,
+      },
     });
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -63,32 +66,68 @@ describe.each(DIALECTS)('tracking a video with a test key (%s)', (dialect) => {
   });
 
   it('lists videos newest first with filters and a cursor', async () => {
-    for (const link of ['https://x.com/NASA/status/1712345678901234567', 'https://www.instagram.com/reel/CxYz12AbCdE/']) {
+    for (const link of [
+      'https://x.com/NASA/status/1712345678901234567',
+      'https://www.instagram.com/reel/CxYz12AbCdE/',
+    ]) {
       api.clock.advance(1000);
-      const r = await api.call('POST', '/api/v1/videos/track', { key: keys.testKey, body: { video_link: link, duration_days: 2 } });
+      const r = await api.call('POST', '/api/v1/videos/track', {
+        key: keys.testKey,
+        body: { video_link: link, duration_days: 2 },
+      });
       expect(r.statusCode).toBe(201);
     }
     const all = (await api.call('GET', '/api/v1/videos', { key: keys.testKey })).json();
-    expect(all.videos.map((v: { platform: string }) => v.platform)).toEqual(['instagram', 'twitter', 'youtube', 'tiktok']);
+    expect(all.videos.map((v: { platform: string }) => v.platform)).toEqual([
+      'instagram',
+      'twitter',
+      'youtube',
+      'tiktok',
+    ]);
     expect(all).toMatchObject({ total: 4, limit: 50, has_more: false });
     const page1 = (await api.call('GET', '/api/v1/videos?limit=2', { key: keys.testKey })).json();
     expect(page1).toMatchObject({ total: 2, limit: 2, has_more: true });
-    const page2 = (await api.call('GET', `/api/v1/videos?limit=2&starting_after=${page1.videos[1].id}`, { key: keys.testKey })).json();
+    const page2 = (
+      await api.call('GET', `/api/v1/videos?limit=2&starting_after=${page1.videos[1].id}`, {
+        key: keys.testKey,
+      })
+    ).json();
     expect(page2.videos.map((v: { platform: string }) => v.platform)).toEqual(['youtube', 'tiktok']);
     expect(page2.has_more).toBe(false);
     const twitter = (await api.call('GET', '/api/v1/videos?platform=twitter', { key: keys.testKey })).json();
     expect(twitter.videos).toHaveLength(1);
-    const byLink = (await api.call('GET', `/api/v1/videos?video_link=${encodeURIComponent('https://twitter.com/x/status/1712345678901234567')}`, { key: keys.testKey })).json();
+    const byLink = (
+      await api.call(
+        'GET',
+        `/api/v1/videos?video_link=${encodeURIComponent('https://twitter.com/x/status/1712345678901234567')}`,
+        { key: keys.testKey },
+      )
+    ).json();
     expect(byLink.videos).toHaveLength(1);
-    const monitoring = (await api.call('GET', '/api/v1/videos?status=completed', { key: keys.testKey })).json();
+    const monitoring = (
+      await api.call('GET', '/api/v1/videos?status=completed', { key: keys.testKey })
+    ).json();
     expect(monitoring.videos).toHaveLength(0);
   });
 
   it('test mode never charges: the balance is untouched', async () => {
     const usage = (await api.call('GET', '/api/v1/usage', { key: keys.testKey })).json();
-    expect(usage).toMatchObject({ balance_usd: 10, total_charged_usd: 0, uncharged_usage_usd: 0, available_usd: 10, active_videos: 4, total_snapshots: 4 });
+    expect(usage).toMatchObject({
+      balance_usd: 10,
+      total_charged_usd: 0,
+      uncharged_usage_usd: 0,
+      available_usd: 10,
+      active_videos: 4,
+      total_snapshots: 4,
+    });
     const live = (await api.call('GET', '/api/v1/usage', { key: keys.liveKey })).json();
-    expect(live).toMatchObject({ balance_usd: 10, total_snapshots: 0, active_videos: 0, estimated_snapshots_remaining: 666, cost_per_snapshot: 0.015 });
+    expect(live).toMatchObject({
+      balance_usd: 10,
+      total_snapshots: 0,
+      active_videos: 0,
+      estimated_snapshots_remaining: 666,
+      cost_per_snapshot: 0.015,
+    });
   });
 
   it('a live key does not see test videos', async () => {
@@ -97,10 +136,22 @@ describe.each(DIALECTS)('tracking a video with a test key (%s)', (dialect) => {
   });
 
   it('stop ends the tracking and a second stop is a 409', async () => {
-    const tracked = (await api.call('POST', '/api/v1/videos/track', { key: keys.testKey, body: { video_link: 'https://youtu.be/abcdefghijk', duration_days: 3 } })).json();
+    const tracked = (
+      await api.call('POST', '/api/v1/videos/track', {
+        key: keys.testKey,
+        body: { video_link: 'https://youtu.be/abcdefghijk', duration_days: 3 },
+      })
+    ).json();
     const stop = await api.call('POST', `/api/v1/videos/${tracked.id}/stop`, { key: keys.testKey });
     expect(stop.statusCode).toBe(200);
-    expect(stop.json()).toMatchObject({ success: true, id: tracked.id, job_id: tracked.job_id, video_link: 'https://youtu.be/abcdefghijk', previous_status: 'monitoring', new_status: 'completed' });
+    expect(stop.json()).toMatchObject({
+      success: true,
+      id: tracked.id,
+      job_id: tracked.job_id,
+      video_link: 'https://youtu.be/abcdefghijk',
+      previous_status: 'monitoring',
+      new_status: 'completed',
+    });
     const again = await api.call('POST', `/api/v1/videos/${tracked.id}/stop`, { key: keys.testKey });
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toEqual(expect.any(String));

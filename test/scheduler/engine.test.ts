@@ -30,7 +30,8 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
     expect(response.statusCode).toBe(201);
     return response.json() as { id: string };
   };
-  const video = async (id: string, key = account.liveKey) => (await api.call('GET', `/api/v1/videos/${id}`, { key })).json();
+  const video = async (id: string, key = account.liveKey) =>
+    (await api.call('GET', `/api/v1/videos/${id}`, { key })).json();
 
   it('collects each slot when it is due, charging each stored snapshot once', async () => {
     const { id } = await track();
@@ -46,7 +47,12 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
     expect(v.next_snapshot_at).toBe('2024-01-29T12:00:00.000Z');
     expect(Number(BigInt(v.snapshots[1].views) >= BigInt(v.snapshots[0].views))).toBe(1);
     const usage = (await api.call('GET', '/api/v1/usage', { key: account.liveKey })).json();
-    expect(usage).toMatchObject({ total_snapshots: 2, total_charged_usd: 0.03, balance_usd: 9.97, uncharged_usage_usd: 0.33 });
+    expect(usage).toMatchObject({
+      total_snapshots: 2,
+      total_charged_usd: 0.03,
+      balance_usd: 9.97,
+      uncharged_usage_usd: 0.33,
+    });
     await expectInvariants(api.store, account.id);
   });
 
@@ -68,10 +74,21 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
       await engine.runDue();
     }
     const v = await video(id);
-    expect(v).toMatchObject({ status: 'completed', snapshots_collected: 24, snapshots_missed: 0, days_remaining: 0, next_snapshot_at: null });
+    expect(v).toMatchObject({
+      status: 'completed',
+      snapshots_collected: 24,
+      snapshots_missed: 0,
+      days_remaining: 0,
+      next_snapshot_at: null,
+    });
     expect(v.ended_at).toBe('2024-01-30T09:00:00.000Z');
     const usage = (await api.call('GET', '/api/v1/usage', { key: account.liveKey })).json();
-    expect(usage).toMatchObject({ total_charged_usd: 0.36, balance_usd: 9.64, uncharged_usage_usd: 0, active_videos: 0 });
+    expect(usage).toMatchObject({
+      total_charged_usd: 0.36,
+      balance_usd: 9.64,
+      uncharged_usage_usd: 0,
+      active_videos: 0,
+    });
     const outbox = await api.store.db.selectFrom('outbox').selectAll().execute();
     expect(outbox.map((o) => JSON.parse(o.payload))).toEqual([{ event: 'tracking.completed', video_id: id }]);
     await expectInvariants(api.store, account.id);
@@ -101,7 +118,9 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
   it('a slot that keeps failing until the next one is due is recorded as missed and not charged', async () => {
     const { id } = await track();
     // The breaker would hold this lone video back (tested below); here the retry policy alone decides.
-    const engine = createTestEngine(api, { breaker: { failureThreshold: 1_000, initialCooldownMs: 1, maxCooldownMs: 1 } });
+    const engine = createTestEngine(api, {
+      breaker: { failureThreshold: 1_000, initialCooldownMs: 1, maxCooldownMs: 1 },
+    });
     script.failures.set(VIDEO, { kind: 'blocked', message: 'captcha' });
     clock.advance(HOUR);
     let passes = 0;
@@ -113,9 +132,16 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
     }
     const v = await video(id);
     expect(passes).toBeGreaterThan(3);
-    expect(v).toMatchObject({ snapshots_collected: 1, snapshots_missed: 1, status: 'monitoring', next_snapshot_at: '2024-01-29T12:00:00.000Z' });
+    expect(v).toMatchObject({
+      snapshots_collected: 1,
+      snapshots_missed: 1,
+      status: 'monitoring',
+      next_snapshot_at: '2024-01-29T12:00:00.000Z',
+    });
     expect(clock.now()).toBeLessThan(Date.parse('2024-01-29T12:00:00.000Z'));
-    const missed = (await api.call('GET', `/api/v1/videos/${id}/snapshots?include_missed=true`, { key: account.liveKey })).json();
+    const missed = (
+      await api.call('GET', `/api/v1/videos/${id}/snapshots?include_missed=true`, { key: account.liveKey })
+    ).json();
     expect(missed.snapshots[1]).toMatchObject({ slot: 1, missed: true, views: null, likes: null });
     await expectInvariants(api.store, account.id);
   });
@@ -132,22 +158,31 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
   it.each([
     ['private', { kind: 'private', message: 'private' }, false, 'Video is private'],
     ['deleted', { kind: 'not_found', message: 'gone', deleted: true }, true, 'Video was deleted'],
-  ] as const)('a %s video ends the tracking in error and releases the reservation', async (_name, failure, deleted, reason) => {
-    const { id } = await track();
-    const engine = createTestEngine(api);
-    clock.advance(HOUR);
-    script.failures.set(VIDEO, failure);
-    expect((await engine.runDue()).fates.ended).toBe(1);
-    const v = await video(id);
-    expect(v).toMatchObject({ status: 'error', is_deleted: deleted, error_reason: reason, snapshots_collected: 1, next_snapshot_at: null });
-    const usage = (await api.call('GET', '/api/v1/usage', { key: account.liveKey })).json();
-    expect(usage).toMatchObject({ uncharged_usage_usd: 0, total_charged_usd: 0.015, balance_usd: 9.985 });
-    clock.advance(HOUR);
-    expect((await engine.runDue()).leased).toBe(0);
-    const outbox = await api.store.db.selectFrom('outbox').selectAll().execute();
-    expect(outbox.map((o) => JSON.parse(o.payload).event)).toEqual(['tracking.error']);
-    await expectInvariants(api.store, account.id);
-  });
+  ] as const)(
+    'a %s video ends the tracking in error and releases the reservation',
+    async (_name, failure, deleted, reason) => {
+      const { id } = await track();
+      const engine = createTestEngine(api);
+      clock.advance(HOUR);
+      script.failures.set(VIDEO, failure);
+      expect((await engine.runDue()).fates.ended).toBe(1);
+      const v = await video(id);
+      expect(v).toMatchObject({
+        status: 'error',
+        is_deleted: deleted,
+        error_reason: reason,
+        snapshots_collected: 1,
+        next_snapshot_at: null,
+      });
+      const usage = (await api.call('GET', '/api/v1/usage', { key: account.liveKey })).json();
+      expect(usage).toMatchObject({ uncharged_usage_usd: 0, total_charged_usd: 0.015, balance_usd: 9.985 });
+      clock.advance(HOUR);
+      expect((await engine.runDue()).leased).toBe(0);
+      const outbox = await api.store.db.selectFrom('outbox').selectAll().execute();
+      expect(outbox.map((o) => JSON.parse(o.payload).event)).toEqual(['tracking.error']);
+      await expectInvariants(api.store, account.id);
+    },
+  );
 
   it('after downtime it takes one snapshot for the current slot and records the older ones as missed', async () => {
     const { id } = await track();
@@ -156,7 +191,11 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
     const summary = await engine.runDue();
     expect(summary.fates.stored).toBe(1);
     const v = await video(id);
-    expect(v).toMatchObject({ snapshots_collected: 2, snapshots_missed: 4, next_snapshot_at: '2024-01-29T16:00:00.000Z' });
+    expect(v).toMatchObject({
+      snapshots_collected: 2,
+      snapshots_missed: 4,
+      next_snapshot_at: '2024-01-29T16:00:00.000Z',
+    });
     expect(v.snapshots.map((s: { slot: number }) => s.slot)).toEqual([0, 5]);
     await expectInvariants(api.store, account.id);
   });
@@ -181,7 +220,9 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
     expect(usage).toMatchObject({ uncharged_usage_usd: 0, balance_usd: 9.985 });
     clock.advance(3 * HOUR);
     expect((await engine.runDue()).leased).toBe(0);
-    expect((await api.call('POST', `/api/v1/videos/${id}/pause`, { key: account.liveKey })).statusCode).toBe(409);
+    expect((await api.call('POST', `/api/v1/videos/${id}/pause`, { key: account.liveKey })).statusCode).toBe(
+      409,
+    );
     const resume = await api.call('POST', `/api/v1/videos/${id}/resume`, { key: account.liveKey });
     expect(resume.json()).toMatchObject({ previous_status: 'paused', new_status: 'monitoring' });
     usage = (await api.call('GET', '/api/v1/usage', { key: account.liveKey })).json();
@@ -203,7 +244,7 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
         batchSize: 1,
         collect: async (refs) => {
           await api.call('POST', `/api/v1/videos/${id}/stop`, { key: account.liveKey });
-          return (await api.parts.collectorFor(mode, platform)!.collect(refs));
+          return await api.parts.collectorFor(mode, platform)!.collect(refs);
         },
       }),
     });
@@ -230,7 +271,10 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
   it('a live platform failing again and again opens its circuit breaker, holding collections back', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push(`73012345678901234${String(i).padStart(2, '0')}`);
-    await api.call('PATCH', `/admin/v1/accounts/${account.id}`, { headers: { authorization: 'Bearer test-admin-token-0123456789' }, body: { max_active_videos: 50 } });
+    await api.call('PATCH', `/admin/v1/accounts/${account.id}`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      body: { max_active_videos: 50 },
+    });
     for (const vid of ids) await track(1, vid);
     for (const vid of ids) script.failures.set(vid, { kind: 'blocked', message: 'captcha' });
     const engine = createTestEngine(api, {

@@ -1,7 +1,7 @@
 // Builds the real service on a real database for HTTP-level tests (through app.inject).
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { TestClock } from '../../src/clock.ts';
-import { type LiveCollectors, composeService, type ServiceParts } from '../../src/compose.ts';
+import { composeService, type LiveCollectors, type ServiceParts } from '../../src/compose.ts';
 import { type Config, testConfig } from '../../src/config.ts';
 import type { Dialect } from '../../src/store/database.ts';
 import { createTestStore, type TestStore } from './stores.ts';
@@ -16,8 +16,16 @@ export interface TestApi {
   config: Config;
   close(): Promise<void>;
   /** Creates an account through the operator API; returns its id and both keys. */
-  createAccount(options?: { creditUsd?: number; plan?: string; email?: string }): Promise<{ id: string; liveKey: string; testKey: string }>;
-  call(method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, options?: { key?: string; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  createAccount(options?: {
+    creditUsd?: number;
+    plan?: string;
+    email?: string;
+  }): Promise<{ id: string; liveKey: string; testKey: string }>;
+  call(
+    method: 'GET' | 'POST' | 'DELETE' | 'PATCH',
+    url: string,
+    options?: { key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
 }
 
 let accountCounter = 0;
@@ -58,7 +66,11 @@ export async function createTestApi(
     async createAccount(o = {}) {
       const response = await call('POST', '/admin/v1/accounts', {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-        body: { email: o.email ?? `user${++accountCounter}-${Date.now()}@example.com`, credit_usd: o.creditUsd ?? 0, ...(o.plan ? { plan: o.plan } : {}) },
+        body: {
+          email: o.email ?? `user${++accountCounter}-${Date.now()}@example.com`,
+          credit_usd: o.creditUsd ?? 0,
+          ...(o.plan ? { plan: o.plan } : {}),
+        },
       });
       if (response.statusCode !== 201) throw new Error(`account creation failed: ${response.body}`);
       const body = response.json();

@@ -1,7 +1,7 @@
+import type { TestClock } from '../../src/clock.ts';
 import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
 import type { CollectFailure, Collector, PlatformName, VideoRef } from '../../src/platforms/types.ts';
 import { createEngine, type Engine, type EngineOptions } from '../../src/scheduler/engine.ts';
-import type { TestClock } from '../../src/clock.ts';
 import type { TestApi } from './api.ts';
 
 export const silentLog = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -4,7 +4,11 @@ import { ledgerTotals } from '../../src/store/ledger.ts';
 import type { Executor } from '../../src/store/transaction.ts';
 
 export async function expectInvariants(store: Executor, accountId: string): Promise<void> {
-  const account = await store.db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirstOrThrow();
+  const account = await store.db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
   const ledger = await ledgerTotals(store, accountId);
   // 1. balance = Σ ledger ≥ 0; reserved ≤ balance; both derivable from the ledger alone.
   expect(account.balance_micro_usd).toBe(ledger.balanceMicroUsd);
@@ -13,8 +17,14 @@ export async function expectInvariants(store: Executor, accountId: string): Prom
   expect(account.reserved_micro_usd).toBeGreaterThanOrEqual(0);
   expect(account.reserved_micro_usd).toBeLessThanOrEqual(account.balance_micro_usd);
 
-  const videos = await store.db.selectFrom('videos').selectAll().where('account_id', '=', accountId).execute();
-  const reservedByVideos = videos.filter((v) => v.mode === 'live').reduce((sum, v) => sum + Number(v.reserved_micro_usd), 0);
+  const videos = await store.db
+    .selectFrom('videos')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .execute();
+  const reservedByVideos = videos
+    .filter((v) => v.mode === 'live')
+    .reduce((sum, v) => sum + Number(v.reserved_micro_usd), 0);
   expect(account.reserved_micro_usd).toBe(reservedByVideos);
 
   // 2. at most one snapshot per slot (UNIQUE) and a charge iff a collected live snapshot.
@@ -44,13 +54,19 @@ export async function expectInvariants(store: Executor, accountId: string): Prom
     .innerJoin('videos', 'videos.id', 'snapshots.video_id')
     .where('videos.account_id', '=', accountId)
     .where('snapshots.missed', '=', 1)
-    .where((eb) => eb.or([eb('views', 'is not', null), eb('likes', 'is not', null), eb('comments', 'is not', null)]))
+    .where((eb) =>
+      eb.or([eb('views', 'is not', null), eb('likes', 'is not', null), eb('comments', 'is not', null)]),
+    )
     .select('snapshots.id')
     .execute();
   expect(missedWithNumbers).toEqual([]);
   // Counters on each video agree with its rows.
   for (const video of videos) {
-    const rows = await store.db.selectFrom('snapshots').select(['missed']).where('video_id', '=', video.id).execute();
+    const rows = await store.db
+      .selectFrom('snapshots')
+      .select(['missed'])
+      .where('video_id', '=', video.id)
+      .execute();
     expect(rows.filter((r) => !r.missed).length).toBe(video.snapshots_collected);
     expect(rows.filter((r) => r.missed).length).toBe(video.snapshots_missed);
   }

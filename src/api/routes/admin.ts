@@ -28,7 +28,10 @@ export function presentAccount(account: Account) {
     available_usd: microUsdToUsd(account.balance_micro_usd - account.reserved_micro_usd),
     rate_limit_per_minute: limits.requestsPerMinute,
     max_active_videos: limits.maxActiveVideos,
-    overrides: { rate_limit_per_minute: account.rate_limit_per_minute, max_active_videos: account.max_active_videos },
+    overrides: {
+      rate_limit_per_minute: account.rate_limit_per_minute,
+      max_active_videos: account.max_active_videos,
+    },
     created_at: iso(account.created_at),
   };
 }
@@ -56,7 +59,10 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
     if (!params.ok) return sendError(reply, notFound('Account'));
     const account = await findAccount(ctx.store, params.value.id);
     if (!account) return sendError(reply, notFound('Account'));
-    const [keys, totals] = await Promise.all([listKeys(ctx.store, account.id), ledgerTotals(ctx.store, account.id)]);
+    const [keys, totals] = await Promise.all([
+      listKeys(ctx.store, account.id),
+      ledgerTotals(ctx.store, account.id),
+    ]);
     return {
       account: presentAccount(account),
       keys: keys.map(presentKey),
@@ -85,7 +91,10 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
       return sendError(
         reply,
         invalidRequest([
-          { field: 'amount_usd', message: `would take the balance below what is reserved (available ${microUsdToUsd(result.error.availableMicroUsd)})` },
+          {
+            field: 'amount_usd',
+            message: `would take the balance below what is reserved (available ${microUsdToUsd(result.error.availableMicroUsd)})`,
+          },
         ]),
       );
     }
@@ -112,11 +121,24 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
   app.post('/videos/:id/cancel', async (request, reply) => {
     const params = validate(videoIdParams, request.params, 'id');
     if (!params.ok) return sendError(reply, notFound('Video'));
-    const result = await cancelVideo(ctx.store, params.value.id, ctx.clock.now(), 'cancelled by the operator');
+    const result = await cancelVideo(
+      ctx.store,
+      params.value.id,
+      ctx.clock.now(),
+      'cancelled by the operator',
+    );
     if (!result.ok) {
       if (result.error.kind === 'video_not_found') return sendError(reply, notFound('Video'));
-      return sendError(reply, conflict(result.error.kind === 'invalid_state' ? result.error.message : 'Cannot cancel'));
+      return sendError(
+        reply,
+        conflict(result.error.kind === 'invalid_state' ? result.error.message : 'Cannot cancel'),
+      );
     }
-    return { success: true, id: result.video.id, previous_status: result.previous, new_status: result.video.status };
+    return {
+      success: true,
+      id: result.video.id,
+      previous_status: result.previous,
+      new_status: result.video.status,
+    };
   });
 }

@@ -1,6 +1,6 @@
 // POST /videos/{id}/stop, /pause and /resume.
 import type { FastifyInstance } from 'fastify';
-import { type TransitionResult, pauseVideo, resumeVideo, stopVideo } from '../../tracking/lifecycle.ts';
+import { pauseVideo, resumeVideo, stopVideo, type TransitionResult } from '../../tracking/lifecycle.ts';
 import type { ApiContext } from '../context.ts';
 import { conflict, insufficientBalance, sendError, videoNotFound } from '../errors.ts';
 import { presentVideoListItem } from '../presenters.ts';
@@ -15,7 +15,12 @@ export function registerChangeVideoStatus(app: FastifyInstance, ctx: ApiContext)
       const params = validate(videoIdParams, request.params, 'id');
       if (!params.ok) return sendError(reply, videoNotFound);
       const { account, mode } = request.auth;
-      const result: TransitionResult = await transition(ctx.store, { accountId: account.id, mode }, params.value.id, ctx.clock.now());
+      const result: TransitionResult = await transition(
+        ctx.store,
+        { accountId: account.id, mode },
+        params.value.id,
+        ctx.clock.now(),
+      );
       if (!result.ok) {
         switch (result.error.kind) {
           case 'video_not_found':
@@ -23,9 +28,15 @@ export function registerChangeVideoStatus(app: FastifyInstance, ctx: ApiContext)
           case 'invalid_state':
             return sendError(reply, conflict(result.error.message, { status: result.error.status }));
           case 'insufficient_balance':
-            return sendError(reply, insufficientBalance(result.error.availableMicroUsd, result.error.estimatedCostMicroUsd));
+            return sendError(
+              reply,
+              insufficientBalance(result.error.availableMicroUsd, result.error.estimatedCostMicroUsd),
+            );
           case 'window_over':
-            return sendError(reply, conflict('The tracking window has passed; the video is completed', { status: 'completed' }));
+            return sendError(
+              reply,
+              conflict('The tracking window has passed; the video is completed', { status: 'completed' }),
+            );
         }
       }
       const { video, previous } = result;

@@ -34,9 +34,16 @@ export function registerKeys(app: FastifyInstance, ctx: ApiContext): void {
     const { account, mode: callerMode } = request.auth;
     const mode = body.value.mode ?? callerMode;
     if (callerMode === 'test' && mode === 'live') {
-      return reply.code(403).send({ error: 'Access denied', message: 'A test key can only create test keys' });
+      return reply
+        .code(403)
+        .send({ error: 'Access denied', message: 'A test key can only create test keys' });
     }
-    const created = await createApiKey(ctx.store, { accountId: account.id, mode, name: body.value.name ?? null, now: ctx.clock.now() });
+    const created = await createApiKey(ctx.store, {
+      accountId: account.id,
+      mode,
+      name: body.value.name ?? null,
+      now: ctx.clock.now(),
+    });
     if (!created.ok) return sendError(reply, notFound('Account'));
     const key = created.value;
     return reply.code(201).send({

@@ -20,7 +20,8 @@ export function registerListVideos(app: FastifyInstance, ctx: ApiContext): void 
     let before: { createdAt: number; id: string } | undefined;
     if (query.value.starting_after !== undefined) {
       const cursor = await findOwnedVideo(ctx.store, account.id, mode, query.value.starting_after);
-      if (!cursor) return sendError(reply, invalidRequest([{ field: 'starting_after', message: 'No such video' }]));
+      if (!cursor)
+        return sendError(reply, invalidRequest([{ field: 'starting_after', message: 'No such video' }]));
       before = { createdAt: cursor.created_at, id: cursor.id };
     }
     let links: string[] | undefined;

@@ -7,7 +7,8 @@ export function registerService(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/livez', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
-    if (!ctx.readiness.ready) return reply.code(503).send({ status: 'unavailable', reason: 'starting or shutting down' });
+    if (!ctx.readiness.ready)
+      return reply.code(503).send({ status: 'unavailable', reason: 'starting or shutting down' });
     try {
       await sql`select 1`.execute(ctx.store.db);
     } catch {

@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseVideoUrl } from '../../platforms/parse-video-url.ts';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../store/idempotency.ts';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+} from '../../store/idempotency.ts';
 import { latestSnapshots } from '../../store/snapshots.ts';
-import { trackVideo, type TrackError } from '../../tracking/track.ts';
+import { type TrackError, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
-import { type ApiErrorReply, accessDenied, conflict, insufficientBalance, invalidRequest, sendError } from '../errors.ts';
+import {
+  type ApiErrorReply,
+  accessDenied,
+  conflict,
+  insufficientBalance,
+  invalidRequest,
+  sendError,
+} from '../errors.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody } from '../schemas.ts';
 import { validate } from '../validation.ts';
@@ -26,12 +37,18 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
     case 'active_video_limit':
       return {
         status: 403,
-        body: { error: `Concurrent video limit reached: at most ${error.limit} videos can be monitored at once`, limit: error.limit },
+        body: {
+          error: `Concurrent video limit reached: at most ${error.limit} videos can be monitored at once`,
+          limit: error.limit,
+        },
       };
     case 'video_unavailable':
       return { status: 404, body: { error: 'Video not found or is private' } };
     case 'platform_unreadable':
-      return { status: 500, body: { error: 'Failed to start monitoring - invalid response from tracking API' } };
+      return {
+        status: 500,
+        body: { error: 'Failed to start monitoring - invalid response from tracking API' },
+      };
   }
 }
 
@@ -51,7 +68,9 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
         return sendError(
           reply,
-          invalidRequest([{ field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters without spaces' }]),
+          invalidRequest([
+            { field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters without spaces' },
+          ]),
         );
       }
       const requestHash = createHash('sha256')

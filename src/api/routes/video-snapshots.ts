@@ -19,7 +19,10 @@ export function growthDeltas(current: SnapshotRow, previous: SnapshotRow | undef
   for (const metric of METRICS) {
     const now = current[metric];
     const before = previous?.[metric];
-    deltas[`${metric}_delta`] = now === null || before === null || before === undefined ? null : (BigInt(now) - BigInt(before)).toString();
+    deltas[`${metric}_delta`] =
+      now === null || before === null || before === undefined
+        ? null
+        : (BigInt(now) - BigInt(before)).toString();
   }
   return deltas;
 }
@@ -40,7 +43,10 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
     if (q.starting_after !== undefined) {
       const slot = /^.+-(\d{1,4})$/.exec(q.starting_after);
       if (!slot || !q.starting_after.startsWith(`${video.job_id}-`)) {
-        return sendError(reply, invalidRequest([{ field: 'starting_after', message: 'must be a snapshot_id of this video' }]));
+        return sendError(
+          reply,
+          invalidRequest([{ field: 'starting_after', message: 'must be a snapshot_id of this video' }]),
+        );
       }
       afterSlot = Number(slot[1]);
     }
@@ -67,9 +73,18 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
       return { snapshot: s, deltas };
     });
 
-    const wantsCsv = q.format === 'csv' || (q.format === undefined && (request.headers.accept ?? '').includes('text/csv'));
+    const wantsCsv =
+      q.format === 'csv' || (q.format === undefined && (request.headers.accept ?? '').includes('text/csv'));
     if (wantsCsv) {
-      const header = ['snapshot_id', 'snapshot_time', 'slot', ...METRICS, ...METRICS.map((m) => `${m}_delta`), 'provider', 'missed'];
+      const header = [
+        'snapshot_id',
+        'snapshot_time',
+        'slot',
+        ...METRICS,
+        ...METRICS.map((m) => `${m}_delta`),
+        'provider',
+        'missed',
+      ];
       const lines = [header.join(',')];
       for (const { snapshot: s, deltas } of withDeltas) {
         lines.push(
@@ -91,7 +106,10 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
     }
     return {
       video_id: video.id,
-      snapshots: withDeltas.map(({ snapshot, deltas }) => ({ ...presentSnapshot(video, snapshot), ...(deltas ?? {}) })),
+      snapshots: withDeltas.map(({ snapshot, deltas }) => ({
+        ...presentSnapshot(video, snapshot),
+        ...(deltas ?? {}),
+      })),
       has_more: rows.length > limit,
     };
   });

@@ -9,7 +9,9 @@ const HOUR = 3_600_000;
 describe('the simulator', () => {
   it('gives the same counts for the same video at the same moment', () => {
     const at = Date.parse('2025-03-01T12:00:00.000Z');
-    expect(simulatedMetrics('tiktok', '7300000000000000001', at)).toEqual(simulatedMetrics('tiktok', '7300000000000000001', at));
+    expect(simulatedMetrics('tiktok', '7300000000000000001', at)).toEqual(
+      simulatedMetrics('tiktok', '7300000000000000001', at),
+    );
   });
 
   it('gives different videos different curves', () => {
@@ -22,7 +24,11 @@ describe('the simulator', () => {
   it('never lets a count fall over thirty days of minutes', () => {
     let previous = simulatedMetrics('twitter', '1712345678901234567', Date.parse('2025-01-01T00:00:00Z'));
     for (let minute = 1; minute < 30 * 24 * 60; minute += 7) {
-      const next = simulatedMetrics('twitter', '1712345678901234567', Date.parse('2025-01-01T00:00:00Z') + minute * 60_000);
+      const next = simulatedMetrics(
+        'twitter',
+        '1712345678901234567',
+        Date.parse('2025-01-01T00:00:00Z') + minute * 60_000,
+      );
       for (const metric of ['views', 'likes', 'comments', 'shares', 'saves'] as const) {
         expect(next[metric]! >= previous[metric]!).toBe(true);
       }

@@ -6,8 +6,8 @@ import { instagramRef } from '../instagram/url.ts';
 import { tiktokRef } from '../tiktok/url.ts';
 import { twitterRef } from '../twitter/url.ts';
 import {
-  type CollectResult,
   type Collector,
+  type CollectResult,
   failure,
   type Metrics,
   type PlatformName,
@@ -55,7 +55,8 @@ export function simulatedMetrics(platform: PlatformName, videoId: string, atMs: 
   const p = profile(platform, videoId);
   const hours = Math.max(0, (atMs - CURVE_EPOCH_MS) / HOUR_MS);
   // Linear growth with a daily rhythm; the derivative rate·(1 + 0.4·cos) stays positive, so counts never fall.
-  const wave = ((0.4 * 24) / (2 * Math.PI)) * (Math.sin((2 * Math.PI * hours) / 24 + p.phase) - Math.sin(p.phase));
+  const wave =
+    ((0.4 * 24) / (2 * Math.PI)) * (Math.sin((2 * Math.PI * hours) / 24 + p.phase) - Math.sin(p.phase));
   const views = Math.floor(p.baseViews + p.viewsPerHour * (hours + wave));
   const likes = Math.floor(views * p.likeRatio);
   const metrics: Metrics = {
@@ -106,7 +107,8 @@ function collectOne(ref: VideoRef, nowMs: number, firstSeen: Map<string, number>
     metadata: {
       title: `Simulated ${ref.platform} video ${ref.videoId}`,
       creator: p.creator,
-      description: 'A test-mode video: its counts come from the contentstats simulator, not from the platform.',
+      description:
+        'A test-mode video: its counts come from the contentstats simulator, not from the platform.',
     },
     provider: 'simulator',
   });

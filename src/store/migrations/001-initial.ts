@@ -71,10 +71,23 @@ export function initialMigration(dialect: Dialect): Migration {
         .addCheckConstraint('videos_reserved_non_negative', sql`reserved_micro_usd >= 0`)
         .execute();
       // The scheduler's scan: due videos in due order.
-      await db.schema.createIndex('videos_due').on('videos').columns(['next_due_at']).where(sql.ref('next_due_at'), 'is not', null).execute();
+      await db.schema
+        .createIndex('videos_due')
+        .on('videos')
+        .columns(['next_due_at'])
+        .where(sql.ref('next_due_at'), 'is not', null)
+        .execute();
       // Listing: an account's videos in one mode, newest first.
-      await db.schema.createIndex('videos_by_account').on('videos').columns(['account_id', 'mode', 'created_at', 'id']).execute();
-      await db.schema.createIndex('videos_by_account_status').on('videos').columns(['account_id', 'mode', 'status']).execute();
+      await db.schema
+        .createIndex('videos_by_account')
+        .on('videos')
+        .columns(['account_id', 'mode', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('videos_by_account_status')
+        .on('videos')
+        .columns(['account_id', 'mode', 'status'])
+        .execute();
 
       await db.schema
         .createTable('snapshots')
@@ -96,7 +109,9 @@ export function initialMigration(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('ledger_entries')
-        .addColumn('id', serialKey, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', serialKey, (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('video_id', 'text', (c) => c.references('videos.id'))
         .addColumn('snapshot_id', 'text', (c) => c.unique().references('snapshots.id'))
@@ -107,7 +122,11 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addCheckConstraint('ledger_charge_has_snapshot', sql`(kind = 'charge') = (snapshot_id is not null)`)
         .execute();
-      await db.schema.createIndex('ledger_by_account').on('ledger_entries').columns(['account_id', 'id']).execute();
+      await db.schema
+        .createIndex('ledger_by_account')
+        .on('ledger_entries')
+        .columns(['account_id', 'id'])
+        .execute();
 
       // The ledger is append-only: the database itself refuses to change or delete an entry.
       if (dialect === 'sqlite') {
@@ -136,7 +155,9 @@ export function initialMigration(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('outbox')
-        .addColumn('id', serialKey, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', serialKey, (c) =>
+          dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
         .addColumn('payload', 'text', (c) => c.notNull())
@@ -146,7 +167,11 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('last_error', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('outbox_pending').on('outbox').columns(['sent_at', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('outbox_pending')
+        .on('outbox')
+        .columns(['sent_at', 'next_attempt_at'])
+        .execute();
     },
   };
 }
