@@ -1,6 +1,6 @@
 // The composition root: builds every part from the config and wires the ports (store dialect, clock,
 // collectors). The CLI and the tests both start the service through here.
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import { createAuthenticator } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
@@ -28,7 +28,7 @@ export interface ComposeOptions {
   config: Config;
   clock: Clock;
   liveCollectors: LiveCollectors;
-  logger?: FastifyServerOptions['logger'];
+  logger?: FastifyBaseLogger;
   probeRetryDelayMs?: number;
 }
 
@@ -59,6 +59,6 @@ export async function composeService(options: ComposeOptions): Promise<ServicePa
     metrics,
     readiness: { ready: false },
   };
-  const app = await buildApp(context, options.logger ?? false);
+  const app = await buildApp(context, options.logger);
   return { app, context, metrics, collectorFor };
 }

@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { effectiveLimits } from '../billing/plans.ts';
 import { newId } from '../ids.ts';
 import type { ApiContext } from './context.ts';
@@ -20,12 +20,9 @@ import { registerVideoSnapshots } from './routes/video-snapshots.ts';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
-export async function buildApp(
-  ctx: ApiContext,
-  logger: FastifyServerOptions['logger'] = false,
-): Promise<FastifyInstance> {
+export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => newId('req'),
     // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY.

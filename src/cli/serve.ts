@@ -5,6 +5,8 @@ import type { ServiceParts } from '../compose.ts';
 import { composeService } from '../compose.ts';
 import type { Config } from '../config.ts';
 import { createHttpClient } from '../http/client.ts';
+import { createSmtpMailer } from '../notify/mailer.ts';
+import { createOutboxWorker } from '../notify/outbox-worker.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { createEngine, type Engine } from '../scheduler/engine.ts';
 import { countAccounts } from '../store/accounts.ts';
@@ -27,6 +29,16 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   const { app, context } = service;
 
   const engine = options.scheduler ? await startEngine(service, store, config, logger) : undefined;
+  // Emails queued in the outbox by state changes; without SMTP_URL they wait there (the worker says so once).
+  const mailer = config.smtpUrl ? createSmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : null;
+  const emailWorker = createOutboxWorker({
+    store,
+    clock: systemClock,
+    mailer,
+    log: logger.child({ module: 'notify' }),
+    publicBaseUrl: config.publicBaseUrl,
+  });
+  emailWorker.start(5_000);
 
   await app.listen({ port: config.port, host: config.host });
   context.readiness.ready = true;
@@ -49,6 +61,7 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
     }, 25_000);
     forceExit.unref();
     await engine?.stop();
+    await emailWorker.stop();
     await app.close();
     await http.close();
     await store.close();

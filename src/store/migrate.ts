@@ -1,4 +1,4 @@
-import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Store } from './database.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 
@@ -25,4 +25,9 @@ export async function migrateToLatest(store: Store): Promise<MigrateResult> {
     ok: true,
     applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
   };
+}
+
+async function currentSchema(store: Store): Promise<string> {
+  const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  return result.rows[0]?.schema ?? 'public';
 }
