@@ -70,8 +70,10 @@ export async function resolveTikTokShortLink(
       !TIKTOK_HOSTS.includes(next.host.toLowerCase()) ||
       (next.protocol !== 'https:' && next.protocol !== 'http:')
     ) {
-      // Never followed: a short link is only trusted while it stays on TikTok.
-      return refused('not_found', `the short link leads outside TikTok (${next.host})`);
+      // Never followed: a short link is only trusted while it stays on TikTok. TikTok has not said the
+      // video is missing (a dead code lands on a TikTok page), so this is a refusal to read, like an
+      // off-site redirect of the video page: `blocked`, not a 404 that idempotency would replay for a day.
+      return refused('blocked', `the short link leads outside TikTok (${next.host})`);
     }
     if (/^\/login(\/|$)/.test(next.pathname))
       return refused('rate_limited', 'TikTok answered with its login wall');
