@@ -1,0 +1,326 @@
+// Issue 4's benchmarks, measured in one run on this machine:
+// (a) parse time of each platform's success fixture through its exported parse function, next to merely
+//     reading the same input: an indexOf scan for each embedded object's marker plus JSON.parse of it (for
+//     pages), or JSON.parse of the answer (for JSON), as a ratio. Both get the decoded string the HTTP
+//     client hands the parser, so neither pays a UTF-8 decode;
+// (b) collections per second through the production collectors (createLiveCollectors over createHttpClient
+//     with CONTENTSTATS_UPSTREAMS) against the local fake platform, next to a bare undici request loop of
+//     the same URLs on the same server at the same concurrency, as a ratio (target ≥ 0.5). The fake runs in
+//     its own process (this file, forked with BENCH_PLATFORMS_ROLE=fake-platform) so it does not share a
+//     thread with the client being measured.
+//
+// Alone: node --import tsx -e "import('./bench/platforms.ts').then(m => m.benchPlatforms(console.log))"
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { testConfig } from '../src/config.ts';
+import { createHttpClient } from '../src/http/client.ts';
+import { GRAPHQL_URL, readPostQueryResponse } from '../src/platforms/instagram/graphql.ts';
+import { parsePostPage } from '../src/platforms/instagram/post-page.ts';
+import { createLiveCollectors } from '../src/platforms/live-collectors.ts';
+import { parseVideoPage } from '../src/platforms/tiktok/parse-video-page.ts';
+import { tiktokCanonicalUrl, tiktokRef } from '../src/platforms/tiktok/url.ts';
+import { parseTweetsLookup } from '../src/platforms/twitter/api-v2.ts';
+import {
+  DEFAULT_TWEET_RESULT_QUERY_ID,
+  parseTweetResultByRestId,
+  tweetResultByRestIdUrl,
+} from '../src/platforms/twitter/graphql.ts';
+import { twitterRef } from '../src/platforms/twitter/url.ts';
+import type { Collector, CollectResult, PlatformName } from '../src/platforms/types.ts';
+import { readVideosListResponse } from '../src/platforms/youtube/data-api.ts';
+import { parseWatchPage } from '../src/platforms/youtube/watch-page.ts';
+import { type FakeReply, startFakePlatform } from '../test/fake-platform/server.ts';
+import { startChild, stopChild } from './child.ts';
+
+const PARSE_WARMUP = 50;
+const PAGE_ITERATIONS = Number(process.env.BENCH_PLATFORMS_PAGE_ITERATIONS ?? 200);
+const JSON_ITERATIONS = Number(process.env.BENCH_PLATFORMS_JSON_ITERATIONS ?? 2_000);
+const COLLECT_WARMUP = 200;
+/** Calls per measured round; rounds alternate baseline and collector so drift hits both alike. */
+const COLLECT_CALLS = Number(process.env.BENCH_PLATFORMS_CALLS ?? 1_500);
+const COLLECT_ROUNDS = 3;
+const CONCURRENCY = 16;
+
+const TIKTOK_ID = '7401234567890123456';
+const YOUTUBE_ID = 'Xr4bK2m9QpA';
+const INSTAGRAM_CODE = 'C3wq-PRO_fT';
+const X_ID = '1812345678901234567';
+
+function fixture(platform: PlatformName, name: string): string {
+  return readFileSync(new URL(`../src/platforms/${platform}/fixtures/${name}`, import.meta.url), 'utf8');
+}
+
+// --- (a) parse time --------------------------------------------------------------------------------------------
+
+/** The JSON embedded in a page from just after `marker` (searched from `after`) up to `end`, parsed. */
+function embeddedJson(page: string, marker: string, end: string, after = 0): { value: unknown; to: number } {
+  const start = page.indexOf(marker, after);
+  if (start === -1) throw new Error(`baseline: marker ${marker} not found`);
+  const from = start + marker.length;
+  const to = page.indexOf(end, from);
+  if (to === -1) throw new Error(`baseline: end ${end} not found`);
+  return { value: JSON.parse(page.slice(from, to)), to };
+}
+
+/** Every `<script type="application/json" …>` blob of a page, parsed (where Instagram ships its data). */
+function everyJsonScript(page: string): unknown[] {
+  const values: unknown[] = [];
+  for (let at = page.indexOf('<script type="application/json"'); at !== -1; ) {
+    const { value, to } = embeddedJson(page, '>', '</script>', at);
+    values.push(value);
+    at = page.indexOf('<script type="application/json"', to);
+  }
+  return values;
+}
+
+interface ParseCase {
+  platform: PlatformName;
+  fixture: string;
+  bytes: number;
+  iterations: number;
+  /** The platform's own parse function on the fixture; must succeed. */
+  parse: () => CollectResult;
+  /** Merely reading the same bytes. */
+  baseline: () => unknown;
+}
+
+function pageCase(
+  platform: PlatformName,
+  name: string,
+  parse: (html: string) => CollectResult,
+  baseline: (html: string) => unknown,
+): ParseCase {
+  const html = fixture(platform, name);
+  return {
+    platform,
+    fixture: name,
+    bytes: Buffer.byteLength(html),
+    iterations: PAGE_ITERATIONS,
+    parse: () => parse(html),
+    baseline: () => baseline(html),
+  };
+}
+
+function jsonCase(platform: PlatformName, name: string, parse: (body: string) => CollectResult): ParseCase {
+  const body = fixture(platform, name);
+  return {
+    platform,
+    fixture: name,
+    bytes: Buffer.byteLength(body),
+    iterations: JSON_ITERATIONS,
+    parse: () => parse(body),
+    baseline: () => JSON.parse(body),
+  };
+}
+
+const PARSE_CASES: ReadonlyArray<() => ParseCase> = [
+  () =>
+    pageCase(
+      'tiktok',
+      'video-page.html',
+      (html) => parseVideoPage({ finalUrl: tiktokCanonicalUrl(TIKTOK_ID), body: html }, TIKTOK_ID),
+      (page) =>
+        embeddedJson(
+          page,
+          '<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">',
+          '</script>',
+        ).value,
+    ),
+  () =>
+    pageCase(
+      'youtube',
+      'watch-public.html',
+      (html) => parseWatchPage(html, YOUTUBE_ID),
+      // The parser reads both assignments; so does the baseline (with end markers known in advance).
+      (page) => [
+        embeddedJson(page, 'var ytInitialPlayerResponse = ', ';var meta = ').value,
+        embeddedJson(page, 'var ytInitialData = ', ';</script>').value,
+      ],
+    ),
+  () =>
+    jsonCase('youtube', 'data-api-videos.json', (body) => {
+      const outcome = readVideosListResponse(200, body, [YOUTUBE_ID]);
+      return outcome.ok
+        ? (outcome.results.get(YOUTUBE_ID) ?? {
+            ok: false,
+            failure: { kind: 'format_changed', message: '-' },
+          })
+        : { ok: false, failure: outcome.failure };
+    }),
+  () =>
+    jsonCase('instagram', 'graphql-web-info-reel.json', (body) =>
+      readPostQueryResponse(
+        { status: 200, headers: {}, body, finalUrl: GRAPHQL_URL, redirects: [] },
+        INSTAGRAM_CODE,
+        'instagram-graphql',
+        Date.now(),
+      ),
+    ),
+  () =>
+    pageCase(
+      'instagram',
+      'post-page-reel.html',
+      (html) => parsePostPage(html, INSTAGRAM_CODE),
+      // Which of the page's JSON blobs holds the post is not known in advance: the parser reads them all.
+      everyJsonScript,
+    ),
+  () => jsonCase('twitter', 'graphql-video-tweet.json', (body) => parseTweetResultByRestId(body, X_ID)),
+  () =>
+    jsonCase('twitter', 'api-v2-batch.json', (body) => {
+      const lookup = parseTweetsLookup(body, [X_ID]);
+      return lookup.ok
+        ? (lookup.results.get(X_ID) ?? { ok: false, failure: { kind: 'format_changed', message: '-' } })
+        : { ok: false, failure: lookup.failure };
+    }),
+];
+
+let sink = 0;
+/** Milliseconds per call, after warm-up, over a fixed number of calls. */
+function msPerCall(fn: () => unknown, iterations: number): number {
+  for (let i = 0; i < PARSE_WARMUP; i++) sink += fn() ? 1 : 0;
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) sink += fn() ? 1 : 0;
+  return (performance.now() - start) / iterations;
+}
+
+function benchParsing(report: (line: string) => void): void {
+  report(
+    `Parse time per success fixture (${PARSE_WARMUP} warm-up calls, then ${PAGE_ITERATIONS} per page / ` +
+      `${JSON_ITERATIONS} per JSON answer; baseline: indexOf scan + JSON.parse of the embedded objects, or JSON.parse)`,
+  );
+  for (const makeCase of PARSE_CASES) {
+    const c = makeCase();
+    const first = c.parse();
+    if (!first.ok) throw new Error(`${c.platform}/${c.fixture} did not parse: ${first.failure.message}`);
+    const baselineMs = msPerCall(c.baseline, c.iterations);
+    const parseMs = msPerCall(c.parse, c.iterations);
+    const label = `${c.platform} ${c.fixture} (${(c.bytes / 1024).toFixed(0)} KB)`.padEnd(48);
+    report(
+      `  ${label} parse ${parseMs.toFixed(3).padStart(7)} ms   baseline ${baselineMs.toFixed(3).padStart(7)} ms   ` +
+        `${(parseMs / baselineMs).toFixed(2)} × baseline`,
+    );
+  }
+  if (sink < 0) report('');
+}
+
+// --- (b) collection rate ---------------------------------------------------------------------------------------
+
+const TIKTOK_PATH = `/@_/video/${TIKTOK_ID}`;
+const X_GRAPHQL_URL = new URL(tweetResultByRestIdUrl(X_ID, DEFAULT_TWEET_RESULT_QUERY_ID));
+
+/** The fake platform's side: serves the success fixtures by path (with or without the upstream header). */
+async function serveFakePlatform(): Promise<void> {
+  const reply = (type: string, body: string): FakeReply => ({
+    headers: { 'content-type': `${type}; charset=utf-8` },
+    body: Buffer.from(body),
+  });
+  const page = reply('text/html', fixture('tiktok', 'video-page.html'));
+  const tweet = reply('application/json', fixture('twitter', 'graphql-video-tweet.json'));
+  const guestToken = reply('application/json', fixture('twitter', 'guest-activate.json'));
+  const fake = await startFakePlatform((req) => {
+    // The log is for tests; here it would only grow.
+    if (fake.requests.length > 1_000) fake.requests.length = 0;
+    const path = req.path.split('?')[0];
+    if (path === TIKTOK_PATH) return page;
+    if (path === X_GRAPHQL_URL.pathname) return tweet;
+    if (path === '/1.1/guest/activate.json') return guestToken;
+    return { status: 404, body: 'no such route' };
+  });
+  process.send?.({ origin: fake.origin });
+  process.once('SIGTERM', () => {
+    void fake.close().then(() => process.exit(0));
+  });
+}
+
+/** Makes `calls` calls of `once` with CONCURRENCY in flight; returns calls per second. */
+async function callsPerSecond(once: () => Promise<void>, calls: number): Promise<number> {
+  let started = 0;
+  const worker = async () => {
+    while (started < calls) {
+      started++;
+      await once();
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return calls / ((performance.now() - start) / 1000);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function collectOnce(collector: Collector, ref: Parameters<Collector['collect']>[0][number]) {
+  const [result] = await collector.collect([ref]);
+  if (!result?.ok) throw new Error(`collection failed: ${result?.failure.message ?? 'no result'}`);
+}
+
+async function benchCollection(report: (line: string) => void): Promise<void> {
+  const server = await startChild<{ origin: string }>(fileURLToPath(import.meta.url), {
+    BENCH_PLATFORMS_ROLE: 'fake-platform',
+  });
+  const origin = server.ready.origin;
+  const http = createHttpClient({
+    upstreams: Object.fromEntries(
+      ['https://www.tiktok.com', 'https://api.x.com', 'https://cdn.syndication.twimg.com'].map((real) => [
+        real,
+        origin,
+      ]),
+    ),
+  });
+  const collectors = createLiveCollectors(testConfig(), http);
+  const bare = new Agent({ connections: CONCURRENCY });
+  const fetchBare = (url: string) => async () => {
+    const response = await request(url, { dispatcher: bare });
+    const text = await response.body.text();
+    if (response.statusCode !== 200 || text.length === 0)
+      throw new Error(`bare fetch: ${response.statusCode}`);
+  };
+  try {
+    const rows: Array<[string, () => Promise<void>, () => Promise<void>]> = [
+      [
+        'TikTok video page (tiktok-web, impersonated TLS client)',
+        () => collectOnce(collectors.tiktok, tiktokRef(TIKTOK_ID)),
+        fetchBare(`${origin}${TIKTOK_PATH}`),
+      ],
+      [
+        'X guest GraphQL (x-graphql, plain client)',
+        () => collectOnce(collectors.twitter, twitterRef(X_ID)),
+        fetchBare(`${origin}${X_GRAPHQL_URL.pathname}${X_GRAPHQL_URL.search}`),
+      ],
+    ];
+    report(
+      `Collection rate against the local fake platform (own process; ${CONCURRENCY} in flight; ${COLLECT_WARMUP} ` +
+        `warm-up calls, then ${COLLECT_ROUNDS} alternating rounds of ${COLLECT_CALLS} calls, median; ` +
+        'baseline: bare undici request + body of the same URL)',
+    );
+    for (const [label, collect, baseline] of rows) {
+      await callsPerSecond(baseline, COLLECT_WARMUP);
+      await callsPerSecond(collect, COLLECT_WARMUP);
+      const bareRates: number[] = [];
+      const collectRates: number[] = [];
+      for (let round = 0; round < COLLECT_ROUNDS; round++) {
+        bareRates.push(await callsPerSecond(baseline, COLLECT_CALLS));
+        collectRates.push(await callsPerSecond(collect, COLLECT_CALLS));
+      }
+      const bareRate = median(bareRates);
+      const collectRate = median(collectRates);
+      report(`  ${label}`);
+      report(`    bare fetch loop                 ${bareRate.toFixed(0).padStart(8)} req/s   baseline`);
+      report(
+        `    collector + HTTP client         ${collectRate.toFixed(0).padStart(8)} collections/s   ` +
+          `${(collectRate / bareRate).toFixed(2)} × baseline (target ≥ 0.5)`,
+      );
+    }
+  } finally {
+    await bare.close();
+    await http.close();
+    await stopChild(server.child);
+  }
+}
+
+export async function benchPlatforms(report: (line: string) => void): Promise<void> {
+  benchParsing(report);
+  await benchCollection(report);
+}
+
+if (process.env.BENCH_PLATFORMS_ROLE === 'fake-platform') await serveFakePlatform();
