@@ -3,8 +3,14 @@
 import type { CollectResult } from '../platforms/types.ts';
 import type { VideoRow } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
-import { lockVideo, updateVideo } from '../store/videos.ts';
-import { endOrPause, recordMissedSlots, recordObservation } from '../tracking/record.ts';
+import { lockVideos, updateVideo } from '../store/videos.ts';
+import {
+  endOrPause,
+  type ObservedSlot,
+  recordMissedSlots,
+  recordObservation,
+  recordObservations,
+} from '../tracking/record.ts';
 import { slotDueAt } from '../tracking/slots.ts';
 import { type BackoffPolicy, FAILURE_CONSEQUENCES, retryDelayMs } from './failure-policy.ts';
 
@@ -23,16 +29,15 @@ export interface RecordSummary {
   latenessMs: number[];
 }
 
+/** The uncommon cases, one video at a time: catch-up after downtime, and failures. */
 async function applyOne(
   tx: Executor,
+  fresh: VideoRow,
   item: SlotResult,
   now: number,
   backoff: BackoffPolicy,
 ): Promise<{ fate: SlotFate; latenessMs?: number }> {
-  const fresh = await lockVideo(tx, item.videoId);
-  // Stopped, paused or ended meanwhile, or this slot was already settled by another attempt.
-  if (fresh?.status !== 'monitoring' || fresh.next_slot > item.slot) return { fate: 'skipped' };
-  let video: VideoRow = fresh;
+  let video = fresh;
   if (item.slot > video.next_slot) {
     // Catch-up after downtime: the slots between were never collected; they are missed, never invented.
     video = await recordMissedSlots(tx, video, item.slot, now);
@@ -67,6 +72,44 @@ async function applyOne(
   return { fate: 'missed' };
 }
 
+type Fate = { fate: SlotFate; latenessMs?: number };
+
+/**
+ * Applies a batch under one transaction. Each video is re-read under lock so a stop, a pause or an earlier
+ * attempt that already settled the slot always wins. The common case — a successful collection of the video's
+ * next slot — is recorded for the whole batch at once.
+ */
+async function applyBatch(
+  tx: Executor,
+  items: readonly SlotResult[],
+  now: number,
+  backoff: BackoffPolicy,
+): Promise<Fate[]> {
+  const videos = await lockVideos(
+    tx,
+    items.map((item) => item.videoId),
+  );
+  const fates = new Map<SlotResult, Fate>();
+  const plain: Array<{ item: SlotResult } & ObservedSlot> = [];
+  for (const item of items) {
+    const fresh = videos.get(item.videoId);
+    if (fresh?.status !== 'monitoring' || fresh.next_slot > item.slot) fates.set(item, { fate: 'skipped' });
+    else if (item.result.ok && item.slot === fresh.next_slot)
+      plain.push({ item, video: fresh, slot: item.slot, observation: item.result.observation });
+    else fates.set(item, await applyOne(tx, fresh, item, now, backoff));
+  }
+  const outcomes = await recordObservations(tx, plain, now);
+  for (const { item, video } of plain) {
+    fates.set(
+      item,
+      outcomes.get(video.id) === 'stored'
+        ? { fate: 'stored', latenessMs: now - slotDueAt(video, item.slot) }
+        : { fate: 'skipped' },
+    );
+  }
+  return items.map((item) => fates.get(item)!);
+}
+
 /** Records a batch in one transaction; if the batch fails as a whole, each result is retried on its own. */
 export async function recordSlotResults(
   store: Executor,
@@ -75,24 +118,19 @@ export async function recordSlotResults(
   backoff: BackoffPolicy,
 ): Promise<RecordSummary> {
   const summary: RecordSummary = { fates: [], latenessMs: [] };
-  const collect = (r: { fate: SlotFate; latenessMs?: number }) => {
+  const collect = (r: Fate) => {
     summary.fates.push(r.fate);
     if (r.latenessMs !== undefined) summary.latenessMs.push(r.latenessMs);
   };
   try {
-    const results = await writeTransaction(store, async (tx) => {
-      const out = [];
-      for (const item of items) out.push(await applyOne(tx, item, now, backoff));
-      return out;
-    });
-    results.forEach(collect);
+    (await writeTransaction(store, (tx) => applyBatch(tx, items, now, backoff))).forEach(collect);
   } catch {
     for (const item of items) {
       // A result that still cannot be recorded leaves its lease to expire: the slot is collected again later.
-      const r = await writeTransaction(store, (tx) => applyOne(tx, item, now, backoff)).catch(() => ({
-        fate: 'skipped' as const,
-      }));
-      collect(r);
+      const fates = await writeTransaction(store, (tx) => applyBatch(tx, [item], now, backoff)).catch(() => [
+        { fate: 'skipped' as const },
+      ]);
+      collect(fates[0]!);
     }
   }
   return summary;

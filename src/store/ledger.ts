@@ -13,33 +13,48 @@ export interface LedgerPosting {
 }
 
 /**
- * The only way money moves: append an immutable ledger entry and apply the same deltas to the account's
+ * The only way money moves: append immutable ledger entries and apply the same deltas to the accounts'
  * running totals, in the caller's transaction. The accounts table's CHECK constraints make an overdraft
  * (balance < 0, reserved > balance) fail the whole transaction.
  */
-export async function postLedgerEntry(tx: Executor, posting: LedgerPosting): Promise<void> {
+export async function postLedgerEntries(tx: Executor, postings: readonly LedgerPosting[]): Promise<void> {
+  if (postings.length === 0) return;
   await tx.db
     .insertInto('ledger_entries')
-    .values({
-      account_id: posting.accountId,
-      video_id: posting.videoId ?? null,
-      snapshot_id: posting.snapshotId ?? null,
-      kind: posting.kind,
-      balance_delta_micro_usd: posting.balanceDeltaMicroUsd,
-      reserved_delta_micro_usd: posting.reservedDeltaMicroUsd,
-      note: posting.note ?? null,
-      created_at: posting.at,
-    })
+    .values(
+      postings.map((posting) => ({
+        account_id: posting.accountId,
+        video_id: posting.videoId ?? null,
+        snapshot_id: posting.snapshotId ?? null,
+        kind: posting.kind,
+        balance_delta_micro_usd: posting.balanceDeltaMicroUsd,
+        reserved_delta_micro_usd: posting.reservedDeltaMicroUsd,
+        note: posting.note ?? null,
+        created_at: posting.at,
+      })),
+    )
     .execute();
-  await tx.db
-    .updateTable('accounts')
-    .set((eb) => ({
-      balance_micro_usd: eb('balance_micro_usd', '+', posting.balanceDeltaMicroUsd),
-      reserved_micro_usd: eb('reserved_micro_usd', '+', posting.reservedDeltaMicroUsd),
-    }))
-    .where('id', '=', posting.accountId)
-    .execute();
+  const perAccount = new Map<string, { balance: number; reserved: number }>();
+  for (const posting of postings) {
+    const sum = perAccount.get(posting.accountId) ?? { balance: 0, reserved: 0 };
+    sum.balance += posting.balanceDeltaMicroUsd;
+    sum.reserved += posting.reservedDeltaMicroUsd;
+    perAccount.set(posting.accountId, sum);
+  }
+  for (const [accountId, sum] of perAccount) {
+    await tx.db
+      .updateTable('accounts')
+      .set((eb) => ({
+        balance_micro_usd: eb('balance_micro_usd', '+', sum.balance),
+        reserved_micro_usd: eb('reserved_micro_usd', '+', sum.reserved),
+      }))
+      .where('id', '=', accountId)
+      .execute();
+  }
 }
+
+export const postLedgerEntry = (tx: Executor, posting: LedgerPosting): Promise<void> =>
+  postLedgerEntries(tx, [posting]);
 
 export interface LedgerTotals {
   balanceMicroUsd: number;

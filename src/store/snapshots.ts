@@ -34,30 +34,41 @@ export interface SnapshotRow {
 
 const count = (value: bigint | null): string | null => (value === null ? null : value.toString());
 
+const snapshotRow = (s: NewSnapshot) => ({
+  id: s.id,
+  video_id: s.videoId,
+  slot: s.slot,
+  taken_at: s.takenAt,
+  missed: s.missed ? 1 : 0,
+  views: count(s.views),
+  likes: count(s.likes),
+  comments: count(s.comments),
+  shares: count(s.shares),
+  saves: count(s.saves),
+  provider: s.provider,
+  approximate: s.approximate ? 1 : 0,
+});
+
 /**
- * Stores the snapshot of a slot unless that slot already has one; true when this call stored it.
+ * Stores each snapshot unless its slot already has one; returns the ids of the snapshots this call stored.
  * UNIQUE(video_id, slot) makes a second attempt a no-op (and so never a second charge).
  */
-export async function insertSnapshotOnce(tx: Executor, s: NewSnapshot): Promise<boolean> {
-  const result = await tx.db
+export async function insertSnapshotsOnce(
+  tx: Executor,
+  snapshots: readonly NewSnapshot[],
+): Promise<Set<string>> {
+  if (snapshots.length === 0) return new Set();
+  const rows = await tx.db
     .insertInto('snapshots')
-    .values({
-      id: s.id,
-      video_id: s.videoId,
-      slot: s.slot,
-      taken_at: s.takenAt,
-      missed: s.missed ? 1 : 0,
-      views: count(s.views),
-      likes: count(s.likes),
-      comments: count(s.comments),
-      shares: count(s.shares),
-      saves: count(s.saves),
-      provider: s.provider,
-      approximate: s.approximate ? 1 : 0,
-    })
+    .values(snapshots.map(snapshotRow))
     .onConflict((oc) => oc.columns(['video_id', 'slot']).doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    .returning('id')
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+export async function insertSnapshotOnce(tx: Executor, snapshot: NewSnapshot): Promise<boolean> {
+  return (await insertSnapshotsOnce(tx, [snapshot])).size === 1;
 }
 
 export interface SnapshotQuery {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -29,6 +30,39 @@ export async function findVideo(ex: Executor, id: string): Promise<VideoRow | un
 export async function lockVideo(tx: Executor, id: string): Promise<VideoRow | undefined> {
   const query = tx.db.selectFrom('videos').selectAll().where('id', '=', id);
   return (tx.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+}
+
+/** Reads several videos inside a write transaction (PostgreSQL locks them, in id order to avoid deadlocks). */
+export async function lockVideos(tx: Executor, ids: readonly string[]): Promise<Map<string, VideoRow>> {
+  if (ids.length === 0) return new Map();
+  const query = tx.db.selectFrom('videos').selectAll().where('id', 'in', ids).orderBy('id');
+  const rows = await (tx.dialect === 'postgres' ? query.forUpdate() : query).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * After each of these videos stored the snapshot of its next slot: one step forward, the slot's cost out of
+ * its reservation (live mode), and the following slot's due time — computed in SQL, one statement for all.
+ */
+export async function advanceVideosOneSlot(tx: Executor, ids: readonly string[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.db
+    .updateTable('videos')
+    .set((eb) => ({
+      next_slot: eb('next_slot', '+', 1),
+      snapshots_collected: eb('snapshots_collected', '+', 1),
+      reserved_micro_usd: eb(
+        'reserved_micro_usd',
+        '-',
+        eb.case().when('mode', '=', 'live').then(eb.ref('cost_per_snapshot_micro_usd')).else(0).end(),
+      ),
+      // SET reads the row's old values in both dialects, so this is the due time of the slot after next_slot.
+      next_due_at: sql<number>`created_at + (next_slot + 1) * interval_seconds * 1000`,
+      attempts: 0,
+      last_updated_at: now,
+    }))
+    .where('id', 'in', ids)
+    .execute();
 }
 
 export interface VideoListQuery {

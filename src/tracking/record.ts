@@ -2,15 +2,115 @@
 // caller's write transaction, so a snapshot, its charge and the video's advance commit together or not at all.
 import { newId } from '../ids.ts';
 import type { Observation } from '../platforms/types.ts';
-import { postLedgerEntry } from '../store/ledger.ts';
+import { postLedgerEntries, postLedgerEntry } from '../store/ledger.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { VideoRow, VideoStatus } from '../store/schema.ts';
-import { insertSnapshotOnce } from '../store/snapshots.ts';
+import { insertSnapshotOnce, insertSnapshotsOnce } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import { updateVideo } from '../store/videos.ts';
+import { advanceVideosOneSlot, updateVideo } from '../store/videos.ts';
 import { slotDueAt } from './slots.ts';
 
 export type RecordOutcome = 'stored' | 'already_recorded' | 'not_collectable' | 'reservation_short';
+
+export interface ObservedSlot {
+  video: VideoRow;
+  slot: number;
+  observation: Observation;
+}
+
+/**
+ * Stores the snapshot of each video's slot, charges it (live mode) and advances the video past it — for a
+ * whole batch with a handful of statements. Each video must be the row as read under lock in this transaction.
+ */
+export async function recordObservations(
+  tx: Executor,
+  observed: readonly ObservedSlot[],
+  now: number,
+): Promise<Map<string, RecordOutcome>> {
+  const outcomes = new Map<string, RecordOutcome>();
+  const collectable: ObservedSlot[] = [];
+  for (const item of observed) {
+    const { video, slot } = item;
+    // Only the video's next slot can be recorded; callers record skipped slots as missed first.
+    if (video.status !== 'monitoring' || slot !== video.next_slot || slot >= video.total_slots) {
+      outcomes.set(video.id, 'not_collectable');
+    } else if (video.reserved_micro_usd < chargeFor(video)) {
+      // Cannot happen while reservations are honoured; if it does, stop rather than charge unreserved money.
+      await endOrPause(tx, video, 'paused', now, { error_reason: 'reservation exhausted' });
+      outcomes.set(video.id, 'reservation_short');
+    } else {
+      collectable.push(item);
+    }
+  }
+  const snapshotIds = new Map(collectable.map((item) => [item.video.id, newId('snp')]));
+  const stored = await insertSnapshotsOnce(
+    tx,
+    collectable.map(({ video, slot, observation }) => ({
+      id: snapshotIds.get(video.id)!,
+      videoId: video.id,
+      slot,
+      takenAt: now,
+      missed: false,
+      ...observation.metrics,
+      provider: observation.provider,
+      approximate: observation.approximate ?? false,
+    })),
+  );
+  const storedItems = collectable.filter((item) => stored.has(snapshotIds.get(item.video.id)!));
+  for (const item of collectable)
+    outcomes.set(item.video.id, stored.has(snapshotIds.get(item.video.id)!) ? 'stored' : 'already_recorded');
+  await postLedgerEntries(
+    tx,
+    storedItems
+      .filter(({ video }) => chargeFor(video) > 0)
+      .map(({ video }) => ({
+        accountId: video.account_id,
+        kind: 'charge' as const,
+        balanceDeltaMicroUsd: -chargeFor(video),
+        reservedDeltaMicroUsd: -chargeFor(video),
+        videoId: video.id,
+        snapshotId: snapshotIds.get(video.id)!,
+        at: now,
+      })),
+  );
+  // Most videos simply step to their next slot: one statement for all of them.
+  const isLastSlot = ({ video, slot }: ObservedSlot) => slot + 1 >= video.total_slots;
+  await advanceVideosOneSlot(
+    tx,
+    storedItems.filter((item) => !isLastSlot(item)).map(({ video }) => video.id),
+    now,
+  );
+  for (const item of storedItems) {
+    const { video, slot, observation } = item;
+    const advanced: VideoRow = {
+      ...video,
+      title: observation.metadata.title ?? video.title,
+      creator: observation.metadata.creator ?? video.creator,
+      description: observation.metadata.description ?? video.description,
+      reserved_micro_usd: video.reserved_micro_usd - chargeFor(video),
+      snapshots_collected: video.snapshots_collected + 1,
+      next_slot: slot + 1,
+      attempts: 0,
+      last_updated_at: now,
+    };
+    if (isLastSlot(item)) await advance(tx, advanced, now);
+    else if (
+      advanced.title !== video.title ||
+      advanced.creator !== video.creator ||
+      advanced.description !== video.description
+    ) {
+      await updateVideo(tx, video.id, {
+        title: advanced.title,
+        creator: advanced.creator,
+        description: advanced.description,
+      });
+    }
+  }
+  return outcomes;
+}
+
+const chargeFor = (video: VideoRow): number =>
+  video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
 
 /** Stores the snapshot of `slot`, charges it (live mode) and advances the video past it. */
 export async function recordObservation(
@@ -20,51 +120,8 @@ export async function recordObservation(
   observation: Observation,
   now: number,
 ): Promise<RecordOutcome> {
-  if (video.status !== 'monitoring' || slot < video.next_slot || slot >= video.total_slots)
-    return 'not_collectable';
-  const cost = video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
-  if (video.reserved_micro_usd < cost) {
-    // Cannot happen while reservations are honoured; if it does, stop rather than charge unreserved money.
-    await endOrPause(tx, video, 'paused', now, { error_reason: 'reservation exhausted' });
-    return 'reservation_short';
-  }
-  const snapshotId = newId('snp');
-  const stored = await insertSnapshotOnce(tx, {
-    id: snapshotId,
-    videoId: video.id,
-    slot,
-    takenAt: now,
-    missed: false,
-    ...observation.metrics,
-    provider: observation.provider,
-    approximate: observation.approximate ?? false,
-  });
-  if (!stored) return 'already_recorded';
-  if (cost > 0) {
-    await postLedgerEntry(tx, {
-      accountId: video.account_id,
-      kind: 'charge',
-      balanceDeltaMicroUsd: -cost,
-      reservedDeltaMicroUsd: -cost,
-      videoId: video.id,
-      snapshotId,
-      at: now,
-    });
-  }
-  const metadata = observation.metadata;
-  const advanced: VideoRow = {
-    ...video,
-    title: metadata.title ?? video.title,
-    creator: metadata.creator ?? video.creator,
-    description: metadata.description ?? video.description,
-    reserved_micro_usd: video.reserved_micro_usd - cost,
-    snapshots_collected: video.snapshots_collected + 1,
-    next_slot: slot + 1,
-    attempts: 0,
-    last_updated_at: now,
-  };
-  await advance(tx, advanced, now);
-  return 'stored';
+  const outcomes = await recordObservations(tx, [{ video, slot, observation }], now);
+  return outcomes.get(video.id)!;
 }
 
 /**
