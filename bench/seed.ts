@@ -1,5 +1,6 @@
 // Fills a database with tracked videos quickly (raw prepared statements: this is set-up, not the thing measured).
 import Database from 'better-sqlite3';
+import { simulatedMetadata } from '../src/platforms/simulator/simulator.ts';
 import { openStore } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 
@@ -32,12 +33,14 @@ export async function seedVideos(options: SeedOptions): Promise<{ accountId: str
     `insert into accounts (id, email, plan, disabled, balance_micro_usd, reserved_micro_usd, created_at, max_active_videos)
      values (?, ?, 'enterprise', 0, ?, 0, ?, 100000000)`,
   ).run(accountId, 'bench@example.com', reservedTotal + 1_000_000_000, options.dueAt);
-  const insertVideo = db.prepare(`insert into videos (id, job_id, account_id, mode, platform, platform_video_id, video_link,
+  const insertVideo =
+    db.prepare(`insert into videos (id, job_id, account_id, mode, platform, platform_video_id, video_link,
       canonical_url, title, creator, description, status, is_deleted, error_reason, duration_days, interval_seconds, total_slots,
       cost_per_snapshot_micro_usd, reserved_micro_usd, next_slot, next_due_at, attempts, snapshots_collected, snapshots_missed,
       created_at, last_updated_at, ended_at)
-    values (?, ?, ?, ?, 'tiktok', ?, ?, ?, 't', 'c', 'd', 'monitoring', 0, null, 7, ?, ?, ?, ?, 1, ?, 0, 0, 0, ?, ?, null)`);
-  const insertLedger = db.prepare(`insert into ledger_entries (account_id, video_id, snapshot_id, kind, balance_delta_micro_usd,
+    values (?, ?, ?, ?, 'tiktok', ?, ?, ?, ?, ?, ?, 'monitoring', 0, null, 7, ?, ?, ?, ?, 1, ?, 0, 0, 0, ?, ?, null)`);
+  const insertLedger =
+    db.prepare(`insert into ledger_entries (account_id, video_id, snapshot_id, kind, balance_delta_micro_usd,
       reserved_delta_micro_usd, note, created_at) values (?, ?, null, ?, ?, ?, null, ?)`);
   const fill = db.transaction(() => {
     insertLedger.run(accountId, null, 'credit', reservedTotal + 1_000_000_000, 0, options.dueAt);
@@ -48,8 +51,27 @@ export async function seedVideos(options: SeedOptions): Promise<{ accountId: str
       const isDue = i < options.due;
       const createdAt = options.dueAt - interval * 1000 + (isDue ? 0 : interval * 1000);
       const link = `https://www.tiktok.com/@_/video/${videoId}`;
-      insertVideo.run(id, `job_bench${i}`, accountId, options.mode, videoId, link, link, interval, slots, cost, reservedPerVideo,
-        createdAt + interval * 1000, createdAt, createdAt);
+      // The metadata the simulator reports, as after a first snapshot (so recording does not rewrite it).
+      const meta = simulatedMetadata('tiktok', videoId);
+      insertVideo.run(
+        id,
+        `job_bench${i}`,
+        accountId,
+        options.mode,
+        videoId,
+        link,
+        link,
+        meta.title,
+        meta.creator,
+        meta.description,
+        interval,
+        slots,
+        cost,
+        reservedPerVideo,
+        createdAt + interval * 1000,
+        createdAt,
+        createdAt,
+      );
       if (reservedPerVideo > 0) insertLedger.run(accountId, id, 'reserve', 0, reservedPerVideo, createdAt);
     }
     db.prepare('update accounts set reserved_micro_usd = ? where id = ?').run(reservedTotal, accountId);

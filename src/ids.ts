@@ -17,6 +17,13 @@ export function randomBase62(length: number): string {
 /** Unguessable ids (~119 bits) with a readable prefix: `vid_…`, `acc_…`. */
 export const newId = (prefix: string): string => `${prefix}_${randomBase62(20)}`;
 
+/**
+ * Ids that sort by creation time (8 base62 characters of the millisecond clock, then 14 random ones). Rows
+ * written in bulk with such keys land at the end of their indexes instead of on random pages.
+ */
+export const newTimeOrderedId = (prefix: string, nowMs: number): string =>
+  `${prefix}_${base62Encode(BigInt(nowMs), 8)}${randomBase62(14)}`;
+
 export function base62Encode(value: bigint, width: number): string {
   let out = '';
   let rest = value;

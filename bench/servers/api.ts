@@ -13,10 +13,23 @@ import { migrateToLatest } from '../../src/store/migrate.ts';
 const dir = mkdtempSync(join(tmpdir(), 'contentstats-bench-'));
 const store = openStore(`sqlite:${join(dir, 'bench.db')}`);
 await migrateToLatest(store);
-const created = await createAccount(store, { email: 'bench@example.com', plan: 'enterprise', creditMicroUsd: 1_000_000_000, now: Date.now() });
+const created = await createAccount(store, {
+  email: 'bench@example.com',
+  plan: 'enterprise',
+  creditMicroUsd: 1_000_000_000,
+  now: Date.now(),
+});
 if (!created.ok) throw new Error('account');
-await updateAccountSettings(store, created.value.account.id, { rate_limit_per_minute: 100_000_000, max_active_videos: 100_000_000 });
-const { app, context } = await composeService({ store, config: testConfig(), clock: systemClock, liveCollectors: {} });
+await updateAccountSettings(store, created.value.account.id, {
+  rate_limit_per_minute: 100_000_000,
+  max_active_videos: 100_000_000,
+});
+const { app, context } = await composeService({
+  store,
+  config: testConfig(),
+  clock: systemClock,
+  liveCollectors: {},
+});
 context.readiness.ready = true;
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

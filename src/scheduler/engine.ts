@@ -4,9 +4,16 @@
 import type { Metrics } from '../api/metrics.ts';
 import type { Clock } from '../clock.ts';
 import type { Collector, CollectResult, PlatformName, VideoRef } from '../platforms/types.ts';
-import type { Mode, VideoRow } from '../store/schema.ts';
+import type { Mode } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
-import { leaseDueVideos, lockVideo, releaseAbandonedLeases, rescheduleVideo } from '../store/videos.ts';
+import {
+  type DueVideo,
+  findDueVideos,
+  leaseDueVideos,
+  lockVideo,
+  releaseAbandonedLeases,
+  rescheduleVideo,
+} from '../store/videos.ts';
 import { recordMissedSlots } from '../tracking/record.ts';
 import { slotAt } from '../tracking/slots.ts';
 import { type BreakerOptions, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
@@ -115,7 +122,7 @@ export function createEngine(options: EngineOptions): Engine {
   async function processBatch(
     mode: Mode,
     platform: PlatformName,
-    batch: Array<{ video: VideoRow; slot: number }>,
+    batch: Array<{ video: DueVideo; slot: number }>,
     summary: RunSummary,
   ) {
     const breaker = mode === 'live' ? breakerFor(platform) : undefined;
@@ -162,7 +169,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   /** Slots whose whole window has passed (the process was down past the end) are missed and the video completes. */
-  async function closeOverdue(video: VideoRow, summary: RunSummary) {
+  async function closeOverdue(video: DueVideo, summary: RunSummary) {
     await writeTransaction(store, async (tx) => {
       const fresh = await lockVideo(tx, video.id);
       if (fresh && fresh.status === 'monitoring')
@@ -171,11 +178,11 @@ export function createEngine(options: EngineOptions): Engine {
     summary.fates.missed++;
   }
 
-  async function processLeased(videos: VideoRow[], summary: RunSummary): Promise<void> {
+  async function processLeased(videos: DueVideo[], summary: RunSummary): Promise<void> {
     const now = clock.now();
     const groups = new Map<
       string,
-      { mode: Mode; platform: PlatformName; items: Array<{ video: VideoRow; slot: number }> }
+      { mode: Mode; platform: PlatformName; items: Array<{ video: DueVideo; slot: number }> }
     >();
     const tasks: Promise<void>[] = [];
     for (const video of videos) {
@@ -212,10 +219,17 @@ export function createEngine(options: EngineOptions): Engine {
   const engine: Engine = {
     async runDue() {
       const summary: RunSummary = { leased: 0, fates: emptyFates(), latenessMs: [] };
+      const passStart = clock.now();
+      let cursor: { dueAt: number; id: string } | null = null;
       while (!stopping) {
         const now = clock.now();
-        const leased = await leaseDueVideos(store, { now, leaseUntil: now + leaseMs, limit: leaseBatch });
+        // The sole scheduler pages through what is due; in a fleet each worker leases its share instead.
+        const leased: DueVideo[] = options.soleScheduler
+          ? await findDueVideos(store, { now: passStart, after: cursor, limit: leaseBatch })
+          : await leaseDueVideos(store, { now, leaseUntil: now + leaseMs, limit: leaseBatch });
         if (leased.length === 0) break;
+        const last: DueVideo = leased.at(-1)!;
+        cursor = { dueAt: last.next_due_at!, id: last.id };
         summary.leased += leased.length;
         await processLeased(leased, summary);
         if (leased.length < leaseBatch) break;

@@ -3,7 +3,7 @@
 import type { CollectResult } from '../platforms/types.ts';
 import type { VideoRow } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
-import { lockVideos, updateVideo } from '../store/videos.ts';
+import { lockVideo, lockVideosForRecording, updateVideo } from '../store/videos.ts';
 import {
   endOrPause,
   type ObservedSlot,
@@ -85,7 +85,7 @@ async function applyBatch(
   now: number,
   backoff: BackoffPolicy,
 ): Promise<Fate[]> {
-  const videos = await lockVideos(
+  const videos = await lockVideosForRecording(
     tx,
     items.map((item) => item.videoId),
   );
@@ -96,7 +96,7 @@ async function applyBatch(
     if (fresh?.status !== 'monitoring' || fresh.next_slot > item.slot) fates.set(item, { fate: 'skipped' });
     else if (item.result.ok && item.slot === fresh.next_slot)
       plain.push({ item, video: fresh, slot: item.slot, observation: item.result.observation });
-    else fates.set(item, await applyOne(tx, fresh, item, now, backoff));
+    else fates.set(item, await applyOne(tx, (await lockVideo(tx, item.videoId))!, item, now, backoff));
   }
   const outcomes = await recordObservations(tx, plain, now);
   for (const { item, video } of plain) {

@@ -37,6 +37,10 @@ function openSqlite(path: string): Store {
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI) may hold the write lock briefly; wait instead of failing.
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's default page cache is 2 MB; tracked videos, snapshots and the ledger are touched at random keys,
+  // so a larger cache and memory-mapped reads keep a busy scheduler off the disk.
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,

@@ -32,10 +32,34 @@ export async function lockVideo(tx: Executor, id: string): Promise<VideoRow | un
   return (tx.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
-/** Reads several videos inside a write transaction (PostgreSQL locks them, in id order to avoid deadlocks). */
-export async function lockVideos(tx: Executor, ids: readonly string[]): Promise<Map<string, VideoRow>> {
+/** The columns recording a snapshot reads (whole rows cost more to read than the rest of the work). */
+const RECORDING_COLUMNS = [
+  'id',
+  'account_id',
+  'mode',
+  'status',
+  'next_slot',
+  'total_slots',
+  'reserved_micro_usd',
+  'cost_per_snapshot_micro_usd',
+  'created_at',
+  'interval_seconds',
+  'title',
+  'creator',
+  'description',
+] as const;
+export type RecordingVideo = Pick<VideoRow, (typeof RECORDING_COLUMNS)[number]>;
+
+/**
+ * Reads several videos for recording inside a write transaction (PostgreSQL locks them, in id order to avoid
+ * deadlocks).
+ */
+export async function lockVideosForRecording(
+  tx: Executor,
+  ids: readonly string[],
+): Promise<Map<string, RecordingVideo>> {
   if (ids.length === 0) return new Map();
-  const query = tx.db.selectFrom('videos').selectAll().where('id', 'in', ids).orderBy('id');
+  const query = tx.db.selectFrom('videos').select(RECORDING_COLUMNS).where('id', 'in', ids).orderBy('id');
   const rows = await (tx.dialect === 'postgres' ? query.forUpdate() : query).execute();
   return new Map(rows.map((row) => [row.id, row]));
 }
@@ -150,6 +174,21 @@ export async function updateVideo(tx: Executor, id: string, changes: Partial<Vid
   await tx.db.updateTable('videos').set(changes).where('id', '=', id).execute();
 }
 
+/** What the scheduler needs to know of a due video to collect it (reading whole rows costs more than it saves). */
+const DUE_VIDEO_COLUMNS = [
+  'id',
+  'mode',
+  'platform',
+  'platform_video_id',
+  'canonical_url',
+  'next_slot',
+  'total_slots',
+  'created_at',
+  'interval_seconds',
+  'next_due_at',
+] as const;
+export type DueVideo = Pick<VideoRow, (typeof DUE_VIDEO_COLUMNS)[number]>;
+
 /**
  * Leases up to `limit` due videos (next_due_at <= now) by moving their next_due_at to `leaseUntil`, and
  * returns them as they were. A lease that is never settled (the process died) simply expires and the slot
@@ -159,7 +198,7 @@ export async function updateVideo(tx: Executor, id: string, changes: Partial<Vid
 export async function leaseDueVideos(
   ex: Executor,
   lease: { now: number; leaseUntil: number; limit: number },
-): Promise<VideoRow[]> {
+): Promise<DueVideo[]> {
   const due = ex.db
     .selectFrom('videos')
     .select('id')
@@ -170,9 +209,27 @@ export async function leaseDueVideos(
     .updateTable('videos')
     .set({ next_due_at: lease.leaseUntil })
     .where('id', 'in', ex.dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
-    .returningAll()
+    .returning(DUE_VIDEO_COLUMNS)
     .execute();
   return rows;
+}
+
+/**
+ * Embedded mode (this process is the only scheduler): the due videos after `after` in (next_due_at, id) order,
+ * without writing a lease. A pass pages through what was due when it began; a video the pass reschedules to a
+ * time already past falls behind the cursor and waits for the next pass, so a pass always ends.
+ */
+export async function findDueVideos(
+  ex: Executor,
+  page: { now: number; after: { dueAt: number; id: string } | null; limit: number },
+): Promise<DueVideo[]> {
+  let query = ex.db.selectFrom('videos').select(DUE_VIDEO_COLUMNS).where('next_due_at', '<=', page.now);
+  const after = page.after;
+  if (after) {
+    // A row-value comparison, so the (next_due_at, id) index serves both the range and the order.
+    query = query.where((eb) => eb(eb.refTuple('next_due_at', 'id'), '>', eb.tuple(after.dueAt, after.id)));
+  }
+  return query.orderBy('next_due_at', 'asc').orderBy('id', 'asc').limit(page.limit).execute();
 }
 
 /**

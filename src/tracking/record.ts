@@ -1,19 +1,20 @@
 // The one place that writes snapshots and the money that pays for them. Each function runs inside the
 // caller's write transaction, so a snapshot, its charge and the video's advance commit together or not at all.
-import { newId } from '../ids.ts';
+import { newTimeOrderedId } from '../ids.ts';
 import type { Observation } from '../platforms/types.ts';
 import { postLedgerEntries, postLedgerEntry } from '../store/ledger.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { VideoRow, VideoStatus } from '../store/schema.ts';
 import { insertSnapshotOnce, insertSnapshotsOnce } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import { advanceVideosOneSlot, updateVideo } from '../store/videos.ts';
+import { advanceVideosOneSlot, findVideo, type RecordingVideo, updateVideo } from '../store/videos.ts';
 import { slotDueAt } from './slots.ts';
 
 export type RecordOutcome = 'stored' | 'already_recorded' | 'not_collectable' | 'reservation_short';
 
 export interface ObservedSlot {
-  video: VideoRow;
+  /** The video as read under lock in this transaction (the columns recording needs; see RecordingVideo). */
+  video: RecordingVideo;
   slot: number;
   observation: Observation;
 }
@@ -36,13 +37,15 @@ export async function recordObservations(
       outcomes.set(video.id, 'not_collectable');
     } else if (video.reserved_micro_usd < chargeFor(video)) {
       // Cannot happen while reservations are honoured; if it does, stop rather than charge unreserved money.
-      await endOrPause(tx, video, 'paused', now, { error_reason: 'reservation exhausted' });
+      await endOrPause(tx, (await findVideo(tx, video.id))!, 'paused', now, {
+        error_reason: 'reservation exhausted',
+      });
       outcomes.set(video.id, 'reservation_short');
     } else {
       collectable.push(item);
     }
   }
-  const snapshotIds = new Map(collectable.map((item) => [item.video.id, newId('snp')]));
+  const snapshotIds = new Map(collectable.map((item) => [item.video.id, newTimeOrderedId('snp', now)]));
   const stored = await insertSnapshotsOnce(
     tx,
     collectable.map(({ video, slot, observation }) => ({
@@ -82,34 +85,39 @@ export async function recordObservations(
   );
   for (const item of storedItems) {
     const { video, slot, observation } = item;
-    const advanced: VideoRow = {
-      ...video,
+    const metadata = {
       title: observation.metadata.title ?? video.title,
       creator: observation.metadata.creator ?? video.creator,
       description: observation.metadata.description ?? video.description,
-      reserved_micro_usd: video.reserved_micro_usd - chargeFor(video),
-      snapshots_collected: video.snapshots_collected + 1,
-      next_slot: slot + 1,
-      attempts: 0,
-      last_updated_at: now,
     };
-    if (isLastSlot(item)) await advance(tx, advanced, now);
-    else if (
-      advanced.title !== video.title ||
-      advanced.creator !== video.creator ||
-      advanced.description !== video.description
+    if (isLastSlot(item)) {
+      // The last slot completes the tracking, which needs the whole row (release, notification).
+      const full = (await findVideo(tx, video.id))!;
+      await advance(
+        tx,
+        {
+          ...full,
+          ...metadata,
+          reserved_micro_usd: video.reserved_micro_usd - chargeFor(video),
+          snapshots_collected: full.snapshots_collected + 1,
+          next_slot: slot + 1,
+          attempts: 0,
+          last_updated_at: now,
+        },
+        now,
+      );
+    } else if (
+      metadata.title !== video.title ||
+      metadata.creator !== video.creator ||
+      metadata.description !== video.description
     ) {
-      await updateVideo(tx, video.id, {
-        title: advanced.title,
-        creator: advanced.creator,
-        description: advanced.description,
-      });
+      await updateVideo(tx, video.id, metadata);
     }
   }
   return outcomes;
 }
 
-const chargeFor = (video: VideoRow): number =>
+const chargeFor = (video: RecordingVideo): number =>
   video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
 
 /** Stores the snapshot of `slot`, charges it (live mode) and advances the video past it. */
@@ -138,7 +146,7 @@ export async function recordMissedSlots(
   let missed = 0;
   for (let slot = video.next_slot; slot < until; slot++) {
     const stored = await insertSnapshotOnce(tx, {
-      id: newId('snp'),
+      id: newTimeOrderedId('snp', now),
       videoId: video.id,
       slot,
       takenAt: now,

@@ -12,6 +12,7 @@ import {
   type Metrics,
   type PlatformName,
   success,
+  type VideoMetadata,
   type VideoRef,
 } from '../types.ts';
 import { youtubeRef } from '../youtube/url.ts';
@@ -101,17 +102,19 @@ function collectOne(ref: VideoRef, nowMs: number, firstSeen: Map<string, number>
       break;
     }
   }
-  const p = profile(ref.platform, ref.videoId);
   return success({
     metrics: simulatedMetrics(ref.platform, ref.videoId, nowMs),
-    metadata: {
-      title: `Simulated ${ref.platform} video ${ref.videoId}`,
-      creator: p.creator,
-      description:
-        'A test-mode video: its counts come from the contentstats simulator, not from the platform.',
-    },
+    metadata: simulatedMetadata(ref.platform, ref.videoId),
     provider: 'simulator',
   });
+}
+
+export function simulatedMetadata(platform: PlatformName, videoId: string): VideoMetadata {
+  return {
+    title: `Simulated ${platform} video ${videoId}`,
+    creator: profile(platform, videoId).creator,
+    description: 'A test-mode video: its counts come from the contentstats simulator, not from the platform.',
+  };
 }
 
 const REF_BUILDERS: Record<PlatformName, (id: string) => VideoRef> = {
@@ -127,7 +130,7 @@ export function createSimulatorCollector(platform: PlatformName, clock: Clock): 
   const firstSeen = new Map<string, number>();
   return {
     platform,
-    batchSize: 100,
+    batchSize: 1000,
     async collect(refs) {
       const now = clock.now();
       return refs.map((ref) => collectOne(ref, now, firstSeen));

@@ -70,11 +70,11 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('ended_at', 'bigint')
         .addCheckConstraint('videos_reserved_non_negative', sql`reserved_micro_usd >= 0`)
         .execute();
-      // The scheduler's scan: due videos in due order.
+      // The scheduler's scan: due videos in due order (id breaks ties, for keyset paging through a pass).
       await db.schema
         .createIndex('videos_due')
         .on('videos')
-        .columns(['next_due_at'])
+        .columns(['next_due_at', 'id'])
         .where(sql.ref('next_due_at'), 'is not', null)
         .execute();
       // Listing: an account's videos in one mode, newest first.
