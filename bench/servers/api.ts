@@ -1,4 +1,6 @@
 // The real service (embedded mode, SQLite file, no scheduler) with one account whose limits do not get in the way.
+if (process.env.EXIT_ON_TERM) process.on('SIGTERM', () => process.exit(0));
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

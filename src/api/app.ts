@@ -33,14 +33,17 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('auth', null as never);
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: on every request, an async hook's extra promise is measurable.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     ctx.metrics.increment('contentstats_http_requests_total', {
       route: request.routeOptions.url ?? 'unmatched',
       status: String(reply.statusCode),
     });
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -38,16 +38,17 @@ export function createAuthenticator(store: Executor, clock: Clock): Authenticato
     async authenticate(header) {
       const key = Array.isArray(header) ? header[0] : header;
       if (key === undefined || key.trim() === '') return { ok: false, error: apiKeyRequired };
-      if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
-      const hash = hashApiKey(key);
       const now = clock.now();
-      let entry = cache.get(hash);
+      // Cached by the key itself: a repeat caller skips both the checksum and the hash.
+      let entry = cache.get(key);
       if (!entry || entry.expiresAt <= now) {
+        if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
+        const hash = hashApiKey(key);
         const found = await findActiveKeyByHash(store, hash);
         const context = found ? { keyId: found.key.id, mode: found.key.mode, account: found.account } : null;
         if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
         entry = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt: entry?.lastTouchedAt ?? 0 };
-        cache.set(hash, entry);
+        cache.set(key, entry);
       }
       if (!entry.context) return { ok: false, error: invalidApiKey };
       if (now - entry.lastTouchedAt >= TOUCH_EVERY_MS) {

@@ -2,11 +2,24 @@
 
 type Labels = Record<string, string>;
 
-const labelKey = (labels: Labels): string =>
+const renderLabels = (labels: Labels): string =>
   Object.entries(labels)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
     .join(',');
+
+// Label sets repeat (route × status), so their rendered form is remembered instead of rebuilt per request.
+const renderedLabels = new Map<string, string>();
+function labelKey(labels: Labels): string {
+  const values = Object.values(labels);
+  const lookup = `${Object.keys(labels).join('\u0001')}\u0002${values.join('\u0001')}`;
+  let rendered = renderedLabels.get(lookup);
+  if (rendered === undefined) {
+    rendered = renderLabels(labels);
+    if (renderedLabels.size < 10_000) renderedLabels.set(lookup, rendered);
+  }
+  return rendered;
+}
 
 interface Family {
   help: string;

@@ -187,6 +187,7 @@ export const usageSchema = z.object({
   estimated_snapshots_remaining: z.number().int(),
   cost_per_snapshot: z.number(),
   available_usd: z.number(),
+  mode: z.enum(['live', 'test']),
 });
 
 export const errorSchema = z.object({

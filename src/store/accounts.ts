@@ -1,3 +1,4 @@
+import { preparedQuery } from './prepared.ts';
 import type { Account, AccountsTable } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -5,8 +6,12 @@ export async function insertAccount(ex: Executor, account: AccountsTable): Promi
   await ex.db.insertInto('accounts').values(account).execute();
 }
 
+const accountById = preparedQuery((ex, id: string) =>
+  ex.db.selectFrom('accounts').selectAll().where('id', '=', id),
+);
+
 export async function findAccount(ex: Executor, id: string): Promise<Account | undefined> {
-  return ex.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await accountById(ex, id))[0];
 }
 
 export async function findAccountByEmail(ex: Executor, email: string): Promise<Account | undefined> {

@@ -130,44 +130,30 @@ export async function listVideos(ex: Executor, q: VideoListQuery): Promise<Video
     .execute();
 }
 
-export async function countActiveVideos(ex: Executor, accountId: string, mode: Mode): Promise<number> {
+/**
+ * How many videos the account monitors (or has paused) in a mode, counting no further than `atMost`: a limit
+ * check needs only to know whether the limit is reached, and must not cost more for bigger accounts.
+ */
+export async function countActiveVideos(
+  ex: Executor,
+  accountId: string,
+  mode: Mode,
+  atMost: number,
+): Promise<number> {
   const row = await ex.db
-    .selectFrom('videos')
-    .where('account_id', '=', accountId)
-    .where('mode', '=', mode)
-    .where('status', 'in', ['monitoring', 'paused'])
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('videos')
+        .select('id')
+        .where('account_id', '=', accountId)
+        .where('mode', '=', mode)
+        .where('status', 'in', ['monitoring', 'paused'])
+        .limit(atMost)
+        .as('active'),
+    )
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export interface UsageCounts {
-  activeVideos: number;
-  snapshotsCollected: number;
-  chargedMicroUsd: number;
-}
-
-export async function usageCounts(ex: Executor, accountId: string, mode: Mode): Promise<UsageCounts> {
-  const row = await ex.db
-    .selectFrom('videos')
-    .where('account_id', '=', accountId)
-    .where('mode', '=', mode)
-    .select((eb) => [
-      eb.fn.count<number>(eb.case().when('status', '=', 'monitoring').then(1).end()).as('active'),
-      eb.fn.coalesce(eb.fn.sum<number>('snapshots_collected'), eb.lit(0)).as('collected'),
-      eb.fn
-        .coalesce(
-          eb.fn.sum<number>(eb('snapshots_collected', '*', eb.ref('cost_per_snapshot_micro_usd'))),
-          eb.lit(0),
-        )
-        .as('charged'),
-    ])
-    .executeTakeFirstOrThrow();
-  return {
-    activeVideos: Number(row.active),
-    snapshotsCollected: Number(row.collected),
-    chargedMicroUsd: mode === 'live' ? Number(row.charged) : 0,
-  };
 }
 
 export async function updateVideo(tx: Executor, id: string, changes: Partial<VideoRow>): Promise<void> {

@@ -155,7 +155,10 @@ async function checkAccountCanTrack(
     };
   }
   const { maxActiveVideos } = effectiveLimits(account);
-  if (maxActiveVideos !== null && (await countActiveVideos(ex, account.id, mode)) >= maxActiveVideos) {
+  if (
+    maxActiveVideos !== null &&
+    (await countActiveVideos(ex, account.id, mode, maxActiveVideos)) >= maxActiveVideos
+  ) {
     return { kind: 'active_video_limit', limit: maxActiveVideos };
   }
   return null;

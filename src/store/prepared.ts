@@ -1,0 +1,28 @@
+// Kysely builds and compiles a query's SQL on every call, which costs more than running a small indexed query.
+// A prepared query is compiled once per dialect with placeholder arguments; each call only swaps the values.
+import type { Compilable, CompiledQuery } from 'kysely';
+import type { Dialect } from './database.ts';
+import type { Executor } from './transaction.ts';
+
+const PLACEHOLDER = '\u0000prepared-argument-';
+
+export function preparedQuery<Args extends readonly (string | number)[], Row>(
+  build: (ex: Executor, ...args: Args) => Compilable<Row>,
+): (ex: Executor, ...args: Args) => Promise<Row[]> {
+  const compiledByDialect = new Map<Dialect, CompiledQuery<Row>>();
+  return async (ex, ...args) => {
+    let compiled = compiledByDialect.get(ex.dialect);
+    if (!compiled) {
+      const placeholders = args.map((_, i) => `${PLACEHOLDER}${i}`) as unknown as Args;
+      compiled = build(ex, ...placeholders).compile();
+      compiledByDialect.set(ex.dialect, compiled);
+    }
+    const parameters = compiled.parameters.map((value) =>
+      typeof value === 'string' && value.startsWith(PLACEHOLDER)
+        ? args[Number(value.slice(PLACEHOLDER.length))]
+        : value,
+    );
+    const result = await ex.db.executeQuery<Row>({ ...compiled, parameters });
+    return result.rows;
+  };
+}
