@@ -60,6 +60,7 @@ const envSchema = z.object({
   CONTENTSTATS_UPSTREAMS: upstreamsSchema,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
 export interface Config {
@@ -79,6 +80,8 @@ export interface Config {
   upstreams: Record<string, string>;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   schedulerConcurrency: number;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -111,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       upstreams: e.CONTENTSTATS_UPSTREAMS,
       logLevel: e.LOG_LEVEL,
       schedulerConcurrency: e.SCHEDULER_CONCURRENCY,
+      trustProxy: e.TRUST_PROXY === 'true',
     },
   };
 }

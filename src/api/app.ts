@@ -26,7 +26,7 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => newId('req'),
     // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY.
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: ctx.config.trustProxy,
     return503OnClosing: true,
   });
 

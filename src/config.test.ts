@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('configuration from the environment', () => {
+  it('has working defaults', () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({
+      port: 3000,
+      databaseUrl: 'sqlite:./data/contentstats.db',
+      snapshotIntervalSeconds: 3600,
+      costPerSnapshotMicroUsd: 15_000,
+      upstreams: {},
+      proxyUrls: [],
+      adminToken: undefined,
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['SNAPSHOT_INTERVAL_SECONDS', '0'],
+    ['COST_PER_SNAPSHOT_USD', '-1'],
+    ['CONTENTSTATS_ADMIN_TOKEN', 'short'],
+    ['CONTENTSTATS_UPSTREAMS', '{not json'],
+    ['CONTENTSTATS_UPSTREAMS', '{"https://www.tiktok.com": 5}'],
+    ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', 'yes'],
+  ])('a bad %s is refused with a message naming it', (name, value) => {
+    const result = loadConfig({ [name]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.join('\n')).toContain(name);
+  });
+
+  it('parses upstreams and proxies', () => {
+    const result = loadConfig({
+      CONTENTSTATS_UPSTREAMS: '{"https://www.tiktok.com":"http://127.0.0.1:9001"}',
+      CONTENTSTATS_PROXY_URLS: 'http://p1:8080, http://p2:8080',
+      COST_PER_SNAPSHOT_USD: '0.02',
+    });
+    expect(result.ok && result.config).toMatchObject({
+      upstreams: { 'https://www.tiktok.com': 'http://127.0.0.1:9001' },
+      proxyUrls: ['http://p1:8080', 'http://p2:8080'],
+      costPerSnapshotMicroUsd: 20_000,
+    });
+  });
+});
