@@ -13,11 +13,13 @@ export type MigrateResult = { ok: true; applied: string[] } | { ok: false; error
 /** Brings the schema up to date. Safe to run at every start and from several processes. */
 export async function migrateToLatest(store: Store): Promise<MigrateResult> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
-  // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
+  // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours: ours is the
+  // store's schema, or the connection's current one (e.g. set by `?options=-c search_path=…` in DATABASE_URL).
+  const schema = store.pgSchema ?? (store.dialect === 'postgres' ? await currentSchema(store) : undefined);
   const migrator = new Migrator({
     db: store.db,
     provider,
-    ...(store.pgSchema ? { migrationTableSchema: store.pgSchema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) return { ok: false, error: error instanceof Error ? error.message : String(error) };

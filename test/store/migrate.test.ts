@@ -1,0 +1,43 @@
+// Migrations land in the schema the connection uses, even when other schemas of the same PostgreSQL database
+// already hold contentstats' tables and Kysely's bookkeeping (one database, a schema per environment).
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { randomBase62 } from '../../src/ids.ts';
+import { openStore } from '../../src/store/database.ts';
+import { migrateToLatest } from '../../src/store/migrate.ts';
+import { createTestStore, TEST_POSTGRES_URL } from '../support/stores.ts';
+
+async function admin(query: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return (await client.query(query)).rows.map((row) => Object.values(row).join());
+  } finally {
+    await client.end();
+  }
+}
+
+describe('migrating PostgreSQL', () => {
+  it('a DATABASE_URL that picks a schema with search_path gets its own tables there', async () => {
+    // Another schema already migrated: Kysely would find its bookkeeping there unless pinned to ours.
+    const other = await createTestStore('postgres');
+    const schema = `t_${randomBase62(12).toLowerCase()}`;
+    await admin(`create schema ${schema}`);
+    const url = new URL(TEST_POSTGRES_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const store = openStore(url.href);
+    try {
+      expect(await migrateToLatest(store)).toEqual({ ok: true, applied: ['001-initial'] });
+      expect(await migrateToLatest(store)).toEqual({ ok: true, applied: [] });
+      const tables = await admin(
+        `select table_name from information_schema.tables where table_schema = '${schema}' order by 1`,
+      );
+      expect(tables).toEqual(expect.arrayContaining(['accounts', 'ledger_entries', 'snapshots', 'videos']));
+      expect(tables).toContain('kysely_migration');
+    } finally {
+      await store.close();
+      await admin(`drop schema ${schema} cascade`);
+      await other.destroy();
+    }
+  });
+});
