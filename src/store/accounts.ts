@@ -24,9 +24,13 @@ export async function findAccountByEmail(ex: Executor, email: string): Promise<A
  * money or limits reads the account through this, so concurrent requests are settled by the database.
  */
 export async function lockAccount(tx: Executor, id: string): Promise<Account | undefined> {
-  const query = tx.db.selectFrom('accounts').selectAll().where('id', '=', id);
-  return (tx.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  return (await accountByIdForUpdate(tx, id))[0];
 }
+
+const accountByIdForUpdate = preparedQuery((tx, id: string) => {
+  const query = tx.db.selectFrom('accounts').selectAll().where('id', '=', id);
+  return tx.dialect === 'postgres' ? query.forUpdate() : query;
+});
 
 export interface AccountSettings {
   plan?: string;

@@ -6,7 +6,7 @@ import type { Executor } from './transaction.ts';
 
 const PLACEHOLDER = '\u0000prepared-argument-';
 
-export function preparedQuery<Args extends readonly (string | number)[], Row>(
+export function preparedQuery<Args extends readonly unknown[], Row>(
   build: (ex: Executor, ...args: Args) => Compilable<Row>,
 ): (ex: Executor, ...args: Args) => Promise<Row[]> {
   const compiledByDialect = new Map<Dialect, CompiledQuery<Row>>();
@@ -25,4 +25,18 @@ export function preparedQuery<Args extends readonly (string | number)[], Row>(
     const result = await ex.db.executeQuery<Row>({ ...compiled, parameters });
     return result.rows;
   };
+}
+
+/**
+ * An INSERT of one row, prepared like preparedQuery: `columns` fixes the statement's shape, and each call binds
+ * the row's values in that order. Returns what the statement returns (RETURNING), if anything.
+ */
+export function preparedInsert<RowValues extends Record<string, unknown>, Returned = unknown>(
+  columns: readonly (keyof RowValues & string)[],
+  build: (ex: Executor, row: RowValues) => Compilable<Returned>,
+): (ex: Executor, row: RowValues) => Promise<Returned[]> {
+  const query = preparedQuery((ex, ...values: unknown[]) =>
+    build(ex, Object.fromEntries(columns.map((column, i) => [column, values[i]])) as RowValues),
+  );
+  return (ex, row) => query(ex, ...columns.map((column) => row[column]));
 }

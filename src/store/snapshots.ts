@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { preparedInsert, preparedQuery } from './prepared.ts';
 import type { Executor } from './transaction.ts';
 
 export interface NewSnapshot {
@@ -58,13 +59,43 @@ export async function insertSnapshotsOnce(
   snapshots: readonly NewSnapshot[],
 ): Promise<Set<string>> {
   if (snapshots.length === 0) return new Set();
-  const rows = await tx.db
-    .insertInto('snapshots')
-    .values(snapshots.map(snapshotRow))
-    .onConflict((oc) => oc.columns(['video_id', 'slot']).doNothing())
-    .returning('id')
-    .execute();
+  const rows =
+    snapshots.length === 1
+      ? await insertOneSnapshot(tx, snapshotRow(snapshots[0]!))
+      : await insertSnapshotRows(tx, snapshots.map(snapshotRow)).execute();
   return new Set(rows.map((row) => row.id));
+}
+
+type SnapshotInsert = ReturnType<typeof snapshotRow>;
+
+const insertSnapshotRows = (tx: Executor, rows: SnapshotInsert[]) =>
+  tx.db
+    .insertInto('snapshots')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['video_id', 'slot']).doNothing())
+    .returning('id');
+
+// A single snapshot (a track's first one) is the most common insert; it is prepared once.
+const insertOneSnapshot = preparedInsert(
+  Object.keys(snapshotRow(emptySnapshot())) as (keyof SnapshotInsert)[],
+  (tx, row: SnapshotInsert) => insertSnapshotRows(tx, [row]),
+);
+
+function emptySnapshot(): NewSnapshot {
+  return {
+    id: '',
+    videoId: '',
+    slot: 0,
+    takenAt: 0,
+    missed: false,
+    views: null,
+    likes: null,
+    comments: null,
+    shares: null,
+    saves: null,
+    provider: null,
+    approximate: false,
+  };
 }
 
 export async function insertSnapshotOnce(tx: Executor, snapshot: NewSnapshot): Promise<boolean> {
@@ -106,6 +137,34 @@ export async function listSnapshots(ex: Executor, q: SnapshotQuery): Promise<Sna
   query = query.orderBy('slot', 'asc');
   if (q.limit !== undefined) query = query.limit(q.limit);
   return query.execute();
+}
+
+const newestCollected = preparedQuery((ex, videoId: string) =>
+  ex.db
+    .selectFrom('snapshots')
+    .select([
+      'id',
+      'video_id',
+      'slot',
+      'taken_at',
+      'missed',
+      sql<string | null>`cast(views as text)`.as('views'),
+      sql<string | null>`cast(likes as text)`.as('likes'),
+      sql<string | null>`cast(comments as text)`.as('comments'),
+      sql<string | null>`cast(shares as text)`.as('shares'),
+      sql<string | null>`cast(saves as text)`.as('saves'),
+      'provider',
+      'approximate',
+    ])
+    .where('video_id', '=', videoId)
+    .where('missed', '=', 0)
+    .orderBy('slot', 'desc')
+    .limit(1),
+);
+
+/** The newest collected snapshot of one video. */
+export async function latestSnapshot(ex: Executor, videoId: string): Promise<SnapshotRow | undefined> {
+  return (await newestCollected(ex, videoId))[0];
 }
 
 /** The newest collected snapshot of each of these videos. */

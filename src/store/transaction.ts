@@ -9,25 +9,98 @@ export interface Executor {
 }
 
 /**
- * Runs `work` in one write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE) so a
- * read-then-write inside can never be overtaken by another process; PostgreSQL callers lock the rows they
- * check (see lockAccount). Whatever `work` throws rolls everything back.
+ * Runs `work` in one write transaction: it commits entirely or not at all, and whatever it throws rolls its
+ * writes back. SQLite takes the write lock up front (BEGIN IMMEDIATE) so a read-then-write inside can never
+ * be overtaken by another process; PostgreSQL callers lock the rows they check (see lockAccount).
  */
 export async function writeTransaction<T>(store: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
   if (store.dialect === 'postgres') {
     return store.db.transaction().execute((trx) => work({ db: trx, dialect: 'postgres' }));
   }
-  return store.db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
+  return groupCommitterFor(store.db).run(work);
+}
+
+// ---- SQLite group commit ----
+// One SQLite connection runs every write in turn, and a commit costs more than a small transaction's
+// statements. Writes that arrive while a transaction is running therefore share the next one: each runs
+// inside its own SAVEPOINT (so a failing one is undone alone), one COMMIT makes them all durable, and only
+// then is each caller answered. A lone write still commits at once.
+
+const MAX_WRITES_PER_COMMIT = 64;
+
+interface QueuedWrite {
+  work: (tx: Executor) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+class GroupCommitter {
+  private readonly queue: QueuedWrite[] = [];
+  private running = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  run<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.running) {
+        this.running = true;
+        // Start on the next turn of the event loop, so writes issued in this one share the commit.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
     try {
-      const result = await work({ db: connection, dialect: 'sqlite' });
-      await sql`commit`.execute(connection);
-      return result;
-    } catch (error) {
-      await sql`rollback`.execute(connection).catch(() => undefined);
-      throw error;
+      while (this.queue.length > 0) await this.commitBatch(this.queue.splice(0, MAX_WRITES_PER_COMMIT));
+    } finally {
+      this.running = false;
     }
-  });
+  }
+
+  private async commitBatch(batch: QueuedWrite[]): Promise<void> {
+    const outcomes: Array<{ write: QueuedWrite; ok: boolean; value: unknown }> = [];
+    try {
+      await this.db.connection().execute(async (connection) => {
+        await sql`begin immediate`.execute(connection);
+        try {
+          for (const write of batch) {
+            await sql`savepoint write`.execute(connection);
+            try {
+              const value = await write.work({ db: connection, dialect: 'sqlite' });
+              await sql`release write`.execute(connection);
+              outcomes.push({ write, ok: true, value });
+            } catch (error) {
+              await sql`rollback to write`.execute(connection);
+              await sql`release write`.execute(connection);
+              outcomes.push({ write, ok: false, value: error });
+            }
+          }
+          await sql`commit`.execute(connection);
+        } catch (error) {
+          await sql`rollback`.execute(connection).catch(() => undefined);
+          throw error;
+        }
+      });
+    } catch (error) {
+      // The transaction itself failed (BEGIN or COMMIT): nothing of the batch was kept.
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    for (const { write, ok, value } of outcomes) (ok ? write.resolve : write.reject)(value);
+  }
+}
+
+const committers = new WeakMap<Kysely<Database>, GroupCommitter>();
+
+function groupCommitterFor(db: Kysely<Database>): GroupCommitter {
+  let committer = committers.get(db);
+  if (!committer) {
+    committer = new GroupCommitter(db);
+    committers.set(db, committer);
+  }
+  return committer;
 }
 
 export type { Store };

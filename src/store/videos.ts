@@ -1,10 +1,54 @@
 import { sql } from 'kysely';
+import { preparedInsert, preparedQuery } from './prepared.ts';
 import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
+const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
+  'id',
+  'job_id',
+  'account_id',
+  'mode',
+  'platform',
+  'platform_video_id',
+  'video_link',
+  'canonical_url',
+  'title',
+  'creator',
+  'description',
+  'status',
+  'is_deleted',
+  'error_reason',
+  'duration_days',
+  'interval_seconds',
+  'total_slots',
+  'cost_per_snapshot_micro_usd',
+  'reserved_micro_usd',
+  'next_slot',
+  'next_due_at',
+  'attempts',
+  'snapshots_collected',
+  'snapshots_missed',
+  'created_at',
+  'last_updated_at',
+  'ended_at',
+];
+
+const insertVideoRow = preparedInsert(VIDEO_COLUMNS, (ex, video: NewVideo) =>
+  ex.db.insertInto('videos').values(video),
+);
+
 export async function insertVideo(tx: Executor, video: NewVideo): Promise<void> {
-  await tx.db.insertInto('videos').values(video).execute();
+  await insertVideoRow(tx, video);
 }
+
+const ownedVideo = preparedQuery((ex, id: string, accountId: string, mode: Mode) =>
+  ex.db
+    .selectFrom('videos')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('mode', '=', mode),
+);
 
 /** A video as its owner sees it: another account's id (or the other mode's) is simply not found. */
 export async function findOwnedVideo(
@@ -13,23 +57,25 @@ export async function findOwnedVideo(
   mode: Mode,
   id: string,
 ): Promise<VideoRow | undefined> {
-  return ex.db
-    .selectFrom('videos')
-    .selectAll()
-    .where('id', '=', id)
-    .where('account_id', '=', accountId)
-    .where('mode', '=', mode)
-    .executeTakeFirst();
+  return (await ownedVideo(ex, id, accountId, mode))[0];
 }
 
+const videoById = preparedQuery((ex, id: string) =>
+  ex.db.selectFrom('videos').selectAll().where('id', '=', id),
+);
+
 export async function findVideo(ex: Executor, id: string): Promise<VideoRow | undefined> {
-  return ex.db.selectFrom('videos').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await videoById(ex, id))[0];
 }
+
+const videoByIdForUpdate = preparedQuery((tx, id: string) => {
+  const query = tx.db.selectFrom('videos').selectAll().where('id', '=', id);
+  return tx.dialect === 'postgres' ? query.forUpdate() : query;
+});
 
 /** Reads a video inside a write transaction, locking its row on PostgreSQL. */
 export async function lockVideo(tx: Executor, id: string): Promise<VideoRow | undefined> {
-  const query = tx.db.selectFrom('videos').selectAll().where('id', '=', id);
-  return (tx.dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  return (await videoByIdForUpdate(tx, id))[0];
 }
 
 /** The columns recording a snapshot reads (whole rows cost more to read than the rest of the work). */
@@ -70,7 +116,17 @@ export async function lockVideosForRecording(
  */
 export async function advanceVideosOneSlot(tx: Executor, ids: readonly string[], now: number): Promise<void> {
   if (ids.length === 0) return;
-  await tx.db
+  if (ids.length === 1) {
+    await advanceOneVideo(tx, ids[0]!, now);
+    return;
+  }
+  await advanceQuery(tx, ids, now).execute();
+}
+
+const advanceOneVideo = preparedQuery((tx, id: string, now: number) => advanceQuery(tx, [id], now));
+
+function advanceQuery(tx: Executor, ids: readonly string[], now: number) {
+  return tx.db
     .updateTable('videos')
     .set((eb) => ({
       next_slot: eb('next_slot', '+', 1),
@@ -85,8 +141,7 @@ export async function advanceVideosOneSlot(tx: Executor, ids: readonly string[],
       attempts: 0,
       last_updated_at: now,
     }))
-    .where('id', 'in', ids)
-    .execute();
+    .where('id', 'in', ids);
 }
 
 export interface VideoListQuery {
@@ -140,7 +195,12 @@ export async function countActiveVideos(
   mode: Mode,
   atMost: number,
 ): Promise<number> {
-  const row = await ex.db
+  const [row] = await activeVideoCount(ex, accountId, mode, atMost);
+  return Number(row?.n ?? 0);
+}
+
+const activeVideoCount = preparedQuery((ex, accountId: string, mode: Mode, atMost: number) =>
+  ex.db
     .selectFrom((eb) =>
       eb
         .selectFrom('videos')
@@ -151,10 +211,8 @@ export async function countActiveVideos(
         .limit(atMost)
         .as('active'),
     )
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+    .select((eb) => eb.fn.countAll<number>().as('n')),
+);
 
 export async function updateVideo(tx: Executor, id: string, changes: Partial<VideoRow>): Promise<void> {
   await tx.db.updateTable('videos').set(changes).where('id', '=', id).execute();

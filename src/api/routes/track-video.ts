@@ -6,7 +6,7 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
 } from '../../store/idempotency.ts';
-import { latestSnapshots } from '../../store/snapshots.ts';
+import { latestSnapshot } from '../../store/snapshots.ts';
 import { type TrackError, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
 import {
@@ -99,9 +99,8 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     let status: number;
     let payload: Record<string, unknown>;
     if (result.ok) {
-      const latest = await latestSnapshots(ctx.store, [result.video.id]);
       status = 201;
-      payload = presentTrackedVideo(result.video, latest.get(result.video.id));
+      payload = presentTrackedVideo(result.video, await latestSnapshot(ctx.store, result.video.id));
       ctx.metrics.increment('contentstats_videos_tracked_total', { platform: result.video.platform, mode });
     } else {
       const error = trackErrorReply(result.error);
