@@ -8,10 +8,12 @@ import { createMetrics, type Metrics, SERVICE_METRICS } from './api/metrics.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { countWaitingEmails } from './notify/email-outbox-rows.ts';
 import { createSimulatorCollector } from './platforms/simulator/simulator.ts';
 import { type Collector, PLATFORMS, type PlatformName } from './platforms/types.ts';
 import type { Store } from './store/database.ts';
 import type { Mode } from './store/schema.ts';
+import { countMonitoringVideos } from './store/videos.ts';
 import type { TrackingDeps } from './tracking/track.ts';
 
 export type LiveCollectors = Partial<Record<PlatformName, Collector>>;
@@ -49,6 +51,11 @@ export async function composeService(options: ComposeOptions): Promise<ServicePa
     probeRetryDelayMs: options.probeRetryDelayMs ?? 500,
   };
   const metrics = createMetrics(SERVICE_METRICS);
+  // Gauges read from the database when Prometheus scrapes, so they are right in every process.
+  metrics.onScrape(async () => {
+    metrics.set('contentstats_videos_monitoring', await countMonitoringVideos(store));
+    metrics.set('contentstats_outbox_pending', await countWaitingEmails(store));
+  });
   const context: ApiContext = {
     store,
     clock,

@@ -305,3 +305,14 @@ export async function rescheduleVideo(ex: Executor, id: string, at: number): Pro
     .where('status', '=', 'monitoring')
     .execute();
 }
+
+/** Videos being monitored now, over all accounts and modes (a gauge for /metrics). */
+export async function countMonitoringVideos(ex: Executor): Promise<number> {
+  const row = await ex.db
+    .selectFrom('videos')
+    // Monitoring videos are exactly those with a next due time, so the scheduler's index answers this.
+    .where('next_due_at', 'is not', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
