@@ -34,14 +34,19 @@ export interface ComposeOptions {
   probeRetryDelayMs?: number;
 }
 
-export async function composeService(options: ComposeOptions): Promise<ServiceParts> {
-  const { store, config, clock } = options;
+export type CollectorFor = (mode: Mode, platform: PlatformName) => Collector | undefined;
+
+/** Test keys never touch a real platform: their world is the simulator's; live keys get the real collectors. */
+export function routeCollectors(clock: Clock, liveCollectors: LiveCollectors): CollectorFor {
   const simulators = Object.fromEntries(
     PLATFORMS.map((p) => [p, createSimulatorCollector(p, clock)]),
   ) as Record<PlatformName, Collector>;
-  // Test keys never touch a real platform: their world is the simulator's.
-  const collectorFor = (mode: Mode, platform: PlatformName) =>
-    mode === 'test' ? simulators[platform] : options.liveCollectors[platform];
+  return (mode, platform) => (mode === 'test' ? simulators[platform] : liveCollectors[platform]);
+}
+
+export async function composeService(options: ComposeOptions): Promise<ServiceParts> {
+  const { store, config, clock } = options;
+  const collectorFor = routeCollectors(clock, options.liveCollectors);
   const tracking: TrackingDeps = {
     store,
     clock,

@@ -1,8 +1,9 @@
 // `contentstats <command>`: serve, worker, migrate, and the operator commands (accounts, credits, keys).
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { registerAccountCommands } from './accounts.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
+import { workerCommand } from './worker.ts';
 
 const program = new Command()
   .name('contentstats')
@@ -22,16 +23,16 @@ program
   });
 
 program
+  .command('worker')
+  .description('Run the scheduler, collectors and email outbox without the API (scale mode on PostgreSQL)')
+  .action(workerCommand);
+
+program
   .command('migrate')
   .description('Bring the database schema up to date and exit')
   .action(migrateCommand);
 
 registerAccountCommands(program);
 
-export const parsePositiveNumber = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a number');
-  return n;
-};
 
 await program.parseAsync(process.argv);

@@ -1,16 +1,12 @@
-// `contentstats serve`: the embedded mode's single process (API + scheduler + collectors).
+// `contentstats serve`: the API, and by default the scheduler, collectors and email outbox in the same process
+// (the embedded mode). With --no-scheduler it is a stateless API process for the scale mode.
 import pino from 'pino';
 import { systemClock } from '../clock.ts';
-import type { ServiceParts } from '../compose.ts';
 import { composeService } from '../compose.ts';
-import type { Config } from '../config.ts';
 import { createHttpClient } from '../http/client.ts';
-import { createSmtpMailer } from '../notify/mailer.ts';
-import { createOutboxWorker } from '../notify/outbox-worker.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
-import { createEngine, type Engine } from '../scheduler/engine.ts';
 import { countAccounts } from '../store/accounts.ts';
-import type { Store } from '../store/database.ts';
+import { onShutdownSignal, startBackgroundWork } from './background.ts';
 import { configOrExit, openMigratedStore } from './runtime.ts';
 
 export async function serveCommand(options: { scheduler: boolean }): Promise<void> {
@@ -28,17 +24,15 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   const service = await composeService({ store, config, clock: systemClock, liveCollectors, logger });
   const { app, context } = service;
 
-  const engine = options.scheduler ? await startEngine(service, store, config, logger) : undefined;
-  // Emails queued in the outbox by state changes; without SMTP_URL they wait there (the worker says so once).
-  const mailer = config.smtpUrl ? createSmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : null;
-  const emailWorker = createOutboxWorker({
+  const background = await startBackgroundWork({
     store,
-    clock: systemClock,
-    mailer,
-    log: logger.child({ module: 'notify' }),
-    publicBaseUrl: config.publicBaseUrl,
+    config,
+    logger,
+    collectorFor: service.collectorFor,
+    metrics: service.metrics,
+    scheduler: options.scheduler,
+    soleScheduler: store.dialect === 'sqlite',
   });
-  emailWorker.start(5_000);
 
   await app.listen({ port: config.port, host: config.host });
   context.readiness.ready = true;
@@ -49,47 +43,13 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   );
   if ((await countAccounts(store)) === 0) printFirstSteps(Boolean(config.adminToken), port);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal}: shutting down (finishing in-flight requests and collections)`);
+  onShutdownSignal(logger, async () => {
     context.readiness.ready = false;
-    const forceExit = setTimeout(() => {
-      logger.error('shutdown took longer than 25 s; exiting');
-      process.exit(1);
-    }, 25_000);
-    forceExit.unref();
-    await engine?.stop();
-    await emailWorker.stop();
+    await background.stop();
     await app.close();
     await http.close();
     await store.close();
-    logger.info('stopped cleanly');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-}
-
-async function startEngine(
-  service: ServiceParts,
-  store: Store,
-  config: Config,
-  logger: pino.Logger,
-): Promise<Engine> {
-  const engine = createEngine({
-    store,
-    clock: systemClock,
-    collectorFor: service.collectorFor,
-    log: logger.child({ module: 'scheduler' }),
-    metrics: service.metrics,
-    concurrency: config.schedulerConcurrency,
-    soleScheduler: store.dialect === 'sqlite',
   });
-  // Poll often enough that a slot is never more than a fraction of an interval late.
-  await engine.start(Math.min(1_000, (config.snapshotIntervalSeconds * 1000) / 4));
-  return engine;
 }
 
 function printFirstSteps(adminApi: boolean, port: number): void {

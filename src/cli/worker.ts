@@ -1,0 +1,35 @@
+// `contentstats worker`: the scale mode's collector process. Any number of them, on any number of machines,
+// share one PostgreSQL database: each leases its own due slots (FOR UPDATE SKIP LOCKED), so a slot is never
+// collected by two at once, and a worker that dies only leaves leases that expire and are taken again.
+import pino from 'pino';
+import { systemClock } from '../clock.ts';
+import { routeCollectors } from '../compose.ts';
+import { createHttpClient } from '../http/client.ts';
+import { createLiveCollectors } from '../platforms/live-collectors.ts';
+import { onShutdownSignal, startBackgroundWork } from './background.ts';
+import { configOrExit, openMigratedStore } from './runtime.ts';
+
+export async function workerCommand(): Promise<void> {
+  const config = configOrExit();
+  const logger = pino({ level: config.logLevel });
+  const store = await openMigratedStore(config);
+  if (store.dialect === 'sqlite') {
+    logger.warn('worker on SQLite: `npm start` already runs the scheduler; workers are meant for PostgreSQL');
+  }
+  const http = createHttpClient({ upstreams: config.upstreams, proxyUrls: config.proxyUrls });
+  const collectorFor = routeCollectors(systemClock, createLiveCollectors(config, http));
+  const background = await startBackgroundWork({
+    store,
+    config,
+    logger,
+    collectorFor,
+    scheduler: true,
+    soleScheduler: false,
+  });
+  logger.info(`contentstats worker collecting (database ${store.dialect})`);
+  onShutdownSignal(logger, async () => {
+    await background.stop();
+    await http.close();
+    await store.close();
+  });
+}
