@@ -4,8 +4,8 @@
 // session that must be re-verified, or a plain 429.
 
 import type { OutboundResponse } from '../../http/types.ts';
+import { retryAfterMs as parseRetryAfterMs } from '../retry-after.ts';
 import type { CollectFailure } from '../types.ts';
-import { parseRetryAfterMs } from './retry-after.ts';
 
 const LOGIN_PATHS = ['/accounts/login', '/challenge', '/accounts/suspended'];
 

@@ -1,23 +1,11 @@
 // What an HTTP-level outcome means for a TikTok collection, before any page is parsed.
 import type { OutboundFailureKind, OutboundResponse } from '../../http/types.ts';
+import { outboundFailure } from '../outbound-failure.ts';
+import { retryAfterMs } from '../retry-after.ts';
 import type { CollectFailure } from '../types.ts';
-import { retryAfterMs } from './retry-after.ts';
 
-export function classifyOutboundFailure(kind: OutboundFailureKind, message: string): CollectFailure {
-  switch (kind) {
-    case 'timeout':
-    case 'network':
-    case 'aborted':
-      return { kind: 'transient', message: `TikTok request failed: ${kind} (${message})` };
-    case 'too_large':
-      // A real video page weighs a few hundred kilobytes; megabytes mean it is not the page we know.
-      return { kind: 'format_changed', message: 'TikTok answered with a body over the size cap' };
-    case 'host_not_allowed':
-    case 'too_many_redirects':
-      // Off-site redirects and redirect loops are how TikTok turns away clients it does not serve.
-      return { kind: 'blocked', message: `TikTok redirected us away (${kind})` };
-  }
-}
+export const classifyOutboundFailure = (kind: OutboundFailureKind, message: string): CollectFailure =>
+  outboundFailure('TikTok', { kind, message });
 
 /** Null for a 2xx answer (the page decides); otherwise what the status says. */
 export function classifyHttpStatus(response: OutboundResponse, nowMs: number): CollectFailure | null {

@@ -1,22 +1,12 @@
 // What an outbound failure or an unexpected HTTP status means for a YouTube collection.
 
 import type { OutboundFailureKind, OutboundResponse } from '../../http/types.ts';
+import { outboundFailure } from '../outbound-failure.ts';
+import { retryAfterMs as parseRetryAfterMs } from '../retry-after.ts';
 import type { CollectFailure } from '../types.ts';
-import { parseRetryAfterMs } from './retry-after.ts';
 
-export function classifyOutboundFailure(kind: OutboundFailureKind, message: string): CollectFailure {
-  switch (kind) {
-    case 'timeout':
-    case 'network':
-    case 'aborted':
-      return { kind: 'transient', message: `YouTube request failed (${kind}): ${message}` };
-    case 'too_large':
-      return { kind: 'format_changed', message: 'YouTube answered with a body larger than the cap' };
-    case 'host_not_allowed':
-    case 'too_many_redirects':
-      return { kind: 'blocked', message: `YouTube redirected somewhere we do not follow (${kind})` };
-  }
-}
+export const classifyOutboundFailure = (kind: OutboundFailureKind, message: string): CollectFailure =>
+  outboundFailure('YouTube', { kind, message });
 
 /** Classifies a non-2xx, non-3xx answer. */
 export function classifyHttpStatus(response: OutboundResponse, nowMs: number): CollectFailure {
