@@ -81,13 +81,14 @@ const insertOneSnapshot = preparedInsert(
   (tx, row: SnapshotInsert) => insertSnapshotRows(tx, [row]),
 );
 
-function emptySnapshot(): NewSnapshot {
+/** A slot that could not be collected: a row with no counts (never charged). */
+export function missedSnapshot(id: string, videoId: string, slot: number, takenAt: number): NewSnapshot {
   return {
-    id: '',
-    videoId: '',
-    slot: 0,
-    takenAt: 0,
-    missed: false,
+    id,
+    videoId,
+    slot,
+    takenAt,
+    missed: true,
     views: null,
     likes: null,
     comments: null,
@@ -97,6 +98,26 @@ function emptySnapshot(): NewSnapshot {
     approximate: false,
   };
 }
+
+function emptySnapshot(): NewSnapshot {
+  return missedSnapshot('', '', 0, 0);
+}
+
+// Counts are cast to text in SQL so values beyond 2^53 arrive exact.
+const SNAPSHOT_SELECTION = [
+  'id',
+  'video_id',
+  'slot',
+  'taken_at',
+  'missed',
+  sql<string | null>`cast(views as text)`.as('views'),
+  sql<string | null>`cast(likes as text)`.as('likes'),
+  sql<string | null>`cast(comments as text)`.as('comments'),
+  sql<string | null>`cast(shares as text)`.as('shares'),
+  sql<string | null>`cast(saves as text)`.as('saves'),
+  'provider',
+  'approximate',
+] as const;
 
 export async function insertSnapshotOnce(tx: Executor, snapshot: NewSnapshot): Promise<boolean> {
   return (await insertSnapshotsOnce(tx, [snapshot])).size === 1;
@@ -111,25 +132,9 @@ export interface SnapshotQuery {
   limit?: number;
 }
 
-/** Oldest first. Counts are cast to text in SQL so values beyond 2^53 arrive exact. */
+/** Oldest first. */
 export async function listSnapshots(ex: Executor, q: SnapshotQuery): Promise<SnapshotRow[]> {
-  let query = ex.db
-    .selectFrom('snapshots')
-    .select([
-      'id',
-      'video_id',
-      'slot',
-      'taken_at',
-      'missed',
-      sql<string | null>`cast(views as text)`.as('views'),
-      sql<string | null>`cast(likes as text)`.as('likes'),
-      sql<string | null>`cast(comments as text)`.as('comments'),
-      sql<string | null>`cast(shares as text)`.as('shares'),
-      sql<string | null>`cast(saves as text)`.as('saves'),
-      'provider',
-      'approximate',
-    ])
-    .where('video_id', '=', q.videoId);
+  let query = ex.db.selectFrom('snapshots').select(SNAPSHOT_SELECTION).where('video_id', '=', q.videoId);
   if (!q.includeMissed) query = query.where('missed', '=', 0);
   if (q.sinceMs !== undefined) query = query.where('taken_at', '>=', q.sinceMs);
   if (q.untilMs !== undefined) query = query.where('taken_at', '<', q.untilMs);
@@ -142,20 +147,7 @@ export async function listSnapshots(ex: Executor, q: SnapshotQuery): Promise<Sna
 const newestCollected = preparedQuery((ex, videoId: string) =>
   ex.db
     .selectFrom('snapshots')
-    .select([
-      'id',
-      'video_id',
-      'slot',
-      'taken_at',
-      'missed',
-      sql<string | null>`cast(views as text)`.as('views'),
-      sql<string | null>`cast(likes as text)`.as('likes'),
-      sql<string | null>`cast(comments as text)`.as('comments'),
-      sql<string | null>`cast(shares as text)`.as('shares'),
-      sql<string | null>`cast(saves as text)`.as('saves'),
-      'provider',
-      'approximate',
-    ])
+    .select(SNAPSHOT_SELECTION)
     .where('video_id', '=', videoId)
     .where('missed', '=', 0)
     .orderBy('slot', 'desc')
@@ -172,32 +164,19 @@ export async function latestSnapshots(ex: Executor, videoIds: string[]): Promise
   const result = new Map<string, SnapshotRow>();
   if (videoIds.length === 0) return result;
   const rows = await ex.db
-    .selectFrom('snapshots as s')
-    .select([
-      's.id',
-      's.video_id',
-      's.slot',
-      's.taken_at',
-      's.missed',
-      sql<string | null>`cast(s.views as text)`.as('views'),
-      sql<string | null>`cast(s.likes as text)`.as('likes'),
-      sql<string | null>`cast(s.comments as text)`.as('comments'),
-      sql<string | null>`cast(s.shares as text)`.as('shares'),
-      sql<string | null>`cast(s.saves as text)`.as('saves'),
-      's.provider',
-      's.approximate',
-    ])
-    .where('s.video_id', 'in', videoIds)
-    .where('s.missed', '=', 0)
+    .selectFrom('snapshots')
+    .select(SNAPSHOT_SELECTION)
+    .where('video_id', 'in', videoIds)
+    .where('missed', '=', 0)
     .where((eb) =>
       eb(
-        's.slot',
+        'slot',
         '=',
         eb
-          .selectFrom('snapshots as t')
-          .select((e) => e.fn.max('t.slot').as('m'))
-          .whereRef('t.video_id', '=', 's.video_id')
-          .where('t.missed', '=', 0),
+          .selectFrom('snapshots as newest')
+          .select((e) => e.fn.max('newest.slot').as('m'))
+          .whereRef('newest.video_id', '=', 'snapshots.video_id')
+          .where('newest.missed', '=', 0),
       ),
     )
     .execute();

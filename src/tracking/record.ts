@@ -5,7 +5,7 @@ import type { Observation } from '../platforms/types.ts';
 import { postLedgerEntries, postLedgerEntry } from '../store/ledger.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { VideoRow, VideoStatus } from '../store/schema.ts';
-import { insertSnapshotOnce, insertSnapshotsOnce } from '../store/snapshots.ts';
+import { insertSnapshotsOnce, missedSnapshot } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
 import { advanceVideosOneSlot, findVideo, type RecordingVideo, updateVideo } from '../store/videos.ts';
 import { slotDueAt } from './slots.ts';
@@ -143,24 +143,13 @@ export async function recordMissedSlots(
   now: number,
 ): Promise<VideoRow> {
   const until = Math.min(toSlot, video.total_slots);
-  let missed = 0;
-  for (let slot = video.next_slot; slot < until; slot++) {
-    const stored = await insertSnapshotOnce(tx, {
-      id: newTimeOrderedId('snp', now),
-      videoId: video.id,
-      slot,
-      takenAt: now,
-      missed: true,
-      views: null,
-      likes: null,
-      comments: null,
-      shares: null,
-      saves: null,
-      provider: null,
-      approximate: false,
-    });
-    if (stored) missed++;
-  }
+  const slots = Array.from({ length: Math.max(0, until - video.next_slot) }, (_, i) => video.next_slot + i);
+  const missed = (
+    await insertSnapshotsOnce(
+      tx,
+      slots.map((slot) => missedSnapshot(newTimeOrderedId('snp', now), video.id, slot, now)),
+    )
+  ).size;
   if (until <= video.next_slot) return video;
   return advance(
     tx,
