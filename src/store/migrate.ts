@@ -1,6 +1,14 @@
-import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from 'kysely';
 import type { Store } from './database.ts';
 import { initialMigration } from './migrations/001-initial.ts';
+import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
   return {
@@ -17,7 +25,7 @@ export async function migrateToLatest(store: Store): Promise<MigrateResult> {
   // store's schema, or the connection's current one (e.g. set by `?options=-c search_path=…` in DATABASE_URL).
   const schema = store.pgSchema ?? (store.dialect === 'postgres' ? await currentSchema(store) : undefined);
   const migrator = new Migrator({
-    db: store.db,
+    db: schema ? introspectingOnly(store.db, schema) : store.db,
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
@@ -32,4 +40,31 @@ export async function migrateToLatest(store: Store): Promise<MigrateResult> {
 async function currentSchema(store: Store): Promise<string> {
   const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
   return result.rows[0]?.schema ?? 'public';
+}
+
+/**
+ * Kysely's migrator asks for every table of every schema, and PostgreSQL resolves each schema by name while
+ * answering: a schema that someone else drops meanwhile (another environment, a parallel test) fails our
+ * migration with `schema "…" does not exist`. The migrator only needs our own schema, so it only sees that.
+ */
+function introspectingOnly(db: Kysely<Database>, schema: string): Kysely<Database> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    async getTables() {
+      const result = await sql<{ name: string; type: string }>`
+        select table_name as name, table_type as type from information_schema.tables
+        where table_schema = ${schema}`.execute(db);
+      return result.rows.map((row) => ({ name: row.name, schema, isView: row.type === 'VIEW', columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await introspection.getTables() };
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

@@ -41,3 +41,44 @@ describe('migrating PostgreSQL', () => {
     }
   });
 });
+
+describe('migrating PostgreSQL while other schemas come and go', () => {
+  it('is not disturbed by a schema dropped during the migration', async () => {
+    // Another tenant (or another test file) creating and dropping schemas with tables, as fast as it can.
+    let churning = true;
+    const churn = (async () => {
+      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await client.connect();
+      try {
+        while (churning) {
+          const name = `t_churn_${randomBase62(8).toLowerCase()}`;
+          await client.query(
+            `create schema ${name}; create table ${name}.a (id bigserial primary key, b text)`,
+          );
+          await client.query(`drop schema ${name} cascade`);
+        }
+      } finally {
+        await client.end();
+      }
+    })();
+    const failures: string[] = [];
+    try {
+      for (let i = 0; i < 20; i++) {
+        const schema = `t_${randomBase62(12).toLowerCase()}`;
+        await admin(`create schema ${schema}`);
+        const store = openStore(TEST_POSTGRES_URL, { pgSchema: schema });
+        try {
+          const result = await migrateToLatest(store);
+          if (!result.ok) failures.push(result.error);
+        } finally {
+          await store.close();
+          await admin(`drop schema ${schema} cascade`);
+        }
+      }
+    } finally {
+      churning = false;
+      await churn;
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
+});
