@@ -22,5 +22,12 @@ export async function readCappedBody(response: HopResponse, maxBodyBytes: number
   } finally {
     response.discard();
   }
-  return { ok: true, text: new TextDecoder('utf-8').decode(Buffer.concat(chunks)) };
+  // Buffer's UTF-8 decoding is several times faster than TextDecoder's here; like TextDecoder it replaces
+  // malformed sequences, and the byte order mark is dropped the same way.
+  const bytes =
+    chunks.length === 1
+      ? Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength)
+      : Buffer.concat(chunks);
+  const text = bytes.toString('utf8');
+  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }

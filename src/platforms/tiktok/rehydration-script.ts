@@ -2,7 +2,28 @@
 // <script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{"__DEFAULT_SCOPE__":{…}}</script>
 import { isRecord, type JsonRecord } from './json-record.ts';
 
-const SCRIPT = /<script\b[^>]*\bid=["']__UNIVERSAL_DATA_FOR_REHYDRATION__["'][^>]*>([\s\S]*?)<\/script>/i;
+const SCRIPT_ID = '__UNIVERSAL_DATA_FOR_REHYDRATION__';
+const SCRIPT_OPEN_TAG = /<script\b[^>]*\bid=["']__UNIVERSAL_DATA_FOR_REHYDRATION__["'][^>]*>/iy;
+
+/**
+ * The script's JSON text, found by plain string search: a regular expression over a 300 KB page costs more
+ * than parsing the JSON itself.
+ */
+function rehydrationScriptText(html: string): string | undefined {
+  let at = html.indexOf(SCRIPT_ID);
+  while (at !== -1) {
+    const tagStart = html.lastIndexOf('<', at);
+    SCRIPT_OPEN_TAG.lastIndex = tagStart;
+    const open = tagStart === -1 ? null : SCRIPT_OPEN_TAG.exec(html);
+    if (open) {
+      const contentStart = tagStart + open[0].length;
+      const end = html.indexOf('</script>', contentStart);
+      return end === -1 ? undefined : html.slice(contentStart, end);
+    }
+    at = html.indexOf(SCRIPT_ID, at + SCRIPT_ID.length);
+  }
+  return undefined;
+}
 
 export type RehydrationScope =
   | { kind: 'scope'; scope: JsonRecord }
@@ -10,11 +31,11 @@ export type RehydrationScope =
   | { kind: 'unparseable'; reason: string };
 
 export function readRehydrationScope(html: string): RehydrationScope {
-  const match = SCRIPT.exec(html);
-  if (!match) return { kind: 'absent' };
+  const text = rehydrationScriptText(html);
+  if (text === undefined) return { kind: 'absent' };
   let data: unknown;
   try {
-    data = JSON.parse(match[1] ?? '');
+    data = JSON.parse(text);
   } catch {
     return { kind: 'unparseable', reason: 'rehydration script is not valid JSON' };
   }

@@ -50,15 +50,22 @@ const FEATURES = {
   responsive_web_enhance_cards_enabled: false,
 } as const;
 
+// The feature flags and field toggles never change between calls: encoded once, not per request.
+const FIXED_QUERY = new URLSearchParams({
+  features: JSON.stringify(FEATURES),
+  fieldToggles: JSON.stringify({ withArticleRichContentState: false }),
+}).toString();
+
 export function tweetResultByRestIdUrl(tweetId: string, queryId: string): string {
-  const url = new URL(`https://api.x.com/graphql/${queryId}/TweetResultByRestId`);
-  url.searchParams.set(
-    'variables',
-    JSON.stringify({ tweetId, withCommunity: false, includePromotedContent: false, withVoice: false }),
-  );
-  url.searchParams.set('features', JSON.stringify(FEATURES));
-  url.searchParams.set('fieldToggles', JSON.stringify({ withArticleRichContentState: false }));
-  return url.toString();
+  const variables = new URLSearchParams({
+    variables: JSON.stringify({
+      tweetId,
+      withCommunity: false,
+      includePromotedContent: false,
+      withVoice: false,
+    }),
+  }).toString();
+  return `https://api.x.com/graphql/${encodeURIComponent(queryId)}/TweetResultByRestId?${variables}&${FIXED_QUERY}`;
 }
 
 // Error codes X puts in `errors[].code` (shared with its REST API).
