@@ -125,6 +125,14 @@ export function createEngine(options: EngineOptions): Engine {
     batch: Array<{ video: DueVideo; slot: number }>,
     summary: RunSummary,
   ) {
+    if (stopping) {
+      // Shutting down: batches not started yet are left for the next start (or, leased, handed straight back
+      // to the fleet) instead of holding the shutdown up.
+      if (!options.soleScheduler)
+        for (const { video } of batch) await rescheduleVideo(store, video.id, clock.now());
+      summary.fates.skipped += batch.length;
+      return;
+    }
     const breaker = mode === 'live' ? breakerFor(platform) : undefined;
     if (breaker && !breaker.tryAcquire(clock.now())) {
       const at = breaker.retryAt(clock.now());

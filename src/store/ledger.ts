@@ -85,7 +85,8 @@ export async function ledgerTotals(ex: Executor, accountId: string): Promise<Led
   return {
     balanceMicroUsd: Number(row.balance),
     reservedMicroUsd: Number(row.reserved),
-    chargedMicroUsd: -Number(row.charged),
+    // `|| 0`: no charges would otherwise read as -0.
+    chargedMicroUsd: -Number(row.charged) || 0,
     charges: Number(row.charges),
   };
 }

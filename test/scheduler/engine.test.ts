@@ -293,3 +293,50 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
     expect(probe.leased).toBeGreaterThan(0);
   });
 });
+
+describe('stopping the engine', () => {
+  it('does not start batches it has not begun once stop is called, and leaves their slots to be collected later', async () => {
+    const clock = new TestClock(Date.parse('2024-01-29T10:00:00.000Z'));
+    const api = await createTestApi('sqlite', { clock });
+    try {
+      const account = await api.createAccount();
+      await api.call('PATCH', `/admin/v1/accounts/${account.id}`, {
+        headers: { authorization: 'Bearer test-admin-token-0123456789' },
+        body: { max_active_videos: 100 },
+      });
+      for (let i = 0; i < 30; i++) {
+        await api.call('POST', '/api/v1/videos/track', {
+          key: account.testKey,
+          body: {
+            video_link: `https://www.tiktok.com/@u/video/73012345678901234${String(i).padStart(2, '0')}`,
+            duration_days: 1,
+          },
+        });
+      }
+      let engine!: ReturnType<typeof createTestEngine>;
+      let collected = 0;
+      engine = createTestEngine(api, {
+        concurrency: 1,
+        soleScheduler: true,
+        collectorFor: (mode, platform) => ({
+          platform,
+          batchSize: 10,
+          collect: async (refs) => {
+            collected += refs.length;
+            void engine.stop(0);
+            return api.parts.collectorFor(mode, platform)!.collect(refs);
+          },
+        }),
+      });
+      clock.advance(3_600_000);
+      const summary = await engine.runDue();
+      // The first batch finished; the other two were never started.
+      expect(summary.fates.stored).toBe(10);
+      expect(collected).toBe(10);
+      const after = createTestEngine(api);
+      expect((await after.runDue()).fates.stored).toBe(20);
+    } finally {
+      await api.close();
+    }
+  });
+});
