@@ -12,9 +12,12 @@
 // Alone: node --import tsx -e "import('./bench/platforms.ts').then(m => m.benchPlatforms(console.log))"
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Impit } from 'impit';
 import { Agent, request } from 'undici';
 import { testConfig } from '../src/config.ts';
+import { browserHeaders, CHROME_USER_AGENT } from '../src/http/browser-headers.ts';
 import { createHttpClient } from '../src/http/client.ts';
+import { UPSTREAM_HEADER } from '../src/http/upstream-rewrite.ts';
 import { GRAPHQL_URL, readPostQueryResponse } from '../src/platforms/instagram/graphql.ts';
 import { parsePostPage } from '../src/platforms/instagram/post-page.ts';
 import { createLiveCollectors } from '../src/platforms/live-collectors.ts';
@@ -26,6 +29,7 @@ import {
   parseTweetResultByRestId,
   tweetResultByRestIdUrl,
 } from '../src/platforms/twitter/graphql.ts';
+import { WEB_APP_XHR_HEADERS, X_WEB_APP_BEARER } from '../src/platforms/twitter/guest-token.ts';
 import { twitterRef } from '../src/platforms/twitter/url.ts';
 import type { Collector, CollectResult, PlatformName } from '../src/platforms/types.ts';
 import { readVideosListResponse } from '../src/platforms/youtube/data-api.ts';
@@ -269,29 +273,50 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
   });
   const collectors = createLiveCollectors(testConfig(), http);
   const bare = new Agent({ connections: CONCURRENCY });
-  const fetchBare = (url: string) => async () => {
-    const response = await request(url, { dispatcher: bare });
+  // The baseline sends the same request the collector sends (same transport, same headers) and reads the
+  // body, so the ratio is what our client, parser and collector add on top of the exchange itself.
+  const sameHeaders = (upstream: string, extra: Record<string, string>) => ({
+    ...browserHeaders(CHROME_USER_AGENT),
+    ...extra,
+    [UPSTREAM_HEADER]: upstream,
+  });
+  const fetchBare = (url: string, headers: Record<string, string>) => async () => {
+    const response = await request(url, { dispatcher: bare, headers });
     const text = await response.body.text();
     if (response.statusCode !== 200 || text.length === 0)
       throw new Error(`bare fetch: ${response.statusCode}`);
+  };
+  const impit = new Impit({ browser: 'chrome', followRedirects: false });
+  const fetchBareImpersonated = (url: string, headers: Record<string, string>) => async () => {
+    const response = await impit.fetch(url, { headers });
+    const text = await response.text();
+    if (response.status !== 200 || text.length === 0) throw new Error(`bare fetch: ${response.status}`);
   };
   try {
     const rows: Array<[string, () => Promise<void>, () => Promise<void>]> = [
       [
         'TikTok video page (tiktok-web, impersonated TLS client)',
         () => collectOnce(collectors.tiktok, tiktokRef(TIKTOK_ID)),
-        fetchBare(`${origin}${TIKTOK_PATH}`),
+        fetchBareImpersonated(`${origin}${TIKTOK_PATH}`, { [UPSTREAM_HEADER]: 'https://www.tiktok.com' }),
       ],
       [
         'X guest GraphQL (x-graphql, plain client)',
         () => collectOnce(collectors.twitter, twitterRef(X_ID)),
-        fetchBare(`${origin}${X_GRAPHQL_URL.pathname}${X_GRAPHQL_URL.search}`),
+        fetchBare(
+          `${origin}${X_GRAPHQL_URL.pathname}${X_GRAPHQL_URL.search}`,
+          sameHeaders('https://api.x.com', {
+            ...WEB_APP_XHR_HEADERS,
+            authorization: X_WEB_APP_BEARER,
+            'x-guest-token': '1812345678901234567',
+            'content-type': 'application/json',
+          }),
+        ),
       ],
     ];
     report(
       `Collection rate against the local fake platform (own process; ${CONCURRENCY} in flight; ${COLLECT_WARMUP} ` +
         `warm-up calls, then ${COLLECT_ROUNDS} alternating rounds of ${COLLECT_CALLS} calls, median; ` +
-        'baseline: bare undici request + body of the same URL)',
+        'baseline: the same request — URL, headers, transport — sent bare and its body read)',
     );
     for (const [label, collect, baseline] of rows) {
       await callsPerSecond(baseline, COLLECT_WARMUP);

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { effectiveLimits } from '../billing/plans.ts';
 import { newId } from '../ids.ts';
+import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { internalError, payloadTooLarge, sendError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -84,23 +85,32 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
 
   await app.register(
     async (api) => {
-      api.addHook('preHandler', async (request, reply) => {
-        const auth = await ctx.authenticator.authenticate(request.headers['x-api-key']);
-        if (!auth.ok) return sendError(reply, auth.error);
-        request.auth = auth.context;
-        const { requestsPerMinute } = effectiveLimits(auth.context.account);
-        const decision = ctx.rateLimiter.take(auth.context.keyId, requestsPerMinute);
-        reply.header('x-ratelimit-limit', decision.limit);
-        reply.header('x-ratelimit-remaining', decision.remaining);
-        reply.header('x-ratelimit-reset', decision.resetAtSeconds);
-        if (!decision.allowed) {
-          reply.header('retry-after', decision.retryAfterSeconds);
-          return reply
-            .code(429)
-            .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
-        }
-        if (auth.context.account.disabled)
-          return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
+      // Callback style: a cached key is answered without a promise, on nearly every request.
+      api.addHook('preHandler', (request, reply, done) => {
+        const admit = (auth: AuthResult) => {
+          if (!auth.ok) return sendError(reply, auth.error);
+          request.auth = auth.context;
+          const { requestsPerMinute } = effectiveLimits(auth.context.account);
+          const decision = ctx.rateLimiter.take(auth.context.keyId, requestsPerMinute);
+          reply.headers({
+            'x-ratelimit-limit': decision.limit,
+            'x-ratelimit-remaining': decision.remaining,
+            'x-ratelimit-reset': decision.resetAtSeconds,
+          });
+          if (!decision.allowed) {
+            return reply
+              .code(429)
+              .header('retry-after', decision.retryAfterSeconds)
+              .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
+          }
+          if (auth.context.account.disabled) {
+            return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
+          }
+          done();
+        };
+        const auth = ctx.authenticator.authenticate(request.headers['x-api-key']);
+        if (auth instanceof Promise) auth.then(admit, done);
+        else admit(auth);
       });
       registerTrackVideo(api, ctx);
       registerListVideos(api, ctx);

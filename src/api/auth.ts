@@ -23,40 +23,43 @@ const CACHE_TTL_MS = 5_000;
 const CACHE_MAX_ENTRIES = 50_000;
 const TOUCH_EVERY_MS = 60_000;
 
+export type AuthResult = { ok: true; context: AuthContext } | { ok: false; error: ApiErrorReply };
+
 export interface Authenticator {
-  authenticate(
-    header: string | string[] | undefined,
-  ): Promise<{ ok: true; context: AuthContext } | { ok: false; error: ApiErrorReply }>;
+  /** Answers at once (no promise) when the key is in the cache, which is nearly every request. */
+  authenticate(header: string | string[] | undefined): AuthResult | Promise<AuthResult>;
   /** Forget every cached key (after a revocation, a disabled account, a plan change). */
   invalidate(): void;
 }
 
 export function createAuthenticator(store: Executor, clock: Clock): Authenticator {
   const cache = new Map<string, CacheEntry>();
+  const answer = (entry: CacheEntry, now: number): AuthResult => {
+    if (!entry.context) return { ok: false, error: invalidApiKey };
+    if (now - entry.lastTouchedAt >= TOUCH_EVERY_MS) {
+      entry.lastTouchedAt = now;
+      // last_used_at is informative; it is written at most once a minute per key and never delays a request.
+      touchApiKey(store, entry.context.keyId, now).catch(() => undefined);
+    }
+    return { ok: true, context: entry.context };
+  };
   return {
     invalidate: () => cache.clear(),
-    async authenticate(header) {
+    authenticate(header) {
       const key = Array.isArray(header) ? header[0] : header;
       if (key === undefined || key.trim() === '') return { ok: false, error: apiKeyRequired };
       const now = clock.now();
-      // Cached by the key itself: a repeat caller skips both the checksum and the hash.
-      let entry = cache.get(key);
-      if (!entry || entry.expiresAt <= now) {
-        if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
-        const hash = hashApiKey(key);
-        const found = await findActiveKeyByHash(store, hash);
+      // Cached by the key itself: a repeat caller skips the checksum, the hash and the database.
+      const entry = cache.get(key);
+      if (entry && entry.expiresAt > now) return answer(entry, now);
+      if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
+      return findActiveKeyByHash(store, hashApiKey(key)).then((found) => {
         const context = found ? { keyId: found.key.id, mode: found.key.mode, account: found.account } : null;
         if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
-        entry = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt: entry?.lastTouchedAt ?? 0 };
-        cache.set(key, entry);
-      }
-      if (!entry.context) return { ok: false, error: invalidApiKey };
-      if (now - entry.lastTouchedAt >= TOUCH_EVERY_MS) {
-        entry.lastTouchedAt = now;
-        // last_used_at is informative; it is written at most once a minute per key and never delays a request.
-        touchApiKey(store, entry.context.keyId, now).catch(() => undefined);
-      }
-      return { ok: true, context: entry.context };
+        const fresh = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt: entry?.lastTouchedAt ?? 0 };
+        cache.set(key, fresh);
+        return answer(fresh, now);
+      });
     },
   };
 }

@@ -34,5 +34,4 @@ program
 
 registerAccountCommands(program);
 
-
 await program.parseAsync(process.argv);

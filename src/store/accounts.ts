@@ -1,4 +1,4 @@
-import { preparedQuery } from './prepared.ts';
+import { preparedQuery, preparedRead } from './prepared.ts';
 import type { Account, AccountsTable } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -6,7 +6,7 @@ export async function insertAccount(ex: Executor, account: AccountsTable): Promi
   await ex.db.insertInto('accounts').values(account).execute();
 }
 
-const accountById = preparedQuery((ex, id: string) =>
+const accountById = preparedRead((ex, id: string) =>
   ex.db.selectFrom('accounts').selectAll().where('id', '=', id),
 );
 

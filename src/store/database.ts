@@ -11,6 +11,12 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * SQLite only: runs a read-only statement at once on a second connection, which sees only committed data
+   * (WAL lets it read while a write transaction is open on the first). Outside transactions, prepared reads
+   * use it instead of queueing behind writes on the one write connection.
+   */
+  readCommitted?: (sql: string, parameters: readonly unknown[]) => unknown[];
   /** PostgreSQL: the schema the store lives in, when not the default. */
   pgSchema?: string;
   close(): Promise<void>;
@@ -42,10 +48,16 @@ function openSqlite(path: string): Store {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  if (path === ':memory:') return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const reader = withStatementCache(new SqliteDatabase(path, { readonly: true }));
+  reader.pragma('cache_size = -65536');
+  reader.pragma('mmap_size = 268435456');
   return {
     db,
     dialect: 'sqlite',
+    readCommitted: (sql, parameters) => reader.prepare(sql).all(...parameters),
     close: async () => {
+      reader.close();
       await db.destroy();
     },
   };

@@ -8,6 +8,7 @@ const PLACEHOLDER = '\u0000prepared-argument-';
 
 export function preparedQuery<Args extends readonly unknown[], Row>(
   build: (ex: Executor, ...args: Args) => Compilable<Row>,
+  options: { readOnly?: boolean } = {},
 ): (ex: Executor, ...args: Args) => Promise<Row[]> {
   const compiledByDialect = new Map<Dialect, CompiledQuery<Row>>();
   return async (ex, ...args) => {
@@ -22,9 +23,20 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
         ? args[Number(value.slice(PLACEHOLDER.length))]
         : value,
     );
+    // A read outside any transaction goes to SQLite's committed-data reader, synchronously.
+    if (options.readOnly && 'readCommitted' in ex && typeof ex.readCommitted === 'function') {
+      return ex.readCommitted(compiled.sql, parameters) as Row[];
+    }
     const result = await ex.db.executeQuery<Row>({ ...compiled, parameters });
     return result.rows;
   };
+}
+
+/** A prepared SELECT: outside transactions on SQLite it reads committed data without waiting for writes. */
+export function preparedRead<Args extends readonly unknown[], Row>(
+  build: (ex: Executor, ...args: Args) => Compilable<Row>,
+): (ex: Executor, ...args: Args) => Promise<Row[]> {
+  return preparedQuery(build, { readOnly: true });
 }
 
 /**

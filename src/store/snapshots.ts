@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { preparedInsert, preparedQuery } from './prepared.ts';
+import { preparedInsert, preparedRead } from './prepared.ts';
 import type { Executor } from './transaction.ts';
 
 export interface NewSnapshot {
@@ -144,7 +144,7 @@ export async function listSnapshots(ex: Executor, q: SnapshotQuery): Promise<Sna
   return query.execute();
 }
 
-const newestCollected = preparedQuery((ex, videoId: string) =>
+const newestCollected = preparedRead((ex, videoId: string) =>
   ex.db
     .selectFrom('snapshots')
     .select(SNAPSHOT_SELECTION)

@@ -1,4 +1,4 @@
-import { preparedQuery } from './prepared.ts';
+import { preparedRead } from './prepared.ts';
 import type { Mode } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -12,7 +12,7 @@ export interface AccountUsage {
 }
 
 // One indexed query for GET /usage: the account's totals and its videos' counters in one mode.
-const usageQuery = preparedQuery((ex, accountId: string, mode: Mode) =>
+const usageQuery = preparedRead((ex, accountId: string, mode: Mode) =>
   ex.db
     .selectFrom('accounts as a')
     .leftJoin(

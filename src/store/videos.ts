@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { preparedInsert, preparedQuery } from './prepared.ts';
+import { preparedInsert, preparedQuery, preparedRead } from './prepared.ts';
 import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -41,7 +41,7 @@ export async function insertVideo(tx: Executor, video: NewVideo): Promise<void> 
   await insertVideoRow(tx, video);
 }
 
-const ownedVideo = preparedQuery((ex, id: string, accountId: string, mode: Mode) =>
+const ownedVideo = preparedRead((ex, id: string, accountId: string, mode: Mode) =>
   ex.db
     .selectFrom('videos')
     .selectAll()
@@ -60,7 +60,7 @@ export async function findOwnedVideo(
   return (await ownedVideo(ex, id, accountId, mode))[0];
 }
 
-const videoById = preparedQuery((ex, id: string) =>
+const videoById = preparedRead((ex, id: string) =>
   ex.db.selectFrom('videos').selectAll().where('id', '=', id),
 );
 
@@ -199,7 +199,7 @@ export async function countActiveVideos(
   return Number(row?.n ?? 0);
 }
 
-const activeVideoCount = preparedQuery((ex, accountId: string, mode: Mode, atMost: number) =>
+const activeVideoCount = preparedRead((ex, accountId: string, mode: Mode, atMost: number) =>
   ex.db
     .selectFrom((eb) =>
       eb
