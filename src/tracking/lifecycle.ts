@@ -3,7 +3,7 @@ import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
-import { findVideo, lockVideo } from '../store/videos.ts';
+import { findVideo, lockVideo, updateVideo } from '../store/videos.ts';
 import { endOrPause, recordMissedSlots } from './record.ts';
 import { slotAt, slotDueAt } from './slots.ts';
 
@@ -33,89 +33,71 @@ async function lockOwnedVideo(
   return video;
 }
 
-/** Ends tracking early; collected snapshots stay and the unused reservation is released. */
-export async function stopVideo(
-  store: Executor,
-  owner: Owner,
-  videoId: string,
-  now: number,
-): Promise<TransitionResult> {
-  return writeTransaction(store, async (tx): Promise<TransitionResult> => {
-    const video = await lockOwnedVideo(tx, owner, videoId);
-    if (!video) return { ok: false, error: { kind: 'video_not_found' } };
-    if (video.status !== 'monitoring' && video.status !== 'paused') {
-      return {
-        ok: false,
-        error: { kind: 'invalid_state', status: video.status, message: `Video is already ${video.status}` },
-      };
-    }
-    await endOrPause(tx, video, 'completed', now);
-    return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
-  });
+/**
+ * The shape every transition shares: lock the video (as its owner sees it, or any video for the operator),
+ * check it is in a state the transition starts from, apply the change, answer with the video as it now is.
+ */
+function transition(options: {
+  from: readonly VideoStatus[];
+  refusal: (status: VideoStatus) => string;
+  apply: (tx: Executor, video: VideoRow, now: number) => Promise<TransitionError | undefined>;
+}) {
+  return (store: Executor, owner: Owner | null, videoId: string, now: number): Promise<TransitionResult> =>
+    writeTransaction(store, async (tx): Promise<TransitionResult> => {
+      const video = await lockOwnedVideo(tx, owner, videoId);
+      if (!video) return { ok: false, error: { kind: 'video_not_found' } };
+      if (!options.from.includes(video.status)) {
+        return {
+          ok: false,
+          error: { kind: 'invalid_state', status: video.status, message: options.refusal(video.status) },
+        };
+      }
+      const error = await options.apply(tx, video, now);
+      if (error) return { ok: false, error };
+      return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
+    });
 }
 
+/** Ends tracking early; collected snapshots stay and the unused reservation is released. */
+export const stopVideo = transition({
+  from: ['monitoring', 'paused'],
+  refusal: (status) => `Video is already ${status}`,
+  apply: async (tx, video, now) => {
+    await endOrPause(tx, video, 'completed', now);
+    return undefined;
+  },
+});
+
 /** Pauses collection; the reservation for the remaining slots goes back to the balance until resume. */
-export async function pauseVideo(
-  store: Executor,
-  owner: Owner,
-  videoId: string,
-  now: number,
-): Promise<TransitionResult> {
-  return writeTransaction(store, async (tx): Promise<TransitionResult> => {
-    const video = await lockOwnedVideo(tx, owner, videoId);
-    if (!video) return { ok: false, error: { kind: 'video_not_found' } };
-    if (video.status !== 'monitoring') {
-      return {
-        ok: false,
-        error: {
-          kind: 'invalid_state',
-          status: video.status,
-          message: `Only a monitoring video can be paused (it is ${video.status})`,
-        },
-      };
-    }
+export const pauseVideo = transition({
+  from: ['monitoring'],
+  refusal: (status) => `Only a monitoring video can be paused (it is ${status})`,
+  apply: async (tx, video, now) => {
     await endOrPause(tx, video, 'paused', now);
-    return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
-  });
-}
+    return undefined;
+  },
+});
 
 /**
  * Continues a paused video within its original window: the slots that passed while paused are recorded as
  * missed (never invented), and the remaining slots are reserved again from the available balance.
  */
-export async function resumeVideo(
-  store: Executor,
-  owner: Owner | null,
-  videoId: string,
-  now: number,
-): Promise<TransitionResult> {
-  return writeTransaction(store, async (tx): Promise<TransitionResult> => {
-    const video = await lockOwnedVideo(tx, owner, videoId);
-    if (!video) return { ok: false, error: { kind: 'video_not_found' } };
-    if (video.status !== 'paused') {
-      return {
-        ok: false,
-        error: {
-          kind: 'invalid_state',
-          status: video.status,
-          message: `Only a paused video can be resumed (it is ${video.status})`,
-        },
-      };
-    }
+export const resumeVideo = transition({
+  from: ['paused'],
+  refusal: (status) => `Only a paused video can be resumed (it is ${status})`,
+  apply: async (tx, video, now) => {
     const currentSlot = Math.max(video.next_slot, slotAt(video, now));
     if (currentSlot >= video.total_slots) {
+      // The window has passed while paused: the rest is missed and the tracking completes.
       await recordMissedSlots(tx, video, video.total_slots, now);
-      return { ok: false, error: { kind: 'window_over' } };
+      return { kind: 'window_over' };
     }
     const remaining = video.total_slots - currentSlot;
     const reserve = video.mode === 'live' ? remaining * video.cost_per_snapshot_micro_usd : 0;
     const account = (await lockAccount(tx, video.account_id))!;
     const available = account.balance_micro_usd - account.reserved_micro_usd;
     if (available < reserve) {
-      return {
-        ok: false,
-        error: { kind: 'insufficient_balance', availableMicroUsd: available, estimatedCostMicroUsd: reserve },
-      };
+      return { kind: 'insufficient_balance', availableMicroUsd: available, estimatedCostMicroUsd: reserve };
     }
     if (reserve > 0) {
       await postLedgerEntry(tx, {
@@ -128,41 +110,33 @@ export async function resumeVideo(
         at: now,
       });
     }
-    const resumed: VideoRow = { ...video, status: 'monitoring', reserved_micro_usd: reserve };
-    await tx.db
-      .updateTable('videos')
-      .set({
-        status: 'monitoring',
-        reserved_micro_usd: reserve,
-        next_due_at: slotDueAt(video, currentSlot),
-        last_updated_at: now,
-        error_reason: null,
-      })
-      .where('id', '=', video.id)
-      .execute();
+    await updateVideo(tx, video.id, {
+      status: 'monitoring',
+      reserved_micro_usd: reserve,
+      next_due_at: slotDueAt(video, currentSlot),
+      last_updated_at: now,
+      error_reason: null,
+    });
     // The current slot's due time has passed (its window is open), so the scheduler collects it at once.
+    const resumed: VideoRow = { ...video, status: 'monitoring', reserved_micro_usd: reserve };
     if (currentSlot > video.next_slot) await recordMissedSlots(tx, resumed, currentSlot, now);
-    return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
-  });
-}
+    return undefined;
+  },
+});
 
 /** The operator's cancel (or a disabled account): ends without notification, releasing the reservation. */
-export async function cancelVideo(
+export function cancelVideo(
   store: Executor,
   videoId: string,
   now: number,
   reason: string,
 ): Promise<TransitionResult> {
-  return writeTransaction(store, async (tx): Promise<TransitionResult> => {
-    const video = await lockOwnedVideo(tx, null, videoId);
-    if (!video) return { ok: false, error: { kind: 'video_not_found' } };
-    if (video.status !== 'monitoring' && video.status !== 'paused') {
-      return {
-        ok: false,
-        error: { kind: 'invalid_state', status: video.status, message: `Video is already ${video.status}` },
-      };
-    }
-    await endOrPause(tx, video, 'cancelled', now, { error_reason: reason });
-    return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
-  });
+  return transition({
+    from: ['monitoring', 'paused'],
+    refusal: (status) => `Video is already ${status}`,
+    apply: async (tx, video, at) => {
+      await endOrPause(tx, video, 'cancelled', at, { error_reason: reason });
+      return undefined;
+    },
+  })(store, null, videoId, now);
 }
