@@ -4,6 +4,7 @@
 // (it is private; the page itself says it does not exist) ends the search.
 
 import type { HttpClient, OutboundResult } from '../../http/types.ts';
+import { collectOneByOne } from '../collect-one-by-one.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import {
   CURRENT_POST_QUERY,
@@ -121,21 +122,7 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
   return {
     platform: 'instagram',
     batchSize: 1,
-    async collect(refs, signal) {
-      const results: CollectResult[] = [];
-      // One at a time: Instagram limits logged-out visitors per address, and the scheduler already runs
-      // videos in parallel.
-      for (const ref of refs) {
-        try {
-          results.push(await collectOne(ref, signal));
-        } catch (error) {
-          // Collectors never throw: a bug here costs one snapshot, not the batch.
-          const message = error instanceof Error ? error.message : String(error);
-          results.push(failure('transient', `Instagram collector failed unexpectedly: ${message}`));
-        }
-      }
-      return results;
-    },
+    collect: (refs, signal) => collectOneByOne('Instagram', refs, (ref) => collectOne(ref, signal)),
   };
 }
 

@@ -1,7 +1,8 @@
 // The TikTok collector: one public web page per video (source `tiktok-web`), read with a browser's TLS
 // fingerprint because TikTok turns plain Node clients away at the edge.
 import type { HttpClient } from '../../http/types.ts';
-import { type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
+import { collectOneByOne } from '../collect-one-by-one.ts';
+import type { Collector, CollectResult, VideoRef } from '../types.ts';
 import { TIKTOK_HOSTS } from './hosts.ts';
 import { classifyHttpStatus, classifyOutboundFailure } from './http-failure.ts';
 import { parseVideoPage } from './parse-video-page.ts';
@@ -40,24 +41,7 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
   return {
     platform: 'tiktok',
     batchSize: 1,
-    async collect(refs, signal) {
-      const results: CollectResult[] = [];
-      // One at a time: TikTok rate-limits per address, and the scheduler already runs videos in parallel.
-      for (const ref of refs) {
-        try {
-          results.push(await collectOne(ref, signal));
-        } catch (error) {
-          // The contract is "never throws"; a bug here must cost one snapshot, not the whole batch.
-          results.push(
-            failure(
-              'transient',
-              `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-            ),
-          );
-        }
-      }
-      return results;
-    },
+    collect: (refs, signal) => collectOneByOne('TikTok', refs, (ref) => collectOne(ref, signal)),
     async resolveShortLink(shortUrl, signal) {
       try {
         return await resolveTikTokShortLink(shortUrl, {
