@@ -280,12 +280,15 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
     ...extra,
     [UPSTREAM_HEADER]: upstream,
   });
-  const fetchBare = (url: string, headers: Record<string, string>) => async () => {
-    const response = await request(url, { dispatcher: bare, headers });
-    const text = await response.body.text();
-    if (response.statusCode !== 200 || text.length === 0)
-      throw new Error(`bare fetch: ${response.statusCode}`);
-  };
+  const fetchBare =
+    (url: string, headers: Record<string, string>, parse = false) =>
+    async () => {
+      const response = await request(url, { dispatcher: bare, headers });
+      const text = await response.body.text();
+      if (response.statusCode !== 200 || text.length === 0)
+        throw new Error(`bare fetch: ${response.statusCode}`);
+      if (parse) JSON.parse(text);
+    };
   const impit = new Impit({ browser: 'chrome', followRedirects: false });
   const fetchBareImpersonated = (url: string, headers: Record<string, string>) => async () => {
     const response = await impit.fetch(url, { headers });
@@ -293,7 +296,17 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
     if (response.status !== 200 || text.length === 0) throw new Error(`bare fetch: ${response.status}`);
   };
   try {
-    const rows: Array<[string, () => Promise<void>, () => Promise<void>]> = [
+    const xHeaders = sameHeaders('https://api.x.com', {
+      ...WEB_APP_XHR_HEADERS,
+      authorization: X_WEB_APP_BEARER,
+      'x-guest-token': '1812345678901234567',
+      'content-type': 'application/json',
+    });
+    const xUrl = `${origin}${X_GRAPHQL_URL.pathname}${X_GRAPHQL_URL.search}`;
+    // For a small JSON answer, JSON.parse alone is a large share of a loopback exchange: this shows the
+    // ceiling any reader of the answer has, next to the collector.
+    const xParsed = fetchBare(xUrl, xHeaders, true);
+    const rows: Array<[string, () => Promise<void>, () => Promise<void>, (() => Promise<void>)?]> = [
       [
         'TikTok video page (tiktok-web, impersonated TLS client)',
         () => collectOnce(collectors.tiktok, tiktokRef(TIKTOK_ID)),
@@ -302,15 +315,8 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
       [
         'X guest GraphQL (x-graphql, plain client)',
         () => collectOnce(collectors.twitter, twitterRef(X_ID)),
-        fetchBare(
-          `${origin}${X_GRAPHQL_URL.pathname}${X_GRAPHQL_URL.search}`,
-          sameHeaders('https://api.x.com', {
-            ...WEB_APP_XHR_HEADERS,
-            authorization: X_WEB_APP_BEARER,
-            'x-guest-token': '1812345678901234567',
-            'content-type': 'application/json',
-          }),
-        ),
+        fetchBare(xUrl, xHeaders),
+        xParsed,
       ],
     ];
     report(
@@ -318,19 +324,28 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
         `warm-up calls, then ${COLLECT_ROUNDS} alternating rounds of ${COLLECT_CALLS} calls, median; ` +
         'baseline: the same request — URL, headers, transport — sent bare and its body read)',
     );
-    for (const [label, collect, baseline] of rows) {
+    for (const [label, collect, baseline, parsedBaseline] of rows) {
       await callsPerSecond(baseline, COLLECT_WARMUP);
       await callsPerSecond(collect, COLLECT_WARMUP);
       const bareRates: number[] = [];
       const collectRates: number[] = [];
+      const parsedRates: number[] = [];
       for (let round = 0; round < COLLECT_ROUNDS; round++) {
         bareRates.push(await callsPerSecond(baseline, COLLECT_CALLS));
         collectRates.push(await callsPerSecond(collect, COLLECT_CALLS));
+        if (parsedBaseline) parsedRates.push(await callsPerSecond(parsedBaseline, COLLECT_CALLS));
       }
       const bareRate = median(bareRates);
       const collectRate = median(collectRates);
       report(`  ${label}`);
       report(`    bare fetch loop                 ${bareRate.toFixed(0).padStart(8)} req/s   baseline`);
+      if (parsedRates.length > 0) {
+        const parsedRate = median(parsedRates);
+        report(
+          `    bare fetch + JSON.parse         ${parsedRate.toFixed(0).padStart(8)} req/s   ` +
+            `${(parsedRate / bareRate).toFixed(2)} × baseline (the ceiling for anything that reads the answer)`,
+        );
+      }
       report(
         `    collector + HTTP client         ${collectRate.toFixed(0).padStart(8)} collections/s   ` +
           `${(collectRate / bareRate).toFixed(2)} × baseline (target ≥ 0.5)`,
