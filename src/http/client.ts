@@ -73,7 +73,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
 
     for (;;) {
       const wire = toWire(real, upstreams);
-      const headers = { ...baseHeaders, ...lowerCaseKeys(request.headers ?? {}) };
+      const headers = withHeaders(baseHeaders, request.headers);
       if (wire.upstream) headers[UPSTREAM_HEADER] = wire.upstream;
       const response = await send({
         url: wire.url,
@@ -164,8 +164,14 @@ function isAllowed(url: URL, allowedHosts: readonly string[]): boolean {
   return url.username === '' && url.password === '' && allowedHosts.includes(url.host.toLowerCase());
 }
 
-function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+/** The default headers with the request's own on top (names lower-cased, so a request's wins). */
+function withHeaders(
+  base: Record<string, string>,
+  own: Record<string, string> | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = { ...base };
+  if (own) for (const name in own) headers[name.toLowerCase()] = own[name]!;
+  return headers;
 }
 
 function isTimeoutError(error: unknown): boolean {
