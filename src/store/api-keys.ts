@@ -89,10 +89,6 @@ export async function revokeApiKey(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function findApiKey(ex: Executor, keyId: string): Promise<ApiKeyRow | undefined> {
-  return ex.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
-}
-
 export async function touchApiKey(ex: Executor, keyId: string, at: number): Promise<void> {
   await ex.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute();
 }

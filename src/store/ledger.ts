@@ -1,4 +1,4 @@
-import type { LedgerEntry, LedgerKind } from './schema.ts';
+import type { LedgerKind } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
 export interface LedgerPosting {
@@ -89,18 +89,4 @@ export async function ledgerTotals(ex: Executor, accountId: string): Promise<Led
     chargedMicroUsd: -Number(row.charged) || 0,
     charges: Number(row.charges),
   };
-}
-
-export async function listLedgerEntries(
-  ex: Executor,
-  accountId: string,
-  limit = 100,
-): Promise<LedgerEntry[]> {
-  return ex.db
-    .selectFrom('ledger_entries')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
 }

@@ -17,19 +17,10 @@ import {
 } from '../types.ts';
 import { youtubeRef } from '../youtube/url.ts';
 
-/**
- * Magic endings of a video id that make the simulator answer like a platform in trouble. They work in any
- * platform's id form, e.g. `https://www.tiktok.com/@x/video/7300000000000004040` or `https://youtu.be/abcdefg4030`.
- */
-export const MAGIC_ENDINGS = {
-  '4040': 'not found: the video was deleted',
-  '4030': 'private',
-  '5030': 'blocked by the platform',
-  '4290': 'rate limited by the platform',
-  '4041': 'public at first, deleted from the third hour on',
-  '4031': 'public at first, private from the third hour on',
-  '5031': 'flaky: fails (transient) during every odd second',
-} as const;
+// Magic endings of a video id make the simulator answer like a platform in trouble, in any platform's id form
+// (e.g. `https://www.tiktok.com/@x/video/7300000000000004040`, `https://youtu.be/abcdefg4030`); the README lists
+// them: 4040 deleted, 4030 private, 5030 blocked, 4290 rate limited, 4041/4031 deleted/private from the third
+// hour, 5031 flaky (transient during odd seconds). The switch in collectOne is the one definition.
 
 const HOUR_MS = 3_600_000;
 const CURVE_EPOCH_MS = Date.parse('2024-01-01T00:00:00.000Z');
