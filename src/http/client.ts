@@ -76,7 +76,8 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
       const headers = withHeaders(baseHeaders, request.headers);
       if (wire.upstream) headers[UPSTREAM_HEADER] = wire.upstream;
       const response = await send({
-        url: wire.url,
+        origin: wire.origin,
+        path: wire.path,
         method,
         headers,
         ...(body === undefined ? {} : { body }),

@@ -30,7 +30,7 @@ export function createImpitTransport(): Transport {
   };
 
   return async (hop) => {
-    const response = await instanceFor(hop.proxyUrl).fetch(hop.url.href, {
+    const response = await instanceFor(hop.proxyUrl).fetch(hop.origin + hop.path, {
       method: hop.method,
       headers: hop.headers,
       ...(hop.body === undefined ? {} : { body: hop.body }),

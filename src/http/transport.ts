@@ -2,7 +2,10 @@
 // undici (plain Node) and impit (a Chrome TLS fingerprint).
 
 export interface HopRequest {
-  url: URL;
+  /** The origin connected to (after any CONTENTSTATS_UPSTREAMS rewrite), e.g. `https://api.x.com`. */
+  origin: string;
+  /** Path and query, starting with `/`. */
+  path: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;

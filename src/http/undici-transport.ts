@@ -1,7 +1,7 @@
 // The plain path: undici with no automatic redirects (client.ts follows them itself, hop by hop).
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
+import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import type { HopResponse, Transport } from './transport.ts';
 
 export interface UndiciTransport {
@@ -25,12 +25,15 @@ export function createUndiciTransport(options: { connectTimeoutMs: number }): Un
 
   return {
     send: async (hop) => {
-      const response = await request(hop.url, {
+      // The dispatcher's own request takes origin and path as they are (the top-level `request` would
+      // parse a URL again and copy the options).
+      const response = await dispatcherFor(hop.proxyUrl).request({
+        origin: hop.origin,
+        path: hop.path,
         method: hop.method,
         headers: hop.headers,
         body: hop.body,
         signal: hop.signal,
-        dispatcher: dispatcherFor(hop.proxyUrl),
       });
       return decoded(response.statusCode, flattenHeaders(response.headers), response.body);
     },

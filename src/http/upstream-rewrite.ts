@@ -5,8 +5,10 @@
 export const UPSTREAM_HEADER = 'x-contentstats-upstream';
 
 export interface WireTarget {
-  /** The URL actually connected to. */
-  url: URL;
+  /** The origin actually connected to, e.g. `http://127.0.0.1:9001`. */
+  origin: string;
+  /** Path and query of the real URL, sent as they are (the URL parser already normalised them). */
+  path: string;
   /** The real origin it stands in for, when rewritten. */
   upstream: string | null;
 }
@@ -23,10 +25,15 @@ export function upstreamMap(upstreams: Record<string, string>): UpstreamMap {
   );
 }
 
+/**
+ * Where a hop goes on the wire. Origins carry no path, and an http(s) URL's path starts with a slash, so the
+ * replacement origin and the real path are joined as strings: the URL was parsed once already.
+ */
 export function toWire(realUrl: URL, upstreams: UpstreamMap): WireTarget {
-  const replacement = upstreams.get(realUrl.origin);
-  if (!replacement) return { url: realUrl, upstream: null };
-  return { url: new URL(realUrl.pathname + realUrl.search, replacement), upstream: realUrl.origin };
+  const origin = realUrl.origin;
+  const path = realUrl.pathname + realUrl.search;
+  const replacement = upstreams.get(origin);
+  return replacement ? { origin: replacement, path, upstream: origin } : { origin, path, upstream: null };
 }
 
 /**
@@ -41,7 +48,7 @@ export function resolveLocation(location: string, realUrl: URL, wire: WireTarget
   } catch {
     return null;
   }
-  if (wire.upstream && next.origin === wire.url.origin) {
+  if (wire.upstream && next.origin === wire.origin) {
     return new URL(next.pathname + next.search + next.hash, wire.upstream);
   }
   return next;
