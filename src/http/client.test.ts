@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -225,6 +225,29 @@ describe('limits', () => {
       await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, signal: controller.signal }),
       'aborted',
     );
+  });
+
+  it('still times out when the caller passes a signal of its own', async () => {
+    const fake = await platform(() => fakeReply.slow(10_000));
+    const http = client({ upstreams: fake.upstreams([PLATFORM]) });
+    const started = Date.now();
+    const controller = new AbortController();
+    expectFailure(
+      await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, timeoutMs: 150, signal: controller.signal }),
+      'timeout',
+    );
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it("leaves no listener on the caller's signal once the request is over", async () => {
+    const fake = await platform((req) =>
+      req.url.pathname === '/slow' ? fakeReply.slow(10_000) : fakeReply.html('ok'),
+    );
+    const http = client({ upstreams: fake.upstreams([PLATFORM]) });
+    const { signal } = new AbortController();
+    ok(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, signal }));
+    await http.fetch({ url: `${PLATFORM}/slow`, allowedHosts: ALLOWED, timeoutMs: 100, signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('does not connect at all for an already aborted signal', async () => {

@@ -2,6 +2,7 @@
 // contacted). Redirects are followed here, by hand, so every hop's host is checked against the allow-list
 // before a connection is made. Never throws: every failure is a value with a kind.
 import { browserHeaders, CHROME_USER_AGENT } from './browser-headers.ts';
+import { ExchangeStop } from './exchange-stop.ts';
 import { createImpitTransport } from './impit-transport.ts';
 import { proxyRotation } from './proxy-rotation.ts';
 import { readCappedBody } from './read-capped-body.ts';
@@ -54,7 +55,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
   // Instances are made on first use, so a deployment that never impersonates never starts one.
   const impit = createImpitTransport();
 
-  async function exchange(request: OutboundRequest, signal: AbortSignal): Promise<OutboundResult> {
+  async function exchange(request: OutboundRequest, stop: ExchangeStop): Promise<OutboundResult> {
     const first = parseHttpUrl(request.url);
     if (!first) return failed('host_not_allowed', 'only absolute http(s) URLs may be fetched');
     if (!isAllowed(first, request.allowedHosts)) {
@@ -81,7 +82,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
         method,
         headers,
         ...(body === undefined ? {} : { body }),
-        signal,
+        stop,
         ...(proxyUrl ? { proxyUrl } : {}),
       });
 
@@ -108,6 +109,8 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
         }
         redirects.push(next.href);
         real = next;
+        // Stopping is only ever signalled to a hop in flight.
+        if (stop.cause) throw new Error(`stopped (${stop.cause})`);
         continue;
       }
 
@@ -130,18 +133,16 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
     async fetch(request) {
       if (request.signal?.aborted) return failed('aborted', 'aborted before it started');
       const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), timeoutMs);
-      const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+      const stop = new ExchangeStop(timeoutMs, request.signal);
       try {
-        return await exchange(request, signal);
+        return await exchange(request, stop);
       } catch (error) {
         if (request.signal?.aborted) return failed('aborted', 'aborted by the caller');
-        if (deadline.signal.aborted) return failed('timeout', `no complete answer within ${timeoutMs} ms`);
+        if (stop.cause === 'timeout') return failed('timeout', `no complete answer within ${timeoutMs} ms`);
         if (isTimeoutError(error)) return failed('timeout', `timed out: ${describe(error)}`);
         return failed('network', describe(error));
       } finally {
-        clearTimeout(timer);
+        stop.dispose();
       }
     },
     close: () => undici.close(),

@@ -30,11 +30,14 @@ export function createImpitTransport(): Transport {
   };
 
   return async (hop) => {
+    // impit wants an AbortSignal; it aborts the request and the body being read.
+    const controller = new AbortController();
+    hop.stop.once('abort', () => controller.abort());
     const response = await instanceFor(hop.proxyUrl).fetch(hop.origin + hop.path, {
       method: hop.method,
       headers: hop.headers,
       ...(hop.body === undefined ? {} : { body: hop.body }),
-      signal: hop.signal,
+      signal: controller.signal,
       redirect: 'manual',
     });
     const headers: Record<string, string> = {};

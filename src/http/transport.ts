@@ -1,5 +1,6 @@
 // One hop on the wire, without redirects, allow-lists or limits: client.ts owns those. Two implementations:
 // undici (plain Node) and impit (a Chrome TLS fingerprint).
+import type { EventEmitter } from 'node:events';
 
 export interface HopRequest {
   /** The origin connected to (after any CONTENTSTATS_UPSTREAMS rewrite), e.g. `https://api.x.com`. */
@@ -9,7 +10,11 @@ export interface HopRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  /**
+   * Emits 'abort' (at most once, never before the hop is sent) when the exchange must stop: the transport
+   * then abandons the request or the body being read.
+   */
+  stop: EventEmitter;
   proxyUrl?: string;
 }
 

@@ -33,7 +33,8 @@ export function createUndiciTransport(options: { connectTimeoutMs: number }): Un
         method: hop.method,
         headers: hop.headers,
         body: hop.body,
-        signal: hop.signal,
+        // An EventEmitter signal: undici listens for its 'abort'.
+        signal: hop.stop,
       });
       return decoded(response.statusCode, flattenHeaders(response.headers), response.body);
     },
