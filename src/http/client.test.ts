@@ -79,6 +79,36 @@ describe('the upstream rewrite', () => {
     expect(headers['accept-language']).toBe('de-DE');
   });
 
+  it('sends a frozen headers object merged with the defaults, and each stand-in its own upstream header', async () => {
+    const fake = await platform(() => fakeReply.html('ok'));
+    const http = client({ upstreams: fake.upstreams([PLATFORM, CDN]) });
+    const headers = Object.freeze({ Accept: 'application/json', 'X-Api-Key': 'k' });
+    for (const url of [PLATFORM, CDN, PLATFORM])
+      ok(await http.fetch({ url, allowedHosts: ALLOWED, headers }));
+    expect(
+      fake.requests.map((r) => [
+        r.upstream,
+        r.headers['accept'],
+        r.headers['x-api-key'],
+        r.headers['accept-language'],
+      ]),
+    ).toEqual([
+      [PLATFORM, 'application/json', 'k', 'en-US,en;q=0.9'],
+      [CDN, 'application/json', 'k', 'en-US,en;q=0.9'],
+      [PLATFORM, 'application/json', 'k', 'en-US,en;q=0.9'],
+    ]);
+  });
+
+  it('sends a headers object that is not frozen as it is at each request', async () => {
+    const fake = await platform(() => fakeReply.html('ok'));
+    const http = client({ upstreams: fake.upstreams([PLATFORM]) });
+    const headers: Record<string, string> = { 'x-token': 'first' };
+    ok(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, headers }));
+    headers['x-token'] = 'second';
+    ok(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, headers }));
+    expect(fake.requests.map((r) => r.headers['x-token'])).toEqual(['first', 'second']);
+  });
+
   it.each([false, true])('decodes a gzip-compressed body (impersonating: %s)', async (impersonateBrowser) => {
     const fake = await platform(() => ({
       headers: { 'content-encoding': 'gzip', 'content-type': 'text/html' },

@@ -3,12 +3,13 @@
 // before a connection is made. Never throws: every failure is a value with a kind.
 import { browserHeaders, CHROME_USER_AGENT } from './browser-headers.ts';
 import { ExchangeStop } from './exchange-stop.ts';
+import { hopHeaders } from './hop-headers.ts';
 import { createImpitTransport } from './impit-transport.ts';
 import { proxyRotation } from './proxy-rotation.ts';
 import { readCappedBody } from './read-capped-body.ts';
 import type { HttpClient, OutboundFailureKind, OutboundRequest, OutboundResult } from './types.ts';
 import { createUndiciTransport } from './undici-transport.ts';
-import { resolveLocation, toWire, UPSTREAM_HEADER, upstreamMap } from './upstream-rewrite.ts';
+import { resolveLocation, toWire, upstreamMap } from './upstream-rewrite.ts';
 
 export interface HttpClientOptions {
   /** CONTENTSTATS_UPSTREAMS: real origin → replacement origin, for tests and staging only. */
@@ -44,11 +45,9 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
   const nextProxy = proxyRotation(options.proxyUrls ?? []);
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const defaultMaxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const plainHeaders = browserHeaders(options.userAgent ?? CHROME_USER_AGENT);
+  const plainHeaders = hopHeaders(browserHeaders(options.userAgent ?? CHROME_USER_AGENT));
   // impit brings its own Chrome headers; only an operator's explicit User-Agent overrides them.
-  const impersonationHeaders: Record<string, string> = options.userAgent
-    ? { 'user-agent': options.userAgent }
-    : {};
+  const impersonationHeaders = hopHeaders(options.userAgent ? { 'user-agent': options.userAgent } : {});
   const undici = createUndiciTransport({
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
   });
@@ -65,7 +64,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
     const maxRedirects = Math.max(0, Math.min(request.maxRedirects ?? MAX_REDIRECTS_CAP, MAX_REDIRECTS_CAP));
     const maxBodyBytes = request.maxBodyBytes ?? defaultMaxBodyBytes;
     const send = request.impersonateBrowser ? impit : undici.send;
-    const baseHeaders = request.impersonateBrowser ? impersonationHeaders : plainHeaders;
+    const headersFor = request.impersonateBrowser ? impersonationHeaders : plainHeaders;
     const proxyUrl = nextProxy();
     const redirects: string[] = [];
     let real = first;
@@ -74,13 +73,11 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
 
     for (;;) {
       const wire = toWire(real, upstreams);
-      const headers = withHeaders(baseHeaders, request.headers);
-      if (wire.upstream) headers[UPSTREAM_HEADER] = wire.upstream;
       const response = await send({
         origin: wire.origin,
         path: wire.path,
         method,
-        headers,
+        headers: headersFor(request.headers, wire.upstream),
         ...(body === undefined ? {} : { body }),
         stop,
         ...(proxyUrl ? { proxyUrl } : {}),
@@ -164,16 +161,6 @@ function parseHttpUrl(input: string): URL | null {
  */
 function isAllowed(url: URL, allowedHosts: readonly string[]): boolean {
   return url.username === '' && url.password === '' && allowedHosts.includes(url.host.toLowerCase());
-}
-
-/** The default headers with the request's own on top (names lower-cased, so a request's wins). */
-function withHeaders(
-  base: Record<string, string>,
-  own: Record<string, string> | undefined,
-): Record<string, string> {
-  const headers: Record<string, string> = { ...base };
-  if (own) for (const name in own) headers[name.toLowerCase()] = own[name]!;
-  return headers;
 }
 
 function isTimeoutError(error: unknown): boolean {

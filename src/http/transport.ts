@@ -8,7 +8,7 @@ export interface HopRequest {
   /** Path and query, starting with `/`. */
   path: string;
   method: 'GET' | 'POST';
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   body?: string;
   /**
    * Emits 'abort' (at most once, never before the hop is sent) when the exchange must stop: the transport

@@ -4,7 +4,11 @@
 export interface OutboundRequest {
   url: string;
   method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
+  /**
+   * On top of the client's browser-like defaults. Pass the same frozen object for headers that do not change
+   * between requests: the client then merges it with its defaults once instead of on every request.
+   */
+  headers?: Readonly<Record<string, string>>;
   body?: string;
   /**
    * Hosts this request and every redirect hop may reach (exact host names, lowercase). A URL or a hop

@@ -31,7 +31,8 @@ export function createUndiciTransport(options: { connectTimeoutMs: number }): Un
         origin: hop.origin,
         path: hop.path,
         method: hop.method,
-        headers: hop.headers,
+        // ProxyAgent adds a host header to the object it is given; the direct path only reads it.
+        headers: hop.proxyUrl ? { ...hop.headers } : hop.headers,
         body: hop.body,
         // An EventEmitter signal: undici listens for its 'abort'.
         signal: hop.stop,
