@@ -1,7 +1,7 @@
 import type { HttpClient } from '../../http/types.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import { API_V2_MAX_IDS, fetchTweetsByApiV2 } from './api-v2.ts';
-import { DEFAULT_TWEET_RESULT_QUERY_ID, fetchTweetByGraphql } from './graphql.ts';
+import { createGraphqlSource, DEFAULT_TWEET_RESULT_QUERY_ID } from './graphql.ts';
 import { createGuestTokenCache } from './guest-token.ts';
 import { fetchTweetBySyndication } from './syndication.ts';
 
@@ -41,6 +41,7 @@ export function createTwitterCollector(options: TwitterCollectorOptions): Collec
   const bearerToken = options.bearerToken?.trim() || undefined;
   const guestConcurrency = Math.max(1, options.guestConcurrency ?? DEFAULT_GUEST_CONCURRENCY);
   const guestTokens = createGuestTokenCache({ http, now, timeoutMs });
+  const readByGraphql = createGraphqlSource({ http, guestTokens, now, queryId, timeoutMs });
   // After a 429 the API's window stays closed until x-rate-limit-reset; asking again before is wasted.
   let apiV2ClosedUntilMs = 0;
 
@@ -74,11 +75,7 @@ export function createTwitterCollector(options: TwitterCollectorOptions): Collec
   }
 
   async function readLoggedOut(tweetId: string, signal?: AbortSignal): Promise<CollectResult> {
-    const graphql = await fetchTweetByGraphql(
-      { http, guestTokens, now, queryId, timeoutMs },
-      tweetId,
-      signal,
-    );
+    const graphql = await readByGraphql(tweetId, signal);
     if (isDefiniteAnswer(graphql)) return graphql;
     const syndication = await fetchTweetBySyndication({ http, now, timeoutMs }, tweetId, signal);
     return preferDefiniteAnswer(graphql, syndication);

@@ -156,4 +156,14 @@ describe('tweetResultByRestIdUrl', () => {
       longform_notetweets_consumption_enabled: true,
     });
   });
+
+  it.each(['1812345678901234567', 'not&a "post" id'])(
+    'sends the variables exactly as the web app encodes them (%s)',
+    (tweetId) => {
+      const url = new URL(tweetResultByRestIdUrl(tweetId, 'abcQueryId'));
+      expect(url.searchParams.get('variables')).toBe(
+        JSON.stringify({ tweetId, withCommunity: false, includePromotedContent: false, withVoice: false }),
+      );
+    },
+  );
 });

@@ -56,8 +56,8 @@ const FIXED_QUERY = new URLSearchParams({
   fieldToggles: JSON.stringify({ withArticleRichContentState: false }),
 }).toString();
 
-export function tweetResultByRestIdUrl(tweetId: string, queryId: string): string {
-  const variables = new URLSearchParams({
+function variablesParam(tweetId: string): string {
+  return new URLSearchParams({
     variables: JSON.stringify({
       tweetId,
       withCommunity: false,
@@ -65,7 +65,27 @@ export function tweetResultByRestIdUrl(tweetId: string, queryId: string): string
       withVoice: false,
     }),
   }).toString();
-  return `https://api.x.com/graphql/${encodeURIComponent(queryId)}/TweetResultByRestId?${variables}&${FIXED_QUERY}`;
+}
+
+// Post ids are digits, which neither JSON nor the query encoding change: the encoded variables around the
+// id are computed once (with a letters-only stand-in for the id) and the id put between them.
+const ID_STAND_IN = 'TWEETID';
+const [VARIABLES_BEFORE_ID, VARIABLES_AFTER_ID] = variablesParam(ID_STAND_IN).split(ID_STAND_IN);
+const DIGITS = /^\d+$/;
+
+function operationUrlPrefix(queryId: string): string {
+  return `https://api.x.com/graphql/${encodeURIComponent(queryId)}/TweetResultByRestId?`;
+}
+
+function tweetResultUrl(prefix: string, tweetId: string): string {
+  const variables = DIGITS.test(tweetId)
+    ? `${VARIABLES_BEFORE_ID}${tweetId}${VARIABLES_AFTER_ID}`
+    : variablesParam(tweetId);
+  return `${prefix}${variables}&${FIXED_QUERY}`;
+}
+
+export function tweetResultByRestIdUrl(tweetId: string, queryId: string): string {
+  return tweetResultUrl(operationUrlPrefix(queryId), tweetId);
 }
 
 // Error codes X puts in `errors[].code` (shared with its REST API).
@@ -170,9 +190,35 @@ export interface GraphqlSourceOptions {
   timeoutMs: number;
 }
 
+export type GraphqlSource = (tweetId: string, signal?: AbortSignal) => Promise<CollectResult>;
+
+/** Reads one post at a time through the guest GraphQL API. */
+export function createGraphqlSource(options: GraphqlSourceOptions): GraphqlSource {
+  const urlPrefix = operationUrlPrefix(options.queryId);
+  // One frozen headers object per guest token (a token serves many requests), which the HTTP client merges
+  // with its defaults once instead of per request.
+  let headers: { token: string; value: Readonly<Record<string, string>> } | undefined;
+  const headersFor = (token: string) => {
+    if (headers?.token !== token) {
+      const value = Object.freeze({
+        ...WEB_APP_XHR_HEADERS,
+        authorization: X_WEB_APP_BEARER,
+        'x-guest-token': token,
+        'content-type': 'application/json',
+      });
+      headers = { token, value };
+    }
+    return headers.value;
+  };
+  return (tweetId, signal) =>
+    fetchTweetByGraphql(options, tweetResultUrl(urlPrefix, tweetId), headersFor, tweetId, signal);
+}
+
 /** One post through the guest GraphQL API; a refused guest token is renewed once and the request repeated. */
-export async function fetchTweetByGraphql(
+async function fetchTweetByGraphql(
   options: GraphqlSourceOptions,
+  url: string,
+  headersFor: (token: string) => Readonly<Record<string, string>>,
   tweetId: string,
   signal?: AbortSignal,
 ): Promise<CollectResult> {
@@ -181,13 +227,8 @@ export async function fetchTweetByGraphql(
     const guest = await options.guestTokens.get(signal);
     if (!guest.ok) return { ok: false, failure: guest.failure };
     const outbound = await options.http.fetch({
-      url: tweetResultByRestIdUrl(tweetId, options.queryId),
-      headers: {
-        ...WEB_APP_XHR_HEADERS,
-        authorization: X_WEB_APP_BEARER,
-        'x-guest-token': guest.token,
-        'content-type': 'application/json',
-      },
+      url,
+      headers: headersFor(guest.token),
       allowedHosts: TWITTER_HOSTS,
       maxRedirects: 0,
       timeoutMs: options.timeoutMs,

@@ -17,7 +17,7 @@ export const GUEST_TOKEN_MAX_AGE_MS = 2 * 60 * 60 * 1000;
 /**
  * What the web app's own API calls look like; the HTTP client's defaults describe a page navigation.
  */
-export const WEB_APP_XHR_HEADERS: Readonly<Record<string, string>> = {
+export const WEB_APP_XHR_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   accept: '*/*',
   origin: 'https://x.com',
   referer: 'https://x.com/',
@@ -26,7 +26,14 @@ export const WEB_APP_XHR_HEADERS: Readonly<Record<string, string>> = {
   'sec-fetch-site': 'same-site',
   'x-twitter-active-user': 'yes',
   'x-twitter-client-language': 'en',
-};
+});
+
+// Frozen, so the HTTP client merges them with its defaults once.
+const ACTIVATE_HEADERS = Object.freeze({
+  ...WEB_APP_XHR_HEADERS,
+  authorization: X_WEB_APP_BEARER,
+  'content-type': 'application/x-www-form-urlencoded',
+});
 
 const SOURCE = 'x-guest-activate';
 const GUEST_TOKEN = /^\d{1,30}$/;
@@ -62,18 +69,15 @@ export interface GuestTokenCacheOptions {
 
 export function createGuestTokenCache(options: GuestTokenCacheOptions): GuestTokenCache {
   const maxAgeMs = options.maxAgeMs ?? GUEST_TOKEN_MAX_AGE_MS;
-  let cached: { token: string; fetchedAtMs: number } | undefined;
+  // The answer for the cached token is kept as a settled promise: handed out as is on every request.
+  let cached: { token: string; fetchedAtMs: number; answer: Promise<GuestTokenResult> } | undefined;
   let pending: Promise<GuestTokenResult> | undefined;
 
   async function activate(signal?: AbortSignal): Promise<GuestTokenResult> {
     const outbound = await options.http.fetch({
       url: GUEST_ACTIVATE_URL,
       method: 'POST',
-      headers: {
-        ...WEB_APP_XHR_HEADERS,
-        authorization: X_WEB_APP_BEARER,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
+      headers: ACTIVATE_HEADERS,
       body: '',
       allowedHosts: TWITTER_HOSTS,
       maxRedirects: 0,
@@ -90,15 +94,15 @@ export function createGuestTokenCache(options: GuestTokenCacheOptions): GuestTok
       return { ok: false, failure: { kind: 'blocked', message: `${SOURCE}: HTTP ${response.status}` } };
     }
     const result = parseGuestActivateResponse(response.body);
-    if (result.ok) cached = { token: result.token, fetchedAtMs: options.now() };
+    if (result.ok) {
+      cached = { token: result.token, fetchedAtMs: options.now(), answer: Promise.resolve(result) };
+    }
     return result;
   }
 
   return {
     get(signal) {
-      if (cached && options.now() - cached.fetchedAtMs < maxAgeMs) {
-        return Promise.resolve({ ok: true, token: cached.token });
-      }
+      if (cached && options.now() - cached.fetchedAtMs < maxAgeMs) return cached.answer;
       pending ??= activate(signal).finally(() => {
         pending = undefined;
       });

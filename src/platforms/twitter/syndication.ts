@@ -73,6 +73,9 @@ export interface SyndicationSourceOptions {
   timeoutMs: number;
 }
 
+// Frozen, so the HTTP client merges it with its defaults once.
+const JSON_ONLY = Object.freeze({ accept: 'application/json' });
+
 export async function fetchTweetBySyndication(
   options: SyndicationSourceOptions,
   tweetId: string,
@@ -80,7 +83,7 @@ export async function fetchTweetBySyndication(
 ): Promise<CollectResult> {
   const outbound = await options.http.fetch({
     url: syndicationUrl(tweetId),
-    headers: { accept: 'application/json' },
+    headers: JSON_ONLY,
     allowedHosts: TWITTER_HOSTS,
     maxRedirects: 0,
     timeoutMs: options.timeoutMs,
