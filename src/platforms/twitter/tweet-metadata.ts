@@ -17,6 +17,8 @@ export function tweetTitle(text: string): string | null {
     .map((line) => line.trim())
     .find((line) => line.length > 0);
   if (!firstLine) return null;
+  // A string has at least as many UTF-16 units as characters: a short one needs no counting.
+  if (firstLine.length <= TITLE_MAX_CHARS) return firstLine;
   const characters = Array.from(firstLine);
   if (characters.length <= TITLE_MAX_CHARS) return firstLine;
   return `${characters
