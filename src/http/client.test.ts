@@ -224,6 +224,35 @@ describe('limits', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it.each([false, true])(
+    'stops decompressing a body once its decoded size passes the cap (impersonating: %s)',
+    async (impersonateBrowser) => {
+      const fake = await platform(() => ({
+        headers: { 'content-encoding': 'gzip', 'content-type': 'text/html' },
+        body: gzipSync(Buffer.alloc(20 * 1024 * 1024)),
+      }));
+      const http = client({ upstreams: fake.upstreams([PLATFORM]) });
+      expectFailure(
+        await http.fetch({
+          url: PLATFORM,
+          allowedHosts: ALLOWED,
+          impersonateBrowser,
+          maxBodyBytes: 1024 * 1024,
+        }),
+        'too_large',
+      );
+    },
+  );
+
+  it('reports a body that does not decompress as a network failure', async () => {
+    const fake = await platform(() => ({
+      headers: { 'content-encoding': 'gzip', 'content-type': 'text/html' },
+      body: Buffer.from('this is not gzip at all'),
+    }));
+    const http = client({ upstreams: fake.upstreams([PLATFORM]) });
+    expectFailure(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED }), 'network');
+  });
+
   it('accepts a body exactly at the cap', async () => {
     const fake = await platform(() => fakeReply.huge(1000));
     const http = client({ upstreams: fake.upstreams([PLATFORM]) });

@@ -6,7 +6,6 @@ import { ExchangeStop } from './exchange-stop.ts';
 import { hopHeaders } from './hop-headers.ts';
 import { createImpitTransport } from './impit-transport.ts';
 import { proxyRotation } from './proxy-rotation.ts';
-import { readCappedBody } from './read-capped-body.ts';
 import type { HttpClient, OutboundFailureKind, OutboundRequest, OutboundResult } from './types.ts';
 import { createUndiciTransport } from './undici-transport.ts';
 import { resolveLocation, toWire, upstreamMap } from './upstream-rewrite.ts';
@@ -79,6 +78,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
         method,
         headers: headersFor(request.headers, wire.upstream),
         ...(body === undefined ? {} : { body }),
+        maxBodyBytes,
         stop,
         ...(proxyUrl ? { proxyUrl } : {}),
       });
@@ -111,7 +111,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
         continue;
       }
 
-      const read = await readCappedBody(response, maxBodyBytes);
+      const read = await response.readBody();
       if (!read.ok) return failed('too_large', `body larger than ${maxBodyBytes} bytes`);
       return {
         ok: true,

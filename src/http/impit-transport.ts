@@ -3,6 +3,7 @@
 // that fingerprint, so client.ts does not add browser headers on this path. Plain http works too (the
 // test stand-ins on 127.0.0.1 are reached this way).
 import { Impit } from 'impit';
+import { readCappedIterable } from './read-capped-body.ts';
 import type { HopResponse, Transport } from './transport.ts';
 
 /** Kept in step with CHROME_USER_AGENT in browser-headers.ts. */
@@ -44,7 +45,7 @@ export function createImpitTransport(): Transport {
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
     });
-    return streamed(response.status, headers, response.body);
+    return streamed(response.status, headers, response.body, hop.maxBodyBytes);
   };
 }
 
@@ -52,6 +53,7 @@ function streamed(
   status: number,
   headers: Record<string, string>,
   body: ReadableStream<Uint8Array>,
+  maxBodyBytes: number,
 ): HopResponse {
   const reader = body.getReader();
   let discarded = false;
@@ -60,18 +62,19 @@ function streamed(
     discarded = true;
     reader.cancel().catch(() => {});
   };
+  const chunks: AsyncIterable<Uint8Array> = {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        yield value;
+      }
+    },
+  };
   return {
     status,
     headers,
     discard,
-    body: {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          yield value;
-        }
-      },
-    },
+    readBody: () => readCappedIterable(chunks, headers, maxBodyBytes, discard),
   };
 }

@@ -1,75 +1,52 @@
-// Reads a response body into memory, but never more than the cap: a platform page that suddenly weighs
-// 100 MB (or a hostile stand-in) must not take the worker's memory with it.
-import type { Readable } from 'node:stream';
-import type { HopResponse } from './transport.ts';
+// Reading a response body into memory, but never more than the cap: a platform page that suddenly weighs
+// 100 MB (or a hostile stand-in) must not take the worker's memory with it. What both transports share.
+import type { CappedBody } from './transport.ts';
 
-export type CappedBody = { ok: true; text: string } | { ok: false; bytesSeen: number };
+/**
+ * The declared Content-Length when it alone shows the body is over the cap. It counts encoded bytes, so it
+ * is only a safe early refusal when nothing will be decompressed.
+ */
+export function declaredOverCap(headers: Record<string, string>, maxBodyBytes: number): number | null {
+  if (headers['content-encoding']) return null;
+  const declared = Number(headers['content-length']);
+  return Number.isFinite(declared) && declared > maxBodyBytes ? declared : null;
+}
 
-export async function readCappedBody(response: HopResponse, maxBodyBytes: number): Promise<CappedBody> {
-  const declared = Number(response.headers['content-length']);
-  // Content-Length counts encoded bytes; it is only a safe early refusal when nothing will be decompressed.
-  if (!response.headers['content-encoding'] && Number.isFinite(declared) && declared > maxBodyBytes) {
-    response.discard();
-    return { ok: false, bytesSeen: declared };
-  }
-  let read: { chunks: Uint8Array[]; total: number; over: boolean };
-  try {
-    read = isNodeStream(response.body)
-      ? await collectStream(response.body, maxBodyBytes)
-      : await collectIterable(response.body, maxBodyBytes);
-  } finally {
-    response.discard();
-  }
-  if (read.over) return { ok: false, bytesSeen: read.total };
+/** The body's bytes as text. */
+export function utf8Text(chunks: readonly Uint8Array[]): string {
   // Buffer's UTF-8 decoding is several times faster than TextDecoder's here; like TextDecoder it replaces
   // malformed sequences, and the byte order mark is dropped the same way.
-  const first = read.chunks[0];
+  const first = chunks[0];
   const bytes =
-    read.chunks.length === 1 && first
+    chunks.length === 1 && first
       ? Buffer.from(first.buffer, first.byteOffset, first.byteLength)
-      : Buffer.concat(read.chunks);
+      : Buffer.concat(chunks);
   const text = bytes.toString('utf8');
-  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function isNodeStream(body: HopResponse['body']): body is AsyncIterable<Uint8Array> & Readable {
-  return (
-    typeof (body as Partial<Readable>).on === 'function' &&
-    typeof (body as Partial<Readable>).pause === 'function'
-  );
-}
-
-/** Node streams (undici's plain path) are read by events: cheaper than an async iterator per response. */
-function collectStream(stream: Readable, maxBodyBytes: number) {
-  return new Promise<{ chunks: Uint8Array[]; total: number; over: boolean }>((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const onData = (chunk: Uint8Array) => {
-      total += chunk.byteLength;
-      if (total > maxBodyBytes) {
-        stream.off('data', onData);
-        resolve({ chunks, total, over: true });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    stream.on('data', onData);
-    stream.once('end', () => resolve({ chunks, total, over: false }));
-    stream.once('error', reject);
-    // A body cut off without an error (the connection went away) must not leave the caller waiting.
-    stream.once('close', () => {
-      if (!stream.readableEnded) reject(new Error('the body ended before it was complete'));
-    });
-  });
-}
-
-async function collectIterable(body: AsyncIterable<Uint8Array>, maxBodyBytes: number) {
+/** Reads an iterable body up to the cap; `discard` is called in any case (it stops what was not read). */
+export async function readCappedIterable(
+  body: AsyncIterable<Uint8Array>,
+  headers: Record<string, string>,
+  maxBodyBytes: number,
+  discard: () => void,
+): Promise<CappedBody> {
+  const declared = declaredOverCap(headers, maxBodyBytes);
+  if (declared !== null) {
+    discard();
+    return { ok: false, bytesSeen: declared };
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of body) {
-    total += chunk.byteLength;
-    if (total > maxBodyBytes) return { chunks, total, over: true };
-    chunks.push(chunk);
+  try {
+    for await (const chunk of body) {
+      total += chunk.byteLength;
+      if (total > maxBodyBytes) return { ok: false, bytesSeen: total };
+      chunks.push(chunk);
+    }
+  } finally {
+    discard();
   }
-  return { chunks, total, over: false };
+  return { ok: true, text: utf8Text(chunks) };
 }

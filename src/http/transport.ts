@@ -1,4 +1,4 @@
-// One hop on the wire, without redirects, allow-lists or limits: client.ts owns those. Two implementations:
+// One hop on the wire, without redirects or allow-lists: client.ts owns those. Two implementations:
 // undici (plain Node) and impit (a Chrome TLS fingerprint).
 import type { EventEmitter } from 'node:events';
 
@@ -10,6 +10,8 @@ export interface HopRequest {
   method: 'GET' | 'POST';
   headers: Readonly<Record<string, string>>;
   body?: string;
+  /** The most decoded body bytes to hold in memory; past this the body is given up as too large. */
+  maxBodyBytes: number;
   /**
    * Emits 'abort' (at most once, never before the hop is sent) when the exchange must stop: the transport
    * then abandons the request or the body being read.
@@ -18,12 +20,17 @@ export interface HopRequest {
   proxyUrl?: string;
 }
 
+export type CappedBody = { ok: true; text: string } | { ok: false; bytesSeen: number };
+
 export interface HopResponse {
   status: number;
   /** Lower-case names. */
   headers: Record<string, string>;
-  /** Decoded (decompressed) body bytes; read as far as needed, then `discard`. */
-  body: AsyncIterable<Uint8Array>;
+  /**
+   * The decoded (decompressed) body as UTF-8 text, or word that it passed `maxBodyBytes` (then nothing more
+   * is read). Rejects on network errors and when stopped. Call it once, or `discard` instead.
+   */
+  readBody(): Promise<CappedBody>;
   /** Stops reading and releases the connection. Safe to call more than once. */
   discard(): void;
 }

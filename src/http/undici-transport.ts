@@ -1,8 +1,12 @@
-// The plain path: undici with no automatic redirects (client.ts follows them itself, hop by hop).
-import type { Readable } from 'node:stream';
+// The plain path: undici with no automatic redirects (client.ts follows them itself, hop by hop). Each hop is
+// one undici dispatch with a handler of our own that keeps the body as it arrives, up to the cap. undici's
+// `request` API wraps the same dispatch in a promise, an async resource, a Readable for the body and an
+// abort-signal listener; on small answers over a fast link those cost as much CPU as the exchange itself.
+import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
-import type { HopResponse, Transport } from './transport.ts';
+import { declaredOverCap, utf8Text } from './read-capped-body.ts';
+import type { CappedBody, HopRequest, HopResponse, Transport } from './transport.ts';
 
 export interface UndiciTransport {
   send: Transport;
@@ -24,20 +28,25 @@ export function createUndiciTransport(options: { connectTimeoutMs: number }): Un
   };
 
   return {
-    send: async (hop) => {
-      // The dispatcher's own request takes origin and path as they are (the top-level `request` would
-      // parse a URL again and copy the options).
-      const response = await dispatcherFor(hop.proxyUrl).request({
-        origin: hop.origin,
-        path: hop.path,
-        method: hop.method,
-        // ProxyAgent adds a host header to the object it is given; the direct path only reads it.
-        headers: hop.proxyUrl ? { ...hop.headers } : hop.headers,
-        body: hop.body,
-        // An EventEmitter signal: undici listens for its 'abort'.
-        signal: hop.stop,
-      });
-      return decoded(response.statusCode, flattenHeaders(response.headers), response.body);
+    send: (hop) => {
+      const exchange = new UndiciHop(hop);
+      try {
+        dispatcherFor(hop.proxyUrl).dispatch(
+          {
+            origin: hop.origin,
+            path: hop.path,
+            method: hop.method,
+            // ProxyAgent adds a host header to the object it is given; the direct path only reads it.
+            headers: hop.proxyUrl ? { ...hop.headers } : hop.headers,
+            body: hop.body ?? null,
+          },
+          exchange,
+        );
+      } catch (error) {
+        // ProxyAgent refuses some requests by throwing (the Agent reports through the handler).
+        exchange.onResponseError(null, error instanceof Error ? error : new Error(String(error)));
+      }
+      return exchange.response;
     },
     close: async () => {
       await Promise.all([direct.close(), ...[...viaProxy.values()].map((agent) => agent.close())]);
@@ -45,36 +54,175 @@ export function createUndiciTransport(options: { connectTimeoutMs: number }): Un
   };
 }
 
-/** undici hands over the body as sent; browsers (whose headers we send) accept gzip, deflate and br. */
-function decoded(status: number, headers: Record<string, string>, raw: Readable): HopResponse {
-  const encoding = headers['content-encoding']?.trim().toLowerCase();
-  const decoder =
-    encoding === 'gzip' || encoding === 'x-gzip'
-      ? createGunzip()
-      : encoding === 'deflate'
-        ? createInflate()
-        : encoding === 'br'
-          ? createBrotliDecompress()
-          : null;
-  // Destroying an unfinished undici body emits an abort error; nobody is listening any more by then.
-  const release = (stream: Readable) => stream.on('error', ignore).destroy();
-  if (!decoder) {
-    return { status, headers, body: raw, discard: () => release(raw) };
+/** The body is complete; its text is decoded when asked for (a discarded redirect body never is). */
+const COMPLETE = 'complete';
+
+/**
+ * One hop: undici's handler and, once the status line and headers are in, the hop's response. Until the
+ * body is read or discarded, what arrives is kept (up to the cap).
+ */
+class UndiciHop implements Dispatcher.DispatchHandler, HopResponse {
+  status = 0;
+  headers: Record<string, string> = {};
+  readonly response: Promise<HopResponse>;
+  #respond!: (response: HopResponse) => void;
+  #fail!: (error: Error) => void;
+  #responded = false;
+
+  readonly #maxBodyBytes: number;
+  #controller: Dispatcher.DispatchController | null = null;
+  /** Why the request was given up, before undici had started it (it is aborted as soon as it starts). */
+  #abandonedBeforeStart: Error | null = null;
+  /** undici is done with the request: it completed or failed. */
+  #finished = false;
+
+  #decoder: Transform | null = null;
+  #chunks: Uint8Array[] = [];
+  #bytes = 0;
+  #body: typeof COMPLETE | CappedBody | Error | null = null;
+  #reader: { resolve: (body: CappedBody) => void; reject: (error: Error) => void } | null = null;
+
+  constructor(hop: HopRequest) {
+    this.#maxBodyBytes = hop.maxBodyBytes;
+    this.response = new Promise<HopResponse>((resolve, reject) => {
+      this.#respond = resolve;
+      this.#fail = reject;
+    });
+    hop.stop.once('abort', this.#onStop);
   }
-  raw.on('error', (error) => decoder.destroy(error));
-  raw.pipe(decoder);
-  return {
-    status,
-    headers,
-    body: decoder,
-    discard: () => {
-      release(raw);
-      release(decoder);
-    },
+
+  // --- undici's side -----------------------------------------------------------------------------------------
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#abandonedBeforeStart) controller.abort(this.#abandonedBeforeStart);
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    // 1xx: informational, the answer follows.
+    if (statusCode < 200 || this.#responded) return;
+    this.#controller = controller;
+    this.status = statusCode;
+    this.headers = flattenHeaders(headers);
+    this.#decoder = decoderFor(this.headers['content-encoding']);
+    if (this.#decoder) this.#decode(this.#decoder, controller);
+    this.#responded = true;
+    this.#respond(this);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.#decoder) this.#take(chunk);
+    // Browsers (whose headers we send) accept gzip, deflate and br; undici hands the body over as sent.
+    else if (!this.#decoder.write(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.#finished = true;
+    if (this.#decoder) this.#decoder.end();
+    else this.#settle(COMPLETE);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    this.#finished = true;
+    if (!this.#responded) {
+      this.#responded = true;
+      this.#fail(error);
+      return;
+    }
+    this.#decoder?.destroy();
+    this.#settle(error);
+  }
+
+  // --- the client's side ------------------------------------------------------------------------------------
+
+  readBody(): Promise<CappedBody> {
+    const declared = declaredOverCap(this.headers, this.#maxBodyBytes);
+    if (declared !== null) {
+      this.discard();
+      return Promise.resolve({ ok: false, bytesSeen: declared });
+    }
+    const body = this.#body;
+    if (body === COMPLETE) return Promise.resolve({ ok: true, text: utf8Text(this.#chunks) });
+    if (body instanceof Error) return Promise.reject(body);
+    if (body) return Promise.resolve(body);
+    return new Promise((resolve, reject) => {
+      this.#reader = { resolve, reject };
+    });
+  }
+
+  discard(): void {
+    this.#chunks = [];
+    this.#settle({ ok: false, bytesSeen: this.#bytes });
+    this.#giveUp(new Error('the body was discarded'));
+  }
+
+  // --- inside ----------------------------------------------------------------------------------------------
+
+  readonly #onStop = () => {
+    const reason = new Error('the exchange was stopped');
+    if (!this.#responded) {
+      this.#responded = true;
+      this.#fail(reason);
+    }
+    this.#settle(reason);
+    this.#giveUp(reason);
   };
+
+  /** Stops the request and the decoder, unless undici is done with it (the connection is then reused). */
+  #giveUp(reason: Error): void {
+    this.#decoder?.destroy();
+    if (this.#finished) return;
+    if (this.#controller) this.#controller.abort(reason);
+    else this.#abandonedBeforeStart = reason;
+  }
+
+  /** Keeps decoded body bytes, up to the cap. */
+  #take(chunk: Uint8Array): void {
+    if (this.#body) return;
+    this.#bytes += chunk.byteLength;
+    if (this.#bytes > this.#maxBodyBytes) {
+      this.#chunks = [];
+      this.#settle({ ok: false, bytesSeen: this.#bytes });
+      this.#giveUp(new Error('the body passed the cap'));
+      return;
+    }
+    this.#chunks.push(chunk);
+  }
+
+  #decode(decoder: Transform, controller: Dispatcher.DispatchController): void {
+    decoder.on('data', (chunk: Buffer) => this.#take(chunk));
+    decoder.on('end', () => this.#settle(COMPLETE));
+    decoder.on('drain', () => controller.resume());
+    decoder.on('error', (error: Error) => {
+      this.#settle(error);
+      this.#giveUp(error);
+    });
+  }
+
+  /** The body's fate, once: complete, over the cap or discarded, or failed. */
+  #settle(body: typeof COMPLETE | CappedBody | Error): void {
+    if (this.#body) return;
+    this.#body = body;
+    const reader = this.#reader;
+    if (!reader) return;
+    this.#reader = null;
+    if (body === COMPLETE) reader.resolve({ ok: true, text: utf8Text(this.#chunks) });
+    else if (body instanceof Error) reader.reject(body);
+    else reader.resolve(body);
+  }
 }
 
-function ignore(): void {}
+function decoderFor(contentEncoding: string | undefined): Transform | null {
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip();
+  if (encoding === 'deflate') return createInflate();
+  if (encoding === 'br') return createBrotliDecompress();
+  return null;
+}
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
