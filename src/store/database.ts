@@ -8,15 +8,25 @@ import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * A SQLite connection's statements, prepared once per SQL text and run synchronously, without Kysely's
+ * per-query promise chain. Prepared queries (prepared.ts) use it; nothing else should.
+ */
+export interface SqliteStatements {
+  statement(sql: string): SqliteDatabase.Statement;
+}
+
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
   /**
-   * SQLite only: runs a read-only statement at once on a second connection, which sees only committed data
-   * (WAL lets it read while a write transaction is open on the first). Outside transactions, prepared reads
-   * use it instead of queueing behind writes on the one write connection.
+   * SQLite only: a second, read-only connection, which sees only committed data (WAL lets it read while a
+   * write transaction is open on the first). Outside transactions, prepared reads run on it at once instead
+   * of queueing behind writes on the one write connection.
    */
-  readCommitted?: (sql: string, parameters: readonly unknown[]) => unknown[];
+  readCommitted?: SqliteStatements;
+  /** SQLite only: the write connection, for the group committer (transaction.ts) and its transactions. */
+  sqliteWriter?: SqliteStatements;
   /** PostgreSQL: the schema the store lives in, when not the default. */
   pgSchema?: string;
   close(): Promise<void>;
@@ -48,14 +58,16 @@ function openSqlite(path: string): Store {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  if (path === ':memory:') return { db, dialect: 'sqlite', close: () => db.destroy() };
-  const reader = withStatementCache(new SqliteDatabase(path, { readonly: true }));
+  const sqliteWriter = statementsOf(sqlite);
+  if (path === ':memory:') return { db, dialect: 'sqlite', sqliteWriter, close: () => db.destroy() };
+  const reader = new SqliteDatabase(path, { readonly: true });
   reader.pragma('cache_size = -65536');
   reader.pragma('mmap_size = 268435456');
   return {
     db,
     dialect: 'sqlite',
-    readCommitted: (sql, parameters) => reader.prepare(sql).all(...parameters),
+    readCommitted: statementsOf(reader),
+    sqliteWriter,
     close: async () => {
       reader.close();
       await db.destroy();
@@ -64,6 +76,22 @@ function openSqlite(path: string): Store {
 }
 
 const STATEMENT_CACHE_SIZE = 500;
+
+/** Statements by SQL text. The texts come from a fixed set of prepared queries, so the map stays small. */
+function statementsOf(sqlite: SqliteDatabase.Database): SqliteStatements {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    statement(sql) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
 
 /**
  * Kysely prepares every query anew; preparing costs more than running a small statement. Queries are built

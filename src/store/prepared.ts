@@ -1,31 +1,51 @@
 // Kysely builds and compiles a query's SQL on every call, which costs more than running a small indexed query.
 // A prepared query is compiled once per dialect with placeholder arguments; each call only swaps the values.
+// On SQLite it then runs the statement itself, synchronously, on the connection it belongs to: the open write
+// transaction's, or (reads outside transactions) the committed-data reader's.
 import type { Compilable, CompiledQuery } from 'kysely';
-import type { Dialect } from './database.ts';
+import type { Dialect, SqliteStatements, Store } from './database.ts';
 import type { Executor } from './transaction.ts';
 
 const PLACEHOLDER = '\u0000prepared-argument-';
+
+type Statement = ReturnType<SqliteStatements['statement']>;
 
 export function preparedQuery<Args extends readonly unknown[], Row>(
   build: (ex: Executor, ...args: Args) => Compilable<Row>,
   options: { readOnly?: boolean } = {},
 ): (ex: Executor, ...args: Args) => Promise<Row[]> {
   const compiledByDialect = new Map<Dialect, CompiledQuery<Row>>();
+  // Where each parameter comes from: an argument's index, or -1 for a constant of the query itself.
+  const sourcesByDialect = new Map<Dialect, number[]>();
+  const statements = new WeakMap<SqliteStatements, Statement>();
   return async (ex, ...args) => {
     let compiled = compiledByDialect.get(ex.dialect);
-    if (!compiled) {
+    let sources = sourcesByDialect.get(ex.dialect);
+    if (!compiled || !sources) {
       const placeholders = args.map((_, i) => `${PLACEHOLDER}${i}`) as unknown as Args;
       compiled = build(ex, ...placeholders).compile();
+      sources = compiled.parameters.map((value) =>
+        typeof value === 'string' && value.startsWith(PLACEHOLDER)
+          ? Number(value.slice(PLACEHOLDER.length))
+          : -1,
+      );
       compiledByDialect.set(ex.dialect, compiled);
+      sourcesByDialect.set(ex.dialect, sources);
     }
-    const parameters = compiled.parameters.map((value) =>
-      typeof value === 'string' && value.startsWith(PLACEHOLDER)
-        ? args[Number(value.slice(PLACEHOLDER.length))]
-        : value,
-    );
-    // A read outside any transaction goes to SQLite's committed-data reader, synchronously.
-    if (options.readOnly && 'readCommitted' in ex && typeof ex.readCommitted === 'function') {
-      return ex.readCommitted(compiled.sql, parameters) as Row[];
+    const constants = compiled.parameters;
+    const parameters = sources.map((source, i) => (source < 0 ? constants[i] : args[source]));
+
+    const connection =
+      ex.sqliteTransaction ?? (options.readOnly ? (ex as Partial<Store>).readCommitted : undefined);
+    if (connection) {
+      let statement = statements.get(connection);
+      if (!statement) {
+        statement = connection.statement(compiled.sql);
+        statements.set(connection, statement);
+      }
+      if (statement.reader) return statement.all(...parameters) as Row[];
+      statement.run(...parameters);
+      return [];
     }
     const result = await ex.db.executeQuery<Row>({ ...compiled, parameters });
     return result.rows;

@@ -1,11 +1,16 @@
 import { type Kysely, sql } from 'kysely';
-import type { Dialect, Store } from './database.ts';
+import type { Dialect, SqliteStatements, Store } from './database.ts';
 import type { Database } from './schema.ts';
 
 /** What a query needs: a connection (or a transaction) and which dialect it speaks. */
 export interface Executor {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * Set on a SQLite write transaction's executor: the connection the transaction holds, so prepared queries
+   * run on it synchronously. Never set outside a transaction, where a write must wait for the connection.
+   */
+  sqliteTransaction?: SqliteStatements;
 }
 
 /**
@@ -17,7 +22,7 @@ export async function writeTransaction<T>(store: Executor, work: (tx: Executor) 
   if (store.dialect === 'postgres') {
     return store.db.transaction().execute((trx) => work({ db: trx, dialect: 'postgres' }));
   }
-  return groupCommitterFor(store.db).run(work);
+  return groupCommitterFor(store).run(work);
 }
 
 // ---- SQLite group commit ----
@@ -38,7 +43,19 @@ class GroupCommitter {
   private readonly queue: QueuedWrite[] = [];
   private running = false;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The same connection Kysely holds, for transaction control and prepared queries without a promise. */
+    private readonly writer: SqliteStatements | undefined,
+  ) {}
+
+  private control(connection: Kysely<Database>, statement: string): Promise<unknown> | undefined {
+    if (this.writer) {
+      this.writer.statement(statement).run();
+      return;
+    }
+    return sql.raw(statement).execute(connection);
+  }
 
   run<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -62,24 +79,34 @@ class GroupCommitter {
   private async commitBatch(batch: QueuedWrite[]): Promise<void> {
     const outcomes: Array<{ write: QueuedWrite; ok: boolean; value: unknown }> = [];
     try {
+      // Holding Kysely's connection keeps every other query on it waiting until this transaction ends.
       await this.db.connection().execute(async (connection) => {
-        await sql`begin immediate`.execute(connection);
+        const tx: Executor = {
+          db: connection,
+          dialect: 'sqlite',
+          ...(this.writer ? { sqliteTransaction: this.writer } : {}),
+        };
+        await this.control(connection, 'begin immediate');
         try {
           for (const write of batch) {
-            await sql`savepoint write`.execute(connection);
+            await this.control(connection, 'savepoint write');
             try {
-              const value = await write.work({ db: connection, dialect: 'sqlite' });
-              await sql`release write`.execute(connection);
+              const value = await write.work(tx);
+              await this.control(connection, 'release write');
               outcomes.push({ write, ok: true, value });
             } catch (error) {
-              await sql`rollback to write`.execute(connection);
-              await sql`release write`.execute(connection);
+              await this.control(connection, 'rollback to write');
+              await this.control(connection, 'release write');
               outcomes.push({ write, ok: false, value: error });
             }
           }
-          await sql`commit`.execute(connection);
+          await this.control(connection, 'commit');
         } catch (error) {
-          await sql`rollback`.execute(connection).catch(() => undefined);
+          try {
+            await this.control(connection, 'rollback');
+          } catch {
+            // The error being thrown already says what went wrong.
+          }
           throw error;
         }
       });
@@ -94,11 +121,11 @@ class GroupCommitter {
 
 const committers = new WeakMap<Kysely<Database>, GroupCommitter>();
 
-function groupCommitterFor(db: Kysely<Database>): GroupCommitter {
-  let committer = committers.get(db);
+function groupCommitterFor(store: Executor & Pick<Store, 'sqliteWriter'>): GroupCommitter {
+  let committer = committers.get(store.db);
   if (!committer) {
-    committer = new GroupCommitter(db);
-    committers.set(db, committer);
+    committer = new GroupCommitter(store.db, store.sqliteWriter);
+    committers.set(store.db, committer);
   }
   return committer;
 }
