@@ -33,6 +33,10 @@ export async function seedVideos(options: SeedOptions): Promise<{ accountId: str
     `insert into accounts (id, email, plan, disabled, balance_micro_usd, reserved_micro_usd, created_at, max_active_videos)
      values (?, ?, 'enterprise', 0, ?, 0, ?, 100000000)`,
   ).run(accountId, 'bench@example.com', reservedTotal + 1_000_000_000, options.dueAt);
+  db.prepare(
+    `insert into account_usage (account_id, mode, active_videos, snapshots_collected, charged_micro_usd)
+     values (?, ?, ?, 0, 0)`,
+  ).run(accountId, options.mode, options.videos);
   const insertVideo =
     db.prepare(`insert into videos (id, job_id, account_id, mode, platform, platform_video_id, video_link,
       canonical_url, title, creator, description, status, is_deleted, error_reason, duration_days, interval_seconds, total_slots,

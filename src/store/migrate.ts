@@ -3,16 +3,19 @@ import {
   type Kysely,
   type Migration,
   type MigrationProvider,
+  type MigrationResultSet,
   Migrator,
   sql,
 } from 'kysely';
 import type { Store } from './database.ts';
 import { initialMigration } from './migrations/001-initial.ts';
+import { accountUsageMigration } from './migrations/002-account-usage.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
   return {
     '001-initial': initialMigration(store.dialect),
+    '002-account-usage': accountUsageMigration,
   };
 }
 
@@ -20,6 +23,18 @@ export type MigrateResult = { ok: true; applied: string[] } | { ok: false; error
 
 /** Brings the schema up to date. Safe to run at every start and from several processes. */
 export async function migrateToLatest(store: Store): Promise<MigrateResult> {
+  return migrate(store, (migrator) => migrator.migrateToLatest());
+}
+
+/** Applies the migrations up to and including `name` (tests of a migration start from the one before it). */
+export async function migrateUpTo(store: Store, name: string): Promise<MigrateResult> {
+  return migrate(store, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(
+  store: Store,
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<MigrateResult> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
   // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours: ours is the
   // store's schema, or the connection's current one (e.g. set by `?options=-c search_path=…` in DATABASE_URL).
@@ -29,7 +44,7 @@ export async function migrateToLatest(store: Store): Promise<MigrateResult> {
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   if (error) return { ok: false, error: error instanceof Error ? error.message : String(error) };
   return {
     ok: true,

@@ -122,8 +122,20 @@ export interface OutboxTable {
   created_at: number;
 }
 
+/** Running totals of an account's videos in one mode (see migrations/002-account-usage.ts). */
+export interface AccountUsageTable {
+  account_id: string;
+  mode: Mode;
+  /** Videos in `monitoring`. */
+  active_videos: number;
+  snapshots_collected: number;
+  /** Σ charges of collected snapshots (0 in test mode, which never charges). */
+  charged_micro_usd: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
+  account_usage: AccountUsageTable;
   api_keys: ApiKeysTable;
   ledger_entries: LedgerEntriesTable;
   videos: VideosTable;

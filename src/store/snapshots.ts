@@ -17,8 +17,8 @@ export interface NewSnapshot {
   approximate: boolean;
 }
 
-/** A stored snapshot with counts as exact decimal strings. */
-export interface SnapshotRow {
+/** A stored snapshot with counts as exact decimal strings. (A type, so insert helpers take it as a record.) */
+export type SnapshotRow = {
   id: string;
   video_id: string;
   slot: number;
@@ -31,11 +31,12 @@ export interface SnapshotRow {
   saves: string | null;
   provider: string | null;
   approximate: number;
-}
+};
 
 const count = (value: bigint | null): string | null => (value === null ? null : value.toString());
 
-const snapshotRow = (s: NewSnapshot) => ({
+/** The row a snapshot is stored as, which is also how it reads back (counts as decimal strings). */
+export const snapshotRow = (s: NewSnapshot): SnapshotRow => ({
   id: s.id,
   video_id: s.videoId,
   slot: s.slot,

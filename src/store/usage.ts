@@ -1,5 +1,8 @@
-import { preparedRead } from './prepared.ts';
-import type { Mode } from './schema.ts';
+// GET /usage's numbers: the account's money and its per-mode running totals (account_usage), which every
+// change to a video's status or collected snapshots adjusts in the same transaction.
+import type { ExpressionBuilder } from 'kysely';
+import { preparedQuery, preparedRead } from './prepared.ts';
+import type { Database, Mode } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
 export interface AccountUsage {
@@ -7,34 +10,23 @@ export interface AccountUsage {
   reservedMicroUsd: number;
   activeVideos: number;
   snapshotsCollected: number;
-  /** Σ collected × cost over the mode's videos (0 in test mode, which never charges). */
+  /** Σ charges of the mode's collected snapshots (0 in test mode, which never charges). */
   chargedMicroUsd: number;
 }
 
-// One indexed query for GET /usage: the account's totals and its videos' counters in one mode.
-const usageQuery = preparedRead((ex, accountId: string, mode: Mode) =>
+// Two primary-key lookups, however many videos the account has tracked.
+const usageQuery = preparedRead((ex, mode: Mode, accountId: string) =>
   ex.db
     .selectFrom('accounts as a')
-    .leftJoin(
-      (eb) =>
-        eb
-          .selectFrom('videos')
-          .where('account_id', '=', accountId)
-          .where('mode', '=', mode)
-          .select((v) => [
-            'account_id',
-            v.fn.count<number>(v.case().when('status', '=', 'monitoring').then(1).end()).as('active'),
-            v.fn.sum<number>('snapshots_collected').as('collected'),
-            v.fn
-              .sum<number>(v('snapshots_collected', '*', v.ref('cost_per_snapshot_micro_usd')))
-              .as('charged'),
-          ])
-          .groupBy('account_id')
-          .as('v'),
-      (join) => join.onRef('v.account_id', '=', 'a.id'),
-    )
+    .leftJoin('account_usage as u', (join) => join.onRef('u.account_id', '=', 'a.id').on('u.mode', '=', mode))
     .where('a.id', '=', accountId)
-    .select(['a.balance_micro_usd', 'a.reserved_micro_usd', 'v.active', 'v.collected', 'v.charged']),
+    .select([
+      'a.balance_micro_usd',
+      'a.reserved_micro_usd',
+      'u.active_videos',
+      'u.snapshots_collected',
+      'u.charged_micro_usd',
+    ]),
 );
 
 export async function accountUsage(
@@ -42,13 +34,61 @@ export async function accountUsage(
   accountId: string,
   mode: Mode,
 ): Promise<AccountUsage | undefined> {
-  const [row] = await usageQuery(ex, accountId, mode);
+  const [row] = await usageQuery(ex, mode, accountId);
   if (!row) return undefined;
   return {
     balanceMicroUsd: Number(row.balance_micro_usd),
     reservedMicroUsd: Number(row.reserved_micro_usd),
-    activeVideos: Number(row.active ?? 0),
-    snapshotsCollected: Number(row.collected ?? 0),
-    chargedMicroUsd: mode === 'live' ? Number(row.charged ?? 0) : 0,
+    activeVideos: Number(row.active_videos ?? 0),
+    snapshotsCollected: Number(row.snapshots_collected ?? 0),
+    chargedMicroUsd: Number(row.charged_micro_usd ?? 0),
   };
+}
+
+export interface UsageChange {
+  activeVideos?: number;
+  snapshotsCollected?: number;
+  chargedMicroUsd?: number;
+}
+
+const atLeastZero = (eb: ExpressionBuilder<Database, 'account_usage'>, value: number) =>
+  eb.case().when(eb.val(value), '>', 0).then(eb.val(value)).else(0).end();
+
+// An upsert whose inserted row never goes below zero (CHECKs are tested on the row to insert even when it
+// conflicts); the deltas themselves are applied by the update.
+const addUsageQuery = preparedQuery(
+  (tx, accountId: string, mode: Mode, active: number, collected: number, charged: number) =>
+    tx.db
+      .insertInto('account_usage')
+      .values((eb) => ({
+        account_id: accountId,
+        mode,
+        active_videos: atLeastZero(eb, active),
+        snapshots_collected: atLeastZero(eb, collected),
+        charged_micro_usd: atLeastZero(eb, charged),
+      }))
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'mode']).doUpdateSet((eb) => ({
+          active_videos: eb('account_usage.active_videos', '+', active),
+          snapshots_collected: eb('account_usage.snapshots_collected', '+', collected),
+          charged_micro_usd: eb('account_usage.charged_micro_usd', '+', charged),
+        })),
+      ),
+);
+
+/** Adjusts an account's running totals in the caller's transaction (the row is created on first use). */
+export async function addUsage(
+  tx: Executor,
+  accountId: string,
+  mode: Mode,
+  change: UsageChange,
+): Promise<void> {
+  await addUsageQuery(
+    tx,
+    accountId,
+    mode,
+    change.activeVideos ?? 0,
+    change.snapshotsCollected ?? 0,
+    change.chargedMicroUsd ?? 0,
+  );
 }

@@ -3,6 +3,7 @@ import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { addUsage } from '../store/usage.ts';
 import { findVideo, lockVideo, updateVideo } from '../store/videos.ts';
 import { endOrPause, recordMissedSlots } from './record.ts';
 import { slotAt, slotDueAt } from './slots.ts';
@@ -110,6 +111,7 @@ export const resumeVideo = transition({
         at: now,
       });
     }
+    await addUsage(tx, video.account_id, video.mode, { activeVideos: 1 });
     await updateVideo(tx, video.id, {
       status: 'monitoring',
       reserved_micro_usd: reserve,

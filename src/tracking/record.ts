@@ -2,12 +2,25 @@
 // caller's write transaction, so a snapshot, its charge and the video's advance commit together or not at all.
 import { newTimeOrderedId } from '../ids.ts';
 import type { Observation } from '../platforms/types.ts';
-import { postLedgerEntries, postLedgerEntry } from '../store/ledger.ts';
+import { type LedgerPosting, postLedgerEntries, postLedgerEntry } from '../store/ledger.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
-import type { VideoRow, VideoStatus } from '../store/schema.ts';
-import { insertSnapshotsOnce, missedSnapshot } from '../store/snapshots.ts';
+import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
+import {
+  insertSnapshotsOnce,
+  missedSnapshot,
+  type NewSnapshot,
+  type SnapshotRow,
+  snapshotRow,
+} from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import { advanceVideosOneSlot, findVideo, type RecordingVideo, updateVideo } from '../store/videos.ts';
+import { addUsage } from '../store/usage.ts';
+import {
+  advanceVideosOneSlot,
+  findVideo,
+  insertVideo,
+  type RecordingVideo,
+  updateVideo,
+} from '../store/videos.ts';
 import { slotDueAt } from './slots.ts';
 
 export type RecordOutcome = 'stored' | 'already_recorded' | 'not_collectable' | 'reservation_short';
@@ -76,6 +89,28 @@ export async function recordObservations(
         at: now,
       })),
   );
+  const usageByAccount = new Map<
+    string,
+    { accountId: string; mode: Mode; collected: number; charged: number }
+  >();
+  for (const { video } of storedItems) {
+    const key = `${video.account_id}\u0000${video.mode}`;
+    const usage = usageByAccount.get(key) ?? {
+      accountId: video.account_id,
+      mode: video.mode,
+      collected: 0,
+      charged: 0,
+    };
+    usage.collected += 1;
+    usage.charged += chargeFor(video);
+    usageByAccount.set(key, usage);
+  }
+  for (const usage of usageByAccount.values()) {
+    await addUsage(tx, usage.accountId, usage.mode, {
+      snapshotsCollected: usage.collected,
+      chargedMicroUsd: usage.charged,
+    });
+  }
   // Most videos simply step to their next slot: one statement for all of them.
   const isLastSlot = ({ video, slot }: ObservedSlot) => slot + 1 >= video.total_slots;
   await advanceVideosOneSlot(
@@ -119,6 +154,71 @@ export async function recordObservations(
 
 const chargeFor = (video: RecordingVideo): number =>
   video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
+
+/**
+ * Creates a tracking whose slot 0 the track-time probe observed: the video is written already past slot 0,
+ * with its first snapshot, and in live mode the whole estimate is reserved and the first snapshot charged
+ * from it — the same rows and money as creating, reserving and then recording slot 0, in fewer statements.
+ * `video` is the new tracking before slot 0 (next_slot 0, reserved_micro_usd = the whole estimate).
+ */
+export async function startTracking(
+  tx: Executor,
+  video: VideoRow,
+  observation: Observation,
+  now: number,
+): Promise<{ video: VideoRow; firstSnapshot: SnapshotRow }> {
+  const charge = chargeFor(video);
+  const snapshot: NewSnapshot = {
+    id: newTimeOrderedId('snp', now),
+    videoId: video.id,
+    slot: 0,
+    takenAt: now,
+    missed: false,
+    ...observation.metrics,
+    provider: observation.provider,
+    approximate: observation.approximate ?? false,
+  };
+  const started: VideoRow = {
+    ...video,
+    reserved_micro_usd: video.reserved_micro_usd - charge,
+    snapshots_collected: 1,
+    next_slot: 1,
+    next_due_at: slotDueAt(video, 1),
+    attempts: 0,
+    last_updated_at: now,
+  };
+  await insertVideo(tx, started);
+  await insertSnapshotsOnce(tx, [snapshot]);
+  const postings: LedgerPosting[] = [];
+  if (video.reserved_micro_usd > 0) {
+    postings.push({
+      accountId: video.account_id,
+      kind: 'reserve',
+      balanceDeltaMicroUsd: 0,
+      reservedDeltaMicroUsd: video.reserved_micro_usd,
+      videoId: video.id,
+      at: now,
+    });
+  }
+  if (charge > 0) {
+    postings.push({
+      accountId: video.account_id,
+      kind: 'charge',
+      balanceDeltaMicroUsd: -charge,
+      reservedDeltaMicroUsd: -charge,
+      videoId: video.id,
+      snapshotId: snapshot.id,
+      at: now,
+    });
+  }
+  await postLedgerEntries(tx, postings);
+  await addUsage(tx, video.account_id, video.mode, {
+    activeVideos: 1,
+    snapshotsCollected: 1,
+    chargedMicroUsd: charge,
+  });
+  return { video: started, firstSnapshot: snapshotRow(snapshot) };
+}
 
 /** Stores the snapshot of `slot`, charges it (live mode) and advances the video past it. */
 export async function recordObservation(
@@ -237,6 +337,7 @@ export async function endOrPause(
     is_deleted: ended.is_deleted,
     error_reason: ended.error_reason,
   });
+  if (video.status === 'monitoring') await addUsage(tx, video.account_id, video.mode, { activeVideos: -1 });
   if (status === 'completed' || status === 'error') {
     await enqueueOutbox(tx, {
       kind: 'email',

@@ -3,7 +3,7 @@
 import { estimatedCostMicroUsd } from '../billing/money.ts';
 import { effectiveLimits } from '../billing/plans.ts';
 import type { Clock } from '../clock.ts';
-import { newId } from '../ids.ts';
+import { newId, newTimeOrderedId } from '../ids.ts';
 import { parseVideoUrl } from '../platforms/parse-video-url.ts';
 import type {
   CollectFailure,
@@ -11,14 +11,15 @@ import type {
   CollectResult,
   Observation,
   PlatformName,
+  UrlParse,
   VideoRef,
 } from '../platforms/types.ts';
 import { findAccount, lockAccount } from '../store/accounts.ts';
-import { postLedgerEntry } from '../store/ledger.ts';
 import type { Account, Mode, VideoRow } from '../store/schema.ts';
+import type { SnapshotRow } from '../store/snapshots.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
-import { countActiveVideos, findVideo, insertVideo } from '../store/videos.ts';
-import { recordObservation } from './record.ts';
+import { countActiveVideos } from '../store/videos.ts';
+import { startTracking } from './record.ts';
 import { totalSlots } from './slots.ts';
 
 export interface TrackingDeps {
@@ -40,13 +41,22 @@ export type TrackError =
   | { kind: 'video_unavailable'; failure: CollectFailure }
   | { kind: 'platform_unreadable'; failure: CollectFailure };
 
-export type TrackResult = { ok: true; video: VideoRow } | { ok: false; error: TrackError };
+export type TrackResult =
+  | { ok: true; video: VideoRow; firstSnapshot: SnapshotRow }
+  | { ok: false; error: TrackError };
 
 export interface TrackInput {
   accountId: string;
   mode: Mode;
   videoLink: string;
   durationDays: number;
+  /**
+   * The caller's recent view of the account (the API's cached key lookup), used for the early check before
+   * the platform is probed. A refusal from it is confirmed against the database before it is answered.
+   */
+  knownAccount?: Account;
+  /** The link already parsed by the caller, when it was. */
+  parsedLink?: UrlParse;
 }
 
 export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise<TrackResult> {
@@ -54,12 +64,17 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   const chargeable = input.mode === 'live';
 
   // A cheap check before touching the platform; the authoritative one is in the transaction below.
-  const account = await findAccount(deps.store, input.accountId);
-  if (!account) return { ok: false, error: { kind: 'account_disabled' } };
-  const refusal = await checkAccountCanTrack(deps.store, account, input.mode, chargeable ? estimated : 0);
+  const earlyCheck = async (account: Account | undefined): Promise<TrackError | null> =>
+    account
+      ? checkAccountCanTrack(deps.store, account, input.mode, chargeable ? estimated : 0)
+      : { kind: 'account_disabled' };
+  let refusal = await earlyCheck(input.knownAccount ?? (await findAccount(deps.store, input.accountId)));
+  // A cached view may predate a top-up or a plan change: only the stored account may refuse.
+  if (refusal && input.knownAccount)
+    refusal = await earlyCheck(await findAccount(deps.store, input.accountId));
   if (refusal) return { ok: false, error: refusal };
 
-  const parsed = parseVideoUrl(input.videoLink);
+  const parsed = input.parsedLink ?? parseVideoUrl(input.videoLink);
   if (parsed.kind === 'invalid')
     return { ok: false, error: { kind: 'invalid_url', message: parsed.message } };
   const platform = parsed.kind === 'video' ? parsed.ref.platform : parsed.platform;
@@ -95,7 +110,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
     if (lockedRefusal) return { ok: false, error: lockedRefusal };
 
     const video: VideoRow = {
-      id: newId('vid'),
+      id: newTimeOrderedId('vid', startedAt),
       job_id: newId('job'),
       account_id: locked.id,
       mode: input.mode,
@@ -123,19 +138,8 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
       last_updated_at: startedAt,
       ended_at: null,
     };
-    await insertVideo(tx, video);
-    if (chargeable && estimated > 0) {
-      await postLedgerEntry(tx, {
-        accountId: locked.id,
-        kind: 'reserve',
-        balanceDeltaMicroUsd: 0,
-        reservedDeltaMicroUsd: estimated,
-        videoId: video.id,
-        at: startedAt,
-      });
-    }
-    await recordObservation(tx, video, 0, observation, startedAt);
-    return { ok: true, video: (await findVideo(tx, video.id))! };
+    const started = await startTracking(tx, video, observation, startedAt);
+    return { ok: true, ...started };
   });
 }
 

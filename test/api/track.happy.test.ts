@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateAccountSettings } from '../../src/store/accounts.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 import { DIALECTS } from '../support/stores.ts';
 
@@ -33,7 +34,8 @@ describe.each(DIALECTS)('tracking a video with a test key (%s)', (dialect) => {
       snapshots_collected: 1,
       snapshots_missed: 0,
     });
-    expect(body.id).toMatch(/^vid_[0-9A-Za-z]{20}$/);
+    // Unguessable (14 random base62 characters after 8 of the creation time, which keeps new rows together).
+    expect(body.id).toMatch(/^vid_[0-9A-Za-z]{22}$/);
     expect(body.job_id).toMatch(/^job_/);
     expect(body.created_at).toBe('2024-01-29T10:00:00.000Z');
     expect(body.next_snapshot_at).toBe('2024-01-29T11:00:00.000Z');
@@ -128,6 +130,34 @@ describe.each(DIALECTS)('tracking a video with a test key (%s)', (dialect) => {
       estimated_snapshots_remaining: 666,
       cost_per_snapshot: 0.015,
     });
+  });
+
+  it('the 201 shows the video exactly as GET /videos/:id then reads it from the database', async () => {
+    const tracked = await api.call('POST', '/api/v1/videos/track', {
+      key: keys.testKey,
+      body: { video_link: 'https://www.instagram.com/reel/C9xYzAbCdEf/', duration_days: 2 },
+    });
+    expect(tracked.statusCode).toBe(201);
+    const created = tracked.json();
+    const read = (await api.call('GET', `/api/v1/videos/${created.id}`, { key: keys.testKey })).json();
+    for (const [field, value] of Object.entries(created))
+      expect([field, read[field]]).toEqual([field, value]);
+    expect(read.snapshots).toEqual([created.latest]);
+  });
+
+  it('a refusal from a cached view of the account is checked against the database first', async () => {
+    // Another process (the CLI) lifts the plan limit; this process still holds the key's account in cache.
+    const limited = await api.createAccount({ creditUsd: 1 });
+    await updateAccountSettings(api.store, limited.id, { max_active_videos: 1 });
+    const track = () =>
+      api.call('POST', '/api/v1/videos/track', {
+        key: limited.testKey,
+        body: { video_link: 'https://www.tiktok.com/@someone/video/7301234567890123456', duration_days: 1 },
+      });
+    expect((await track()).statusCode).toBe(201);
+    expect((await track()).statusCode).toBe(403);
+    await updateAccountSettings(api.store, limited.id, { max_active_videos: 5 });
+    expect((await track()).statusCode).toBe(201);
   });
 
   it('a live key does not see test videos', async () => {

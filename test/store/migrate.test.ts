@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../src/ids.ts';
 import { openStore } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
+import type { VideoStatus } from '../../src/store/schema.ts';
+import { accountUsage } from '../../src/store/usage.ts';
 import { createTestStore, TEST_POSTGRES_URL } from '../support/stores.ts';
 
 async function admin(query: string): Promise<string[]> {
@@ -27,7 +29,10 @@ describe('migrating PostgreSQL', () => {
     url.searchParams.set('options', `-c search_path=${schema}`);
     const store = openStore(url.href);
     try {
-      expect(await migrateToLatest(store)).toEqual({ ok: true, applied: ['001-initial'] });
+      expect(await migrateToLatest(store)).toEqual({
+        ok: true,
+        applied: ['001-initial', '002-account-usage'],
+      });
       expect(await migrateToLatest(store)).toEqual({ ok: true, applied: [] });
       const tables = await admin(
         `select table_name from information_schema.tables where table_schema = '${schema}' order by 1`,
@@ -82,3 +87,86 @@ describe('migrating PostgreSQL while other schemas come and go', () => {
     expect(failures).toEqual([]);
   }, 60_000);
 });
+
+describe.each(['sqlite', 'postgres'] as const)(
+  '002-account-usage on an existing database (%s)',
+  (dialect) => {
+    it("computes each account's running totals from the videos it already has", async () => {
+      const store = await createTestStore(dialect, { upTo: '001-initial' });
+      try {
+        await store.db
+          .insertInto('accounts')
+          .values(
+            ['acc_a', 'acc_b'].map((id) => ({
+              id,
+              email: `${id}@example.com`,
+              plan: 'pro',
+              disabled: 0,
+              balance_micro_usd: 0,
+              reserved_micro_usd: 0,
+              created_at: 1,
+            })),
+          )
+          .execute();
+        const video = (
+          id: string,
+          accountId: string,
+          mode: 'live' | 'test',
+          status: VideoStatus,
+          collected: number,
+        ) => ({
+          id,
+          job_id: `job_${id}`,
+          account_id: accountId,
+          mode,
+          platform: 'tiktok',
+          platform_video_id: '1',
+          video_link: 'https://www.tiktok.com/@a/video/1',
+          canonical_url: 'https://www.tiktok.com/@_/video/1',
+          status,
+          is_deleted: 0,
+          duration_days: 1,
+          interval_seconds: 3600,
+          total_slots: 24,
+          cost_per_snapshot_micro_usd: 15_000,
+          reserved_micro_usd: 0,
+          next_slot: collected,
+          attempts: 0,
+          snapshots_collected: collected,
+          snapshots_missed: 0,
+          created_at: 1,
+          last_updated_at: 1,
+        });
+        await store.db
+          .insertInto('videos')
+          .values([
+            video('v1', 'acc_a', 'live', 'monitoring', 3),
+            video('v2', 'acc_a', 'live', 'completed', 24),
+            video('v3', 'acc_a', 'test', 'monitoring', 5),
+            video('v4', 'acc_a', 'test', 'paused', 2),
+          ])
+          .execute();
+
+        expect(await migrateToLatest(store)).toEqual({ ok: true, applied: ['002-account-usage'] });
+        expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
+          activeVideos: 1,
+          snapshotsCollected: 27,
+          chargedMicroUsd: 27 * 15_000,
+        });
+        expect(await accountUsage(store, 'acc_a', 'test')).toMatchObject({
+          activeVideos: 1,
+          snapshotsCollected: 7,
+          chargedMicroUsd: 0,
+        });
+        // An account without videos has no row yet, and reads as zeros.
+        expect(await accountUsage(store, 'acc_b', 'live')).toMatchObject({
+          activeVideos: 0,
+          snapshotsCollected: 0,
+          chargedMicroUsd: 0,
+        });
+      } finally {
+        await store.destroy();
+      }
+    });
+  },
+);

@@ -60,6 +60,25 @@ export async function expectInvariants(store: Executor, accountId: string): Prom
     .select('snapshots.id')
     .execute();
   expect(missedWithNumbers).toEqual([]);
+  // 4. GET /usage's running totals agree with the videos they summarise, in each mode.
+  const usageRows = await store.db
+    .selectFrom('account_usage')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .execute();
+  for (const mode of ['live', 'test'] as const) {
+    const ofMode = videos.filter((v) => v.mode === mode);
+    const row = usageRows.find((r) => r.mode === mode);
+    expect({
+      active: Number(row?.active_videos ?? 0),
+      collected: Number(row?.snapshots_collected ?? 0),
+      charged: Number(row?.charged_micro_usd ?? 0),
+    }).toEqual({
+      active: ofMode.filter((v) => v.status === 'monitoring').length,
+      collected: ofMode.reduce((sum, v) => sum + v.snapshots_collected, 0),
+      charged: mode === 'live' ? ledger.chargedMicroUsd : 0,
+    });
+  }
   // Counters on each video agree with its rows.
   for (const video of videos) {
     const rows = await store.db

@@ -131,6 +131,17 @@ export async function seedDueLiveVideos(
         created_at: createdAt,
       })
       .execute();
+    // The running totals GET /usage reads, as the track path would have left them.
+    await tx.db
+      .insertInto('account_usage')
+      .values({
+        account_id: accountId,
+        mode: 'live',
+        active_videos: seed.videos,
+        snapshots_collected: seed.videos,
+        charged_micro_usd: seed.videos * seed.costMicroUsd,
+      })
+      .execute();
     for (let i = 0; i < videos.length; i += ROWS_PER_INSERT)
       await tx.db
         .insertInto('videos')

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { randomBase62 } from '../../src/ids.ts';
 import { type Dialect, openStore, type Store } from '../../src/store/database.ts';
-import { migrateToLatest } from '../../src/store/migrate.ts';
+import { migrateToLatest, migrateUpTo } from '../../src/store/migrate.ts';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -19,12 +19,13 @@ export interface TestStore extends Store {
   destroy(): Promise<void>;
 }
 
-export async function createTestStore(dialect: Dialect): Promise<TestStore> {
+/** A fresh store, migrated to the latest schema or, with `upTo`, only up to that migration. */
+export async function createTestStore(dialect: Dialect, options: { upTo?: string } = {}): Promise<TestStore> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'contentstats-test-'));
     const url = `sqlite:${join(dir, 'test.db')}`;
     const store = openStore(url);
-    await mustMigrate(store);
+    await mustMigrate(store, options.upTo);
     return {
       ...store,
       url,
@@ -40,7 +41,7 @@ export async function createTestStore(dialect: Dialect): Promise<TestStore> {
   await admin.query(`create schema ${pgSchema}`);
   await admin.end();
   const store = openStore(TEST_POSTGRES_URL, { pgSchema, pgPoolSize: 20 });
-  await mustMigrate(store);
+  await mustMigrate(store, options.upTo);
   return {
     ...store,
     url: TEST_POSTGRES_URL,
@@ -55,7 +56,7 @@ export async function createTestStore(dialect: Dialect): Promise<TestStore> {
   };
 }
 
-async function mustMigrate(store: Store): Promise<void> {
-  const result = await migrateToLatest(store);
+async function mustMigrate(store: Store, upTo: string | undefined): Promise<void> {
+  const result = upTo ? await migrateUpTo(store, upTo) : await migrateToLatest(store);
   if (!result.ok) throw new Error(`migration failed: ${result.error}`);
 }

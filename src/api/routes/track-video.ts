@@ -6,7 +6,6 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
 } from '../../store/idempotency.ts';
-import { latestSnapshot } from '../../store/snapshots.ts';
 import { type TrackError, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
 import {
@@ -91,6 +90,8 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       mode,
       videoLink: body.value.video_link,
       durationDays: body.value.duration_days,
+      knownAccount: account,
+      parsedLink: parsed,
     }).catch(async (error: unknown) => {
       if (idempotencyKey !== undefined) await releaseIdempotencyKey(ctx.store, account.id, idempotencyKey);
       throw error;
@@ -100,7 +101,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     let payload: Record<string, unknown>;
     if (result.ok) {
       status = 201;
-      payload = presentTrackedVideo(result.video, await latestSnapshot(ctx.store, result.video.id));
+      payload = presentTrackedVideo(result.video, result.firstSnapshot);
       ctx.metrics.increment('contentstats_videos_tracked_total', { platform: result.video.platform, mode });
     } else {
       const error = trackErrorReply(result.error);

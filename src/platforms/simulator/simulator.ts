@@ -25,9 +25,26 @@ import { youtubeRef } from '../youtube/url.ts';
 const HOUR_MS = 3_600_000;
 const CURVE_EPOCH_MS = Date.parse('2024-01-01T00:00:00.000Z');
 
-/** Deterministic per-video parameters drawn from a hash of the id. */
-function profile(platform: PlatformName, videoId: string) {
-  const digest = createHash('sha256').update(`${platform}:${videoId}`).digest();
+type Profile = ReturnType<typeof computeProfile>;
+
+// A profile is a pure function of the id, and the same ids are collected again and again: recent ones are kept.
+const PROFILE_CACHE_SIZE = 10_000;
+const profiles = new Map<string, Profile>();
+
+function profile(platform: PlatformName, videoId: string): Profile {
+  const key = `${platform}:${videoId}`;
+  let found = profiles.get(key);
+  if (!found) {
+    if (profiles.size >= PROFILE_CACHE_SIZE) profiles.clear();
+    found = computeProfile(key);
+    profiles.set(key, found);
+  }
+  return found;
+}
+
+/** Deterministic per-video parameters drawn from a hash of `platform:videoId`. */
+function computeProfile(key: string) {
+  const digest = createHash('sha256').update(key).digest();
   const unit = (offset: number) => digest.readUInt32BE(offset) / 0x1_0000_0000;
   return {
     baseViews: Math.floor(1_000 + unit(0) * 2_000_000),
