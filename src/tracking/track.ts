@@ -68,11 +68,17 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
     account
       ? checkAccountCanTrack(deps.store, account, input.mode, chargeable ? estimated : 0)
       : { kind: 'account_disabled' };
-  let refusal = await earlyCheck(input.knownAccount ?? (await findAccount(deps.store, input.accountId)));
+  const storedAccountRefusal = async () => earlyCheck(await findAccount(deps.store, input.accountId));
   // A cached view may predate a top-up or a plan change: only the stored account may refuse.
-  if (refusal && input.knownAccount)
-    refusal = await earlyCheck(await findAccount(deps.store, input.accountId));
+  let refusal = input.knownAccount ? await earlyCheck(input.knownAccount) : await storedAccountRefusal();
+  if (refusal && input.knownAccount) refusal = await storedAccountRefusal();
   if (refusal) return { ok: false, error: refusal };
+  // The account's refusal comes before the platform's answer: when the platform fails, a refusal that a
+  // cached view (say, of an older reservation) missed is the answer.
+  const platformFailed = async (error: TrackError): Promise<TrackResult> => ({
+    ok: false,
+    error: (input.knownAccount && (await storedAccountRefusal())) || error,
+  });
 
   const parsed = input.parsedLink ?? parseVideoUrl(input.videoLink);
   if (parsed.kind === 'invalid')
@@ -81,7 +87,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   const collector = deps.collectorFor(input.mode, platform);
   if (!collector) {
     const failure: CollectFailure = { kind: 'blocked', message: `no collector available for ${platform}` };
-    return { ok: false, error: { kind: 'platform_unreadable', failure } };
+    return platformFailed({ kind: 'platform_unreadable', failure });
   }
 
   let ref: VideoRef;
@@ -92,7 +98,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
           ok: false as const,
           failure: { kind: 'format_changed' as const, message: 'short links not supported' },
         };
-    if (!resolved.ok) return { ok: false, error: probeError(resolved.failure) };
+    if (!resolved.ok) return platformFailed(probeError(resolved.failure));
     ref = resolved.ref;
   } else {
     ref = parsed.ref;
@@ -100,7 +106,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
 
   const startedAt = deps.clock.now();
   const probe = await probeWithOneRetry(collector, ref, deps.probeRetryDelayMs);
-  if (!probe.ok) return { ok: false, error: probeError(probe.failure) };
+  if (!probe.ok) return platformFailed(probeError(probe.failure));
   const observation: Observation = probe.observation;
 
   return writeTransaction(deps.store, async (tx): Promise<TrackResult> => {
