@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { effectiveLimits } from '../billing/plans.ts';
 import { newId } from '../ids.ts';
 import type { AuthResult } from './auth.ts';
+import type { CounterCell } from './metrics.ts';
 import type { ApiContext } from './context.ts';
 import { internalError, payloadTooLarge, sendError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -22,10 +23,13 @@ import { registerVideoSnapshots } from './routes/video-snapshots.ts';
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+  // Request ids need only be unique: a random prefix per process and a counter.
+  const requestIdPrefix = `${newId('req')}_`;
+  let requestCount = 0;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: () => newId('req'),
+    genReqId: () => requestIdPrefix + (requestCount++).toString(36),
     // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY.
     trustProxy: ctx.config.trustProxy,
     return503OnClosing: true,
@@ -39,11 +43,24 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     reply.header('x-request-id', request.id);
     done();
   });
+  // Routes × statuses are few: each pair's counter is resolved once.
+  const requestCounters = new Map<string, Map<number, CounterCell>>();
   app.addHook('onResponse', (request, reply, done) => {
-    ctx.metrics.increment('contentstats_http_requests_total', {
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-    });
+    const route = request.routeOptions.url ?? 'unmatched';
+    let byStatus = requestCounters.get(route);
+    if (!byStatus) {
+      byStatus = new Map();
+      requestCounters.set(route, byStatus);
+    }
+    let counter = byStatus.get(reply.statusCode);
+    if (!counter) {
+      counter = ctx.metrics.cell('contentstats_http_requests_total', {
+        route,
+        status: String(reply.statusCode),
+      });
+      byStatus.set(reply.statusCode, counter);
+    }
+    counter.add();
     done();
   });
 

@@ -27,8 +27,14 @@ interface Family {
   values: Map<string, number>;
 }
 
+/** One label set of one counter, resolved once, for paths that count the same labels over and over. */
+export interface CounterCell {
+  add(by?: number): void;
+}
+
 export interface Metrics {
   increment(name: string, labels?: Labels, by?: number): void;
+  cell(name: string, labels?: Labels): CounterCell;
   set(name: string, value: number, labels?: Labels): void;
   render(): string;
   /** Registers a function that refreshes gauges just before each scrape. */
@@ -52,6 +58,15 @@ export function createMetrics(
       const values = family(name).values;
       const key = labelKey(labels);
       values.set(key, (values.get(key) ?? 0) + by);
+    },
+    cell(name, labels = {}) {
+      const values = family(name).values;
+      const key = labelKey(labels);
+      return {
+        add(by = 1) {
+          values.set(key, (values.get(key) ?? 0) + by);
+        },
+      };
     },
     set(name, value, labels = {}) {
       family(name).values.set(labelKey(labels), value);
