@@ -32,8 +32,17 @@ export const newId = (prefix: string): string => `${prefix}_${randomBase62(20)}`
  * Ids that sort by creation time (8 base62 characters of the millisecond clock, then 14 random ones). Rows
  * written in bulk with such keys land at the end of their indexes instead of on random pages.
  */
-export const newTimeOrderedId = (prefix: string, nowMs: number): string =>
-  `${prefix}_${base62Encode(BigInt(nowMs), 8)}${randomBase62(14)}`;
+export function newTimeOrderedId(prefix: string, nowMs: number): string {
+  // Ids come in bursts within one millisecond: its encoding is kept.
+  if (nowMs !== encodedMs) {
+    encodedMs = nowMs;
+    encodedTime = base62Encode(BigInt(nowMs), 8);
+  }
+  return `${prefix}_${encodedTime}${randomBase62(14)}`;
+}
+
+let encodedMs = Number.NaN;
+let encodedTime = '';
 
 export function base62Encode(value: bigint, width: number): string {
   let out = '';

@@ -3,7 +3,7 @@
 import { estimatedCostMicroUsd } from '../billing/money.ts';
 import { effectiveLimits } from '../billing/plans.ts';
 import type { Clock } from '../clock.ts';
-import { newId, newTimeOrderedId } from '../ids.ts';
+import { newTimeOrderedId } from '../ids.ts';
 import { parseVideoUrl } from '../platforms/parse-video-url.ts';
 import type {
   CollectFailure,
@@ -117,7 +117,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
 
     const video: VideoRow = {
       id: newTimeOrderedId('vid', startedAt),
-      job_id: newId('job'),
+      job_id: newTimeOrderedId('job', startedAt),
       account_id: locked.id,
       mode: input.mode,
       platform: ref.platform,
