@@ -1,4 +1,6 @@
-import type { LedgerKind } from './schema.ts';
+import type { Insertable } from 'kysely';
+import { preparedInsert, preparedQuery } from './prepared.ts';
+import type { LedgerEntriesTable, LedgerKind } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
 export interface LedgerPosting {
@@ -19,21 +21,21 @@ export interface LedgerPosting {
  */
 export async function postLedgerEntries(tx: Executor, postings: readonly LedgerPosting[]): Promise<void> {
   if (postings.length === 0) return;
-  await tx.db
-    .insertInto('ledger_entries')
-    .values(
-      postings.map((posting) => ({
-        account_id: posting.accountId,
-        video_id: posting.videoId ?? null,
-        snapshot_id: posting.snapshotId ?? null,
-        kind: posting.kind,
-        balance_delta_micro_usd: posting.balanceDeltaMicroUsd,
-        reserved_delta_micro_usd: posting.reservedDeltaMicroUsd,
-        note: posting.note ?? null,
-        created_at: posting.at,
-      })),
-    )
-    .execute();
+  const rows = postings.map((posting) => ({
+    account_id: posting.accountId,
+    video_id: posting.videoId ?? null,
+    snapshot_id: posting.snapshotId ?? null,
+    kind: posting.kind,
+    balance_delta_micro_usd: posting.balanceDeltaMicroUsd,
+    reserved_delta_micro_usd: posting.reservedDeltaMicroUsd,
+    note: posting.note ?? null,
+    created_at: posting.at,
+  }));
+  // A few entries (a track's reserve and first charge) go through the prepared statement; a batch's many in
+  // one multi-row statement.
+  if (rows.length <= FEW_ENTRIES) for (const row of rows) await insertLedgerRow(tx, row);
+  else await tx.db.insertInto('ledger_entries').values(rows).execute();
+
   const perAccount = new Map<string, { balance: number; reserved: number }>();
   for (const posting of postings) {
     const sum = perAccount.get(posting.accountId) ?? { balance: 0, reserved: 0 };
@@ -41,17 +43,41 @@ export async function postLedgerEntries(tx: Executor, postings: readonly LedgerP
     sum.reserved += posting.reservedDeltaMicroUsd;
     perAccount.set(posting.accountId, sum);
   }
-  for (const [accountId, sum] of perAccount) {
-    await tx.db
-      .updateTable('accounts')
-      .set((eb) => ({
-        balance_micro_usd: eb('balance_micro_usd', '+', sum.balance),
-        reserved_micro_usd: eb('reserved_micro_usd', '+', sum.reserved),
-      }))
-      .where('id', '=', accountId)
-      .execute();
+  // In id order: two transactions moving money of the same accounts lock them in the same order (no deadlock).
+  for (const accountId of [...perAccount.keys()].sort()) {
+    const sum = perAccount.get(accountId)!;
+    await addToAccountTotals(tx, accountId, sum.balance, sum.reserved);
   }
 }
+
+const FEW_ENTRIES = 4;
+
+const LEDGER_COLUMNS = [
+  'account_id',
+  'video_id',
+  'snapshot_id',
+  'kind',
+  'balance_delta_micro_usd',
+  'reserved_delta_micro_usd',
+  'note',
+  'created_at',
+] as const;
+
+type LedgerRow = { [column in (typeof LEDGER_COLUMNS)[number]]: Insertable<LedgerEntriesTable>[column] };
+
+const insertLedgerRow = preparedInsert(LEDGER_COLUMNS, (tx, row: LedgerRow) =>
+  tx.db.insertInto('ledger_entries').values(row),
+);
+
+const addToAccountTotals = preparedQuery((tx, accountId: string, balance: number, reserved: number) =>
+  tx.db
+    .updateTable('accounts')
+    .set((eb) => ({
+      balance_micro_usd: eb('balance_micro_usd', '+', balance),
+      reserved_micro_usd: eb('reserved_micro_usd', '+', reserved),
+    }))
+    .where('id', '=', accountId),
+);
 
 export const postLedgerEntry = (tx: Executor, posting: LedgerPosting): Promise<void> =>
   postLedgerEntries(tx, [posting]);

@@ -105,7 +105,9 @@ export async function recordObservations(
     usage.charged += chargeFor(video);
     usageByAccount.set(key, usage);
   }
-  for (const usage of usageByAccount.values()) {
+  // In key order, like the ledger's account updates: concurrent batches never wait on each other in a cycle.
+  for (const key of [...usageByAccount.keys()].sort()) {
+    const usage = usageByAccount.get(key)!;
     await addUsage(tx, usage.accountId, usage.mode, {
       snapshotsCollected: usage.collected,
       chargedMicroUsd: usage.charged,
