@@ -2,7 +2,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { effectiveLimits } from '../billing/plans.ts';
 import { newId } from '../ids.ts';
 import type { AuthResult } from './auth.ts';
@@ -102,32 +108,33 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
 
   await app.register(
     async (api) => {
-      // Callback style: a cached key is answered without a promise, on nearly every request.
+      // Callback style: a cached key is answered without a promise, on nearly every request. (No closure is
+      // made per request either: tsx names every function it creates, which costs measurably per request.)
+      const admit = (request: FastifyRequest, reply: FastifyReply, done: () => void, auth: AuthResult) => {
+        if (!auth.ok) return sendError(reply, auth.error);
+        request.auth = auth.context;
+        const { requestsPerMinute } = effectiveLimits(auth.context.account);
+        const decision = ctx.rateLimiter.take(auth.context.keyId, requestsPerMinute);
+        reply.headers({
+          'x-ratelimit-limit': decision.limit,
+          'x-ratelimit-remaining': decision.remaining,
+          'x-ratelimit-reset': decision.resetAtSeconds,
+        });
+        if (!decision.allowed) {
+          return reply
+            .code(429)
+            .header('retry-after', decision.retryAfterSeconds)
+            .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
+        }
+        if (auth.context.account.disabled) {
+          return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
+        }
+        done();
+      };
       api.addHook('preHandler', (request, reply, done) => {
-        const admit = (auth: AuthResult) => {
-          if (!auth.ok) return sendError(reply, auth.error);
-          request.auth = auth.context;
-          const { requestsPerMinute } = effectiveLimits(auth.context.account);
-          const decision = ctx.rateLimiter.take(auth.context.keyId, requestsPerMinute);
-          reply.headers({
-            'x-ratelimit-limit': decision.limit,
-            'x-ratelimit-remaining': decision.remaining,
-            'x-ratelimit-reset': decision.resetAtSeconds,
-          });
-          if (!decision.allowed) {
-            return reply
-              .code(429)
-              .header('retry-after', decision.retryAfterSeconds)
-              .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
-          }
-          if (auth.context.account.disabled) {
-            return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
-          }
-          done();
-        };
         const auth = ctx.authenticator.authenticate(request.headers['x-api-key']);
-        if (auth instanceof Promise) auth.then(admit, done);
-        else admit(auth);
+        if (auth instanceof Promise) auth.then((found) => admit(request, reply, done, found), done);
+        else admit(request, reply, done, auth);
       });
       registerTrackVideo(api, ctx);
       registerListVideos(api, ctx);

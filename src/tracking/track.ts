@@ -60,25 +60,16 @@ export interface TrackInput {
 }
 
 export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise<TrackResult> {
-  const estimated = estimatedCostMicroUsd(input.durationDays, deps.costPerSnapshotMicroUsd);
-  const chargeable = input.mode === 'live';
-
-  // A cheap check before touching the platform; the authoritative one is in the transaction below.
-  const earlyCheck = async (account: Account | undefined): Promise<TrackError | null> =>
-    account
-      ? checkAccountCanTrack(deps.store, account, input.mode, chargeable ? estimated : 0)
-      : { kind: 'account_disabled' };
-  const storedAccountRefusal = async () => earlyCheck(await findAccount(deps.store, input.accountId));
-  // A cached view may predate a top-up or a plan change: only the stored account may refuse.
-  let refusal = input.knownAccount ? await earlyCheck(input.knownAccount) : await storedAccountRefusal();
-  if (refusal && input.knownAccount) refusal = await storedAccountRefusal();
+  // What a live tracking reserves (test mode never charges, so it reserves nothing).
+  const reserve =
+    input.mode === 'live' ? estimatedCostMicroUsd(input.durationDays, deps.costPerSnapshotMicroUsd) : 0;
+  // A cheap check before touching the platform; the authoritative one is in the transaction below. A cached
+  // view of the account may predate a top-up or a plan change: only the stored account may refuse.
+  let refusal = input.knownAccount
+    ? await checkAccountCanTrack(deps.store, input.knownAccount, input.mode, reserve)
+    : await storedAccountRefusal(deps, input, reserve);
+  if (refusal && input.knownAccount) refusal = await storedAccountRefusal(deps, input, reserve);
   if (refusal) return { ok: false, error: refusal };
-  // The account's refusal comes before the platform's answer: when the platform fails, a refusal that a
-  // cached view (say, of an older reservation) missed is the answer.
-  const platformFailed = async (error: TrackError): Promise<TrackResult> => ({
-    ok: false,
-    error: (input.knownAccount && (await storedAccountRefusal())) || error,
-  });
 
   const parsed = input.parsedLink ?? parseVideoUrl(input.videoLink);
   if (parsed.kind === 'invalid')
@@ -87,7 +78,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   const collector = deps.collectorFor(input.mode, platform);
   if (!collector) {
     const failure: CollectFailure = { kind: 'blocked', message: `no collector available for ${platform}` };
-    return platformFailed({ kind: 'platform_unreadable', failure });
+    return platformFailed(deps, input, reserve, { kind: 'platform_unreadable', failure });
   }
 
   let ref: VideoRef;
@@ -98,7 +89,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
           ok: false as const,
           failure: { kind: 'format_changed' as const, message: 'short links not supported' },
         };
-    if (!resolved.ok) return platformFailed(probeError(resolved.failure));
+    if (!resolved.ok) return platformFailed(deps, input, reserve, probeError(resolved.failure));
     ref = resolved.ref;
   } else {
     ref = parsed.ref;
@@ -106,13 +97,13 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
 
   const startedAt = deps.clock.now();
   const probe = await probeWithOneRetry(collector, ref, deps.probeRetryDelayMs);
-  if (!probe.ok) return platformFailed(probeError(probe.failure));
+  if (!probe.ok) return platformFailed(deps, input, reserve, probeError(probe.failure));
   const observation: Observation = probe.observation;
 
   return writeTransaction(deps.store, async (tx): Promise<TrackResult> => {
     const locked = await lockAccount(tx, input.accountId);
     if (!locked) return { ok: false, error: { kind: 'account_disabled' } };
-    const lockedRefusal = await checkAccountCanTrack(tx, locked, input.mode, chargeable ? estimated : 0);
+    const lockedRefusal = await checkAccountCanTrack(tx, locked, input.mode, reserve);
     if (lockedRefusal) return { ok: false, error: lockedRefusal };
 
     const video: VideoRow = {
@@ -134,7 +125,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
       interval_seconds: deps.intervalSeconds,
       total_slots: totalSlots(input.durationDays),
       cost_per_snapshot_micro_usd: deps.costPerSnapshotMicroUsd,
-      reserved_micro_usd: chargeable ? estimated : 0,
+      reserved_micro_usd: reserve,
       next_slot: 0,
       next_due_at: startedAt,
       attempts: 0,
@@ -147,6 +138,31 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
     const started = await startTracking(tx, video, observation, startedAt);
     return { ok: true, ...started };
   });
+}
+
+/**
+ * The account's refusal comes before the platform's answer: when the platform fails, a refusal that a cached
+ * view of the account (say, of an older reservation) missed is the answer.
+ */
+async function platformFailed(
+  deps: TrackingDeps,
+  input: TrackInput,
+  reserveMicroUsd: number,
+  error: TrackError,
+): Promise<TrackResult> {
+  const refusal = input.knownAccount ? await storedAccountRefusal(deps, input, reserveMicroUsd) : null;
+  return { ok: false, error: refusal ?? error };
+}
+
+async function storedAccountRefusal(
+  deps: TrackingDeps,
+  input: TrackInput,
+  reserveMicroUsd: number,
+): Promise<TrackError | null> {
+  const account = await findAccount(deps.store, input.accountId);
+  return account
+    ? checkAccountCanTrack(deps.store, account, input.mode, reserveMicroUsd)
+    : { kind: 'account_disabled' };
 }
 
 async function checkAccountCanTrack(
