@@ -77,10 +77,10 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
         path: wire.path,
         method,
         headers: headersFor(request.headers, wire.upstream),
-        ...(body === undefined ? {} : { body }),
+        body,
         maxBodyBytes,
         stop,
-        ...(proxyUrl ? { proxyUrl } : {}),
+        proxyUrl,
       });
 
       const location = response.headers['location'];

@@ -1,20 +1,19 @@
-// What ends an exchange early: its deadline, or the caller's signal. One per `fetch`, handed to every hop
-// of it. It is an EventEmitter that emits 'abort' once, which undici takes as a request signal as it is:
-// an AbortController per request (and AbortSignal.any over the caller's signal) cost several times more
-// CPU than this, which at thousands of requests a second showed as a good part of the client's overhead.
-import { EventEmitter } from 'node:events';
+// What ends an exchange early: its deadline, or the caller's signal. One per `fetch`; the hop in flight
+// (an exchange has one at a time) is told to give up. An AbortController per request, and AbortSignal.any
+// over the caller's signal, cost several times more CPU than this timer and one method call.
+import type { HopStop, StoppableHop } from './transport.ts';
 
 export type StopCause = 'timeout' | 'aborted';
 
-export class ExchangeStop extends EventEmitter {
+export class ExchangeStop implements HopStop {
   /** Why the exchange was stopped; null while it may go on. */
   cause: StopCause | null = null;
+  #hop: StoppableHop | null = null;
   readonly #timer: NodeJS.Timeout;
   readonly #callerSignal: AbortSignal | undefined;
   readonly #onCallerAbort: (() => void) | undefined;
 
   constructor(timeoutMs: number, callerSignal: AbortSignal | undefined) {
-    super();
     this.#timer = setTimeout(stopOnTimeout, timeoutMs, this);
     this.#callerSignal = callerSignal;
     if (callerSignal) {
@@ -23,14 +22,19 @@ export class ExchangeStop extends EventEmitter {
     }
   }
 
+  watch(hop: StoppableHop): void {
+    this.#hop = hop;
+  }
+
   stop(cause: StopCause): void {
     if (this.cause) return;
     this.cause = cause;
-    this.emit('abort');
+    this.#hop?.stop(new Error(cause === 'timeout' ? 'the deadline passed' : 'aborted by the caller'));
   }
 
   /** Once the exchange has ended, one way or another. */
   dispose(): void {
+    this.#hop = null;
     clearTimeout(this.#timer);
     if (this.#onCallerAbort) this.#callerSignal?.removeEventListener('abort', this.#onCallerAbort);
   }

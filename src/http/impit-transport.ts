@@ -31,9 +31,9 @@ export function createImpitTransport(): Transport {
   };
 
   return async (hop) => {
-    // impit wants an AbortSignal; it aborts the request and the body being read.
+    // impit takes an AbortSignal; it aborts the request and the body being read.
     const controller = new AbortController();
-    hop.stop.once('abort', () => controller.abort());
+    hop.stop.watch({ stop: (reason) => controller.abort(reason) });
     const response = await instanceFor(hop.proxyUrl).fetch(hop.origin + hop.path, {
       method: hop.method,
       headers: hop.headers,

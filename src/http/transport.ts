@@ -1,7 +1,5 @@
 // One hop on the wire, without redirects or allow-lists: client.ts owns those. Two implementations:
 // undici (plain Node) and impit (a Chrome TLS fingerprint).
-import type { EventEmitter } from 'node:events';
-
 export interface HopRequest {
   /** The origin connected to (after any CONTENTSTATS_UPSTREAMS rewrite), e.g. `https://api.x.com`. */
   origin: string;
@@ -12,12 +10,19 @@ export interface HopRequest {
   body?: string;
   /** The most decoded body bytes to hold in memory; past this the body is given up as too large. */
   maxBodyBytes: number;
-  /**
-   * Emits 'abort' (at most once, never before the hop is sent) when the exchange must stop: the transport
-   * then abandons the request or the body being read.
-   */
-  stop: EventEmitter;
+  /** The transport registers the hop here as it sends it, to be stopped if the exchange must end. */
+  stop: HopStop;
   proxyUrl?: string;
+}
+
+export interface HopStop {
+  /** The hop now in flight (it replaces the one before). Never called once the exchange has stopped. */
+  watch(hop: StoppableHop): void;
+}
+
+export interface StoppableHop {
+  /** Abandons the request, or the body being read: what is pending rejects with `reason`. */
+  stop(reason: Error): void;
 }
 
 export type CappedBody = { ok: true; text: string } | { ok: false; bytesSeen: number };

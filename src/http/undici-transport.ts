@@ -6,7 +6,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { declaredOverCap, utf8Text } from './read-capped-body.ts';
-import type { CappedBody, HopRequest, HopResponse, Transport } from './transport.ts';
+import type { CappedBody, HopRequest, HopResponse, StoppableHop, Transport } from './transport.ts';
 
 export interface UndiciTransport {
   send: Transport;
@@ -61,7 +61,7 @@ const COMPLETE = 'complete';
  * One hop: undici's handler and, once the status line and headers are in, the hop's response. Until the
  * body is read or discarded, what arrives is kept (up to the cap).
  */
-class UndiciHop implements Dispatcher.DispatchHandler, HopResponse {
+class UndiciHop implements Dispatcher.DispatchHandler, HopResponse, StoppableHop {
   status = 0;
   headers: Record<string, string> = {};
   readonly response: Promise<HopResponse>;
@@ -88,7 +88,7 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse {
       this.#respond = resolve;
       this.#fail = reject;
     });
-    hop.stop.once('abort', this.#onStop);
+    hop.stop.watch(this);
   }
 
   // --- undici's side -----------------------------------------------------------------------------------------
@@ -160,17 +160,16 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse {
     this.#giveUp(new Error('the body was discarded'));
   }
 
-  // --- inside ----------------------------------------------------------------------------------------------
-
-  readonly #onStop = () => {
-    const reason = new Error('the exchange was stopped');
+  stop(reason: Error): void {
     if (!this.#responded) {
       this.#responded = true;
       this.#fail(reason);
     }
     this.#settle(reason);
     this.#giveUp(reason);
-  };
+  }
+
+  // --- inside ----------------------------------------------------------------------------------------------
 
   /** Stops the request and the decoder, unless undici is done with it (the connection is then reused). */
   #giveUp(reason: Error): void {
