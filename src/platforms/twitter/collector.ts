@@ -87,7 +87,8 @@ export function createTwitterCollector(options: TwitterCollectorOptions): Collec
     async collect(refs: readonly VideoRef[], signal?: AbortSignal): Promise<CollectResult[]> {
       try {
         const tweetIds = [...new Set(refs.map((ref) => ref.videoId).filter((id) => TWEET_ID.test(id)))];
-        const official = await readByApiV2(tweetIds, signal);
+        // Without a token there is nothing to wait for (the common case: one post per call).
+        const official = bearerToken ? await readByApiV2(tweetIds, signal) : new Map<string, CollectResult>();
         const pending = tweetIds.filter((id) => {
           const result = official.get(id);
           return !result || !isDefiniteAnswer(result);
@@ -158,6 +159,7 @@ async function mapWithConcurrency<T, R>(
   concurrency: number,
   work: (item: T) => Promise<R>,
 ): Promise<R[]> {
+  if (items.length === 1) return [await work(items[0]!)];
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
