@@ -269,10 +269,29 @@ describe('limits', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
-  it('counts reading the body towards the total timeout', async () => {
+  it.each([false, true])(
+    'counts reading the body towards the total timeout (impersonating: %s)',
+    async (impersonateBrowser) => {
+      const fake = await platform(() => ({ ...fakeReply.html('x'.repeat(5000)), bodyDelayMs: 10_000 }));
+      const http = client({ upstreams: fake.upstreams([PLATFORM]), timeoutMs: 150 });
+      const started = Date.now();
+      expectFailure(
+        await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, impersonateBrowser }),
+        'timeout',
+      );
+      expect(Date.now() - started).toBeLessThan(1_500);
+    },
+  );
+
+  it('reports a caller abort while the body is being read as aborted', async () => {
     const fake = await platform(() => ({ ...fakeReply.html('x'.repeat(5000)), bodyDelayMs: 10_000 }));
-    const http = client({ upstreams: fake.upstreams([PLATFORM]), timeoutMs: 150 });
-    expectFailure(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED }), 'timeout');
+    const http = client({ upstreams: fake.upstreams([PLATFORM]) });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    expectFailure(
+      await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, signal: controller.signal }),
+      'aborted',
+    );
   });
 
   it('reports a caller abort as aborted', async () => {
