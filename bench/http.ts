@@ -20,6 +20,21 @@ export async function benchHttp(report: (line: string) => void): Promise<void> {
   const helloRps = await load({ url: `http://127.0.0.1:${hello.ready.port}/` });
   await stopChild(hello.child);
 
+  const trackBody = JSON.stringify({
+    video_link: 'https://www.tiktok.com/@bench/video/7301234567890123456',
+    duration_days: 7,
+  });
+  const floor = await startChild<{ port: number }>(
+    new URL('./servers/post-floor.ts', import.meta.url).pathname,
+  );
+  const floorRps = await load({
+    url: `http://127.0.0.1:${floor.ready.port}/`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: trackBody,
+  });
+  await stopChild(floor.child);
+
   const api = await startChild<{ port: number; testKey: string }>(
     new URL('./servers/api.ts', import.meta.url).pathname,
   );
@@ -29,10 +44,7 @@ export async function benchHttp(report: (line: string) => void): Promise<void> {
     url: `${base}/api/v1/videos/track`,
     method: 'POST',
     headers: { 'x-api-key': api.ready.testKey, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      video_link: 'https://www.tiktok.com/@bench/video/7301234567890123456',
-      duration_days: 7,
-    }),
+    body: trackBody,
   });
   await stopChild(api.child);
 
@@ -43,5 +55,8 @@ export async function benchHttp(report: (line: string) => void): Promise<void> {
   );
   report(
     `  POST /api/v1/videos/track (test)  ${trackRps.toFixed(0).padStart(8)} req/s   ${(trackRps / helloRps).toFixed(2)} × hello (target ≥ 0.25)`,
+  );
+  report(
+    `  reference: bare Fastify POST answering a track-sized 201   ${floorRps.toFixed(0).padStart(8)} req/s   ${(floorRps / helloRps).toFixed(2)} × hello (HTTP alone; track is ${(trackRps / floorRps).toFixed(2)} of it)`,
   );
 }
