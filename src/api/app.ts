@@ -12,9 +12,9 @@ import Fastify, {
 import { effectiveLimits } from '../billing/plans.ts';
 import { newId } from '../ids.ts';
 import type { AuthResult } from './auth.ts';
-import type { CounterCell } from './metrics.ts';
 import type { ApiContext } from './context.ts';
 import { internalError, payloadTooLarge, sendError } from './errors.ts';
+import type { CounterCell } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { registerAdmin } from './routes/admin.ts';
 import { registerChangeVideoStatus } from './routes/change-video-status.ts';

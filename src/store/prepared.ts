@@ -14,11 +14,29 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
   build: (ex: Executor, ...args: Args) => Compilable<Row>,
   options: { readOnly?: boolean } = {},
 ): (ex: Executor, ...args: Args) => Promise<Row[]> {
+  const run = preparedStatement(build, options);
+  return async (ex, ...args) => run(ex, ...args);
+}
+
+/**
+ * A prepared SELECT that answers at once (no promise) where it can: on SQLite, outside transactions or in one.
+ * For the hottest read paths; everything else uses preparedRead.
+ */
+export function preparedReadNow<Args extends readonly unknown[], Row>(
+  build: (ex: Executor, ...args: Args) => Compilable<Row>,
+): (ex: Executor, ...args: Args) => Row[] | Promise<Row[]> {
+  return preparedStatement(build, { readOnly: true });
+}
+
+function preparedStatement<Args extends readonly unknown[], Row>(
+  build: (ex: Executor, ...args: Args) => Compilable<Row>,
+  options: { readOnly?: boolean },
+): (ex: Executor, ...args: Args) => Row[] | Promise<Row[]> {
   const compiledByDialect = new Map<Dialect, CompiledQuery<Row>>();
   // Where each parameter comes from: an argument's index, or -1 for a constant of the query itself.
   const sourcesByDialect = new Map<Dialect, number[]>();
   const statements = new WeakMap<SqliteStatements, Statement>();
-  return async (ex, ...args) => {
+  return (ex, ...args) => {
     let compiled = compiledByDialect.get(ex.dialect);
     let sources = sourcesByDialect.get(ex.dialect);
     if (!compiled || !sources) {
@@ -47,8 +65,7 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
       statement.run(...parameters);
       return [];
     }
-    const result = await ex.db.executeQuery<Row>({ ...compiled, parameters });
-    return result.rows;
+    return ex.db.executeQuery<Row>({ ...compiled, parameters }).then((result) => result.rows);
   };
 }
 

@@ -1,7 +1,7 @@
 // GET /usage's numbers: the account's money and its per-mode running totals (account_usage), which every
 // change to a video's status or collected snapshots adjusts in the same transaction.
 import type { ExpressionBuilder } from 'kysely';
-import { preparedQuery, preparedRead } from './prepared.ts';
+import { preparedQuery, preparedReadNow } from './prepared.ts';
 import type { Database, Mode } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -15,7 +15,7 @@ export interface AccountUsage {
 }
 
 // Two primary-key lookups, however many videos the account has tracked.
-const usageQuery = preparedRead((ex, mode: Mode, accountId: string) =>
+const usageQuery = preparedReadNow((ex, mode: Mode, accountId: string) =>
   ex.db
     .selectFrom('accounts as a')
     .leftJoin('account_usage as u', (join) => join.onRef('u.account_id', '=', 'a.id').on('u.mode', '=', mode))
@@ -29,12 +29,23 @@ const usageQuery = preparedRead((ex, mode: Mode, accountId: string) =>
     ]),
 );
 
-export async function accountUsage(
+/** Answers at once on SQLite (GET /usage is the most frequent read), with a promise on PostgreSQL. */
+export function accountUsage(
   ex: Executor,
   accountId: string,
   mode: Mode,
-): Promise<AccountUsage | undefined> {
-  const [row] = await usageQuery(ex, mode, accountId);
+): AccountUsage | undefined | Promise<AccountUsage | undefined> {
+  const rows = usageQuery(ex, mode, accountId);
+  return rows instanceof Promise ? rows.then(toUsage) : toUsage(rows);
+}
+
+function toUsage([row]: Array<{
+  balance_micro_usd: number;
+  reserved_micro_usd: number;
+  active_videos: number | null;
+  snapshots_collected: number | null;
+  charged_micro_usd: number | null;
+}>): AccountUsage | undefined {
   if (!row) return undefined;
   return {
     balanceMicroUsd: Number(row.balance_micro_usd),
