@@ -1,5 +1,6 @@
 // One hop on the wire, without redirects or allow-lists: client.ts owns those. Two implementations:
 // undici (plain Node) and impit (a Chrome TLS fingerprint).
+
 export interface HopRequest {
   /** The origin connected to (after any CONTENTSTATS_UPSTREAMS rewrite), e.g. `https://api.x.com`. */
   origin: string;

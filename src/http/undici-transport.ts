@@ -1,7 +1,7 @@
 // The plain path: undici with no automatic redirects (client.ts follows them itself, hop by hop). Each hop is
 // one undici dispatch with a handler of our own that keeps the body as it arrives, up to the cap. undici's
 // `request` API wraps the same dispatch in a promise, an async resource, a Readable for the body and an
-// abort-signal listener; on small answers over a fast link those cost as much CPU as the exchange itself.
+// abort-signal listener; on an 11 KB answer over loopback those added half again to the CPU of the exchange.
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
