@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { preparedInsert, preparedQuery } from './prepared.ts';
+import { preparedInsertMany, preparedQuery } from './prepared.ts';
 import type { LedgerEntriesTable, LedgerKind } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -31,10 +31,7 @@ export async function postLedgerEntries(tx: Executor, postings: readonly LedgerP
     note: posting.note ?? null,
     created_at: posting.at,
   }));
-  // A few entries (a track's reserve and first charge) go through the prepared statement; a batch's many in
-  // one multi-row statement.
-  if (rows.length <= FEW_ENTRIES) for (const row of rows) await insertLedgerRow(tx, row);
-  else await tx.db.insertInto('ledger_entries').values(rows).execute();
+  await insertLedgerRows(tx, rows);
 
   const perAccount = new Map<string, { balance: number; reserved: number }>();
   for (const posting of postings) {
@@ -50,8 +47,6 @@ export async function postLedgerEntries(tx: Executor, postings: readonly LedgerP
   }
 }
 
-const FEW_ENTRIES = 4;
-
 const LEDGER_COLUMNS = [
   'account_id',
   'video_id',
@@ -65,8 +60,8 @@ const LEDGER_COLUMNS = [
 
 type LedgerRow = { [column in (typeof LEDGER_COLUMNS)[number]]: Insertable<LedgerEntriesTable>[column] };
 
-const insertLedgerRow = preparedInsert(LEDGER_COLUMNS, (tx, row: LedgerRow) =>
-  tx.db.insertInto('ledger_entries').values(row),
+const insertLedgerRows = preparedInsertMany(LEDGER_COLUMNS, (tx, rows: LedgerRow[]) =>
+  tx.db.insertInto('ledger_entries').values(rows),
 );
 
 const addToAccountTotals = preparedQuery((tx, accountId: string, balance: number, reserved: number) =>

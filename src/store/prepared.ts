@@ -89,3 +89,75 @@ export function preparedInsert<RowValues extends Record<string, unknown>, Return
   );
   return (ex, row) => query(ex, ...columns.map((column) => row[column]));
 }
+
+/** Rows per prepared multi-row statement on SQLite. */
+export const ROWS_PER_STATEMENT = 32;
+/** Up to this many rows (a track's few), PostgreSQL too runs the prepared one-row statement per row. */
+const FEW_ROWS = 4;
+
+/**
+ * An INSERT of many rows. In a SQLite transaction the rows go through statements prepared once: a 32-row one
+ * for each full chunk, a one-row one for the rest (building a large insert with Kysely costs more than running
+ * it). Elsewhere (PostgreSQL, where a statement is a round trip) more than a few rows go in one multi-row
+ * statement.
+ */
+export function preparedInsertMany<RowValues extends Record<string, unknown>, Returned = unknown>(
+  columns: readonly (keyof RowValues & string)[],
+  build: (ex: Executor, rows: RowValues[]) => Compilable<Returned>,
+): (ex: Executor, rows: readonly RowValues[]) => Promise<Returned[]> {
+  const rowsOf = (values: readonly unknown[]): RowValues[] =>
+    Array.from(
+      { length: values.length / columns.length },
+      (_, r) =>
+        Object.fromEntries(columns.map((column, c) => [column, values[r * columns.length + c]])) as RowValues,
+    );
+  const chunk = preparedQuery((ex, ...values: unknown[]) => build(ex, rowsOf(values)));
+  const single = preparedQuery((ex, ...values: unknown[]) => build(ex, rowsOf(values)));
+  const flatten = (rows: readonly RowValues[]): unknown[] => {
+    const values: unknown[] = [];
+    for (const row of rows) for (const column of columns) values.push(row[column]);
+    return values;
+  };
+  return async (ex, rows) => {
+    if (rows.length === 0) return [];
+    if (!ex.sqliteTransaction && rows.length > FEW_ROWS) {
+      return ex.db.executeQuery(build(ex, [...rows]).compile()).then((r) => r.rows);
+    }
+    const returned: Returned[] = [];
+    let at = 0;
+    for (; at + ROWS_PER_STATEMENT <= rows.length; at += ROWS_PER_STATEMENT) {
+      returned.push(...(await chunk(ex, ...flatten(rows.slice(at, at + ROWS_PER_STATEMENT)))));
+    }
+    for (; at < rows.length; at++) returned.push(...(await single(ex, ...flatten([rows[at]!]))));
+    return returned;
+  };
+}
+
+/**
+ * A statement over a set of ids (`where id in (…)`). In a SQLite transaction it runs as statements prepared
+ * once for 32 ids each, the last chunk padded by repeating an id (IN ignores repeats); elsewhere as one
+ * statement over all ids.
+ */
+export function preparedForIds<Args extends readonly unknown[], Row>(
+  build: (ex: Executor, ids: readonly string[], ...args: Args) => Compilable<Row>,
+): (ex: Executor, ids: readonly string[], ...args: Args) => Promise<Row[]> {
+  const chunk = preparedQuery((ex, ...values: unknown[]) =>
+    build(
+      ex,
+      values.slice(0, ROWS_PER_STATEMENT) as string[],
+      ...(values.slice(ROWS_PER_STATEMENT) as unknown as Args),
+    ),
+  );
+  return async (ex, ids, ...args) => {
+    if (ids.length === 0) return [];
+    if (!ex.sqliteTransaction)
+      return ex.db.executeQuery(build(ex, ids, ...args).compile()).then((r) => r.rows);
+    const rows: Row[] = [];
+    for (let at = 0; at < ids.length; at += ROWS_PER_STATEMENT) {
+      const part = ids.slice(at, at + ROWS_PER_STATEMENT);
+      while (part.length < ROWS_PER_STATEMENT) part.push(part[0]!);
+      rows.push(...(await chunk(ex, ...part, ...args)));
+    }
+    return rows;
+  };
+}

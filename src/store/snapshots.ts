@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { preparedInsert, preparedRead } from './prepared.ts';
+import { preparedInsertMany, preparedRead } from './prepared.ts';
 import type { Executor } from './transaction.ts';
 
 export interface NewSnapshot {
@@ -59,27 +59,20 @@ export async function insertSnapshotsOnce(
   tx: Executor,
   snapshots: readonly NewSnapshot[],
 ): Promise<Set<string>> {
-  if (snapshots.length === 0) return new Set();
-  const rows =
-    snapshots.length === 1
-      ? await insertOneSnapshot(tx, snapshotRow(snapshots[0]!))
-      : await insertSnapshotRows(tx, snapshots.map(snapshotRow)).execute();
+  const rows = await insertSnapshotRows(tx, snapshots.map(snapshotRow));
   return new Set(rows.map((row) => row.id));
 }
 
 type SnapshotInsert = ReturnType<typeof snapshotRow>;
 
-const insertSnapshotRows = (tx: Executor, rows: SnapshotInsert[]) =>
-  tx.db
-    .insertInto('snapshots')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['video_id', 'slot']).doNothing())
-    .returning('id');
-
-// A single snapshot (a track's first one) is the most common insert; it is prepared once.
-const insertOneSnapshot = preparedInsert(
+const insertSnapshotRows = preparedInsertMany(
   Object.keys(snapshotRow(emptySnapshot())) as (keyof SnapshotInsert)[],
-  (tx, row: SnapshotInsert) => insertSnapshotRows(tx, [row]),
+  (tx, rows: SnapshotInsert[]) =>
+    tx.db
+      .insertInto('snapshots')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['video_id', 'slot']).doNothing())
+      .returning('id'),
 );
 
 /** A slot that could not be collected: a row with no counts (never charged). */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { preparedInsert, preparedQuery, preparedRead } from './prepared.ts';
+import { preparedForIds, preparedInsert, preparedQuery, preparedRead } from './prepared.ts';
 import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -104,26 +104,24 @@ export async function lockVideosForRecording(
   tx: Executor,
   ids: readonly string[],
 ): Promise<Map<string, RecordingVideo>> {
-  if (ids.length === 0) return new Map();
-  const query = tx.db.selectFrom('videos').select(RECORDING_COLUMNS).where('id', 'in', ids).orderBy('id');
-  const rows = await (tx.dialect === 'postgres' ? query.forUpdate() : query).execute();
+  const rows = await recordingVideos(tx, ids);
   return new Map(rows.map((row) => [row.id, row]));
 }
+
+const recordingVideos = preparedForIds((tx, ids) => {
+  const query = tx.db.selectFrom('videos').select(RECORDING_COLUMNS).where('id', 'in', ids).orderBy('id');
+  return tx.dialect === 'postgres' ? query.forUpdate() : query;
+});
 
 /**
  * After each of these videos stored the snapshot of its next slot: one step forward, the slot's cost out of
  * its reservation (live mode), and the following slot's due time — computed in SQL, one statement for all.
  */
 export async function advanceVideosOneSlot(tx: Executor, ids: readonly string[], now: number): Promise<void> {
-  if (ids.length === 0) return;
-  if (ids.length === 1) {
-    await advanceOneVideo(tx, ids[0]!, now);
-    return;
-  }
-  await advanceQuery(tx, ids, now).execute();
+  await advanceVideos(tx, ids, now);
 }
 
-const advanceOneVideo = preparedQuery((tx, id: string, now: number) => advanceQuery(tx, [id], now));
+const advanceVideos = preparedForIds((tx, ids, now: number) => advanceQuery(tx, ids, now));
 
 function advanceQuery(tx: Executor, ids: readonly string[], now: number) {
   return tx.db
