@@ -10,12 +10,63 @@ const PLACEHOLDER = '\u0000prepared-argument-';
 
 type Statement = ReturnType<SqliteStatements['statement']>;
 
+/** A query prepared once per dialect, called with its arguments as one array. */
+type Prepared<Row> = (ex: Executor, args: readonly unknown[]) => Row[] | Promise<Row[]>;
+
+interface Shape<Row> {
+  compiled: CompiledQuery<Row>;
+  /** Where each parameter comes from: an argument's index, or -1 for a constant of the query itself. */
+  sources: number[];
+}
+
+function prepare<Row>(
+  build: (ex: Executor, args: readonly unknown[]) => Compilable<Row>,
+  readOnly: boolean,
+): Prepared<Row> {
+  const shapes: Partial<Record<Dialect, Shape<Row>>> = {};
+  const statements = new WeakMap<SqliteStatements, Statement>();
+  const shapeFor = (ex: Executor, argumentCount: number): Shape<Row> => {
+    const placeholders = Array.from({ length: argumentCount }, (_, i) => `${PLACEHOLDER}${i}`);
+    const compiled = build(ex, placeholders).compile();
+    const sources = compiled.parameters.map((value) =>
+      typeof value === 'string' && value.startsWith(PLACEHOLDER)
+        ? Number(value.slice(PLACEHOLDER.length))
+        : -1,
+    );
+    const shape = { compiled, sources };
+    shapes[ex.dialect] = shape;
+    return shape;
+  };
+  return (ex, args) => {
+    const { compiled, sources } = shapes[ex.dialect] ?? shapeFor(ex, args.length);
+    const constants = compiled.parameters;
+    const parameters = new Array<unknown>(sources.length);
+    for (let i = 0; i < sources.length; i++) {
+      const source = sources[i]!;
+      parameters[i] = source < 0 ? constants[i] : args[source];
+    }
+    const connection = ex.sqliteTransaction ?? (readOnly ? (ex as Partial<Store>).readCommitted : undefined);
+    if (connection) {
+      let statement = statements.get(connection);
+      if (!statement) {
+        statement = connection.statement(compiled.sql);
+        statements.set(connection, statement);
+      }
+      // An array binds the statement's parameters in order (no spread of the arguments).
+      if (statement.reader) return statement.all(parameters) as Row[];
+      statement.run(parameters);
+      return [];
+    }
+    return ex.db.executeQuery<Row>({ ...compiled, parameters }).then((result) => result.rows);
+  };
+}
+
 export function preparedQuery<Args extends readonly unknown[], Row>(
   build: (ex: Executor, ...args: Args) => Compilable<Row>,
   options: { readOnly?: boolean } = {},
 ): (ex: Executor, ...args: Args) => Promise<Row[]> {
-  const run = preparedStatement(build, options);
-  return async (ex, ...args) => run(ex, ...args);
+  const prepared = prepare((ex, args) => build(ex, ...(args as Args)), options.readOnly ?? false);
+  return async (ex, ...args) => prepared(ex, args);
 }
 
 /**
@@ -25,48 +76,8 @@ export function preparedQuery<Args extends readonly unknown[], Row>(
 export function preparedReadNow<Args extends readonly unknown[], Row>(
   build: (ex: Executor, ...args: Args) => Compilable<Row>,
 ): (ex: Executor, ...args: Args) => Row[] | Promise<Row[]> {
-  return preparedStatement(build, { readOnly: true });
-}
-
-function preparedStatement<Args extends readonly unknown[], Row>(
-  build: (ex: Executor, ...args: Args) => Compilable<Row>,
-  options: { readOnly?: boolean },
-): (ex: Executor, ...args: Args) => Row[] | Promise<Row[]> {
-  const compiledByDialect = new Map<Dialect, CompiledQuery<Row>>();
-  // Where each parameter comes from: an argument's index, or -1 for a constant of the query itself.
-  const sourcesByDialect = new Map<Dialect, number[]>();
-  const statements = new WeakMap<SqliteStatements, Statement>();
-  return (ex, ...args) => {
-    let compiled = compiledByDialect.get(ex.dialect);
-    let sources = sourcesByDialect.get(ex.dialect);
-    if (!compiled || !sources) {
-      const placeholders = args.map((_, i) => `${PLACEHOLDER}${i}`) as unknown as Args;
-      compiled = build(ex, ...placeholders).compile();
-      sources = compiled.parameters.map((value) =>
-        typeof value === 'string' && value.startsWith(PLACEHOLDER)
-          ? Number(value.slice(PLACEHOLDER.length))
-          : -1,
-      );
-      compiledByDialect.set(ex.dialect, compiled);
-      sourcesByDialect.set(ex.dialect, sources);
-    }
-    const constants = compiled.parameters;
-    const parameters = sources.map((source, i) => (source < 0 ? constants[i] : args[source]));
-
-    const connection =
-      ex.sqliteTransaction ?? (options.readOnly ? (ex as Partial<Store>).readCommitted : undefined);
-    if (connection) {
-      let statement = statements.get(connection);
-      if (!statement) {
-        statement = connection.statement(compiled.sql);
-        statements.set(connection, statement);
-      }
-      if (statement.reader) return statement.all(...parameters) as Row[];
-      statement.run(...parameters);
-      return [];
-    }
-    return ex.db.executeQuery<Row>({ ...compiled, parameters }).then((result) => result.rows);
-  };
+  const prepared = prepare((ex, args) => build(ex, ...(args as Args)), true);
+  return (ex, ...args) => prepared(ex, args);
 }
 
 /** A prepared SELECT: outside transactions on SQLite it reads committed data without waiting for writes. */
@@ -84,10 +95,16 @@ export function preparedInsert<RowValues extends Record<string, unknown>, Return
   columns: readonly (keyof RowValues & string)[],
   build: (ex: Executor, row: RowValues) => Compilable<Returned>,
 ): (ex: Executor, row: RowValues) => Promise<Returned[]> {
-  const query = preparedQuery((ex, ...values: unknown[]) =>
-    build(ex, Object.fromEntries(columns.map((column, i) => [column, values[i]])) as RowValues),
+  const prepared = prepare(
+    (ex, values) =>
+      build(ex, Object.fromEntries(columns.map((column, i) => [column, values[i]])) as RowValues),
+    false,
   );
-  return (ex, row) => query(ex, ...columns.map((column) => row[column]));
+  return async (ex, row) => {
+    const values = new Array<unknown>(columns.length);
+    for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]!];
+    return prepared(ex, values);
+  };
 }
 
 /** Rows per prepared multi-row statement on SQLite. */
@@ -111,8 +128,8 @@ export function preparedInsertMany<RowValues extends Record<string, unknown>, Re
       (_, r) =>
         Object.fromEntries(columns.map((column, c) => [column, values[r * columns.length + c]])) as RowValues,
     );
-  const chunk = preparedQuery((ex, ...values: unknown[]) => build(ex, rowsOf(values)));
-  const single = preparedQuery((ex, ...values: unknown[]) => build(ex, rowsOf(values)));
+  const chunk = prepare((ex, values) => build(ex, rowsOf(values)), false);
+  const single = prepare((ex, values) => build(ex, rowsOf(values)), false);
   const flatten = (rows: readonly RowValues[]): unknown[] => {
     const values: unknown[] = [];
     for (const row of rows) for (const column of columns) values.push(row[column]);
@@ -126,9 +143,9 @@ export function preparedInsertMany<RowValues extends Record<string, unknown>, Re
     const returned: Returned[] = [];
     let at = 0;
     for (; at + ROWS_PER_STATEMENT <= rows.length; at += ROWS_PER_STATEMENT) {
-      returned.push(...(await chunk(ex, ...flatten(rows.slice(at, at + ROWS_PER_STATEMENT)))));
+      returned.push(...(await chunk(ex, flatten(rows.slice(at, at + ROWS_PER_STATEMENT)))));
     }
-    for (; at < rows.length; at++) returned.push(...(await single(ex, ...flatten([rows[at]!]))));
+    for (; at < rows.length; at++) returned.push(...(await single(ex, flatten([rows[at]!]))));
     return returned;
   };
 }
@@ -141,12 +158,14 @@ export function preparedInsertMany<RowValues extends Record<string, unknown>, Re
 export function preparedForIds<Args extends readonly unknown[], Row>(
   build: (ex: Executor, ids: readonly string[], ...args: Args) => Compilable<Row>,
 ): (ex: Executor, ids: readonly string[], ...args: Args) => Promise<Row[]> {
-  const chunk = preparedQuery((ex, ...values: unknown[]) =>
-    build(
-      ex,
-      values.slice(0, ROWS_PER_STATEMENT) as string[],
-      ...(values.slice(ROWS_PER_STATEMENT) as unknown as Args),
-    ),
+  const chunk = prepare(
+    (ex, values) =>
+      build(
+        ex,
+        values.slice(0, ROWS_PER_STATEMENT) as string[],
+        ...(values.slice(ROWS_PER_STATEMENT) as unknown as Args),
+      ),
+    false,
   );
   return async (ex, ids, ...args) => {
     if (ids.length === 0) return [];
@@ -156,7 +175,7 @@ export function preparedForIds<Args extends readonly unknown[], Row>(
     for (let at = 0; at < ids.length; at += ROWS_PER_STATEMENT) {
       const part = ids.slice(at, at + ROWS_PER_STATEMENT);
       while (part.length < ROWS_PER_STATEMENT) part.push(part[0]!);
-      rows.push(...(await chunk(ex, ...part, ...args)));
+      rows.push(...(await chunk(ex, [...part, ...args])));
     }
     return rows;
   };
