@@ -130,8 +130,16 @@ export const snapshotSchema = z.object({
   comments: count,
   shares: count,
   saves: count,
-  provider: z.string(),
+  provider: z.string().nullable().describe('The source the counts came from; null for a missed slot'),
   slot: z.number().int(),
+  missed: z
+    .literal(true)
+    .optional()
+    .describe('Present on a slot that could not be collected: no counts, never charged'),
+  approximate: z
+    .literal(true)
+    .optional()
+    .describe('Present when the platform only showed rounded counts (such as "2.5M")'),
 });
 
 const videoCommon = {

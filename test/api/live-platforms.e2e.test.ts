@@ -4,6 +4,7 @@
 // in X-Contentstats-Upstream plus the path, so the code under test is the code that runs in production.
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { snapshotSchema, videoDetailSchema } from '../../src/api/schemas.ts';
 import { TestClock } from '../../src/clock.ts';
 import type { LiveCollectors } from '../../src/compose.ts';
 import { type Config, testConfig } from '../../src/config.ts';
@@ -1084,6 +1085,8 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
 
         const video = await get(`/api/v1/videos/${id}`);
         expect(video).toMatchObject({ status: 'monitoring', snapshots_collected: 1, snapshots_missed: 1 });
+        // The answers are what the OpenAPI document describes, a missed slot's snapshot included.
+        expect(videoDetailSchema.safeParse(video).error).toBeUndefined();
         // The schedule moved on to a later slot.
         expect(Date.parse(video.next_snapshot_at)).toBeGreaterThan(createdAt + HOUR);
         const withMissed = await get(`/api/v1/videos/${id}/snapshots?include_missed=true`);
@@ -1094,6 +1097,7 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
           likes: null,
           comments: null,
         });
+        expect(snapshotSchema.safeParse(withMissed.snapshots[1]).error).toBeUndefined();
         expect(await usage()).toMatchObject({
           total_snapshots: 1,
           total_charged_usd: 0.015,
