@@ -42,19 +42,23 @@ function profile(platform: PlatformName, videoId: string): Profile {
   return found;
 }
 
+/** A number in [0, 1) from four bytes of the digest. (A module function: tsx names each closure it makes.) */
+function unitAt(digest: Buffer, offset: number): number {
+  return digest.readUInt32BE(offset) / 0x1_0000_0000;
+}
+
 /** Deterministic per-video parameters drawn from a hash of `platform:videoId`. */
 function computeProfile(key: string) {
   const digest = createHash('sha256').update(key).digest();
-  const unit = (offset: number) => digest.readUInt32BE(offset) / 0x1_0000_0000;
   return {
-    baseViews: Math.floor(1_000 + unit(0) * 2_000_000),
-    viewsPerHour: 20 + unit(4) * 20_000,
-    likeRatio: 0.02 + unit(8) * 0.08,
-    commentRatio: 0.02 + unit(12) * 0.04,
-    shareRatio: 0.01 + unit(16) * 0.07,
-    saveRatio: 0.03 + unit(20) * 0.07,
-    phase: unit(24) * 2 * Math.PI,
-    creator: `sim_${digest.toString('hex').slice(0, 8)}`,
+    baseViews: Math.floor(1_000 + unitAt(digest, 0) * 2_000_000),
+    viewsPerHour: 20 + unitAt(digest, 4) * 20_000,
+    likeRatio: 0.02 + unitAt(digest, 8) * 0.08,
+    commentRatio: 0.02 + unitAt(digest, 12) * 0.04,
+    shareRatio: 0.01 + unitAt(digest, 16) * 0.07,
+    saveRatio: 0.03 + unitAt(digest, 20) * 0.07,
+    phase: unitAt(digest, 24) * 2 * Math.PI,
+    creator: `sim_${digest.toString('hex', 0, 4)}`,
     firstSeenMs: Number(digest.readBigUInt64BE(24) % 1_000_000n),
   };
 }
