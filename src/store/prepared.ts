@@ -88,33 +88,14 @@ export function preparedRead<Args extends readonly unknown[], Row>(
   return preparedQuery(build, { readOnly: true });
 }
 
-/**
- * An INSERT of one row, prepared like preparedQuery: `columns` fixes the statement's shape, and each call binds
- * the row's values in that order. Returns what the statement returns (RETURNING), if anything.
- */
-export function preparedInsert<RowValues extends Record<string, unknown>, Returned = unknown>(
-  columns: readonly (keyof RowValues & string)[],
-  build: (ex: Executor, row: RowValues) => Compilable<Returned>,
-): (ex: Executor, row: RowValues) => Promise<Returned[]> {
-  const prepared = prepare(
-    (ex, values) =>
-      build(ex, Object.fromEntries(columns.map((column, i) => [column, values[i]])) as RowValues),
-    false,
-  );
-  return async (ex, row) => {
-    const values = new Array<unknown>(columns.length);
-    for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]!];
-    return prepared(ex, values);
-  };
-}
-
 /** Rows per prepared multi-row statement on SQLite. */
 export const ROWS_PER_STATEMENT = 32;
 /** Up to this many rows (a track's few), PostgreSQL too runs the prepared one-row statement per row. */
 const FEW_ROWS = 4;
 
 /**
- * An INSERT of many rows. In a SQLite transaction the rows go through statements prepared once: a 32-row one
+ * An INSERT of one row or many, `columns` fixing the statement's shape. Returns what it returns (RETURNING),
+ * if anything. In a SQLite transaction the rows go through statements prepared once: a 32-row one
  * for each full chunk, a one-row one for the rest (building a large insert with Kysely costs more than running
  * it). Elsewhere (PostgreSQL, where a statement is a round trip) more than a few rows go in one multi-row
  * statement.

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { preparedForIds, preparedInsert, preparedQuery, preparedRead } from './prepared.ts';
+import { preparedForIds, preparedInsertMany, preparedQuery, preparedRead } from './prepared.ts';
 import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -33,12 +33,12 @@ const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
   'ended_at',
 ];
 
-const insertVideoRow = preparedInsert(VIDEO_COLUMNS, (ex, video: NewVideo) =>
-  ex.db.insertInto('videos').values(video),
+const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[]) =>
+  ex.db.insertInto('videos').values(videos),
 );
 
 export async function insertVideo(tx: Executor, video: NewVideo): Promise<void> {
-  await insertVideoRow(tx, video);
+  await insertVideoRows(tx, [video]);
 }
 
 const ownedVideo = preparedRead((ex, id: string, accountId: string, mode: Mode) =>
