@@ -57,8 +57,10 @@ function openSqlite(path: string): Store {
   // so a larger cache and memory-mapped reads keep a busy scheduler off the disk.
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('mmap_size = 268435456');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const sqliteWriter = statementsOf(sqlite);
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite, sqliteWriter) }),
+  });
   if (path === ':memory:') return { db, dialect: 'sqlite', sqliteWriter, close: () => db.destroy() };
   const reader = new SqliteDatabase(path, { readonly: true });
   reader.pragma('cache_size = -65536');
@@ -77,42 +79,35 @@ function openSqlite(path: string): Store {
 
 const STATEMENT_CACHE_SIZE = 500;
 
-/** Statements by SQL text. The texts come from a fixed set of prepared queries, so the map stays small. */
+/**
+ * A connection's prepared statements by SQL text, most recently used kept (preparing costs more than running a
+ * small statement). Prepared queries and Kysely's own queries (withStatementCache) share it.
+ */
 function statementsOf(sqlite: SqliteDatabase.Database): SqliteStatements {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     statement(sql) {
       let statement = cache.get(sql);
-      if (!statement) {
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      if (statement) {
+        cache.delete(sql);
+      } else {
         statement = sqlite.prepare(sql);
-        cache.set(sql, statement);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       }
+      cache.set(sql, statement);
       return statement;
     },
   };
 }
 
-/**
- * Kysely prepares every query anew; preparing costs more than running a small statement. Queries are built
- * from a fixed set of shapes, so the prepared statements are kept (most recently used first) and reused.
- */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  const prepare = (source: string): SqliteDatabase.Statement => {
-    let statement = cache.get(source);
-    if (statement) {
-      cache.delete(source);
-    } else {
-      statement = sqlite.prepare(source);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    }
-    cache.set(source, statement);
-    return statement;
-  };
+/** Kysely prepares every query anew: its connection takes statements from the connection's shared cache. */
+function withStatementCache(
+  sqlite: SqliteDatabase.Database,
+  statements: SqliteStatements,
+): SqliteDatabase.Database {
   return new Proxy(sqlite, {
     get(target, property, receiver) {
-      if (property === 'prepare') return prepare;
+      if (property === 'prepare') return statements.statement;
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
