@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect, SqliteStatements, Store } from './database.ts';
 import type { Database } from './schema.ts';
 
@@ -46,15 +46,11 @@ class GroupCommitter {
   constructor(
     private readonly db: Kysely<Database>,
     /** The same connection Kysely holds, for transaction control and prepared queries without a promise. */
-    private readonly writer: SqliteStatements | undefined,
+    private readonly writer: SqliteStatements,
   ) {}
 
-  private control(connection: Kysely<Database>, statement: string): Promise<unknown> | undefined {
-    if (this.writer) {
-      this.writer.statement(statement).run();
-      return;
-    }
-    return sql.raw(statement).execute(connection);
+  private control(statement: string): void {
+    this.writer.statement(statement).run();
   }
 
   run<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
@@ -84,26 +80,26 @@ class GroupCommitter {
         const tx: Executor = {
           db: connection,
           dialect: 'sqlite',
-          ...(this.writer ? { sqliteTransaction: this.writer } : {}),
+          sqliteTransaction: this.writer,
         };
-        await this.control(connection, 'begin immediate');
+        this.control('begin immediate');
         try {
           for (const write of batch) {
-            await this.control(connection, 'savepoint write');
+            this.control('savepoint write');
             try {
               const value = await write.work(tx);
-              await this.control(connection, 'release write');
+              this.control('release write');
               outcomes.push({ write, ok: true, value });
             } catch (error) {
-              await this.control(connection, 'rollback to write');
-              await this.control(connection, 'release write');
+              this.control('rollback to write');
+              this.control('release write');
               outcomes.push({ write, ok: false, value: error });
             }
           }
-          await this.control(connection, 'commit');
+          this.control('commit');
         } catch (error) {
           try {
-            await this.control(connection, 'rollback');
+            this.control('rollback');
           } catch {
             // The error being thrown already says what went wrong.
           }
@@ -124,6 +120,7 @@ const committers = new WeakMap<Kysely<Database>, GroupCommitter>();
 function groupCommitterFor(store: Executor & Pick<Store, 'sqliteWriter'>): GroupCommitter {
   let committer = committers.get(store.db);
   if (!committer) {
+    if (!store.sqliteWriter) throw new Error('a SQLite write transaction needs a store opened by openStore');
     committer = new GroupCommitter(store.db, store.sqliteWriter);
     committers.set(store.db, committer);
   }
