@@ -39,13 +39,9 @@ export function accountUsage(
   return rows instanceof Promise ? rows.then(toUsage) : toUsage(rows);
 }
 
-function toUsage([row]: Array<{
-  balance_micro_usd: number;
-  reserved_micro_usd: number;
-  active_videos: number | null;
-  snapshots_collected: number | null;
-  charged_micro_usd: number | null;
-}>): AccountUsage | undefined {
+type UsageRow = Awaited<ReturnType<typeof usageQuery>>[number];
+
+function toUsage([row]: UsageRow[]): AccountUsage | undefined {
   if (!row) return undefined;
   return {
     balanceMicroUsd: Number(row.balance_micro_usd),
