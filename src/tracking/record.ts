@@ -61,16 +61,9 @@ export async function recordObservations(
   const snapshotIds = new Map(collectable.map((item) => [item.video.id, newTimeOrderedId('snp', now)]));
   const stored = await insertSnapshotsOnce(
     tx,
-    collectable.map(({ video, slot, observation }) => ({
-      id: snapshotIds.get(video.id)!,
-      videoId: video.id,
-      slot,
-      takenAt: now,
-      missed: false,
-      ...observation.metrics,
-      provider: observation.provider,
-      approximate: observation.approximate ?? false,
-    })),
+    collectable.map(({ video, slot, observation }) =>
+      observedSnapshot(snapshotIds.get(video.id)!, video.id, slot, now, observation),
+    ),
   );
   const storedItems = collectable.filter((item) => stored.has(snapshotIds.get(item.video.id)!));
   for (const item of collectable)
@@ -154,6 +147,26 @@ export async function recordObservations(
   return outcomes;
 }
 
+/** The snapshot of a slot the platform answered: its counts, where they came from, whether rounded. */
+function observedSnapshot(
+  id: string,
+  videoId: string,
+  slot: number,
+  takenAt: number,
+  observation: Observation,
+): NewSnapshot {
+  return {
+    id,
+    videoId,
+    slot,
+    takenAt,
+    missed: false,
+    ...observation.metrics,
+    provider: observation.provider,
+    approximate: observation.approximate ?? false,
+  };
+}
+
 const chargeFor = (video: RecordingVideo): number =>
   video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
 
@@ -170,16 +183,7 @@ export async function startTracking(
   now: number,
 ): Promise<{ video: VideoRow; firstSnapshot: SnapshotRow }> {
   const charge = chargeFor(video);
-  const snapshot: NewSnapshot = {
-    id: newTimeOrderedId('snp', now),
-    videoId: video.id,
-    slot: 0,
-    takenAt: now,
-    missed: false,
-    ...observation.metrics,
-    provider: observation.provider,
-    approximate: observation.approximate ?? false,
-  };
+  const snapshot = observedSnapshot(newTimeOrderedId('snp', now), video.id, 0, now, observation);
   const started: VideoRow = {
     ...video,
     reserved_micro_usd: video.reserved_micro_usd - charge,
