@@ -51,7 +51,8 @@ async function recordingRate(report: (line: string) => void): Promise<void> {
       dueAt,
       mode: 'live',
     });
-    const store = openStore(`sqlite:${path}`);
+    // As `contentstats serve` opens it: the log checkpointed on its own thread.
+    const store = openStore(`sqlite:${path}`, { backgroundCheckpoints: true });
     const simulator = createSimulatorCollector('tiktok', systemClock);
     // The clock starts exactly when the slots fall due, so lateness is measured from that moment.
     const offset = dueAt - Date.now();

@@ -13,7 +13,7 @@ import { openStore } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'contentstats-bench-'));
-const store = openStore(`sqlite:${join(dir, 'bench.db')}`);
+const store = openStore(`sqlite:${join(dir, 'bench.db')}`, { backgroundCheckpoints: true });
 await migrateToLatest(store);
 const created = await createAccount(store, {
   email: 'bench@example.com',

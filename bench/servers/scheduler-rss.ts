@@ -4,7 +4,7 @@ import { createSimulatorCollector } from '../../src/platforms/simulator/simulato
 import { createEngine } from '../../src/scheduler/engine.ts';
 import { openStore } from '../../src/store/database.ts';
 
-const store = openStore(`sqlite:${process.env.BENCH_DB}`);
+const store = openStore(`sqlite:${process.env.BENCH_DB}`, { backgroundCheckpoints: true });
 const simulator = createSimulatorCollector('tiktok', systemClock);
 const engine = createEngine({
   store,

@@ -1,6 +1,6 @@
 // Shared start-up for CLI commands: a validated config and a migrated store, or a clear message and exit.
 import { type Config, loadConfig } from '../config.ts';
-import { openStore, type Store } from '../store/database.ts';
+import { type OpenStoreOptions, openStore, type Store } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 
 export function configOrExit(): Config {
@@ -13,8 +13,8 @@ export function configOrExit(): Config {
   return result.config;
 }
 
-export async function openMigratedStore(config: Config): Promise<Store> {
-  const store = openStore(config.databaseUrl);
+export async function openMigratedStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = openStore(config.databaseUrl, options);
   const migrated = await migrateToLatest(store);
   if (!migrated.ok) {
     console.error(`contentstats: database migration failed: ${migrated.error}`);

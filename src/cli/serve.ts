@@ -12,7 +12,8 @@ import { configOrExit, openMigratedStore } from './runtime.ts';
 export async function serveCommand(options: { scheduler: boolean }): Promise<void> {
   const config = configOrExit();
   const logger = pino({ level: config.logLevel });
-  const store = await openMigratedStore(config);
+  // A server runs for long: its SQLite log is checkpointed off the event loop.
+  const store = await openMigratedStore(config, { backgroundCheckpoints: true });
   if (Object.keys(config.upstreams).length > 0) {
     logger.warn(
       { upstreams: config.upstreams },

@@ -4,6 +4,12 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import {
+  type BackgroundCheckpointer,
+  type CheckpointerOptions,
+  startBackgroundCheckpoints,
+  WRITER_BACKSTOP_PAGES,
+} from './checkpointer.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -33,6 +39,11 @@ export interface Store {
 }
 
 export interface OpenStoreOptions {
+  /**
+   * SQLite file only: checkpoint the write-ahead log on a thread of its own instead of inside the commits that
+   * fill it (checkpointer.ts). For long-running processes; a short CLI command is better off without a thread.
+   */
+  backgroundCheckpoints?: boolean | CheckpointerOptions;
   /** PostgreSQL only: the schema to use (tests give each run its own). */
   pgSchema?: string;
   /** PostgreSQL only: pool size. */
@@ -40,11 +51,11 @@ export interface OpenStoreOptions {
 }
 
 export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Store {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), options);
   return openPostgres(databaseUrl, options);
 }
 
-function openSqlite(path: string): Store {
+function openSqlite(path: string, options: OpenStoreOptions): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
@@ -65,12 +76,22 @@ function openSqlite(path: string): Store {
   const reader = new SqliteDatabase(path, { readonly: true });
   reader.pragma('cache_size = -65536');
   reader.pragma('mmap_size = 268435456');
+  let checkpointer: BackgroundCheckpointer | undefined;
+  if (options.backgroundCheckpoints) {
+    sqlite.pragma(`wal_autocheckpoint = ${WRITER_BACKSTOP_PAGES}`);
+    checkpointer = startBackgroundCheckpoints(
+      path,
+      typeof options.backgroundCheckpoints === 'object' ? options.backgroundCheckpoints : {},
+    );
+  }
   return {
     db,
     dialect: 'sqlite',
     readCommitted: statementsOf(reader),
     sqliteWriter,
     close: async () => {
+      // The writer closes last: closing the last connection checkpoints what is left and removes the log.
+      await checkpointer?.stop();
       reader.close();
       await db.destroy();
     },

@@ -1,0 +1,81 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WRITER_BACKSTOP_PAGES } from './checkpointer.ts';
+import { openStore, type Store } from './database.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDatabase(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'contentstats-checkpoint-'));
+  dirs.push(dir);
+  return join(dir, 'store.db');
+}
+
+/** About 1 MB (some 300 pages) committed in one transaction: well under the writer's own checkpoint threshold. */
+async function writeAboutOneMegabyte(store: Store): Promise<void> {
+  await sql`create table filler (body text not null)`.execute(store.db);
+  await store.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < 500; i++) await sql`insert into filler values (${'x'.repeat(2_000)})`.execute(trx);
+  });
+}
+
+async function databaseFileGrowsPast(path: string, bytes: number, withinMs: number): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    if (statSync(path).size > bytes) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return statSync(path).size > bytes;
+}
+
+describe('background checkpoints (SQLite)', () => {
+  it('copy committed pages into the database file without the writer doing it', async () => {
+    const path = tempDatabase();
+    const store = openStore(`sqlite:${path}`, { backgroundCheckpoints: { intervalMs: 10 } });
+    try {
+      await writeAboutOneMegabyte(store);
+      // The commit left the pages in the log; the thread moves them into the file shortly after.
+      expect(await databaseFileGrowsPast(path, 1_000_000, 5_000)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('without the thread, the same commit stays in the log (the writer checkpoints only at 1,000 pages)', async () => {
+    const path = tempDatabase();
+    const store = openStore(`sqlite:${path}`);
+    try {
+      await writeAboutOneMegabyte(store);
+      expect(await databaseFileGrowsPast(path, 1_000_000, 200)).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leave the writer only a far-off backstop of its own', async () => {
+    const path = tempDatabase();
+    const store = openStore(`sqlite:${path}`, { backgroundCheckpoints: true });
+    try {
+      const { rows } = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db);
+      expect(rows[0]?.wal_autocheckpoint).toBe(WRITER_BACKSTOP_PAGES);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('stop when the store closes, so the writer closes last and removes the log', async () => {
+    const path = tempDatabase();
+    const store = openStore(`sqlite:${path}`, { backgroundCheckpoints: { intervalMs: 10 } });
+    await writeAboutOneMegabyte(store);
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    await store.close();
+    // Only the last connection to close deletes the log: the thread's was closed before the writer's.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+});
