@@ -37,8 +37,8 @@ const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[
   ex.db.insertInto('videos').values(videos),
 );
 
-export async function insertVideo(tx: Executor, video: NewVideo): Promise<void> {
-  await insertVideoRows(tx, [video]);
+export async function insertVideos(tx: Executor, videos: readonly NewVideo[]): Promise<void> {
+  await insertVideoRows(tx, videos);
 }
 
 const ownedVideo = preparedRead((ex, id: string, accountId: string, mode: Mode) =>

@@ -17,7 +17,7 @@ import { addUsage } from '../store/usage.ts';
 import {
   advanceVideosOneSlot,
   findVideo,
-  insertVideo,
+  insertVideos,
   type RecordingVideo,
   updateVideo,
 } from '../store/videos.ts';
@@ -170,60 +170,99 @@ function observedSnapshot(
 const chargeFor = (video: RecordingVideo): number =>
   video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
 
+export interface NewTracking {
+  /** The new tracking before slot 0: next_slot 0, reserved_micro_usd = the whole estimate, created now. */
+  video: VideoRow;
+  /** Slot 0 as the track-time probe observed it (at the video's created_at). */
+  observation: Observation;
+}
+
+export interface StartedTracking {
+  video: VideoRow;
+  firstSnapshot: SnapshotRow;
+}
+
 /**
- * Creates a tracking whose slot 0 the track-time probe observed: the video is written already past slot 0,
- * with its first snapshot, and in live mode the whole estimate is reserved and the first snapshot charged
- * from it — the same rows and money as creating, reserving and then recording slot 0, in fewer statements.
- * `video` is the new tracking before slot 0 (next_slot 0, reserved_micro_usd = the whole estimate).
+ * Creates trackings whose slot 0 the track-time probe observed: each video is written already past slot 0,
+ * with its first snapshot, and in live mode its whole estimate is reserved and the first snapshot charged
+ * from it — the same rows and money as creating, reserving and then recording slot 0. Concurrent tracks are
+ * written together: a handful of statements for the whole batch, whatever its size.
  */
-export async function startTracking(
+export async function startTrackings(
   tx: Executor,
-  video: VideoRow,
-  observation: Observation,
-  now: number,
-): Promise<{ video: VideoRow; firstSnapshot: SnapshotRow }> {
-  const charge = chargeFor(video);
-  const snapshot = observedSnapshot(newTimeOrderedId('snp', now), video.id, 0, now, observation);
-  const started: VideoRow = {
-    ...video,
-    reserved_micro_usd: video.reserved_micro_usd - charge,
-    snapshots_collected: 1,
-    next_slot: 1,
-    next_due_at: slotDueAt(video, 1),
-    attempts: 0,
-    last_updated_at: now,
-  };
-  await insertVideo(tx, started);
-  await insertSnapshotsOnce(tx, [snapshot]);
+  trackings: readonly NewTracking[],
+): Promise<StartedTracking[]> {
   const postings: LedgerPosting[] = [];
-  if (video.reserved_micro_usd > 0) {
-    postings.push({
+  const usageByAccount = new Map<
+    string,
+    { accountId: string; mode: Mode; started: number; charged: number }
+  >();
+  const snapshots: NewSnapshot[] = [];
+  const started = trackings.map(({ video, observation }): StartedTracking => {
+    const now = video.created_at;
+    const charge = chargeFor(video);
+    const snapshot = observedSnapshot(newTimeOrderedId('snp', now), video.id, 0, now, observation);
+    snapshots.push(snapshot);
+    if (video.reserved_micro_usd > 0) {
+      postings.push({
+        accountId: video.account_id,
+        kind: 'reserve',
+        balanceDeltaMicroUsd: 0,
+        reservedDeltaMicroUsd: video.reserved_micro_usd,
+        videoId: video.id,
+        at: now,
+      });
+    }
+    if (charge > 0) {
+      postings.push({
+        accountId: video.account_id,
+        kind: 'charge',
+        balanceDeltaMicroUsd: -charge,
+        reservedDeltaMicroUsd: -charge,
+        videoId: video.id,
+        snapshotId: snapshot.id,
+        at: now,
+      });
+    }
+    const key = `${video.account_id}\u0000${video.mode}`;
+    const usage = usageByAccount.get(key) ?? {
       accountId: video.account_id,
-      kind: 'reserve',
-      balanceDeltaMicroUsd: 0,
-      reservedDeltaMicroUsd: video.reserved_micro_usd,
-      videoId: video.id,
-      at: now,
-    });
-  }
-  if (charge > 0) {
-    postings.push({
-      accountId: video.account_id,
-      kind: 'charge',
-      balanceDeltaMicroUsd: -charge,
-      reservedDeltaMicroUsd: -charge,
-      videoId: video.id,
-      snapshotId: snapshot.id,
-      at: now,
-    });
-  }
-  await postLedgerEntries(tx, postings);
-  await addUsage(tx, video.account_id, video.mode, {
-    activeVideos: 1,
-    snapshotsCollected: 1,
-    chargedMicroUsd: charge,
+      mode: video.mode,
+      started: 0,
+      charged: 0,
+    };
+    usage.started += 1;
+    usage.charged += charge;
+    usageByAccount.set(key, usage);
+    return {
+      video: {
+        ...video,
+        reserved_micro_usd: video.reserved_micro_usd - charge,
+        snapshots_collected: 1,
+        next_slot: 1,
+        next_due_at: slotDueAt(video, 1),
+        attempts: 0,
+        last_updated_at: now,
+      },
+      firstSnapshot: snapshotRow(snapshot),
+    };
   });
-  return { video: started, firstSnapshot: snapshotRow(snapshot) };
+  await insertVideos(
+    tx,
+    started.map(({ video }) => video),
+  );
+  await insertSnapshotsOnce(tx, snapshots);
+  await postLedgerEntries(tx, postings);
+  // In key order, like the ledger's account updates: concurrent batches never wait on each other in a cycle.
+  for (const key of [...usageByAccount.keys()].sort()) {
+    const usage = usageByAccount.get(key)!;
+    await addUsage(tx, usage.accountId, usage.mode, {
+      activeVideos: usage.started,
+      snapshotsCollected: usage.started,
+      chargedMicroUsd: usage.charged,
+    });
+  }
+  return started;
 }
 
 /** Stores the snapshot of `slot`, charges it (live mode) and advances the video past it. */

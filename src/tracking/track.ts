@@ -1,7 +1,7 @@
 // POST /videos/track as a domain operation: parse the link, probe the platform (the first snapshot proves the
-// video exists and is public), then in one transaction create the video, reserve its cost and record slot 0.
+// video exists and is public), then in one transaction create the video, reserve its cost and record slot 0 —
+// together with the other tracks whose probes finished meanwhile (TrackWrites).
 import { estimatedCostMicroUsd } from '../billing/money.ts';
-import { effectiveLimits } from '../billing/plans.ts';
 import type { Clock } from '../clock.ts';
 import { newTimeOrderedId } from '../ids.ts';
 import { parseVideoUrl } from '../platforms/parse-video-url.ts';
@@ -14,13 +14,13 @@ import type {
   UrlParse,
   VideoRef,
 } from '../platforms/types.ts';
-import { findAccount, lockAccount } from '../store/accounts.ts';
+import { findAccount } from '../store/accounts.ts';
 import type { Account, Mode, VideoRow } from '../store/schema.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
-import { countActiveVideos } from '../store/videos.ts';
-import { startTracking } from './record.ts';
+import type { Executor } from '../store/transaction.ts';
+import type { NewTracking } from './record.ts';
 import { totalSlots } from './slots.ts';
+import { checkAccountCanTrack, trackWritesFor } from './track-writes.ts';
 
 export interface TrackingDeps {
   store: Executor;
@@ -60,9 +60,7 @@ export interface TrackInput {
 }
 
 export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise<TrackResult> {
-  // What a live tracking reserves (test mode never charges, so it reserves nothing).
-  const reserve =
-    input.mode === 'live' ? estimatedCostMicroUsd(input.durationDays, deps.costPerSnapshotMicroUsd) : 0;
+  const reserve = reserveFor(input, deps.costPerSnapshotMicroUsd);
   // A cheap check before touching the platform; the authoritative one is in the transaction below. A cached
   // view of the account may predate a top-up or a plan change: only the stored account may refuse.
   let refusal = input.knownAccount
@@ -100,45 +98,52 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   if (!probe.ok) return platformFailed(deps, input, reserve, probeError(probe.failure));
   const observation: Observation = probe.observation;
 
-  return writeTransaction(deps.store, async (tx): Promise<TrackResult> => {
-    const locked = await lockAccount(tx, input.accountId);
-    if (!locked) return { ok: false, error: { kind: 'account_disabled' } };
-    const lockedRefusal = await checkAccountCanTrack(tx, locked, input.mode, reserve);
-    if (lockedRefusal) return { ok: false, error: lockedRefusal };
-
-    const video: VideoRow = {
-      id: newTimeOrderedId('vid', startedAt),
-      job_id: newTimeOrderedId('job', startedAt),
-      account_id: locked.id,
-      mode: input.mode,
-      platform: ref.platform,
-      platform_video_id: ref.videoId,
-      video_link: input.videoLink,
-      canonical_url: ref.canonicalUrl,
-      title: observation.metadata.title,
-      creator: observation.metadata.creator,
-      description: observation.metadata.description,
-      status: 'monitoring',
-      is_deleted: 0,
-      error_reason: null,
-      duration_days: input.durationDays,
-      interval_seconds: deps.intervalSeconds,
-      total_slots: totalSlots(input.durationDays),
-      cost_per_snapshot_micro_usd: deps.costPerSnapshotMicroUsd,
-      reserved_micro_usd: reserve,
-      next_slot: 0,
-      next_due_at: startedAt,
-      attempts: 0,
-      snapshots_collected: 0,
-      snapshots_missed: 0,
-      created_at: startedAt,
-      last_updated_at: startedAt,
-      ended_at: null,
-    };
-    const started = await startTracking(tx, video, observation, startedAt);
-    return { ok: true, ...started };
-  });
+  return trackWritesFor(deps.store).write(newTracking(deps, input, ref, observation, startedAt));
 }
+
+/** A tracking about to be written: the video before slot 0 (its whole estimate to reserve) and slot 0's probe. */
+export function newTracking(
+  deps: Pick<TrackingDeps, 'intervalSeconds' | 'costPerSnapshotMicroUsd'>,
+  input: Pick<TrackInput, 'accountId' | 'mode' | 'videoLink' | 'durationDays'>,
+  ref: VideoRef,
+  observation: Observation,
+  startedAt: number,
+): NewTracking {
+  const video: VideoRow = {
+    id: newTimeOrderedId('vid', startedAt),
+    job_id: newTimeOrderedId('job', startedAt),
+    account_id: input.accountId,
+    mode: input.mode,
+    platform: ref.platform,
+    platform_video_id: ref.videoId,
+    video_link: input.videoLink,
+    canonical_url: ref.canonicalUrl,
+    title: observation.metadata.title,
+    creator: observation.metadata.creator,
+    description: observation.metadata.description,
+    status: 'monitoring',
+    is_deleted: 0,
+    error_reason: null,
+    duration_days: input.durationDays,
+    interval_seconds: deps.intervalSeconds,
+    total_slots: totalSlots(input.durationDays),
+    cost_per_snapshot_micro_usd: deps.costPerSnapshotMicroUsd,
+    reserved_micro_usd: reserveFor(input, deps.costPerSnapshotMicroUsd),
+    next_slot: 0,
+    next_due_at: startedAt,
+    attempts: 0,
+    snapshots_collected: 0,
+    snapshots_missed: 0,
+    created_at: startedAt,
+    last_updated_at: startedAt,
+    ended_at: null,
+  };
+  return { video, observation };
+}
+
+/** What a live tracking reserves: its whole estimate. Test mode never charges, so it reserves nothing. */
+const reserveFor = (input: Pick<TrackInput, 'mode' | 'durationDays'>, costPerSnapshotMicroUsd: number) =>
+  input.mode === 'live' ? estimatedCostMicroUsd(input.durationDays, costPerSnapshotMicroUsd) : 0;
 
 /**
  * The account's refusal comes before the platform's answer: when the platform fails, a refusal that a cached
@@ -163,31 +168,6 @@ async function storedAccountRefusal(
   return account
     ? checkAccountCanTrack(deps.store, account, input.mode, reserveMicroUsd)
     : { kind: 'account_disabled' };
-}
-
-async function checkAccountCanTrack(
-  ex: Executor,
-  account: Account,
-  mode: Mode,
-  reserveMicroUsd: number,
-): Promise<TrackError | null> {
-  if (account.disabled) return { kind: 'account_disabled' };
-  const available = account.balance_micro_usd - account.reserved_micro_usd;
-  if (available < reserveMicroUsd) {
-    return {
-      kind: 'insufficient_balance',
-      availableMicroUsd: available,
-      estimatedCostMicroUsd: reserveMicroUsd,
-    };
-  }
-  const { maxActiveVideos } = effectiveLimits(account);
-  if (
-    maxActiveVideos !== null &&
-    (await countActiveVideos(ex, account.id, mode, maxActiveVideos)) >= maxActiveVideos
-  ) {
-    return { kind: 'active_video_limit', limit: maxActiveVideos };
-  }
-  return null;
 }
 
 /** The platform says the video is gone or private: a 404. Anything else it could not be read: a 500. */

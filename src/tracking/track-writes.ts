@@ -1,0 +1,149 @@
+// Writing trackings. The probe is the slow part of a track and runs concurrently; the write is short and, on
+// SQLite, has the one write connection to itself. Tracks whose probes finish while a write is queued or running
+// therefore share the next one: one transaction that locks each account once, checks every track in arrival
+// order against the account as the earlier ones left it, and writes all the admitted ones with a handful of
+// statements.
+import { effectiveLimits } from '../billing/plans.ts';
+import { lockAccount } from '../store/accounts.ts';
+import type { Account, Mode } from '../store/schema.ts';
+import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { countActiveVideos } from '../store/videos.ts';
+import { type NewTracking, startTrackings } from './record.ts';
+import type { TrackError, TrackResult } from './track.ts';
+
+/** Checks the tracks against their locked accounts, in order, and starts the admitted ones. */
+export async function admitAndStart(tx: Executor, trackings: readonly NewTracking[]): Promise<TrackResult[]> {
+  const accountIds = [...new Set(trackings.map(({ video }) => video.account_id))].sort();
+  // In id order: concurrent batches lock shared accounts in the same order (PostgreSQL), never in a cycle.
+  const accounts = new Map<string, Account | undefined>();
+  for (const id of accountIds) accounts.set(id, await lockAccount(tx, id));
+  const reservedInBatch = new Map<string, number>();
+  const activeInBatch = new Map<string, number>();
+  const results: Array<TrackResult | undefined> = [];
+  const admitted: NewTracking[] = [];
+  for (const tracking of trackings) {
+    const { account_id: accountId, mode, reserved_micro_usd: reserve } = tracking.video;
+    const locked = accounts.get(accountId);
+    if (!locked) {
+      results.push({ ok: false, error: { kind: 'account_disabled' } });
+      continue;
+    }
+    const modeKey = `${accountId}\u0000${mode}`;
+    const refusal = await checkAccountCanTrack(tx, locked, mode, reserve, {
+      reservedMicroUsd: reservedInBatch.get(accountId) ?? 0,
+      activeVideos: activeInBatch.get(modeKey) ?? 0,
+    });
+    if (refusal) {
+      results.push({ ok: false, error: refusal });
+      continue;
+    }
+    reservedInBatch.set(accountId, (reservedInBatch.get(accountId) ?? 0) + reserve);
+    activeInBatch.set(modeKey, (activeInBatch.get(modeKey) ?? 0) + 1);
+    results.push(undefined);
+    admitted.push(tracking);
+  }
+  const started = await startTrackings(tx, admitted);
+  let next = 0;
+  return results.map((result) => result ?? { ok: true, ...started[next++]! });
+}
+
+interface QueuedTracking {
+  tracking: NewTracking;
+  resolve(result: TrackResult): void;
+  reject(error: unknown): void;
+}
+
+/** The queue of admitted probes waiting for their write, for one database. */
+class TrackWrites {
+  private queued: QueuedTracking[] = [];
+
+  constructor(private readonly store: Executor) {}
+
+  write(tracking: NewTracking): Promise<TrackResult> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ tracking, resolve, reject });
+      // The first one queued asks for a write; whoever is queued when it starts is written in it.
+      if (this.queued.length === 1) void this.writeQueued();
+    });
+  }
+
+  private async writeQueued(): Promise<void> {
+    let batch: QueuedTracking[] = [];
+    let results: TrackResult[];
+    try {
+      results = await writeTransaction(this.store, (tx) => {
+        batch = this.queued;
+        this.queued = [];
+        return admitAndStart(
+          tx,
+          batch.map(({ tracking }) => tracking),
+        );
+      });
+    } catch (error) {
+      if (batch.length <= 1) {
+        for (const queued of batch) queued.reject(error);
+        return;
+      }
+      // Nothing of the batch was kept. Each is written alone, so whatever failed fails only its own track.
+      await Promise.all(
+        batch.map(({ tracking, resolve, reject }) =>
+          writeTransaction(this.store, (tx) => admitAndStart(tx, [tracking])).then(
+            ([result]) => resolve(result!),
+            reject,
+          ),
+        ),
+      );
+      return;
+    }
+    batch.forEach((queued, i) => queued.resolve(results[i]!));
+  }
+}
+
+const defaultTrackWrites = new WeakMap<object, TrackWrites>();
+
+/** One queue per database (its Kysely instance), shared by all that write to it. */
+export function trackWritesFor(store: Executor): TrackWrites {
+  let writes = defaultTrackWrites.get(store.db);
+  if (!writes) {
+    writes = new TrackWrites(store);
+    defaultTrackWrites.set(store.db, writes);
+  }
+  return writes;
+}
+
+/** What earlier tracks of the same batch took, not yet written when a later one is checked. */
+interface TakenInBatch {
+  reservedMicroUsd: number;
+  activeVideos: number;
+}
+
+const NOTHING_TAKEN: TakenInBatch = { reservedMicroUsd: 0, activeVideos: 0 };
+
+export async function checkAccountCanTrack(
+  ex: Executor,
+  account: Account,
+  mode: Mode,
+  reserveMicroUsd: number,
+  taken: TakenInBatch = NOTHING_TAKEN,
+): Promise<TrackError | null> {
+  if (account.disabled) return { kind: 'account_disabled' };
+  const available = account.balance_micro_usd - account.reserved_micro_usd - taken.reservedMicroUsd;
+  if (available < reserveMicroUsd) {
+    return {
+      kind: 'insufficient_balance',
+      availableMicroUsd: available,
+      estimatedCostMicroUsd: reserveMicroUsd,
+    };
+  }
+  const { maxActiveVideos } = effectiveLimits(account);
+  if (
+    maxActiveVideos !== null &&
+    (taken.activeVideos >= maxActiveVideos ||
+      (await countActiveVideos(ex, account.id, mode, maxActiveVideos - taken.activeVideos)) +
+        taken.activeVideos >=
+        maxActiveVideos)
+  ) {
+    return { kind: 'active_video_limit', limit: maxActiveVideos };
+  }
+  return null;
+}
