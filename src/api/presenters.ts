@@ -3,8 +3,8 @@ import { estimatedCostMicroUsd, microUsdToUsd } from '../billing/money.ts';
 import type { VideoRow } from '../store/schema.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';
 import { daysRemaining } from '../tracking/slots.ts';
+import { iso } from './iso-time.ts';
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 export function presentSnapshot(video: Pick<VideoRow, 'job_id'>, s: SnapshotRow) {

@@ -72,7 +72,10 @@ describe.each(DIALECTS)('writing concurrent tracks together (%s)', (dialect) => 
     await updateAccountSettings(store, accountId, { max_active_videos: 3 });
     await writeTransaction(store, (tx) => admitAndStart(tx, [tracking(accountId, 'test')]));
     const results = await writeTransaction(store, (tx) =>
-      admitAndStart(tx, [1, 2, 3, 4].map(() => tracking(accountId, 'test'))),
+      admitAndStart(
+        tx,
+        [1, 2, 3, 4].map(() => tracking(accountId, 'test')),
+      ),
     );
     expect(results.map((r) => (r.ok ? 'started' : r.error.kind))).toEqual([
       'started',
@@ -102,7 +105,10 @@ describe.each(DIALECTS)('writing concurrent tracks together (%s)', (dialect) => 
     const existing = tracking(accountId);
     await trackWritesFor(store).write(existing);
     // The same video id again cannot be inserted: the batch's transaction fails, then each is written alone.
-    const duplicate = { ...tracking(accountId), video: { ...tracking(accountId).video, id: existing.video.id } };
+    const duplicate = {
+      ...tracking(accountId),
+      video: { ...tracking(accountId).video, id: existing.video.id },
+    };
     const outcomes = await Promise.allSettled([
       trackWritesFor(store).write(tracking(accountId)),
       trackWritesFor(store).write(duplicate),

@@ -31,6 +31,7 @@ describe('service endpoints', () => {
     expect(response.body).toMatch(
       /contentstats_http_requests_total\{route="\/api\/v1\/videos\/track",status="201"\} 1/,
     );
+    expect(response.body).toMatch(/contentstats_videos_tracked_total\{mode="test",platform="youtube"\} 1/);
     expect(response.body).toContain('contentstats_videos_monitoring 1');
     expect(response.body).toContain('contentstats_outbox_pending 0');
   });

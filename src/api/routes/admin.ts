@@ -11,7 +11,7 @@ import { cancelAccountVideos } from '../../tracking/cancel-account.ts';
 import { cancelVideo } from '../../tracking/lifecycle.ts';
 import type { ApiContext } from '../context.ts';
 import { conflict, invalidRequest, notFound, sendError } from '../errors.ts';
-import { iso } from '../presenters.ts';
+import { iso } from '../iso-time.ts';
 import { createAccountBody, creditsBody, patchAccountBody, videoIdParams } from '../schemas.ts';
 import { validate } from '../validation.ts';
 import { presentKey } from './keys.ts';

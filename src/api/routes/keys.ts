@@ -5,7 +5,7 @@ import { createApiKey, listKeys, revokeKey } from '../../accounts/accounts.ts';
 import type { ApiKeyRow } from '../../store/schema.ts';
 import type { ApiContext } from '../context.ts';
 import { notFound, sendError } from '../errors.ts';
-import { iso } from '../presenters.ts';
+import { iso } from '../iso-time.ts';
 import { createKeyBody, videoIdParams } from '../schemas.ts';
 import { validate } from '../validation.ts';
 

@@ -16,6 +16,7 @@ import {
   invalidRequest,
   sendError,
 } from '../errors.ts';
+import type { CounterCell } from '../metrics.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody } from '../schemas.ts';
 import { validate } from '../validation.ts';
@@ -52,6 +53,17 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
 }
 
 export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
+  // Platforms × modes are few: each pair's counter is resolved once.
+  const trackedCounters = new Map<string, CounterCell>();
+  const countTracked = (platform: string, mode: string) => {
+    const key = `${platform} ${mode}`;
+    let counter = trackedCounters.get(key);
+    if (!counter) {
+      counter = ctx.metrics.cell('contentstats_videos_tracked_total', { platform, mode });
+      trackedCounters.set(key, counter);
+    }
+    counter.add();
+  };
   app.post('/videos/track', async (request, reply) => {
     const body = validate(trackBody, request.body);
     if (!body.ok) return sendError(reply, body.error);
@@ -102,7 +114,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     if (result.ok) {
       status = 201;
       payload = presentTrackedVideo(result.video, result.firstSnapshot);
-      ctx.metrics.increment('contentstats_videos_tracked_total', { platform: result.video.platform, mode });
+      countTracked(result.video.platform, mode);
     } else {
       const error = trackErrorReply(result.error);
       status = error.status;

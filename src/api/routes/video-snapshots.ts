@@ -4,7 +4,8 @@ import { listSnapshots, type SnapshotRow } from '../../store/snapshots.ts';
 import { findOwnedVideo } from '../../store/videos.ts';
 import type { ApiContext } from '../context.ts';
 import { invalidRequest, sendError, videoNotFound } from '../errors.ts';
-import { iso, presentSnapshot } from '../presenters.ts';
+import { iso } from '../iso-time.ts';
+import { presentSnapshot } from '../presenters.ts';
 import { snapshotsQuery, videoIdParams } from '../schemas.ts';
 import { validate } from '../validation.ts';
 
