@@ -56,14 +56,16 @@ describe.each(DIALECTS)('prepared queries (%s)', (dialect) => {
     expect(await accountByEmail(store, 'b@example.com', 'pro')).toEqual([]);
   });
 
-  // Around the chunk size: none, one, a chunk minus one, a chunk, a chunk plus one, two chunks and one.
+  // Around the chunk sizes (32 rows, then 8): none, one, a small chunk and one, a chunk minus one (three small
+  // chunks and seven single rows), a chunk, a chunk plus one, two chunks, a small one and one.
   it.each([
     0,
     1,
+    9,
     ROWS_PER_STATEMENT - 1,
     ROWS_PER_STATEMENT,
     ROWS_PER_STATEMENT + 1,
-    2 * ROWS_PER_STATEMENT + 1,
+    2 * ROWS_PER_STATEMENT + 9,
   ])('inserts and updates %i rows in one transaction, each exactly once', async (count) => {
     const ids = Array.from({ length: count }, (_, i) => `acc_n${count}_${i}`);
     const { inserted, touched } = await writeTransaction(store, async (tx) => ({

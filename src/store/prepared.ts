@@ -90,15 +90,17 @@ export function preparedRead<Args extends readonly unknown[], Row>(
 
 /** Rows per prepared multi-row statement on SQLite. */
 export const ROWS_PER_STATEMENT = 32;
+/** A smaller multi-row statement for what is left (a batch of concurrent tracks is often 10–30 rows). */
+const ROWS_PER_SMALL_STATEMENT = 8;
 /** Up to this many rows (a track's few), PostgreSQL too runs the prepared one-row statement per row. */
 const FEW_ROWS = 4;
 
 /**
  * An INSERT of one row or many, `columns` fixing the statement's shape. Returns what it returns (RETURNING),
- * if anything. In a SQLite transaction the rows go through statements prepared once: a 32-row one
- * for each full chunk, a one-row one for the rest (building a large insert with Kysely costs more than running
- * it). Elsewhere (PostgreSQL, where a statement is a round trip) more than a few rows go in one multi-row
- * statement.
+ * if anything. In a SQLite transaction the rows go through statements prepared once: a 32-row one for each
+ * full chunk, an 8-row one for each full chunk of the rest, and a one-row one for the last few (building a
+ * large insert with Kysely costs more than running it; one statement per row costs more than one per chunk).
+ * Elsewhere (PostgreSQL, where a statement is a round trip) more than a few rows go in one multi-row statement.
  */
 export function preparedInsertMany<RowValues extends Record<string, unknown>, Returned = unknown>(
   columns: readonly (keyof RowValues & string)[],
@@ -110,8 +112,11 @@ export function preparedInsertMany<RowValues extends Record<string, unknown>, Re
       (_, r) =>
         Object.fromEntries(columns.map((column, c) => [column, values[r * columns.length + c]])) as RowValues,
     );
-  const chunk = prepare((ex, values) => build(ex, rowsOf(values)), false);
-  const single = prepare((ex, values) => build(ex, rowsOf(values)), false);
+  // Largest first; each is prepared once per connection, for its own row count.
+  const statements = [ROWS_PER_STATEMENT, ROWS_PER_SMALL_STATEMENT, 1].map((rows) => ({
+    rows,
+    run: prepare((ex, values) => build(ex, rowsOf(values)), false),
+  }));
   const flatten = (rows: readonly RowValues[]): unknown[] => {
     const values: unknown[] = [];
     for (const row of rows) for (const column of columns) values.push(row[column]);
@@ -124,10 +129,11 @@ export function preparedInsertMany<RowValues extends Record<string, unknown>, Re
     }
     const returned: Returned[] = [];
     let at = 0;
-    for (; at + ROWS_PER_STATEMENT <= rows.length; at += ROWS_PER_STATEMENT) {
-      returned.push(...(await chunk(ex, flatten(rows.slice(at, at + ROWS_PER_STATEMENT)))));
+    for (const statement of statements) {
+      for (; at + statement.rows <= rows.length; at += statement.rows) {
+        returned.push(...(await statement.run(ex, flatten(rows.slice(at, at + statement.rows)))));
+      }
     }
-    for (; at < rows.length; at++) returned.push(...(await single(ex, flatten([rows[at]!]))));
     return returned;
   };
 }

@@ -6,6 +6,7 @@ import { type LedgerPosting, postLedgerEntries, postLedgerEntry } from '../store
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
 import {
+  insertFirstSnapshots,
   insertSnapshotsOnce,
   missedSnapshot,
   type NewSnapshot,
@@ -251,7 +252,7 @@ export async function startTrackings(
     tx,
     started.map(({ video }) => video),
   );
-  await insertSnapshotsOnce(tx, snapshots);
+  await insertFirstSnapshots(tx, snapshots);
   await postLedgerEntries(tx, postings);
   // In key order, like the ledger's account updates: concurrent batches never wait on each other in a cycle.
   for (const key of [...usageByAccount.keys()].sort()) {
