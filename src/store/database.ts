@@ -64,6 +64,9 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
   sqlite.pragma('foreign_keys = ON');
   // Another process (the CLI) may hold the write lock briefly; wait instead of failing.
   sqlite.pragma('busy_timeout = 5000');
+  // A savepoint keeps the pages it changes until it is released; SQLite's default spills that past 64 KiB to a
+  // temporary file, which a batch of writes always did (a file created, written and deleted per commit).
+  sqlite.pragma('temp_store = MEMORY');
   // SQLite's default page cache is 2 MB; tracked videos, snapshots and the ledger are touched at random keys,
   // so a larger cache and memory-mapped reads keep a busy scheduler off the disk.
   sqlite.pragma('cache_size = -65536');
