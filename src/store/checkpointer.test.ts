@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WRITER_BACKSTOP_PAGES } from './checkpointer.ts';
@@ -76,6 +78,25 @@ describe('background checkpoints (SQLite)', () => {
     expect(existsSync(`${path}-wal`)).toBe(true);
     await store.close();
     // Only the last connection to close deletes the log: the thread's was closed before the writer's.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+});
+
+describe('a process with nothing left to do but close its store', () => {
+  it('waits for the checkpoint thread to end instead of exiting first', async () => {
+    const path = tempDatabase();
+    const script = join(path, '..', 'close-last.mts');
+    writeFileSync(
+      script,
+      `import { openStore } from ${JSON.stringify(new URL('./database.ts', import.meta.url).pathname)};
+const store = openStore(${JSON.stringify(`sqlite:${path}`)}, { backgroundCheckpoints: true });
+await store.db.schema.createTable('written').addColumn('a', 'integer').execute();
+await store.close();
+console.log('closed');`,
+    );
+    // Node exits with 13 when a top-level await is left pending with nothing keeping the process alive.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script]);
+    expect(stdout.trim()).toBe('closed');
     expect(existsSync(`${path}-wal`)).toBe(false);
   });
 });

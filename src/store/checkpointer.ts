@@ -55,6 +55,8 @@ export function startBackgroundCheckpoints(
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Held until it has ended: with nothing else left to do, the process would otherwise exit first.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
