@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WRITER_BACKSTOP_PAGES } from './checkpointer.ts';
-import { openStore, type Store } from './database.ts';
+import { type OpenStoreOptions, openStore, type Store } from './database.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -36,28 +36,26 @@ async function databaseFileGrowsPast(path: string, bytes: number, withinMs: numb
   return statSync(path).size > bytes;
 }
 
+/** Whether a commit of about 1 MB reaches the database file itself within `withinMs`. */
+async function commitReachesFile(options: OpenStoreOptions, withinMs: number): Promise<boolean> {
+  const path = tempDatabase();
+  const store = openStore(`sqlite:${path}`, options);
+  try {
+    await writeAboutOneMegabyte(store);
+    return await databaseFileGrowsPast(path, 1_000_000, withinMs);
+  } finally {
+    await store.close();
+  }
+}
+
 describe('background checkpoints (SQLite)', () => {
   it('copy committed pages into the database file without the writer doing it', async () => {
-    const path = tempDatabase();
-    const store = openStore(`sqlite:${path}`, { backgroundCheckpoints: { intervalMs: 10 } });
-    try {
-      await writeAboutOneMegabyte(store);
-      // The commit left the pages in the log; the thread moves them into the file shortly after.
-      expect(await databaseFileGrowsPast(path, 1_000_000, 5_000)).toBe(true);
-    } finally {
-      await store.close();
-    }
+    // The commit left the pages in the log; the thread moves them into the file shortly after.
+    expect(await commitReachesFile({ backgroundCheckpoints: { intervalMs: 10 } }, 5_000)).toBe(true);
   });
 
   it('without the thread, the same commit stays in the log (the writer checkpoints only at 1,000 pages)', async () => {
-    const path = tempDatabase();
-    const store = openStore(`sqlite:${path}`);
-    try {
-      await writeAboutOneMegabyte(store);
-      expect(await databaseFileGrowsPast(path, 1_000_000, 200)).toBe(false);
-    } finally {
-      await store.close();
-    }
+    expect(await commitReachesFile({}, 200)).toBe(false);
   });
 
   it('leave the writer only a far-off backstop of its own', async () => {
