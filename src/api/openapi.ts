@@ -10,6 +10,7 @@ import {
   snapshotSchema,
   snapshotsQuery,
   trackBody,
+  trackedVideoSchema,
   usageSchema,
   videoDetailSchema,
   videoListSchema,
@@ -70,7 +71,7 @@ export function buildOpenApiDocument(serverUrl: string) {
           ],
           requestBody: { required: true, content: json(trackBody) },
           responses: {
-            '201': { description: 'Tracking started', content: json(videoListSchema.shape.videos.element) },
+            '201': { description: 'Tracking started', content: json(trackedVideoSchema) },
             '400': error('Invalid request (details name each bad field)'),
             ...commonErrors,
             '402': error('Insufficient balance: {error, balance, estimated_cost, required}'),

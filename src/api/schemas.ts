@@ -167,6 +167,16 @@ export const videoListItemSchema = z.object({
   current_metadata: z.object({ title: z.string().nullable(), creator: z.string().nullable() }),
 });
 
+/** The 201 of POST /videos/track: a list item's fields, and the description in `current_metadata`. */
+export const trackedVideoSchema = z.object({
+  ...videoCommon,
+  current_metadata: z.object({
+    title: z.string().nullable(),
+    creator: z.string().nullable(),
+    description: z.string().nullable(),
+  }),
+});
+
 export const videoDetailSchema = z.object({
   ...videoCommon,
   is_deleted: z.boolean(),
