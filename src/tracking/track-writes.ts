@@ -95,7 +95,7 @@ class TrackWrites {
       );
       return;
     }
-    batch.forEach((queued, i) => queued.resolve(results[i]!));
+    for (const [i, queued] of batch.entries()) queued.resolve(results[i]!);
   }
 }
 
