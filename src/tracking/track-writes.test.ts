@@ -1,3 +1,5 @@
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from '../../test/support/invariants.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../../test/support/stores.ts';
@@ -122,6 +124,49 @@ describe.each(DIALECTS)('writing concurrent tracks together (%s)', (dialect) => 
       .where('account_id', '=', accountId)
       .execute();
     expect(videos).toHaveLength(3);
+    await expectInvariants(store, accountId);
+  });
+});
+
+describe('tracks queued while the database stays locked (SQLite)', () => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await createTestStore('sqlite');
+  });
+  afterAll(() => store.destroy());
+
+  it('are refused, not left waiting, and later tracks are written once the lock is gone', async () => {
+    const created = await createAccount(store, {
+      email: 'locked@example.com',
+      creditMicroUsd: 0,
+      now: 1_000,
+    });
+    if (!created.ok) throw new Error(created.error.kind);
+    const accountId = created.value.account.id;
+    const tracking = () =>
+      newTracking(
+        { intervalSeconds: 3_600, costPerSnapshotMicroUsd: COST },
+        { accountId, mode: 'test', videoLink: ref.canonicalUrl, durationDays: 1 },
+        ref,
+        observation,
+        2_000,
+      );
+    // Another process holds the write lock; this one gives up waiting for it after 50 ms.
+    await sql`pragma busy_timeout = 50`.execute(store.db);
+    const other = new SqliteDatabase(store.url.slice('sqlite:'.length));
+    other.exec('begin immediate');
+    try {
+      const outcomes = await Promise.allSettled([
+        trackWritesFor(store).write(tracking()),
+        trackWritesFor(store).write(tracking()),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      other.exec('rollback');
+      other.close();
+    }
+    const after = await trackWritesFor(store).write(tracking());
+    expect(after.ok).toBe(true);
     await expectInvariants(store, accountId);
   });
 });

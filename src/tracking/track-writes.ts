@@ -68,7 +68,7 @@ class TrackWrites {
   }
 
   private async writeQueued(): Promise<void> {
-    let batch: QueuedTracking[] = [];
+    let batch: QueuedTracking[] | undefined;
     let results: TrackResult[];
     try {
       results = await writeTransaction(this.store, (tx) => {
@@ -80,8 +80,16 @@ class TrackWrites {
         );
       });
     } catch (error) {
-      if (batch.length <= 1) {
-        for (const queued of batch) queued.reject(error);
+      if (!batch) {
+        // The transaction failed before it began (say, the database stayed locked): none of the queued tracks
+        // was written, and none will be unless asked again.
+        const unwritten = this.queued;
+        this.queued = [];
+        for (const queued of unwritten) queued.reject(error);
+        return;
+      }
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
         return;
       }
       // Nothing of the batch was kept. Each is written alone, so whatever failed fails only its own track.
@@ -95,7 +103,7 @@ class TrackWrites {
       );
       return;
     }
-    for (const [i, queued] of batch.entries()) queued.resolve(results[i]!);
+    for (const [i, queued] of (batch ?? []).entries()) queued.resolve(results[i]!);
   }
 }
 
