@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WRITER_BACKSTOP_PAGES } from './checkpointer.ts';
+import { startBackgroundCheckpoints, WRITER_BACKSTOP_PAGES } from './checkpointer.ts';
 import { type OpenStoreOptions, openStore, type Store } from './database.ts';
 
 const dirs: string[] = [];
@@ -77,6 +77,20 @@ describe('background checkpoints (SQLite)', () => {
     await store.close();
     // Only the last connection to close deletes the log: the thread's was closed before the writer's.
     expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+});
+
+describe('a checkpoint thread that cannot open the database', () => {
+  it('is reported to the caller instead of crashing the process', async () => {
+    const failure = await new Promise<Error>((resolve) => {
+      const thread = startBackgroundCheckpoints(
+        join(tempDatabase(), 'missing-folder', 'store.db'),
+        {},
+        resolve,
+      );
+      void thread;
+    });
+    expect(failure.message).toMatch(/Cannot open database because the directory does not exist/);
   });
 });
 

@@ -42,14 +42,20 @@ parentPort.on('message', (message) => {
 
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 
+/**
+ * Starts the thread. Should it fail (say, it cannot open the database), `onFailure` is called, so the writer
+ * can take its checkpoints back.
+ */
 export function startBackgroundCheckpoints(
   path: string,
-  options: CheckpointerOptions = {},
+  options: CheckpointerOptions,
+  onFailure: (error: Error) => void,
 ): BackgroundCheckpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { path, driver: driverPath, intervalMs: options.intervalMs ?? 100 },
   });
+  worker.on('error', onFailure);
   // The thread never keeps the process alive; stop() ends it on a clean close.
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -85,6 +85,8 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
     checkpointer = startBackgroundCheckpoints(
       path,
       typeof options.backgroundCheckpoints === 'object' ? options.backgroundCheckpoints : {},
+      // Without the thread, the writer checkpoints as SQLite does by default.
+      () => sqlite.pragma('wal_autocheckpoint = 1000'),
     );
   }
   return {
