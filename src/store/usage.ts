@@ -90,12 +90,44 @@ export async function addUsage(
   mode: Mode,
   change: UsageChange,
 ): Promise<void> {
-  await addUsageQuery(
-    tx,
-    accountId,
-    mode,
-    change.activeVideos ?? 0,
-    change.snapshotsCollected ?? 0,
-    change.chargedMicroUsd ?? 0,
-  );
+  await addUsages(tx, [{ accountId, mode, ...change }]);
+}
+
+export interface AccountUsageChange extends UsageChange {
+  accountId: string;
+  mode: Mode;
+}
+
+/**
+ * Adjusts the running totals of a batch's accounts: the changes to one account and mode are summed into one
+ * update, and the updates run in key order, like the ledger's account updates, so concurrent batches never
+ * wait on each other in a cycle.
+ */
+export async function addUsages(tx: Executor, changes: readonly AccountUsageChange[]): Promise<void> {
+  const sums = new Map<string, Required<AccountUsageChange>>();
+  for (const change of changes) {
+    const key = `${change.accountId}\u0000${change.mode}`;
+    const sum = sums.get(key) ?? {
+      accountId: change.accountId,
+      mode: change.mode,
+      activeVideos: 0,
+      snapshotsCollected: 0,
+      chargedMicroUsd: 0,
+    };
+    sum.activeVideos += change.activeVideos ?? 0;
+    sum.snapshotsCollected += change.snapshotsCollected ?? 0;
+    sum.chargedMicroUsd += change.chargedMicroUsd ?? 0;
+    sums.set(key, sum);
+  }
+  for (const key of [...sums.keys()].sort()) {
+    const sum = sums.get(key)!;
+    await addUsageQuery(
+      tx,
+      sum.accountId,
+      sum.mode,
+      sum.activeVideos,
+      sum.snapshotsCollected,
+      sum.chargedMicroUsd,
+    );
+  }
 }

@@ -4,7 +4,7 @@ import { newTimeOrderedId } from '../ids.ts';
 import type { Observation } from '../platforms/types.ts';
 import { type LedgerPosting, postLedgerEntries, postLedgerEntry } from '../store/ledger.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
-import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
+import type { VideoRow, VideoStatus } from '../store/schema.ts';
 import {
   insertFirstSnapshots,
   insertSnapshotsOnce,
@@ -14,7 +14,7 @@ import {
   snapshotRow,
 } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import { addUsage } from '../store/usage.ts';
+import { type AccountUsageChange, addUsage, addUsages } from '../store/usage.ts';
 import {
   advanceVideosOneSlot,
   findVideo,
@@ -83,30 +83,15 @@ export async function recordObservations(
         at: now,
       })),
   );
-  const usageByAccount = new Map<
-    string,
-    { accountId: string; mode: Mode; collected: number; charged: number }
-  >();
-  for (const { video } of storedItems) {
-    const key = `${video.account_id}\u0000${video.mode}`;
-    const usage = usageByAccount.get(key) ?? {
+  await addUsages(
+    tx,
+    storedItems.map(({ video }) => ({
       accountId: video.account_id,
       mode: video.mode,
-      collected: 0,
-      charged: 0,
-    };
-    usage.collected += 1;
-    usage.charged += chargeFor(video);
-    usageByAccount.set(key, usage);
-  }
-  // In key order, like the ledger's account updates: concurrent batches never wait on each other in a cycle.
-  for (const key of [...usageByAccount.keys()].sort()) {
-    const usage = usageByAccount.get(key)!;
-    await addUsage(tx, usage.accountId, usage.mode, {
-      snapshotsCollected: usage.collected,
-      chargedMicroUsd: usage.charged,
-    });
-  }
+      snapshotsCollected: 1,
+      chargedMicroUsd: chargeFor(video),
+    })),
+  );
   // Most videos simply step to their next slot: one statement for all of them.
   const isLastSlot = ({ video, slot }: ObservedSlot) => slot + 1 >= video.total_slots;
   await advanceVideosOneSlot(
@@ -194,10 +179,7 @@ export async function startTrackings(
   trackings: readonly NewTracking[],
 ): Promise<StartedTracking[]> {
   const postings: LedgerPosting[] = [];
-  const usageByAccount = new Map<
-    string,
-    { accountId: string; mode: Mode; started: number; charged: number }
-  >();
+  const usageChanges: AccountUsageChange[] = [];
   const snapshots: NewSnapshot[] = [];
   const started = trackings.map(({ video, observation }): StartedTracking => {
     const now = video.created_at;
@@ -225,16 +207,13 @@ export async function startTrackings(
         at: now,
       });
     }
-    const key = `${video.account_id}\u0000${video.mode}`;
-    const usage = usageByAccount.get(key) ?? {
+    usageChanges.push({
       accountId: video.account_id,
       mode: video.mode,
-      started: 0,
-      charged: 0,
-    };
-    usage.started += 1;
-    usage.charged += charge;
-    usageByAccount.set(key, usage);
+      activeVideos: 1,
+      snapshotsCollected: 1,
+      chargedMicroUsd: charge,
+    });
     return {
       video: {
         ...video,
@@ -254,15 +233,7 @@ export async function startTrackings(
   );
   await insertFirstSnapshots(tx, snapshots);
   await postLedgerEntries(tx, postings);
-  // In key order, like the ledger's account updates: concurrent batches never wait on each other in a cycle.
-  for (const key of [...usageByAccount.keys()].sort()) {
-    const usage = usageByAccount.get(key)!;
-    await addUsage(tx, usage.accountId, usage.mode, {
-      activeVideos: usage.started,
-      snapshotsCollected: usage.started,
-      chargedMicroUsd: usage.charged,
-    });
-  }
+  await addUsages(tx, usageChanges);
   return started;
 }
 
