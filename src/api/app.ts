@@ -14,7 +14,6 @@ import { newId } from '../ids.ts';
 import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { internalError, payloadTooLarge, sendError } from './errors.ts';
-import type { CounterCell } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { registerAdmin } from './routes/admin.ts';
 import { registerChangeVideoStatus } from './routes/change-video-status.ts';
@@ -49,24 +48,9 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     reply.header('x-request-id', request.id);
     done();
   });
-  // Routes × statuses are few: each pair's counter is resolved once.
-  const requestCounters = new Map<string, Map<number, CounterCell>>();
+  const countRequest = ctx.metrics.pairCounter('contentstats_http_requests_total', ['route', 'status']);
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    let byStatus = requestCounters.get(route);
-    if (!byStatus) {
-      byStatus = new Map();
-      requestCounters.set(route, byStatus);
-    }
-    let counter = byStatus.get(reply.statusCode);
-    if (!counter) {
-      counter = ctx.metrics.cell('contentstats_http_requests_total', {
-        route,
-        status: String(reply.statusCode),
-      });
-      byStatus.set(reply.statusCode, counter);
-    }
-    counter.add();
+    countRequest(request.routeOptions.url ?? 'unmatched', String(reply.statusCode));
     done();
   });
 

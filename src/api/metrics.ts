@@ -27,14 +27,16 @@ interface Family {
   values: Map<string, number>;
 }
 
-/** One label set of one counter, resolved once, for paths that count the same labels over and over. */
-export interface CounterCell {
-  add(by?: number): void;
-}
+/** Counts one of a two-label counter's label pairs. */
+export type PairCounter = (first: string, second: string) => void;
 
 export interface Metrics {
   increment(name: string, labels?: Labels, by?: number): void;
-  cell(name: string, labels?: Labels): CounterCell;
+  /**
+   * A counter with two labels for a hot path (route × status, platform × mode): each pair's rendered labels are
+   * resolved once, not on every count.
+   */
+  pairCounter(name: string, labelNames: readonly [string, string]): PairCounter;
   set(name: string, value: number, labels?: Labels): void;
   render(): string;
   /** Registers a function that refreshes gauges just before each scrape. */
@@ -59,13 +61,21 @@ export function createMetrics(
       const key = labelKey(labels);
       values.set(key, (values.get(key) ?? 0) + by);
     },
-    cell(name, labels = {}) {
+    pairCounter(name, [firstLabel, secondLabel]) {
       const values = family(name).values;
-      const key = labelKey(labels);
-      return {
-        add(by = 1) {
-          values.set(key, (values.get(key) ?? 0) + by);
-        },
+      const keys = new Map<string, Map<string, string>>();
+      return (first, second) => {
+        let bySecond = keys.get(first);
+        if (!bySecond) {
+          bySecond = new Map();
+          keys.set(first, bySecond);
+        }
+        let key = bySecond.get(second);
+        if (key === undefined) {
+          key = labelKey({ [firstLabel]: first, [secondLabel]: second });
+          bySecond.set(second, key);
+        }
+        values.set(key, (values.get(key) ?? 0) + 1);
       };
     },
     set(name, value, labels = {}) {

@@ -17,7 +17,6 @@ import {
   invalidRequest,
   sendError,
 } from '../errors.ts';
-import type { CounterCell } from '../metrics.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody, trackedVideoSchema } from '../schemas.ts';
 import { validate } from '../validation.ts';
@@ -54,17 +53,7 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
 }
 
 export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
-  // Platforms × modes are few: each pair's counter is resolved once.
-  const trackedCounters = new Map<string, CounterCell>();
-  const countTracked = (platform: string, mode: string) => {
-    const key = `${platform} ${mode}`;
-    let counter = trackedCounters.get(key);
-    if (!counter) {
-      counter = ctx.metrics.cell('contentstats_videos_tracked_total', { platform, mode });
-      trackedCounters.set(key, counter);
-    }
-    counter.add();
-  };
+  const countTracked = ctx.metrics.pairCounter('contentstats_videos_tracked_total', ['platform', 'mode']);
   // A response schema lets Fastify serialize the 201 with a compiled serializer instead of JSON.stringify.
   // (Typed loosely: the route also answers the error statuses, serialized as usual.)
   const response: Record<number, unknown> = {
