@@ -7,8 +7,27 @@ import { iso } from './iso-time.ts';
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-export function presentSnapshot(video: Pick<VideoRow, 'job_id'>, s: SnapshotRow) {
-  return {
+export interface PresentedSnapshot {
+  id: string;
+  snapshot_id: string;
+  snapshot_time: string;
+  views: string | null;
+  likes: string | null;
+  comments: string | null;
+  shares: string | null;
+  saves: string | null;
+  provider: string | null;
+  slot: number;
+  missed?: true;
+  approximate?: true;
+}
+
+// Objects are built whole and the optional fields assigned, never spread: spreading an object costs several
+// times more than building it (a video's detail presents up to 720 snapshots; a track's 201 was a third of
+// its serialization time in a spread).
+
+export function presentSnapshot(video: Pick<VideoRow, 'job_id'>, s: SnapshotRow): PresentedSnapshot {
+  const presented: PresentedSnapshot = {
     id: s.id,
     snapshot_id: `${video.job_id}-${s.slot}`,
     snapshot_time: iso(s.taken_at),
@@ -19,22 +38,24 @@ export function presentSnapshot(video: Pick<VideoRow, 'job_id'>, s: SnapshotRow)
     saves: s.saves,
     provider: s.provider,
     slot: s.slot,
-    ...(s.missed ? { missed: true } : {}),
-    ...(s.approximate ? { approximate: true } : {}),
   };
+  if (s.missed) presented.missed = true;
+  if (s.approximate) presented.approximate = true;
+  return presented;
 }
 
 function videoCommon(video: VideoRow, latest: SnapshotRow | undefined) {
+  const createdAt = iso(video.created_at);
   return {
     id: video.id,
     job_id: video.job_id,
     video_link: video.video_link,
     platform: video.platform,
     status: video.status,
-    monitoring_started: iso(video.created_at),
+    monitoring_started: createdAt,
     monitoring_duration_days: video.duration_days,
     days_remaining: daysRemaining(video),
-    created_at: iso(video.created_at),
+    created_at: createdAt,
     canonical_url: video.canonical_url,
     snapshots_collected: video.snapshots_collected,
     snapshots_missed: video.snapshots_missed,
@@ -49,26 +70,23 @@ function videoCommon(video: VideoRow, latest: SnapshotRow | undefined) {
 }
 
 export function presentVideoListItem(video: VideoRow, latest: SnapshotRow | undefined) {
-  return {
-    ...videoCommon(video, latest),
+  return Object.assign(videoCommon(video, latest), {
     current_metadata: { title: video.title, creator: video.creator },
-  };
+  });
 }
 
 export function presentVideoDetail(video: VideoRow, snapshots: SnapshotRow[]) {
-  return {
-    ...videoCommon(video, snapshots.at(-1)),
+  return Object.assign(videoCommon(video, snapshots.at(-1)), {
     is_deleted: video.is_deleted === 1,
     current_metadata: { title: video.title, creator: video.creator, description: video.description },
     snapshots: snapshots.map((s) => presentSnapshot(video, s)),
     last_updated: iso(video.last_updated_at),
-  };
+  });
 }
 
 /** The 201 of POST /videos/track: the contentstats fields plus the extension fields. */
 export function presentTrackedVideo(video: VideoRow, latest: SnapshotRow | undefined) {
-  return {
-    ...videoCommon(video, latest),
+  return Object.assign(videoCommon(video, latest), {
     current_metadata: { title: video.title, creator: video.creator, description: video.description },
-  };
+  });
 }

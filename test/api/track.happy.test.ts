@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trackedVideoSchema } from '../../src/api/schemas.ts';
 import { updateAccountSettings } from '../../src/store/accounts.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 import { DIALECTS } from '../support/stores.ts';
@@ -145,6 +146,8 @@ describe.each(DIALECTS)('tracking a video with a test key (%s)', (dialect) => {
     expect(created).toEqual(readAsTracked);
     expect(snapshots).toEqual([created.latest]);
     expect([is_deleted, last_updated]).toEqual([false, created.created_at]);
+    // And it is what the OpenAPI document says: parsing keeps every field (no extra ones) and each has its type.
+    expect(trackedVideoSchema.parse(created)).toEqual(created);
   });
 
   it('a refusal from a cached view of the account is checked against the database first', async () => {
