@@ -28,6 +28,8 @@ export function growthDeltas(current: SnapshotRow, previous: SnapshotRow | undef
   return deltas;
 }
 
+const NO_DELTAS: Readonly<Deltas> = Object.fromEntries(METRICS.map((m) => [`${m}_delta`, null])) as Deltas;
+
 export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): void {
   app.get('/videos/:id/snapshots', async (request, reply) => {
     const params = validate(videoIdParams, request.params, 'id');
@@ -68,8 +70,10 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
         ? []
         : (await listSnapshots(ctx.store, { videoId: video.id })).filter((s) => s.slot < firstSlot).slice(-1);
     let previous: SnapshotRow | undefined = before[0];
+    // A missed slot has no counts, so no growth (null deltas, the same fields as every other snapshot); the
+    // next collected one grows from the last collected before it.
     const withDeltas = page.map((s) => {
-      const deltas = s.missed ? null : growthDeltas(s, previous);
+      const deltas = s.missed ? NO_DELTAS : growthDeltas(s, previous);
       if (!s.missed) previous = s;
       return { snapshot: s, deltas };
     });
@@ -94,7 +98,7 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
             iso(s.taken_at),
             s.slot,
             ...METRICS.map((m) => s[m] ?? ''),
-            ...METRICS.map((m) => deltas?.[`${m}_delta`] ?? ''),
+            ...METRICS.map((m) => deltas[`${m}_delta`] ?? ''),
             s.provider ?? '',
             s.missed ? 'true' : 'false',
           ].join(','),
