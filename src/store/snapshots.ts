@@ -160,6 +160,26 @@ const newestCollected = preparedRead((ex, videoId: string) =>
     .limit(1),
 );
 
+const newestCollectedBefore = preparedRead((ex, videoId: string, beforeSlot: number) =>
+  ex.db
+    .selectFrom('snapshots')
+    .select(SNAPSHOT_SELECTION)
+    .where('video_id', '=', videoId)
+    .where('missed', '=', 0)
+    .where('slot', '<', beforeSlot)
+    .orderBy('slot', 'desc')
+    .limit(1),
+);
+
+/** The newest collected snapshot of one video before a slot (what the growth of that slot is measured from). */
+export async function collectedSnapshotBefore(
+  ex: Executor,
+  videoId: string,
+  slot: number,
+): Promise<SnapshotRow | undefined> {
+  return (await newestCollectedBefore(ex, videoId, slot))[0];
+}
+
 /** The newest collected snapshot of one video. */
 export async function latestSnapshot(ex: Executor, videoId: string): Promise<SnapshotRow | undefined> {
   return (await newestCollected(ex, videoId))[0];

@@ -1,6 +1,6 @@
 // GET /videos/{id}/snapshots: the time series with per-interval growth deltas, as JSON or CSV.
 import type { FastifyInstance } from 'fastify';
-import { listSnapshots, type SnapshotRow } from '../../store/snapshots.ts';
+import { collectedSnapshotBefore, listSnapshots, type SnapshotRow } from '../../store/snapshots.ts';
 import { findOwnedVideo } from '../../store/videos.ts';
 import type { ApiContext } from '../context.ts';
 import { invalidRequest, sendError, videoNotFound } from '../errors.ts';
@@ -65,11 +65,10 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
     const page = rows.slice(0, limit);
     // The delta of the page's first snapshot needs the collected snapshot just before it.
     const firstSlot = page.find((s) => !s.missed)?.slot;
-    const before =
+    let previous =
       firstSlot === undefined || firstSlot === 0
-        ? []
-        : (await listSnapshots(ctx.store, { videoId: video.id })).filter((s) => s.slot < firstSlot).slice(-1);
-    let previous: SnapshotRow | undefined = before[0];
+        ? undefined
+        : await collectedSnapshotBefore(ctx.store, video.id, firstSlot);
     // A missed slot has no counts, so no growth (null deltas, the same fields as every other snapshot); the
     // next collected one grows from the last collected before it.
     const withDeltas = page.map((s) => {
