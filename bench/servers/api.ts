@@ -1,7 +1,5 @@
 // The real service (embedded mode, SQLite file, no scheduler) with one account whose limits do not get in the way.
-if (process.env.EXIT_ON_TERM) process.on('SIGTERM', () => process.exit(0));
-
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount } from '../../src/accounts/accounts.ts';
@@ -32,6 +30,16 @@ const { app, context } = await composeService({
 });
 context.readiness.ready = true;
 await app.listen({ port: 0, host: '127.0.0.1' });
+// Each bench round starts a fresh server: its database goes with it.
+process.once('SIGTERM', () => {
+  void app
+    .close()
+    .then(() => store.close())
+    .finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+});
 const address = app.server.address();
 process.send?.({
   port: typeof address === 'object' && address ? address.port : 0,
