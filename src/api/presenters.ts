@@ -7,20 +7,16 @@ import { iso } from './iso-time.ts';
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
-export interface PresentedSnapshot {
-  id: string;
+/** A snapshot as the API shows it: the stored counts as they are, its id and time in the contract's form. */
+export type PresentedSnapshot = Pick<
+  SnapshotRow,
+  'id' | 'views' | 'likes' | 'comments' | 'shares' | 'saves' | 'provider' | 'slot'
+> & {
   snapshot_id: string;
   snapshot_time: string;
-  views: string | null;
-  likes: string | null;
-  comments: string | null;
-  shares: string | null;
-  saves: string | null;
-  provider: string | null;
-  slot: number;
   missed?: true;
   approximate?: true;
-}
+};
 
 // Objects are built whole and the optional fields assigned, never spread: spreading an object costs several
 // times more than building it (a video's detail presents up to 720 snapshots; a track's 201 was a third of
