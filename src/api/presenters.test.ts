@@ -42,7 +42,9 @@ describe('a presented snapshot', () => {
       missed: true,
       views: null,
     });
-    expect(presentSnapshot({ job_id: 'job_9' }, row({ approximate: 1 }))).toMatchObject({ approximate: true });
+    expect(presentSnapshot({ job_id: 'job_9' }, row({ approximate: 1 }))).toMatchObject({
+      approximate: true,
+    });
     expect(presentSnapshot({ job_id: 'job_9' }, row({ approximate: 1 }))).not.toHaveProperty('missed');
   });
 });
