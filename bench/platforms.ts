@@ -41,9 +41,13 @@ const PARSE_WARMUP = 50;
 const PAGE_ITERATIONS = Number(process.env.BENCH_PLATFORMS_PAGE_ITERATIONS ?? 200);
 const JSON_ITERATIONS = Number(process.env.BENCH_PLATFORMS_JSON_ITERATIONS ?? 2_000);
 const COLLECT_WARMUP = 200;
-/** Calls per measured round; rounds alternate baseline and collector so drift hits both alike. */
-const COLLECT_CALLS = Number(process.env.BENCH_PLATFORMS_CALLS ?? 1_500);
-const COLLECT_ROUNDS = 3;
+/**
+ * Seconds per measured round. Rounds alternate baseline and collector, so drift hits both alike, and last long
+ * enough that a garbage collection or a compilation is not a large share of one (1,500 calls of the X
+ * request, earlier, took a tenth of a second and its ratio swung from 0.45 to 0.86 between runs).
+ */
+const COLLECT_SECONDS = Number(process.env.BENCH_PLATFORMS_SECONDS ?? 1);
+const COLLECT_ROUNDS = 5;
 const CONCURRENCY = 16;
 
 const TIKTOK_ID = '7401234567890123456';
@@ -251,6 +255,21 @@ async function callsPerSecond(once: () => Promise<void>, calls: number): Promise
   return calls / ((performance.now() - start) / 1000);
 }
 
+/** Calls `once` with CONCURRENCY in flight for about `seconds`; returns calls per second. */
+async function callsPerSecondFor(once: () => Promise<void>, seconds: number): Promise<number> {
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      await once();
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return done / ((performance.now() - start) / 1000);
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function collectOnce(collector: Collector, ref: Parameters<Collector['collect']>[0][number]) {
@@ -321,8 +340,8 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
     ];
     report(
       `Collection rate against the local fake platform (own process; ${CONCURRENCY} in flight; ${COLLECT_WARMUP} ` +
-        `warm-up calls, then ${COLLECT_ROUNDS} alternating rounds of ${COLLECT_CALLS} calls, median; ` +
-        'baseline: the same request — URL, headers, transport — sent bare and its body read)',
+        `warm-up calls, then ${COLLECT_ROUNDS} alternating rounds of ${COLLECT_SECONDS} s, medians of ratios taken ` +
+        'within a round; baseline: the same request — URL, headers, transport — sent bare and its body read)',
     );
     for (const [label, collect, baseline, parsedBaseline] of rows) {
       await callsPerSecond(baseline, COLLECT_WARMUP);
@@ -331,24 +350,28 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
       const collectRates: number[] = [];
       const parsedRates: number[] = [];
       for (let round = 0; round < COLLECT_ROUNDS; round++) {
-        bareRates.push(await callsPerSecond(baseline, COLLECT_CALLS));
-        collectRates.push(await callsPerSecond(collect, COLLECT_CALLS));
-        if (parsedBaseline) parsedRates.push(await callsPerSecond(parsedBaseline, COLLECT_CALLS));
+        bareRates.push(await callsPerSecondFor(baseline, COLLECT_SECONDS));
+        collectRates.push(await callsPerSecondFor(collect, COLLECT_SECONDS));
+        if (parsedBaseline) parsedRates.push(await callsPerSecondFor(parsedBaseline, COLLECT_SECONDS));
       }
-      const bareRate = median(bareRates);
-      const collectRate = median(collectRates);
+      const toBare = (rates: number[]) => rates.map((rate, round) => rate / bareRates[round]!);
+      const range = (ratios: number[]) =>
+        `rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
       report(`  ${label}`);
-      report(`    bare fetch loop                 ${bareRate.toFixed(0).padStart(8)} req/s   baseline`);
+      report(
+        `    bare fetch loop                 ${median(bareRates).toFixed(0).padStart(8)} req/s   baseline`,
+      );
       if (parsedRates.length > 0) {
-        const parsedRate = median(parsedRates);
+        const ratios = toBare(parsedRates);
         report(
-          `    bare fetch + JSON.parse         ${parsedRate.toFixed(0).padStart(8)} req/s   ` +
-            `${(parsedRate / bareRate).toFixed(2)} × baseline (the ceiling for anything that reads the answer)`,
+          `    bare fetch + JSON.parse         ${median(parsedRates).toFixed(0).padStart(8)} req/s   ` +
+            `${median(ratios).toFixed(2)} × baseline (${range(ratios)}; the ceiling for anything that reads the answer)`,
         );
       }
+      const ratios = toBare(collectRates);
       report(
-        `    collector + HTTP client         ${collectRate.toFixed(0).padStart(8)} collections/s   ` +
-          `${(collectRate / bareRate).toFixed(2)} × baseline (target ≥ 0.5)`,
+        `    collector + HTTP client         ${median(collectRates).toFixed(0).padStart(8)} collections/s   ` +
+          `${median(ratios).toFixed(2)} × baseline (${range(ratios)}; target ≥ 0.5)`,
       );
     }
   } finally {
