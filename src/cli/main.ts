@@ -15,7 +15,7 @@ const program = new Command()
 program
   .command('serve')
   .description(
-    'Run the API, dashboard, scheduler and collectors (embedded mode), migrating the database first',
+    'Run the API, scheduler, collectors and email outbox (embedded mode), migrating the database first',
   )
   .option('--no-scheduler', 'serve the API only (scale mode: run `contentstats worker` elsewhere)')
   .action(async (options: { scheduler: boolean }) => {
