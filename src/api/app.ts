@@ -11,10 +11,12 @@ import Fastify, {
 } from 'fastify';
 import { effectiveLimits } from '../billing/plans.ts';
 import { newId } from '../ids.ts';
+import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { internalError, payloadTooLarge, sendError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import type { RateDecision } from './rate-limit.ts';
 import { registerAdmin } from './routes/admin.ts';
 import { registerChangeVideoStatus } from './routes/change-video-status.ts';
 import { registerGetVideo } from './routes/get-video.ts';
@@ -94,11 +96,7 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     async (api) => {
       // Callback style: a cached key is answered without a promise, on nearly every request. (No closure is
       // made per request either: tsx names every function it creates, which costs measurably per request.)
-      const admit = (request: FastifyRequest, reply: FastifyReply, done: () => void, auth: AuthResult) => {
-        if (!auth.ok) return sendError(reply, auth.error);
-        request.auth = auth.context;
-        const { requestsPerMinute } = effectiveLimits(auth.context.account);
-        const decision = ctx.rateLimiter.take(auth.context.keyId, requestsPerMinute);
+      const limit = (reply: FastifyReply, done: () => void, account: Account, decision: RateDecision) => {
         reply.headers({
           'x-ratelimit-limit': decision.limit,
           'x-ratelimit-remaining': decision.remaining,
@@ -110,10 +108,27 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
             .header('retry-after', decision.retryAfterSeconds)
             .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
         }
-        if (auth.context.account.disabled) {
+        if (account.disabled) {
           return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
         }
         done();
+      };
+      const admit = (
+        request: FastifyRequest,
+        reply: FastifyReply,
+        done: (error?: Error) => void,
+        auth: AuthResult,
+      ) => {
+        if (!auth.ok) return sendError(reply, auth.error);
+        request.auth = auth.context;
+        const { account } = auth.context;
+        const { requestsPerMinute } = effectiveLimits(account);
+        const decision = ctx.rateLimiter.take(auth.context.keyId, requestsPerMinute);
+        if (decision instanceof Promise) {
+          decision.then((decided) => limit(reply, done, account, decided), done);
+        } else {
+          limit(reply, done, account, decision);
+        }
       };
       api.addHook('preHandler', (request, reply, done) => {
         const auth = ctx.authenticator.authenticate(request.headers['x-api-key']);

@@ -1,6 +1,8 @@
-// Per-key request limits in fixed one-minute windows, held in this process's memory (each API process
-// counts its own requests; behind N processes a key gets at most N × its limit).
+// Per-key request limits in fixed one-minute windows. One API process (embedded mode, SQLite) counts in its own
+// memory; API processes that share a PostgreSQL database (scale mode) count together through it.
 import type { Clock } from '../clock.ts';
+import { claimRequests, deleteWindowsBefore } from '../store/rate-limit-windows.ts';
+import type { Executor } from '../store/transaction.ts';
 
 export interface RateDecision {
   allowed: boolean;
@@ -14,7 +16,27 @@ export interface RateDecision {
 const WINDOW_MS = 60_000;
 
 export interface RateLimiter {
-  take(keyId: string, limitPerMinute: number): RateDecision;
+  /** Counts one request; answers at once where it can (always, in memory), else with a promise. */
+  take(keyId: string, limitPerMinute: number): RateDecision | Promise<RateDecision>;
+}
+
+const windowStartOf = (now: number) => now - (now % WINDOW_MS);
+
+function decision(
+  now: number,
+  start: number,
+  limit: number,
+  allowed: boolean,
+  remaining: number,
+): RateDecision {
+  const resetAtMs = start + WINDOW_MS;
+  return {
+    allowed,
+    limit,
+    remaining: Math.max(0, remaining),
+    resetAtSeconds: Math.ceil(resetAtMs / 1000),
+    retryAfterSeconds: Math.max(1, Math.ceil((resetAtMs - now) / 1000)),
+  };
 }
 
 export function createRateLimiter(clock: Clock): RateLimiter {
@@ -23,7 +45,7 @@ export function createRateLimiter(clock: Clock): RateLimiter {
   return {
     take(keyId, limit) {
       const now = clock.now();
-      const start = now - (now % WINDOW_MS);
+      const start = windowStartOf(now);
       if (start !== currentStart) {
         // A new minute: counts of the old one are worthless, so drop them all instead of sweeping entries.
         windows.clear();
@@ -31,16 +53,75 @@ export function createRateLimiter(clock: Clock): RateLimiter {
       }
       const window = windows.get(keyId) ?? { start, count: 0 };
       windows.set(keyId, window);
-      const resetAtMs = start + WINDOW_MS;
       const allowed = window.count < limit;
       if (allowed) window.count++;
-      return {
-        allowed,
-        limit,
-        remaining: Math.max(0, limit - window.count),
-        resetAtSeconds: Math.ceil(resetAtMs / 1000),
-        retryAfterSeconds: Math.max(1, Math.ceil((resetAtMs - now) / 1000)),
-      };
+      return decision(now, start, limit, allowed, limit - window.count);
+    },
+  };
+}
+
+/** At most this share of a key's limit is claimed at a time, so one process holds little that others lack. */
+const CLAIM_SHARE = 100;
+const MAX_CLAIM = 1_000;
+
+interface ClaimedWindow {
+  start: number;
+  /** Requests this process has claimed and not used yet. */
+  unused: number;
+  /** What all processes together had claimed at this process's last claim. */
+  claimed: number;
+  /** The processes together have claimed the whole limit: refuse without asking the database again. */
+  full: boolean;
+}
+
+/**
+ * A limiter shared by the API processes of one database. Each process claims a part of a key's limit (1/100,
+ * at least one request) in one atomic statement and uses it from memory, so the processes together admit at
+ * most the limit. The price: near the end of a busy window, a request can be refused by one process while
+ * another still holds a few claimed requests (at most 1/100 of the limit each). `X-RateLimit-Remaining` is
+ * what the processes had not claimed at this one's last claim, plus what it still holds.
+ */
+export function createSharedRateLimiter(store: Executor, clock: Clock): RateLimiter {
+  const windows = new Map<string, ClaimedWindow>();
+  let currentStart = 0;
+
+  const claim = async (keyId: string, window: ClaimedWindow, limit: number, now: number) => {
+    const wanted = Math.min(MAX_CLAIM, Math.max(1, Math.floor(limit / CLAIM_SHARE)));
+    // All of a share, or, when less than a share is left, one request at a time.
+    for (const requests of wanted > 1 ? [wanted, 1] : [1]) {
+      const claimed = await claimRequests(store, keyId, window.start, requests, limit);
+      if (claimed !== null) {
+        window.claimed = Math.max(window.claimed, claimed);
+        window.unused += requests - 1;
+        return decision(now, window.start, limit, true, limit - window.claimed + window.unused);
+      }
+    }
+    window.full = true;
+    window.claimed = limit;
+    return decision(now, window.start, limit, false, window.unused);
+  };
+
+  return {
+    take(keyId, limit) {
+      const now = clock.now();
+      const start = windowStartOf(now);
+      if (start !== currentStart) {
+        currentStart = start;
+        windows.clear();
+        // Every process does this once a minute; the rows of past windows are worthless.
+        deleteWindowsBefore(store, start).catch(() => undefined);
+      }
+      let window = windows.get(keyId);
+      if (!window) {
+        window = { start, unused: 0, claimed: 0, full: false };
+        windows.set(keyId, window);
+      }
+      if (window.unused > 0) {
+        window.unused--;
+        return decision(now, start, limit, true, limit - window.claimed + window.unused);
+      }
+      if (window.full || limit <= 0) return decision(now, start, limit, false, 0);
+      return claim(keyId, window, limit, now);
     },
   };
 }

@@ -10,12 +10,14 @@ import {
 import type { Store } from './database.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { accountUsageMigration } from './migrations/002-account-usage.ts';
+import { rateLimitWindowsMigration } from './migrations/003-rate-limit-windows.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
   return {
     '001-initial': initialMigration(store.dialect),
     '002-account-usage': accountUsageMigration,
+    '003-rate-limit-windows': rateLimitWindowsMigration,
   };
 }
 

@@ -133,8 +133,17 @@ export interface AccountUsageTable {
   charged_micro_usd: number;
 }
 
+/** Requests claimed per key and one-minute window by the API processes together (migrations/003-…). */
+export interface RateLimitWindowsTable {
+  key_id: string;
+  /** Unix ms when the window began. */
+  window_start: number;
+  claimed: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
+  rate_limit_windows: RateLimitWindowsTable;
   account_usage: AccountUsageTable;
   api_keys: ApiKeysTable;
   ledger_entries: LedgerEntriesTable;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../src/accounts/api-keys.ts';
+import { composeService } from '../../src/compose.ts';
 import { ADMIN_TOKEN, createTestApi, type TestApi } from '../support/api.ts';
 import { DIALECTS } from '../support/stores.ts';
 
@@ -129,5 +130,65 @@ describe.each(DIALECTS)('authentication and rate limits (%s)', (dialect) => {
         })
       ).statusCode,
     ).toBe(401);
+  });
+});
+
+// Scale mode: several API processes on one PostgreSQL database. Each composed service is what one process runs.
+describe('API processes sharing a PostgreSQL database count each key together', () => {
+  let api: TestApi;
+  let second: Awaited<ReturnType<typeof composeService>>;
+  beforeAll(async () => {
+    api = await createTestApi('postgres');
+    second = await composeService({
+      store: api.store,
+      config: api.config,
+      clock: api.clock,
+      liveCollectors: {},
+      probeRetryDelayMs: 0,
+    });
+    second.context.readiness.ready = true;
+    await second.app.ready();
+  });
+  afterAll(async () => {
+    await second.app.close();
+    await api.close();
+  });
+
+  it('the limit holds across processes: requests alternating between two are refused after five', async () => {
+    const limited = await api.createAccount();
+    await api.call('PATCH', `/admin/v1/accounts/${limited.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: { rate_limit_per_minute: 5 },
+    });
+    api.clock.set(Math.ceil(api.clock.now() / 60_000) * 60_000 + 10_000);
+    const responses = [];
+    for (let i = 0; i < 8; i++) {
+      const app = i % 2 === 0 ? api.app : second.app;
+      responses.push(
+        await app.inject({ method: 'GET', url: '/api/v1/usage', headers: { 'x-api-key': limited.testKey } }),
+      );
+    }
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(responses.map((r) => r.headers['x-ratelimit-remaining'])).toEqual([
+      '4',
+      '3',
+      '2',
+      '1',
+      '0',
+      '0',
+      '0',
+      '0',
+    ]);
+    expect(responses[6]!.headers['retry-after']).toBe('50');
+    // A new minute, in both processes.
+    api.clock.advance(50_000);
+    for (const app of [api.app, second.app]) {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/api/v1/usage',
+        headers: { 'x-api-key': limited.testKey },
+      });
+      expect(response.statusCode).toBe(200);
+    }
   });
 });

@@ -31,7 +31,7 @@ describe('migrating PostgreSQL', () => {
     try {
       expect(await migrateToLatest(store)).toEqual({
         ok: true,
-        applied: ['001-initial', '002-account-usage'],
+        applied: ['001-initial', '002-account-usage', '003-rate-limit-windows'],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, applied: [] });
       const tables = await admin(
@@ -147,7 +147,10 @@ describe.each(['sqlite', 'postgres'] as const)(
           ])
           .execute();
 
-        expect(await migrateToLatest(store)).toEqual({ ok: true, applied: ['002-account-usage'] });
+        expect(await migrateToLatest(store)).toEqual({
+          ok: true,
+          applied: ['002-account-usage', '003-rate-limit-windows'],
+        });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
           activeVideos: 1,
           snapshotsCollected: 27,
