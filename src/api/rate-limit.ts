@@ -86,15 +86,17 @@ export function createSharedRateLimiter(store: Executor, clock: Clock): RateLimi
   let currentStart = 0;
 
   const claim = async (keyId: string, window: ClaimedWindow, limit: number, now: number) => {
-    const wanted = Math.min(MAX_CLAIM, Math.max(1, Math.floor(limit / CLAIM_SHARE)));
-    // All of a share, or, when less than a share is left, one request at a time.
-    for (const requests of wanted > 1 ? [wanted, 1] : [1]) {
+    const share = Math.min(MAX_CLAIM, Math.max(1, Math.floor(limit / CLAIM_SHARE)));
+    // A share while more than a share is left (as far as this process knows), then one request at a time.
+    for (const requests of share > 1 && limit - window.claimed >= share ? [share, 1] : [1]) {
       const claimed = await claimRequests(store, keyId, window.start, requests, limit);
       if (claimed !== null) {
         window.claimed = Math.max(window.claimed, claimed);
         window.unused += requests - 1;
         return decision(now, window.start, limit, true, limit - window.claimed + window.unused);
       }
+      // Less than this claim is left: from now on, one at a time.
+      window.claimed = Math.max(window.claimed, limit - requests + 1);
     }
     window.full = true;
     window.claimed = limit;
