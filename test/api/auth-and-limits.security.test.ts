@@ -4,6 +4,17 @@ import { composeService } from '../../src/compose.ts';
 import { ADMIN_TOKEN, createTestApi, type TestApi } from '../support/api.ts';
 import { DIALECTS } from '../support/stores.ts';
 
+/** A new account allowed five requests a minute, with the clock 10 s into a minute (50 s left). */
+async function accountLimitedToFivePerMinute(api: TestApi) {
+  const limited = await api.createAccount();
+  await api.call('PATCH', `/admin/v1/accounts/${limited.id}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    body: { rate_limit_per_minute: 5 },
+  });
+  api.clock.set(Math.ceil(api.clock.now() / 60_000) * 60_000 + 10_000);
+  return limited;
+}
+
 const withLastCharacterChanged = (key: string) => key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
 
 describe.each(DIALECTS)('authentication and rate limits (%s)', (dialect) => {
@@ -97,12 +108,7 @@ describe.each(DIALECTS)('authentication and rate limits (%s)', (dialect) => {
   });
 
   it('over the plan rate → 429 with Retry-After; the next minute is allowed again', async () => {
-    const limited = await api.createAccount();
-    await api.call('PATCH', `/admin/v1/accounts/${limited.id}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: { rate_limit_per_minute: 5 },
-    });
-    api.clock.set(Math.ceil(api.clock.now() / 60_000) * 60_000 + 10_000);
+    const limited = await accountLimitedToFivePerMinute(api);
     const statuses: number[] = [];
     let last: Awaited<ReturnType<TestApi['call']>> | undefined;
     for (let i = 0; i < 6; i++) {
@@ -155,12 +161,7 @@ describe('API processes sharing a PostgreSQL database count each key together', 
   });
 
   it('the limit holds across processes: requests alternating between two are refused after five', async () => {
-    const limited = await api.createAccount();
-    await api.call('PATCH', `/admin/v1/accounts/${limited.id}`, {
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: { rate_limit_per_minute: 5 },
-    });
-    api.clock.set(Math.ceil(api.clock.now() / 60_000) * 60_000 + 10_000);
+    const limited = await accountLimitedToFivePerMinute(api);
     const responses = [];
     for (let i = 0; i < 8; i++) {
       const app = i % 2 === 0 ? api.app : second.app;
