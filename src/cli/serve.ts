@@ -35,6 +35,8 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
     soleScheduler: store.dialect === 'sqlite',
   });
 
+  // Asked before listening, so the hint follows the "listening" line at once and nothing awaits in between.
+  const firstStart = (await countAccounts(store)) === 0;
   await app.listen({ port: config.port, host: config.host });
   context.readiness.ready = true;
   const address = app.server.address();
@@ -42,7 +44,7 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   logger.info(
     `contentstats listening on http://localhost:${port} (database ${store.dialect}, docs at /docs)`,
   );
-  if ((await countAccounts(store)) === 0) printFirstSteps(Boolean(config.adminToken), port);
+  if (firstStart) printFirstSteps(Boolean(config.adminToken), port);
 
   onShutdownSignal(logger, async () => {
     context.readiness.ready = false;

@@ -14,7 +14,7 @@ import { releaseAbandonedLeases } from '../../src/store/videos.ts';
 import { type FakePlatform, fakeReply, startFakePlatform } from '../fake-platform/server.ts';
 import { expectInvariants } from '../support/invariants.ts';
 import { seedDueLiveVideos } from '../support/seed-due-videos.ts';
-import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
+import { childDatabaseUrl, createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/contentstats.js', import.meta.url));
 const TIKTOK = 'https://www.tiktok.com';
@@ -51,15 +51,6 @@ async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (!address || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-/** The URL the child process opens: the same database; on PostgreSQL the test's own schema. */
-function childDatabaseUrl(store: TestStore): string {
-  if (store.dialect === 'sqlite') return store.url;
-  const url = new URL(store.url);
-  // node-postgres passes `options` to the server at connection time, so every pooled connection uses it.
-  url.searchParams.set('options', `-c search_path=${store.pgSchema}`);
-  return url.href;
 }
 
 interface ServeProcess {

@@ -19,6 +19,15 @@ export interface TestStore extends Store {
   destroy(): Promise<void>;
 }
 
+/** The DATABASE_URL a child process opens: the same database; on PostgreSQL the test's own schema. */
+export function childDatabaseUrl(store: TestStore): string {
+  if (store.dialect === 'sqlite') return store.url;
+  const url = new URL(store.url);
+  // node-postgres passes `options` to the server at connection time, so every pooled connection uses it.
+  url.searchParams.set('options', `-c search_path=${store.pgSchema}`);
+  return url.href;
+}
+
 /** A fresh store, migrated to the latest schema or, with `upTo`, only up to that migration. */
 export async function createTestStore(dialect: Dialect, options: { upTo?: string } = {}): Promise<TestStore> {
   if (dialect === 'sqlite') {

@@ -1,0 +1,209 @@
+// The operator CLI (`npx contentstats accounts|credits|keys …`), run as the real process against a real
+// database, with what it writes read back through the HTTP API of a service on the same database.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClock } from '../../src/clock.ts';
+import { composeService, type ServiceParts } from '../../src/compose.ts';
+import { testConfig } from '../../src/config.ts';
+import { childDatabaseUrl, createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/contentstats.js', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
+  let store: TestStore;
+  let service: ServiceParts;
+
+  const cli = (...args: string[]): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
+          DATABASE_URL: childDatabaseUrl(store),
+          LOG_LEVEL: 'error',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const usage = (key: string) =>
+    service.app.inject({ method: 'GET', url: '/api/v1/usage', headers: { 'x-api-key': key } });
+
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    service = await composeService({
+      store,
+      config: testConfig(),
+      clock: new TestClock(),
+      liveCollectors: {},
+    });
+    service.context.readiness.ready = true;
+    await service.app.ready();
+  });
+  afterAll(async () => {
+    await service.app.close();
+    await store.destroy();
+  });
+
+  let accountId: string;
+  let liveKey: string;
+
+  /** Starts `serve` on a free port, returns what it printed up to and including "listening", stops it. */
+  const serveOutput = (): Promise<{ output: string; exit: Run['code'] }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'serve', '--no-scheduler'], {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
+          DATABASE_URL: childDatabaseUrl(store),
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      let stopped = false;
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (!stopped && output.includes('contentstats listening')) {
+          stopped = true;
+          child.kill('SIGTERM');
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ output, exit: code }));
+    });
+
+  it('the first start on an empty database says how to create an account; later starts do not', async () => {
+    const first = await serveOutput();
+    expect(first.exit).toBe(0);
+    expect(first.output).toContain('No accounts yet. Create one (prints a live and a test key):');
+    expect(first.output).toContain('npx contentstats accounts create --email you@example.com --credit 10');
+    expect(first.output).toContain('stopped cleanly');
+    await cli('accounts', 'create', '--email', 'first@example.com');
+    const later = await serveOutput();
+    expect(later.exit).toBe(0);
+    expect(later.output).toContain('contentstats listening');
+    expect(later.output).not.toContain('No accounts yet');
+  });
+
+  it('accounts create prints the account and both keys once, and the keys work at once', async () => {
+    const run = await cli('accounts', 'create', '--email', 'Agency@Example.com', '--credit', '10');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [account, live, test, warning] = run.stdout.trim().split('\n');
+    expect(account).toMatch(/^account {3}acc_\w+ \(agency@example\.com, plan free, balance \$10\)$/);
+    expect(live).toMatch(/^live key {2}cs_live_\w+$/);
+    expect(test).toMatch(/^test key {2}cs_test_\w+$/);
+    expect(warning).toBe('Store the keys now: they are shown only once.');
+    accountId = account!.split(/\s+/)[1]!;
+    liveKey = live!.split(/\s+/)[2]!;
+    const testKey = test!.split(/\s+/)[2]!;
+    expect((await usage(liveKey)).json()).toMatchObject({ balance_usd: 10, mode: 'live' });
+    expect((await usage(testKey)).json()).toMatchObject({ balance_usd: 10, mode: 'test' });
+  });
+
+  it('credits add tops up by email or id, and the note stays in the ledger', async () => {
+    const run = await cli('credits', 'add', 'agency@example.com', '25', '--note', 'invoice 42');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${accountId}  agency@example.com  plan=free  balance=$35  reserved=$0`);
+    expect((await usage(liveKey)).json()).toMatchObject({ balance_usd: 35 });
+    const notes = await store.db
+      .selectFrom('ledger_entries')
+      .select(['note', 'balance_delta_micro_usd'])
+      .where('account_id', '=', accountId)
+      .where('kind', '=', 'credit')
+      .orderBy('id')
+      .execute();
+    expect(notes.map((n) => [n.note, Number(n.balance_delta_micro_usd)])).toEqual([
+      [expect.anything(), 10_000_000],
+      ['invoice 42', 25_000_000],
+    ]);
+  });
+
+  it('keys create, list and revoke: a key is shown once, listed by prefix, refused once revoked', async () => {
+    const created = await cli('keys', 'create', accountId, '--mode', 'test', '--name', 'ci runner');
+    expect(created.code).toBe(0);
+    const [keyId, key] = created.stdout.split('\n')[0]!.split(/\s+/);
+    expect(keyId).toMatch(/^key_/);
+    expect(key).toMatch(/^cs_test_/);
+    expect((await usage(key!)).statusCode).toBe(200);
+
+    const listed = await cli('keys', 'list', 'agency@example.com');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(3);
+    const line = listed.stdout.split('\n').find((l) => l.startsWith(keyId!));
+    expect(line).toMatch(/^key_\w+ {2}cs_test_\w+… {2}test {2}ci runner {2}active$/);
+    expect(listed.stdout).not.toContain(key);
+
+    expect(await cli('keys', 'revoke', accountId, keyId!)).toMatchObject({
+      code: 0,
+      stdout: `revoked ${keyId}\n`,
+    });
+    // The service's key cache is per process; a new one sees the revocation at once, this one within seconds.
+    service.context.authenticator.invalidate();
+    expect((await usage(key!)).statusCode).toBe(401);
+    expect((await cli('keys', 'list', accountId)).stdout).toMatch(/ci runner {2}revoked \d{4}-/);
+    const again = await cli('keys', 'revoke', accountId, keyId!);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`no active key ${keyId}`);
+  });
+
+  it('accounts set changes the plan and limits; accounts show prints them', async () => {
+    const run = await cli('accounts', 'set', accountId, '--plan', 'pro', '--rate-limit', '2000');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('plan=pro');
+    const shown = await cli('accounts', 'show', 'agency@example.com');
+    expect(shown.stdout).toContain(`${accountId}  agency@example.com  plan=pro  balance=$35`);
+    const account = await store.db
+      .selectFrom('accounts')
+      .select(['plan', 'rate_limit_per_minute'])
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    expect(account).toEqual({ plan: 'pro', rate_limit_per_minute: 2000 });
+  });
+
+  it.each([
+    [['accounts', 'create', '--email', 'agency@example.com'], 'already exists'],
+    [['accounts', 'create', '--email', 'not-an-email'], '--email must be an email address'],
+    [['accounts', 'create', '--email', 'b@example.com', '--plan', 'gold'], '--plan must be one of'],
+    [['accounts', 'create', '--email', 'b@example.com', '--credit', '-5'], '--credit must not be negative'],
+    [['accounts', 'create', '--email', 'b@example.com', '--credit', 'ten'], '--credit must be a number'],
+    [['credits', 'add', 'agency@example.com', '0'], 'amount must not be 0'],
+    [['credits', 'add', 'agency@example.com', 'lots'], 'amount must be a number of USD'],
+    [['credits', 'add', 'nobody@example.com', '5'], 'no account nobody@example.com'],
+    [['credits', 'add', 'agency@example.com', '-1000'], 'is not reserved'],
+    [['keys', 'create', 'agency@example.com', '--mode', 'prod'], '--mode must be live or test'],
+    [
+      ['accounts', 'set', 'agency@example.com', '--rate-limit', '0'],
+      '--rate-limit must be a positive integer',
+    ],
+  ])('%j is refused with a message naming what is wrong, and changes nothing', async (args, message) => {
+    const ledgerBefore = await store.db.selectFrom('ledger_entries').select('id').execute();
+    const accountsBefore = await store.db.selectFrom('accounts').selectAll().orderBy('id').execute();
+    const run = await cli(...args);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(await store.db.selectFrom('ledger_entries').select('id').execute()).toEqual(ledgerBefore);
+    expect(await store.db.selectFrom('accounts').selectAll().orderBy('id').execute()).toEqual(accountsBefore);
+  });
+});
