@@ -27,11 +27,30 @@ describe('configuration from the environment', () => {
     ['CONTENTSTATS_UPSTREAMS', '{"https://www.tiktok.com": 5}'],
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'yes'],
+    ['SCHEDULER_CONCURRENCY', '0'],
+    ['SMTP_URL', 'mail.example.com:25'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['PUBLIC_BASE_URL', 'contentstats.example.com'],
+    ['CONTENTSTATS_PROXY_URLS', 'http://p1:8080, p2:8080'],
+    ['HOST', 'local host'],
   ])('a bad %s is refused with a message naming it', (name, value) => {
     const result = loadConfig({ [name]: value });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.join('\n')).toContain(name);
+  });
+
+  it('takes well-formed SMTP, public base and host values', () => {
+    const result = loadConfig({
+      SMTP_URL: 'smtps://user:secret@mail.example.com:465',
+      PUBLIC_BASE_URL: 'https://stats.example.com',
+      HOST: '::1',
+    });
+    expect(result.ok && result.config).toMatchObject({
+      smtpUrl: 'smtps://user:secret@mail.example.com:465',
+      publicBaseUrl: 'https://stats.example.com',
+      host: '::1',
+    });
   });
 
   it('parses upstreams and proxies', () => {

@@ -6,6 +6,15 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+/** An absolute URL with one of `protocols` (e.g. `['http:', 'https:']`). */
+const isUrlWith = (value: string, protocols: readonly string[]): boolean => {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
 const upstreamsSchema = z
   .string()
   .optional()
@@ -31,7 +40,10 @@ const upstreamsSchema = z
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z
+    .string()
+    .default('0.0.0.0')
+    .refine((value) => /^[A-Za-z0-9.:[\]-]+$/.test(value), 'must be a host name or an IP address'),
   DATABASE_URL: z
     .string()
     .default('sqlite:./data/contentstats.db')
@@ -42,9 +54,15 @@ const envSchema = z.object({
   ),
   SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   COST_PER_SNAPSHOT_USD: z.coerce.number().min(0).max(1000).default(0.015),
-  SMTP_URL: optionalString,
+  SMTP_URL: optionalString.refine(
+    (value) => value === undefined || isUrlWith(value, ['smtp:', 'smtps:']),
+    'must be an smtp:// or smtps:// URL',
+  ),
   MAIL_FROM: z.string().default('contentstats <no-reply@localhost>'),
-  PUBLIC_BASE_URL: optionalString,
+  PUBLIC_BASE_URL: optionalString.refine(
+    (value) => value === undefined || isUrlWith(value, ['http:', 'https:']),
+    'must be an http:// or https:// URL',
+  ),
   YOUTUBE_API_KEY: optionalString,
   X_BEARER_TOKEN: optionalString,
   INSTAGRAM_SESSION_ID: optionalString,
@@ -56,6 +74,10 @@ const envSchema = z.object({
         .split(',')
         .map((part) => part.trim())
         .filter(Boolean),
+    )
+    .refine(
+      (urls) => urls.every((url) => isUrlWith(url, ['http:', 'https:'])),
+      'must be comma-separated http:// or https:// proxy URLs',
     ),
   CONTENTSTATS_UPSTREAMS: upstreamsSchema,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -20,7 +20,8 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
   let store: TestStore;
   let service: ServiceParts;
 
-  const cli = (...args: string[]): Promise<Run> =>
+  const cli = (...args: string[]): Promise<Run> => cliWith({}, ...args);
+  const cliWith = (env: Record<string, string>, ...args: string[]): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, ...args], {
         env: {
@@ -28,6 +29,7 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
           ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
           DATABASE_URL: childDatabaseUrl(store),
           LOG_LEVEL: 'error',
+          ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -205,5 +207,20 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
     expect(run.stderr).toContain(message);
     expect(await store.db.selectFrom('ledger_entries').select('id').execute()).toEqual(ledgerBefore);
     expect(await store.db.selectFrom('accounts').selectAll().orderBy('id').execute()).toEqual(accountsBefore);
+  });
+
+  it('a bad configuration stops a command before it touches the database: exit 2, the variable named', async () => {
+    const accountsBefore = await store.db.selectFrom('accounts').select('id').execute();
+    const run = await cliWith(
+      { SMTP_URL: 'mail.example.com:25' },
+      'accounts',
+      'create',
+      '--email',
+      'config@example.com',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('invalid configuration');
+    expect(run.stderr).toContain('SMTP_URL');
+    expect(await store.db.selectFrom('accounts').select('id').execute()).toEqual(accountsBefore);
   });
 });
