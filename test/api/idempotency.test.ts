@@ -86,6 +86,48 @@ describe.each(DIALECTS)('Idempotency-Key on POST /videos/track (%s)', (dialect) 
     expect(retried.statusCode).toBe(201);
   });
 
+  it('a 404 (the platform says the video does not exist) is replayed too: the answer will not change', async () => {
+    const gone = { ...body, video_link: 'https://www.tiktok.com/@u/video/7300000000000004040' };
+    const first = await track('gone-1', gone);
+    expect([first.statusCode, first.json()]).toEqual([404, { error: 'Video not found or is private' }]);
+    const again = await track('gone-1', gone);
+    expect([again.statusCode, again.json()]).toEqual([404, { error: 'Video not found or is private' }]);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('a 500 (the platform could not be read) leaves the key free: a retry asks the platform again', async () => {
+    const blocked = { ...body, video_link: 'https://www.tiktok.com/@u/video/7300000000000005030' };
+    const first = await track('blocked-1', blocked);
+    expect(first.statusCode).toBe(500);
+    const again = await track('blocked-1', blocked);
+    expect(again.statusCode).toBe(500);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('a 403 (the plan limit) does not pin its key: a retry after the limit is raised succeeds', async () => {
+    const limited = await api.createAccount({ creditUsd: 10 });
+    const admin = { authorization: 'Bearer test-admin-token-0123456789' };
+    await api.call('PATCH', `/admin/v1/accounts/${limited.id}`, {
+      headers: admin,
+      body: { max_active_videos: 1 },
+    });
+    const send = (key: string, link: string) =>
+      api.call('POST', '/api/v1/videos/track', {
+        key: limited.liveKey,
+        body: { ...body, video_link: link },
+        headers: { 'idempotency-key': key },
+      });
+    expect((await send('first', body.video_link)).statusCode).toBe(201);
+    const second = 'https://www.tiktok.com/@u/video/7301234567890123457';
+    expect((await send('second', second)).statusCode).toBe(403);
+    await api.call('PATCH', `/admin/v1/accounts/${limited.id}`, {
+      headers: admin,
+      body: { max_active_videos: 2 },
+    });
+    expect((await send('second', second)).statusCode).toBe(201);
+    await expectInvariants(api.store, limited.id);
+  });
+
   it('keys are per account: another account may use the same key', async () => {
     const other = await api.createAccount({ creditUsd: 10 });
     const response = await api.call('POST', '/api/v1/videos/track', {
