@@ -49,7 +49,14 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
   onShutdownSignal(logger, async () => {
     context.readiness.ready = false;
     await background.stop();
-    await app.close();
+    // close() waits for every connection to end, and a client's keep-alive connection can stay open for a
+    // minute after its last answer: each is closed as soon as the request it was serving has been answered.
+    const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(closeIdle);
+    }
     await http.close();
     await store.close();
   });
