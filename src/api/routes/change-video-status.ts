@@ -1,5 +1,6 @@
 // POST /videos/{id}/stop, /pause and /resume.
 import type { FastifyInstance } from 'fastify';
+import { latestSnapshot } from '../../store/snapshots.ts';
 import { pauseVideo, resumeVideo, stopVideo, type TransitionResult } from '../../tracking/lifecycle.ts';
 import type { ApiContext } from '../context.ts';
 import { conflict, insufficientBalance, sendError, videoNotFound } from '../errors.ts';
@@ -47,7 +48,7 @@ export function registerChangeVideoStatus(app: FastifyInstance, ctx: ApiContext)
         video_link: video.video_link,
         previous_status: previous,
         new_status: video.status,
-        video: presentVideoListItem(video, undefined),
+        video: presentVideoListItem(video, await latestSnapshot(ctx.store, video.id)),
       };
     });
   }
