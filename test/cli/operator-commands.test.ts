@@ -209,6 +209,37 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
     expect(await store.db.selectFrom('accounts').selectAll().orderBy('id').execute()).toEqual(accountsBefore);
   });
 
+  it('accounts set --disable cancels the trackings and refuses the keys; --enable lets them in again', async () => {
+    const created = await cli('accounts', 'create', '--email', 'disable@example.com');
+    const testKey = created.stdout.match(/cs_test_\w+/)![0];
+    const tracked = await service.app.inject({
+      method: 'POST',
+      url: '/api/v1/videos/track',
+      headers: { 'x-api-key': testKey },
+      payload: { video_link: 'https://www.tiktok.com/@u/video/7301234567890123456', duration_days: 1 },
+    });
+    expect(tracked.statusCode).toBe(201);
+    const disabled = await cli('accounts', 'set', 'disable@example.com', '--disable');
+    expect(disabled.code).toBe(0);
+    expect(disabled.stdout).toContain('cancelled 1 trackings');
+    expect(disabled.stdout).toContain('DISABLED');
+    const video = await store.db
+      .selectFrom('videos')
+      .select('status')
+      .where('id', '=', tracked.json().id)
+      .executeTakeFirstOrThrow();
+    expect(video.status).toBe('cancelled');
+    // The service's key cache is per process; a new one sees the change at once, this one within seconds.
+    service.context.authenticator.invalidate();
+    expect((await usage(testKey)).json()).toEqual({
+      error: 'Access denied',
+      message: 'This account is disabled',
+    });
+    expect((await cli('accounts', 'set', 'disable@example.com', '--enable')).code).toBe(0);
+    service.context.authenticator.invalidate();
+    expect((await usage(testKey)).statusCode).toBe(200);
+  });
+
   it('a bad configuration stops a command before it touches the database: exit 2, the variable named', async () => {
     const accountsBefore = await store.db.selectFrom('accounts').select('id').execute();
     const run = await cliWith(
