@@ -1,14 +1,12 @@
 // The operator CLI (`npx contentstats accounts|credits|keys …`), run as the real process against a real
 // database, with what it writes read back through the HTTP API of a service on the same database.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../../src/clock.ts';
 import { composeService, type ServiceParts } from '../../src/compose.ts';
 import { testConfig } from '../../src/config.ts';
-import { childDatabaseUrl, createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/contentstats.js', import.meta.url));
+import { CONTENTSTATS_BIN, childEnv } from '../support/processes.ts';
+import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
 
 interface Run {
   code: number | null;
@@ -23,14 +21,8 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
   const cli = (...args: string[]): Promise<Run> => cliWith({}, ...args);
   const cliWith = (env: Record<string, string>, ...args: string[]): Promise<Run> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
-          DATABASE_URL: childDatabaseUrl(store),
-          LOG_LEVEL: 'error',
-          ...env,
-        },
+      const child = spawn(process.execPath, [CONTENTSTATS_BIN, ...args], {
+        env: childEnv(store, { LOG_LEVEL: 'error', ...env }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -69,15 +61,8 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
   /** Starts `serve` on a free port, returns what it printed up to and including "listening", stops it. */
   const serveOutput = (): Promise<{ output: string; exit: Run['code'] }> =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'serve', '--no-scheduler'], {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
-          DATABASE_URL: childDatabaseUrl(store),
-          HOST: '127.0.0.1',
-          PORT: '0',
-          LOG_LEVEL: 'info',
-        },
+      const child = spawn(process.execPath, [CONTENTSTATS_BIN, 'serve', '--no-scheduler'], {
+        env: childEnv(store, { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';

@@ -1,25 +1,13 @@
 // `contentstats serve` on SIGTERM: a request in flight (its platform probe held open) is answered and written,
 // then the process closes the database and exits 0.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { FIXTURE_VIDEO_ID, loadFixture } from '../../src/platforms/tiktok/fixture-pages.ts';
 import { type FakePlatform, fakeReply, startFakePlatform } from '../fake-platform/server.ts';
 import { expectInvariants } from '../support/invariants.ts';
-import { childDatabaseUrl, createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/contentstats.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+import { CONTENTSTATS_BIN, childEnv, freePort } from '../support/processes.ts';
+import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
 
 describe.each(DIALECTS)('serve stops gracefully on SIGTERM (%s)', (dialect) => {
   let store: TestStore;
@@ -52,16 +40,13 @@ describe.each(DIALECTS)('serve stops gracefully on SIGTERM (%s)', (dialect) => {
     });
     if (!created.ok) throw new Error('account');
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve', '--no-scheduler'], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
-        DATABASE_URL: childDatabaseUrl(store),
+    const child = spawn(process.execPath, [CONTENTSTATS_BIN, 'serve', '--no-scheduler'], {
+      env: childEnv(store, {
         HOST: '127.0.0.1',
         PORT: String(port),
         LOG_LEVEL: 'info',
         CONTENTSTATS_UPSTREAMS: JSON.stringify(fake.upstreams(['https://www.tiktok.com'])),
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

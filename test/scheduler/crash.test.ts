@@ -4,8 +4,6 @@
 // for every collected live snapshot and for nothing else, balance = Σ ledger, reserved = Σ videos' reservations
 // — and over all the restarts, progress. A last run is stopped with SIGTERM and must exit cleanly.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_VIDEO_ID, loadFixture } from '../../src/platforms/tiktok/fixture-pages.ts';
@@ -13,10 +11,10 @@ import type { Dialect } from '../../src/store/database.ts';
 import { releaseAbandonedLeases } from '../../src/store/videos.ts';
 import { type FakePlatform, fakeReply, startFakePlatform } from '../fake-platform/server.ts';
 import { expectInvariants } from '../support/invariants.ts';
+import { CONTENTSTATS_BIN, childEnv, freePort } from '../support/processes.ts';
 import { seedDueLiveVideos } from '../support/seed-due-videos.ts';
-import { childDatabaseUrl, createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
+import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/contentstats.js', import.meta.url));
 const TIKTOK = 'https://www.tiktok.com';
 /** Short, so that new slots keep falling due while the burst goes on (and catch-up after each restart). */
 const INTERVAL_SECONDS = 2;
@@ -44,15 +42,6 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 interface ServeProcess {
   child: ChildProcess;
   port: number;
@@ -63,20 +52,17 @@ interface ServeProcess {
 
 const running = new Set<ServeProcess>();
 
-async function startServe(databaseUrl: string, fake: FakePlatform): Promise<ServeProcess> {
+async function startServe(store: TestStore, fake: FakePlatform): Promise<ServeProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      ...(process.env['TMPDIR'] ? { TMPDIR: process.env['TMPDIR'] } : {}),
-      DATABASE_URL: databaseUrl,
+  const child = spawn(process.execPath, [CONTENTSTATS_BIN, 'serve'], {
+    env: childEnv(store, {
       HOST: '127.0.0.1',
       PORT: String(port),
       SNAPSHOT_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
       COST_PER_SNAPSHOT_USD: String(COST_MICRO_USD / 1_000_000),
       LOG_LEVEL: 'error',
       CONTENTSTATS_UPSTREAMS: JSON.stringify(fake.upstreams([TIKTOK])),
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -248,13 +234,12 @@ describe.each(DIALECTS)('SIGKILL in the middle of a burst of collections (%s)', 
     const seeded = await expectConsistentAfterCrash(store, accountId);
     expect(seeded).toEqual({ collected: VIDEOS, missed: 0, ended: 0 });
 
-    const databaseUrl = childDatabaseUrl(store);
     const random = seededRandom(KILL_SEED);
     let afterKills = seeded;
     let killedMidBurst = 0;
     for (let run = 0; run < KILLS[dialect]; run++) {
       const before = fake.requests.length;
-      const serve = await startServe(databaseUrl, fake);
+      const serve = await startServe(store, fake);
       await burstStarted(serve, fake, before);
       const atBurst = fake.requests.length;
       await sleep(50 + Math.floor(random() * 751));
@@ -274,7 +259,7 @@ describe.each(DIALECTS)('SIGKILL in the middle of a burst of collections (%s)', 
 
     // One more run, stopped with SIGTERM mid-burst: it finishes or abandons what is in flight and exits 0.
     const before = fake.requests.length;
-    const last = await startServe(databaseUrl, fake);
+    const last = await startServe(store, fake);
     await ready(last);
     await burstStarted(last, fake, before);
     await sleep(500);
