@@ -59,9 +59,12 @@ describe('service endpoints', () => {
   });
 
   it('/docs serves the interactive documentation', async () => {
-    const response = await api.call('GET', '/docs/');
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('swagger');
+    // The address the README gives, as typed: with or without the slash.
+    for (const url of ['/docs', '/docs/']) {
+      const response = await api.call('GET', url);
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('swagger');
+    }
   });
 
   it('an unknown route is a JSON 404', async () => {
