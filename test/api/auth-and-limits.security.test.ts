@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../src/accounts/api-keys.ts';
-import { composeService } from '../../src/compose.ts';
-import { ADMIN_TOKEN, createTestApi, type TestApi } from '../support/api.ts';
+import type { ServiceParts } from '../../src/compose.ts';
+import { ADMIN_TOKEN, createTestApi, readyService, type TestApi } from '../support/api.ts';
 import { DIALECTS } from '../support/stores.ts';
 
 /** A new account allowed five requests a minute, with the clock 10 s into a minute (50 s left). */
@@ -142,18 +142,15 @@ describe.each(DIALECTS)('authentication and rate limits (%s)', (dialect) => {
 // Scale mode: several API processes on one PostgreSQL database. Each composed service is what one process runs.
 describe('API processes sharing a PostgreSQL database count each key together', () => {
   let api: TestApi;
-  let second: Awaited<ReturnType<typeof composeService>>;
+  let second: ServiceParts;
   beforeAll(async () => {
     api = await createTestApi('postgres');
-    second = await composeService({
+    second = await readyService({
       store: api.store,
       config: api.config,
       clock: api.clock,
       liveCollectors: {},
-      probeRetryDelayMs: 0,
     });
-    second.context.readiness.ready = true;
-    await second.app.ready();
   });
   afterAll(async () => {
     await second.app.close();

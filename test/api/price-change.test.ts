@@ -2,9 +2,9 @@
 // with a new setting), running trackings keep theirs and new ones reserve at the new one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../../src/clock.ts';
-import { composeService, type ServiceParts } from '../../src/compose.ts';
+import type { ServiceParts } from '../../src/compose.ts';
 import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
-import { createTestApi, type TestApi } from '../support/api.ts';
+import { createTestApi, readyService, type TestApi } from '../support/api.ts';
 import { createTestEngine } from '../support/engine.ts';
 import { expectInvariants } from '../support/invariants.ts';
 import { DIALECTS } from '../support/stores.ts';
@@ -24,15 +24,12 @@ describe.each(DIALECTS)('a price change (%s)', (dialect) => {
       config: { costPerSnapshotMicroUsd: 15_000 },
     });
     // The same database served after a restart at $0.03 a snapshot.
-    repriced = await composeService({
+    repriced = await readyService({
       store: api.store,
       config: { ...api.config, costPerSnapshotMicroUsd: 30_000 },
       clock,
       liveCollectors,
-      probeRetryDelayMs: 0,
     });
-    repriced.context.readiness.ready = true;
-    await repriced.app.ready();
   });
   afterAll(async () => {
     await repriced.app.close();

@@ -3,8 +3,9 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../../src/clock.ts';
-import { composeService, type ServiceParts } from '../../src/compose.ts';
+import type { ServiceParts } from '../../src/compose.ts';
 import { testConfig } from '../../src/config.ts';
+import { readyService } from '../support/api.ts';
 import { CONTENTSTATS_BIN, childEnv } from '../support/processes.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
 
@@ -41,14 +42,7 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
 
   beforeAll(async () => {
     store = await createTestStore(dialect);
-    service = await composeService({
-      store,
-      config: testConfig(),
-      clock: new TestClock(),
-      liveCollectors: {},
-    });
-    service.context.readiness.ready = true;
-    await service.app.ready();
+    service = await readyService({ store, config: testConfig(), clock: new TestClock(), liveCollectors: {} });
   });
   afterAll(async () => {
     await service.app.close();

@@ -1,7 +1,12 @@
 // Builds the real service on a real database for HTTP-level tests (through app.inject).
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { TestClock } from '../../src/clock.ts';
-import { composeService, type LiveCollectors, type ServiceParts } from '../../src/compose.ts';
+import {
+  type ComposeOptions,
+  composeService,
+  type LiveCollectors,
+  type ServiceParts,
+} from '../../src/compose.ts';
 import { type Config, testConfig } from '../../src/config.ts';
 import type { Dialect } from '../../src/store/database.ts';
 import { createTestStore, type TestStore } from './stores.ts';
@@ -30,6 +35,19 @@ export interface TestApi {
 
 let accountCounter = 0;
 
+/**
+ * The service one process runs (API, collectors), composed on a database and ready for requests: what each
+ * process of a deployment is. Tests compose several on one database to play several processes.
+ */
+export async function readyService(
+  options: Pick<ComposeOptions, 'store' | 'config' | 'clock' | 'liveCollectors'>,
+): Promise<ServiceParts> {
+  const parts = await composeService({ ...options, probeRetryDelayMs: 0 });
+  parts.context.readiness.ready = true;
+  await parts.app.ready();
+  return parts;
+}
+
 export async function createTestApi(
   dialect: Dialect,
   options: { config?: Partial<Config>; liveCollectors?: LiveCollectors; clock?: TestClock } = {},
@@ -37,16 +55,8 @@ export async function createTestApi(
   const store = await createTestStore(dialect);
   const clock = options.clock ?? new TestClock();
   const config = testConfig({ adminToken: ADMIN_TOKEN, ...options.config });
-  const parts = await composeService({
-    store,
-    config,
-    clock,
-    liveCollectors: options.liveCollectors ?? {},
-    probeRetryDelayMs: 0,
-  });
-  parts.context.readiness.ready = true;
+  const parts = await readyService({ store, config, clock, liveCollectors: options.liveCollectors ?? {} });
   const app = parts.app;
-  await app.ready();
 
   const call: TestApi['call'] = (method, url, opts = {}) =>
     app.inject({
