@@ -1,0 +1,107 @@
+// The direction of dependency between src/ modules, as docs/architecture.md states it, read from the real
+// imports of every non-test file: a new import against the direction fails here (or the document changes too).
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+/** What each module may import besides itself (the table "Modules and the direction of dependency"). */
+const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
+  cli: 'anything',
+  'compose.ts': [
+    'api',
+    'scheduler',
+    'notify',
+    'tracking',
+    'accounts',
+    'billing',
+    'platforms',
+    'http',
+    'store',
+    'clock.ts',
+    'config.ts',
+    'ids.ts',
+  ],
+  api: ['tracking', 'accounts', 'billing', 'platforms', 'store', 'clock.ts', 'config.ts', 'ids.ts'],
+  scheduler: ['tracking', 'platforms', 'store', 'clock.ts'],
+  notify: ['store', 'clock.ts'],
+  tracking: ['billing', 'platforms', 'store', 'clock.ts', 'ids.ts'],
+  accounts: ['billing', 'store', 'ids.ts'],
+  billing: ['store'],
+  platforms: ['http', 'config.ts', 'clock.ts'],
+  http: [],
+  store: [],
+  'clock.ts': [],
+  'ids.ts': [],
+  'config.ts': [],
+};
+
+/** The one import against the direction, named in docs/architecture.md: a type, erased at run time. */
+const KNOWN_TYPE_ONLY_EXCEPTIONS = new Set(['scheduler/engine.ts -> api/metrics.ts']);
+
+const FRAMEWORK_FREE = ['tracking', 'billing', 'scheduler', 'platforms'];
+
+function sourceFiles(directory = SRC): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const moduleOf = (pathInSrc: string): string => pathInSrc.split('/')[0]!;
+
+interface Import {
+  from: string;
+  /** A path inside src/ for our own modules, else the package's name. */
+  target: string;
+  internal: boolean;
+  typeOnly: boolean;
+}
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, 'utf8');
+  const from = relative(SRC, file);
+  return [...text.matchAll(/^(import|export)\s+(type\s+)?[^;]*?\sfrom\s+'([^']+)'/gms)].map((match) => {
+    const specifier = match[3]!;
+    const internal = specifier.startsWith('.');
+    const target = internal ? relative(SRC, resolve(dirname(file), specifier)) : specifier;
+    return { from, target, internal, typeOnly: match[2] !== undefined };
+  });
+}
+
+const files = sourceFiles();
+const imports = files.flatMap(importsOf);
+
+describe('modules depend on each other in the documented direction', () => {
+  it('knows every module in src/ and reads their imports', () => {
+    expect(new Set(files.map((file) => moduleOf(relative(SRC, file))))).toEqual(
+      new Set(Object.keys(MAY_IMPORT)),
+    );
+    expect(imports.filter((i) => i.internal).length).toBeGreaterThan(100);
+  });
+
+  it('no module imports one it may not', () => {
+    const against = imports
+      .filter((i) => i.internal)
+      .filter((i) => {
+        const source = moduleOf(i.from);
+        const target = moduleOf(i.target);
+        const allowed = MAY_IMPORT[source];
+        if (source === target || allowed === 'anything') return false;
+        if (i.typeOnly && KNOWN_TYPE_ONLY_EXCEPTIONS.has(`${i.from} -> ${i.target}`)) return false;
+        return !allowed?.includes(target);
+      })
+      .map((i) => `${i.from} -> ${i.target}`);
+    expect(against).toEqual([]);
+  });
+
+  it('the domain never imports Fastify', () => {
+    const framework = imports
+      .filter((i) => FRAMEWORK_FREE.includes(moduleOf(i.from)) && /^@?fastify/.test(i.target))
+      .map((i) => `${i.from} -> ${i.target}`);
+    expect(framework).toEqual([]);
+  });
+});
