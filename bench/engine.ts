@@ -1,6 +1,6 @@
-// Issue 3's benchmarks: recording rate of 100,000 slots due at once (simulator, live mode with charges) next to
-// a bare better-sqlite3 transaction per row; slot lateness; and the scheduler's peak RSS holding 1,000,000
-// tracked videos next to 1,000.
+// The engine benchmarks (docs/benchmarks.md): recording rate of 100,000 slots due at once (simulator, live
+// mode with charges) next to a bare better-sqlite3 transaction per row; slot lateness; and the scheduler's
+// peak RSS holding 1,000,000 tracked videos next to 1,000.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
-// Issue 2's benchmark: requests/s of GET /api/v1/usage and POST /api/v1/videos/track (test key) next to a bare
-// Fastify hello-world route, each server in its own process, load from this one (autocannon).
+// The HTTP benchmark (docs/benchmarks.md): requests/s of GET /api/v1/usage and POST /api/v1/videos/track
+// (test key) next to a bare Fastify hello-world route, each server in its own process, load from this one
+// (autocannon).
 //
 // This machine's speed drifts by tens of percent within a minute, so the endpoints are not measured one after
 // the other once: each round loads every endpoint for a short while in turn, a ratio is taken within a round

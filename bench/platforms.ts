@@ -1,4 +1,4 @@
-// Issue 4's benchmarks, measured in one run on this machine:
+// The platform benchmarks (docs/benchmarks.md), measured in one run on this machine:
 // (a) parse time of each platform's success fixture through its exported parse function, next to merely
 //     reading the same input: an indexOf scan for each embedded object's marker plus JSON.parse of it (for
 //     pages), or JSON.parse of the answer (for JSON), as a ratio. Both get the decoded string the HTTP

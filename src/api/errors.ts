@@ -1,4 +1,4 @@
-// Every error the API answers, in one place: the status and the exact JSON body of API.md.
+// Every error the API answers, in one place: the status and the exact JSON body (the table in docs/api.md).
 import type { FastifyReply } from 'fastify';
 
 export interface FieldIssue {

@@ -1,4 +1,5 @@
-// Rows → the JSON of API.md. Times as ISO strings with milliseconds, money in USD, counts as strings.
+// Rows → the API's JSON (docs/api.md). Times as ISO strings with milliseconds, money in USD, counts as
+// strings.
 import { estimatedCostMicroUsd, microUsdToUsd } from '../billing/money.ts';
 import type { VideoRow } from '../store/schema.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';

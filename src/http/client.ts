@@ -1,6 +1,6 @@
-// THE one place that makes outbound requests (invariant 5: only allow-listed platform hosts are ever
-// contacted). Redirects are followed here, by hand, so every hop's host is checked against the allow-list
-// before a connection is made. Never throws: every failure is a value with a kind.
+// THE one place that makes outbound requests (invariant 5 in docs/architecture.md: only allow-listed
+// platform hosts are ever contacted). Redirects are followed here, by hand, so every hop's host is checked
+// against the allow-list before a connection is made. Never throws: every failure is a value with a kind.
 import { browserHeaders, CHROME_USER_AGENT } from './browser-headers.ts';
 import { ExchangeStop } from './exchange-stop.ts';
 import { hopHeaders } from './hop-headers.ts';

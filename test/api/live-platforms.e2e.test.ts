@@ -862,7 +862,8 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
   });
 
   afterEach(async () => {
-    // Invariant 5, for every test: nothing but the platforms' allow-listed hosts was ever contacted.
+    // Invariant 5 in docs/architecture.md, for every test: nothing but the platforms' allow-listed hosts was
+    // ever contacted.
     for (const request of fake.requests) expect(ALLOWED_ORIGINS.has(request.upstream ?? '')).toBe(true);
     // Leave nothing due for the next test's engine passes.
     const monitoring = await get('/api/v1/videos?status=monitoring');

@@ -1,4 +1,5 @@
-// The money and slot invariants of ARCHITECTURE.md, checked from the database alone.
+// Invariants 1, 2, 3 and 7 of docs/architecture.md (money, one snapshot per slot, nothing invented, running
+// totals), checked from the database alone.
 import { expect } from 'vitest';
 import { ledgerTotals } from '../../src/store/ledger.ts';
 import type { Executor } from '../../src/store/transaction.ts';
@@ -60,7 +61,7 @@ export async function expectInvariants(store: Executor, accountId: string): Prom
     .select('snapshots.id')
     .execute();
   expect(missedWithNumbers).toEqual([]);
-  // 4. GET /usage's running totals agree with the videos they summarise, in each mode.
+  // 7. GET /usage's running totals agree with the videos they summarise, in each mode.
   const usageRows = await store.db
     .selectFrom('account_usage')
     .selectAll()

@@ -126,8 +126,9 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
   };
 }
 
-// When every source failed: a GraphQL "no such post" outranks a later login wall (the brief's
-// `xdt_shortcode_media: null` → not_found), then throttling, blocking, outages, and a changed format last.
+// When every source failed: a GraphQL "no such post" outranks a later login wall (Instagram answers
+// `xdt_shortcode_media: null` for a post that does not exist → not_found), then throttling, blocking,
+// outages, and a changed format last.
 const PRECEDENCE: readonly CollectFailure['kind'][] = [
   'not_found',
   'private',

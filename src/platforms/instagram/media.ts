@@ -8,7 +8,7 @@
 //   `edge_media_preview_like.count`, `edge_media_to_parent_comment.count`, `video_play_count` /
 //   `video_view_count`, `owner.username`, `edge_media_to_caption.edges[0].node.text`.
 //
-// Metric mapping (API.md): views are plays — `play_count` (every play of a reel, what Instagram shows as
+// Metric mapping: views are plays — `play_count` (every play of a reel, what Instagram shows as
 // its views) before `ig_play_count`/`view_count`; in the older shape `video_play_count` before
 // `video_view_count`. Shares and saves are not exposed publicly, so they stay null.
 

@@ -79,7 +79,7 @@ export function simulatedMetrics(platform: PlatformName, videoId: string, atMs: 
     shares: BigInt(Math.floor(likes * p.shareRatio)),
     saves: BigInt(Math.floor(likes * p.saveRatio)),
   };
-  // Each platform exposes what the real one does (API.md's metric mapping).
+  // Each platform exposes what the real one does: YouTube and Instagram show no shares or saves publicly.
   if (platform === 'youtube' || platform === 'instagram') {
     metrics.shares = null;
     metrics.saves = null;

@@ -1,5 +1,6 @@
-// The only hosts the X collector may reach (invariant 5: allow-listed platform hosts only). api.twitter.com
-// still answers the same APIs as api.x.com; x.com and twitter.com are listed because X redirects between them.
+// The only hosts the X collector may reach (invariant 5 in docs/architecture.md: allow-listed platform hosts
+// only). api.twitter.com still answers the same APIs as api.x.com; x.com and twitter.com are listed because X
+// redirects between them.
 export const TWITTER_HOSTS: readonly string[] = [
   'api.x.com',
   'api.twitter.com',

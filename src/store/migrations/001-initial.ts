@@ -17,7 +17,7 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('balance_micro_usd', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('reserved_micro_usd', 'bigint', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
-        // Invariant 1: the balance never goes negative and never less than what is reserved.
+        // Invariant 1 in docs/architecture.md: the balance never goes negative nor below what is reserved.
         .addCheckConstraint('accounts_balance_non_negative', sql`balance_micro_usd >= 0`)
         .addCheckConstraint(
           'accounts_reserved_within_balance',
@@ -103,7 +103,8 @@ export function initialMigration(dialect: Dialect): Migration {
         .addColumn('saves', 'bigint')
         .addColumn('provider', 'text')
         .addColumn('approximate', 'integer', (c) => c.notNull().defaultTo(0))
-        // Invariant 2: at most one snapshot per slot; a second attempt is a no-op, never a second charge.
+        // Invariant 2 in docs/architecture.md: at most one snapshot per slot; a second attempt is a no-op,
+        // never a second charge.
         // The slot is the key: every read goes by video and slot, so SQLite stores the rows in that order
         // (WITHOUT ROWID) and each snapshot costs one B-tree write instead of three. Ids are random and only
         // ever shown, so they need no index of their own.
