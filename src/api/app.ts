@@ -14,7 +14,7 @@ import { newId } from '../ids.ts';
 import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
-import { internalError, payloadTooLarge, sendError } from './errors.ts';
+import { frameworkErrorReply, internalError, sendError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { RateDecision } from './rate-limit.ts';
 import { registerAdmin } from './routes/admin.ts';
@@ -28,6 +28,7 @@ import { registerUsage } from './routes/usage.ts';
 import { registerVideoSnapshots } from './routes/video-snapshots.ts';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
+const MAX_PARAM_LENGTH = 16 * 1024;
 
 export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   // Request ids need only be unique: a random prefix per process and a counter.
@@ -40,6 +41,14 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY.
     trustProxy: ctx.config.trustProxy,
     return503OnClosing: true,
+    // Over-long ids reach their route, which answers the resource's own 404 (and only after the key is
+    // checked). No request line is longer than Node's 16 KiB header limit.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Routing errors (bad percent-encoding) come here, before any hook: Fastify's default answer quotes the URL.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      return sendError(reply, frameworkErrorReply(error) ?? internalError);
+    },
   });
 
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
@@ -57,29 +66,8 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, payloadTooLarge);
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({
-        error: 'Unsupported Media Type',
-        details: [{ field: 'Content-Type', message: 'must be application/json' }],
-      });
-    }
-    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      return reply
-        .code(400)
-        .send({ error: 'Invalid request', details: [{ field: 'body', message: 'Body must not be empty' }] });
-    }
-    if (
-      error.statusCode === 400 &&
-      (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)
-    ) {
-      return reply
-        .code(400)
-        .send({ error: 'Invalid request', details: [{ field: 'body', message: 'Malformed JSON' }] });
-    }
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ error: error.message });
-    }
+    const answer = frameworkErrorReply(error);
+    if (answer) return sendError(reply, answer);
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, internalError);
   });

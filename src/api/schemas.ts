@@ -1,7 +1,7 @@
 // Request and response shapes, shared by validation and the OpenAPI document.
 import { z } from 'zod';
 import { PLAN_NAMES } from '../billing/plans.ts';
-import { MAX_URL_LENGTH } from '../platforms/parse-video-url.ts';
+import { MAX_URL_LENGTH, parseVideoUrl } from '../platforms/parse-video-url.ts';
 import { PLATFORMS } from '../platforms/types.ts';
 
 export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'cancelled'] as const;
@@ -9,24 +9,66 @@ export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'ca
 const integerMessage = (field: string, min: number, max: number) =>
   `${field} must be an integer between ${min} and ${max}`;
 
-export const trackBody = z.object({
-  video_link: z
-    .string({
-      error: (issue) =>
-        issue.input === undefined ? 'video_link is required' : 'video_link must be a string',
-    })
-    .max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`)
-    .describe('A TikTok, YouTube, Instagram or X video link'),
-  duration_days: z
-    .number({
-      error: (issue) =>
-        issue.input === undefined ? 'duration_days is required' : integerMessage('duration_days', 1, 30),
-    })
-    .int(integerMessage('duration_days', 1, 30))
-    .min(1, integerMessage('duration_days', 1, 30))
-    .max(30, integerMessage('duration_days', 1, 30))
-    .describe('How many days to track (1–30); one snapshot per interval (hourly)'),
-});
+// ---- Building blocks: each rule about a kind of input lives here once ----
+
+/**
+ * Text is kept as given; only NUL is refused: PostgreSQL text cannot hold it, and both databases must give
+ * the same answer.
+ */
+const withoutNul = (field: string) =>
+  z.refine<string>((text) => !text.includes('\u0000'), `${field} must not contain NUL characters`);
+
+const freeText = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .max(max, `${field} must be at most ${max} characters`)
+    .check(withoutNul(field));
+
+/** Every id and cursor the service hands out is printable ASCII: anything else can never name a row. */
+const PRINTABLE_ASCII = /^[!-~]+$/;
+
+const idParam = z
+  .string()
+  .min(1)
+  .max(64, 'must be at most 64 characters')
+  .regex(PRINTABLE_ASCII, 'must be an id returned by the API');
+
+/**
+ * A video link, parsed here so that a link of no supported form is reported beside every other bad field.
+ * The parser refuses control characters and anything that is not a platform's video link.
+ */
+const videoLink = z
+  .string({
+    error: (issue) => (issue.input === undefined ? 'video_link is required' : 'video_link must be a string'),
+  })
+  .max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`)
+  .transform((submitted, ctx) => {
+    const parsed = parseVideoUrl(submitted);
+    if (parsed.kind !== 'invalid') return { submitted, parsed };
+    ctx.issues.push({ code: 'custom', message: parsed.message, input: submitted });
+    return z.NEVER;
+  });
+
+// ---- Requests ----
+
+export const trackBody = z
+  .object({
+    video_link: videoLink.describe('A TikTok, YouTube, Instagram or X video link'),
+    duration_days: z
+      .number({
+        error: (issue) =>
+          issue.input === undefined ? 'duration_days is required' : integerMessage('duration_days', 1, 30),
+      })
+      .int(integerMessage('duration_days', 1, 30))
+      .min(1, integerMessage('duration_days', 1, 30))
+      .max(30, integerMessage('duration_days', 1, 30))
+      .describe('How many days to track (1–30); one snapshot per interval (hourly)'),
+  })
+  .transform(({ video_link, duration_days }) => ({
+    video_link: video_link.submitted,
+    duration_days,
+    parsedLink: video_link.parsed,
+  }));
 
 const limitParam = z
   .string()
@@ -34,16 +76,12 @@ const limitParam = z
   .transform(Number)
   .refine((n) => n >= 1 && n <= 100, integerMessage('limit', 1, 100));
 
-const idParam = z.string().min(1).max(64, 'must be at most 64 characters');
-
 export const listVideosQuery = z.object({
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
   status: z.enum(VIDEO_STATUSES, { error: `status must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
   limit: limitParam.optional(),
-  video_link: z
-    .string()
-    .max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`)
-    .optional(),
+  // Every tracked link parses, so a link that does not could match nothing: it is refused as on track.
+  video_link: videoLink.optional(),
   starting_after: idParam.optional(),
 });
 
@@ -58,7 +96,11 @@ export const snapshotsQuery = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 1000, integerMessage('limit', 1, 1000))
     .optional(),
-  starting_after: z.string().max(80).optional(),
+  starting_after: z
+    .string()
+    .max(80, 'starting_after must be at most 80 characters')
+    .regex(/^[!-~]+-\d{1,4}$/, 'must be a snapshot_id of this video')
+    .optional(),
   format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
   include_missed: z.enum(['true', 'false'], { error: 'include_missed must be true or false' }).optional(),
 });
@@ -67,7 +109,7 @@ export const videoIdParams = z.object({ id: idParam });
 
 export const createKeyBody = z.object({
   mode: z.enum(['live', 'test'], { error: 'mode must be live or test' }).optional(),
-  name: z.string().max(100, 'name must be at most 100 characters').nullable().optional(),
+  name: freeText('name', 100).nullable().optional(),
 });
 
 const usdAmount = (field: string, min: number, max: number) =>
@@ -82,6 +124,7 @@ const usdAmount = (field: string, min: number, max: number) =>
 const email = z
   .string({ error: 'email is required' })
   .max(254, 'email must be at most 254 characters')
+  .check(withoutNul('email'))
   .email('email must be a valid email address');
 
 export const createAccountBody = z.object({
@@ -95,7 +138,7 @@ export const creditsBody = z.object({
     (n) => n !== 0,
     'amount_usd must not be 0',
   ),
-  note: z.string().max(500, 'note must be at most 500 characters').nullable().optional(),
+  note: freeText('note', 500).nullable().optional(),
 });
 
 const optionalLimit = (field: string, max: number) =>

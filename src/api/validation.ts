@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { type ApiErrorReply, type FieldIssue, invalidRequest } from './errors.ts';
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; error: ApiErrorReply };
+export type Validated<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[]; error: ApiErrorReply };
 
 export function validate<S extends z.ZodType>(
   schema: S,
@@ -12,12 +12,29 @@ export function validate<S extends z.ZodType>(
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return { ok: true, value: parsed.data };
   const seen = new Set<string>();
-  const details: FieldIssue[] = [];
+  const issues: FieldIssue[] = [];
   for (const issue of parsed.error.issues) {
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : root;
     if (seen.has(field)) continue;
     seen.add(field);
-    details.push({ field, message: issue.message });
+    issues.push({ field, message: issue.message });
   }
-  return { ok: false, error: invalidRequest(details) };
+  return { ok: false, issues, error: invalidRequest(issues) };
+}
+
+/**
+ * A top-level string field as given, when it passed its own checks (whatever the other fields did): checks
+ * that need the database (does this cursor name a video?) then report it beside the other bad fields.
+ */
+export function wellFormedString(
+  validated: Validated<Record<string, unknown>>,
+  input: unknown,
+  field: string,
+): string | undefined {
+  const value = validated.ok
+    ? validated.value[field]
+    : validated.issues.some((issue) => issue.field === field)
+      ? undefined
+      : (input as Record<string, unknown> | undefined)?.[field];
+  return typeof value === 'string' ? value : undefined;
 }

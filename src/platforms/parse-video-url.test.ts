@@ -87,6 +87,15 @@ describe('parseVideoUrl refuses what is not a public video link', () => {
     ['X profile', 'https://x.com/NASA'],
     ['X non-numeric id', 'https://x.com/NASA/status/abc'],
     ['not a URL', 'not a url at all'],
+    // Host names (lower-cased by URL parsing) that are also property names of every plain object.
+    ['the host "constructor"', 'constructor'],
+    ['the host "__proto__"', '__proto__'],
+    ['"__proto__" after www.', 'https://www.__proto__/x'],
+    // Control characters: URL parsing would drop or encode them, but the link is also kept as submitted.
+    ['a NUL at the end', `https://www.tiktok.com/@u/video/${TT}\u0000`],
+    ['a NUL in the host', `https://www.tik\u0000tok.com/@u/video/${TT}`],
+    ['a tab in the path', `https://www.tiktok.com/@u/vi\tdeo/${TT}`],
+    ['a DEL in the query', `https://www.youtube.com/watch?v=dQw4w9WgXcQ&x=\u007f`],
   ])('%s', (_name, input) => {
     const parsed = parseVideoUrl(input);
     expect(parsed.kind).toBe('invalid');

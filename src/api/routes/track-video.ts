@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { parseVideoUrl } from '../../platforms/parse-video-url.ts';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -59,10 +58,6 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
   app.post('/videos/track', async (request, reply) => {
     const body = validate(trackBody, request.body);
     if (!body.ok) return sendError(reply, body.error);
-    const parsed = parseVideoUrl(body.value.video_link);
-    if (parsed.kind === 'invalid') {
-      return sendError(reply, invalidRequest([{ field: 'video_link', message: parsed.message }]));
-    }
 
     const { account, mode } = request.auth;
     const idempotencyHeader = request.headers['idempotency-key'];
@@ -95,7 +90,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       videoLink: body.value.video_link,
       durationDays: body.value.duration_days,
       knownAccount: account,
-      parsedLink: parsed,
+      parsedLink: body.value.parsedLink,
     }).catch(async (error: unknown) => {
       if (idempotencyKey !== undefined) await releaseIdempotencyKey(ctx.store, account.id, idempotencyKey);
       throw error;

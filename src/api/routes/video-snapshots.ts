@@ -7,7 +7,7 @@ import { invalidRequest, sendError, videoNotFound } from '../errors.ts';
 import { iso } from '../iso-time.ts';
 import { presentSnapshot } from '../presenters.ts';
 import { snapshotsQuery, videoIdParams } from '../schemas.ts';
-import { validate } from '../validation.ts';
+import { validate, wellFormedString } from '../validation.ts';
 
 const METRICS = ['views', 'likes', 'comments', 'shares', 'saves'] as const;
 const DEFAULT_LIMIT = 1000;
@@ -34,25 +34,25 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
   app.get('/videos/:id/snapshots', async (request, reply) => {
     const params = validate(videoIdParams, request.params, 'id');
     if (!params.ok) return sendError(reply, videoNotFound);
-    const query = validate(snapshotsQuery, request.query, 'query');
-    if (!query.ok) return sendError(reply, query.error);
     const { account, mode } = request.auth;
     const video = await findOwnedVideo(ctx.store, account.id, mode, params.value.id);
     if (!video) return sendError(reply, videoNotFound);
+    const query = validate(snapshotsQuery, request.query, 'query');
+    const issues = query.ok ? [] : [...query.issues];
+    // The cursor's form is checked with the other parameters; whose snapshot it names needs the video.
+    const startingAfter = wellFormedString(query, request.query, 'starting_after');
+    if (startingAfter !== undefined && !startingAfter.startsWith(`${video.job_id}-`)) {
+      issues.push({ field: 'starting_after', message: 'must be a snapshot_id of this video' });
+    }
+    if (!query.ok || issues.length > 0) return sendError(reply, invalidRequest(issues));
 
     const q = query.value;
     const includeMissed = q.include_missed === 'true';
-    let afterSlot: number | undefined;
-    if (q.starting_after !== undefined) {
-      const slot = /^.+-(\d{1,4})$/.exec(q.starting_after);
-      if (!slot || !q.starting_after.startsWith(`${video.job_id}-`)) {
-        return sendError(
-          reply,
-          invalidRequest([{ field: 'starting_after', message: 'must be a snapshot_id of this video' }]),
-        );
-      }
-      afterSlot = Number(slot[1]);
-    }
+    // The form (id, dash, slot number) was checked by the schema.
+    const afterSlot =
+      startingAfter === undefined
+        ? undefined
+        : Number(startingAfter.slice(startingAfter.lastIndexOf('-') + 1));
     const limit = q.limit ?? DEFAULT_LIMIT;
     const rows = await listSnapshots(ctx.store, {
       videoId: video.id,
