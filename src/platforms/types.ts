@@ -57,6 +57,11 @@ export interface VideoRef {
   platform: PlatformName;
   videoId: string;
   canonicalUrl: string;
+  /**
+   * The slot of its tracking this reading is for, when the scheduler collects one (absent at track time,
+   * which is slot 0). Real platforms ignore it; the simulator scripts its late endings by it.
+   */
+  slot?: number;
 }
 
 /**

@@ -67,3 +67,45 @@ describe.each(DIALECTS)('test mode’s magic video ids (%s)', (dialect) => {
     });
   });
 });
+
+describe.each(DIALECTS)('test mode’s late endings at a 10-second interval (%s)', (dialect) => {
+  const SECOND = 1000;
+  let api: TestApi;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await createTestApi(dialect, {
+      clock: new TestClock(START),
+      config: { snapshotIntervalSeconds: 10 },
+    });
+    key = (await api.createAccount({ creditUsd: 10 })).testKey;
+  });
+  afterAll(() => api.close());
+
+  it('4041 and 4031 end in error at the third slot, as in the README demo, not after two hours', async () => {
+    const engine = createTestEngine(api);
+    const track = async (videoId: string) =>
+      (
+        await api.call('POST', '/api/v1/videos/track', {
+          key,
+          body: { video_link: `https://youtu.be/abcdefg${videoId}`, duration_days: 1 },
+        })
+      ).json().id;
+    const deleted = await track('4041');
+    const hidden = await track('4031');
+    const read = async (id: string) => (await api.call('GET', `/api/v1/videos/${id}`, { key })).json();
+
+    api.clock.set(START + 10 * SECOND);
+    await engine.runDue();
+    expect(await read(deleted)).toMatchObject({ status: 'monitoring', snapshots_collected: 2 });
+    api.clock.set(START + 20 * SECOND);
+    await engine.runDue();
+    expect(await read(deleted)).toMatchObject({
+      status: 'error',
+      is_deleted: true,
+      snapshots_collected: 2,
+      next_snapshot_at: null,
+    });
+    expect(await read(hidden)).toMatchObject({ status: 'error', is_deleted: false, snapshots_collected: 2 });
+  });
+});
