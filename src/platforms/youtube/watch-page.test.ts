@@ -160,7 +160,8 @@ describe('the watch page parser on pages that are not a watch page', () => {
   });
 
   it('does not take a page that merely links to consent.youtube.com for the consent page', () => {
-    const page = '<!DOCTYPE html><html><body><a href="https://consent.youtube.com/ml">Privacy</a></body></html>';
+    const page =
+      '<!DOCTYPE html><html><body><a href="https://consent.youtube.com/ml">Privacy</a></body></html>';
     expect(parseWatchPage(page, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
       failure: { kind: 'format_changed' },
