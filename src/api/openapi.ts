@@ -32,6 +32,16 @@ function queryParameters(s: z.ZodObject) {
   }));
 }
 
+/** Track's 500: contentstats.io's exact `error` text, and (extension) what went wrong in plain words. */
+const trackFailedSchema = z.object({
+  error: z.literal('Failed to start monitoring - invalid response from tracking API'),
+  reason: z.string().meta({
+    description:
+      'What went wrong, e.g. "TikTok could not be reached (network error connecting to www.tiktok.com)", ' +
+      '"… blocked by a bot check …", "… the page format was not recognised …", "… rate limiting …"',
+  }),
+});
+
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const commonErrors = {
   '401': error('API key missing, malformed, unknown or revoked'),
@@ -80,9 +90,11 @@ export function buildOpenApiDocument(serverUrl: string) {
             '409': error('Idempotency-Key in use by a request still in flight'),
             '413': error('Payload too large'),
             '422': error('Idempotency key reused with a different request'),
-            '500': error(
-              'Failed to start monitoring - invalid response from tracking API (nothing stored or charged)',
-            ),
+            '500': {
+              description:
+                'The platform could not be read at track time (after a quick retry); nothing stored or charged',
+              content: json(trackFailedSchema),
+            },
           },
         },
       },

@@ -30,8 +30,23 @@ describe.each(DIALECTS)('test mode’s magic video ids (%s)', (dialect) => {
   it.each([
     ['04040', 404, { error: 'Video not found or is private' }],
     ['04030', 404, { error: 'Video not found or is private' }],
-    ['05030', 500, { error: 'Failed to start monitoring - invalid response from tracking API' }],
-    ['04290', 500, { error: 'Failed to start monitoring - invalid response from tracking API' }],
+    [
+      '05030',
+      500,
+      {
+        error: 'Failed to start monitoring - invalid response from tracking API',
+        reason:
+          "TikTok blocked this server's request (a bot check, a sign-in or consent page, or a refusal); try again later",
+      },
+    ],
+    [
+      '04290',
+      500,
+      {
+        error: 'Failed to start monitoring - invalid response from tracking API',
+        reason: 'TikTok is rate limiting this server; try again in 60 seconds',
+      },
+    ],
   ])('an id ending in %s answers the track with %i and starts nothing', async (ending, status, error) => {
     const response = await track(ending);
     expect([response.statusCode, response.json()]).toEqual([status, error]);

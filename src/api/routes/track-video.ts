@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { failureReason, noCollectorReason } from '../../platforms/failure-reason.ts';
 import { parseVideoUrl } from '../../platforms/parse-video-url.ts';
 import {
   claimIdempotencyKey,
@@ -44,12 +45,17 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
     case 'video_unavailable':
       return { status: 404, body: { error: 'Video not found or is private' } };
     case 'platform_unreadable':
-      return {
-        status: 500,
-        body: { error: 'Failed to start monitoring - invalid response from tracking API' },
-      };
+      return platformUnreadable(failureReason(error.platform, error.failure));
+    case 'no_collector':
+      return platformUnreadable(noCollectorReason(error.platform));
   }
 }
+
+/** contentstats.io's 500, whose `error` clients match byte for byte, with what went wrong in `reason`. */
+const platformUnreadable = (reason: string): ApiErrorReply => ({
+  status: 500,
+  body: { error: 'Failed to start monitoring - invalid response from tracking API', reason },
+});
 
 export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
   const countTracked = ctx.metrics.pairCounter('contentstats_videos_tracked_total', ['platform', 'mode']);
@@ -111,7 +117,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       const error = trackErrorReply(result.error);
       status = error.status;
       payload = error.body;
-      if (!result.ok && result.error.kind === 'platform_unreadable') {
+      if (result.error.kind === 'platform_unreadable') {
         request.log.warn({ failure: result.error.failure }, 'track probe failed');
       }
     }
