@@ -1,5 +1,6 @@
 // The OpenAPI 3 document, generated from the same zod schemas that validate requests.
 import { z } from 'zod';
+import { TRACK_FAILED_ERROR } from './routes/track-video.ts';
 import {
   createAccountBody,
   createKeyBody,
@@ -34,7 +35,7 @@ function queryParameters(s: z.ZodObject) {
 
 /** Track's 500: contentstats.io's exact `error` text, and (extension) what went wrong in plain words. */
 const trackFailedSchema = z.object({
-  error: z.literal('Failed to start monitoring - invalid response from tracking API'),
+  error: z.literal(TRACK_FAILED_ERROR),
   reason: z.string().meta({
     description:
       'What went wrong, e.g. "TikTok could not be reached (network error connecting to www.tiktok.com)", ' +

@@ -51,10 +51,13 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
   }
 }
 
-/** contentstats.io's 500, whose `error` clients match byte for byte, with what went wrong in `reason`. */
+/** contentstats.io's text of track's 500, which client code matches byte for byte. */
+export const TRACK_FAILED_ERROR = 'Failed to start monitoring - invalid response from tracking API';
+
+/** Track's 500, with what went wrong in `reason`. */
 const platformUnreadable = (reason: string): ApiErrorReply => ({
   status: 500,
-  body: { error: 'Failed to start monitoring - invalid response from tracking API', reason },
+  body: { error: TRACK_FAILED_ERROR, reason },
 });
 
 export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
