@@ -1,5 +1,6 @@
 // The OpenAPI 3 document, generated from the same zod schemas that validate requests.
 import { z } from 'zod';
+import { TRACK_FAILED_ERROR } from './routes/track-video.ts';
 import {
   createAccountBody,
   createKeyBody,
@@ -31,6 +32,16 @@ function queryParameters(s: z.ZodObject) {
     schema: prop,
   }));
 }
+
+/** Track's 500: contentstats.io's exact `error` text, and (extension) what went wrong in plain words. */
+const trackFailedSchema = z.object({
+  error: z.literal(TRACK_FAILED_ERROR),
+  reason: z.string().meta({
+    description:
+      'What went wrong, e.g. "TikTok could not be reached (network error connecting to www.tiktok.com)", ' +
+      '"… blocked by a bot check …", "… the page format was not recognised …", "… rate limiting …"',
+  }),
+});
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const commonErrors = {
@@ -80,9 +91,11 @@ export function buildOpenApiDocument(serverUrl: string) {
             '409': error('Idempotency-Key in use by a request still in flight'),
             '413': error('Payload too large'),
             '422': error('Idempotency key reused with a different request'),
-            '500': error(
-              'Failed to start monitoring - invalid response from tracking API (nothing stored or charged)',
-            ),
+            '500': {
+              description:
+                'The platform could not be read at track time (after a quick retry); nothing stored or charged',
+              content: json(trackFailedSchema),
+            },
           },
         },
       },

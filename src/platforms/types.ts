@@ -3,6 +3,14 @@
 export const PLATFORMS = ['tiktok', 'youtube', 'instagram', 'twitter'] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
 
+/** How each platform is named to people. */
+export const PLATFORM_DISPLAY_NAMES: Readonly<Record<PlatformName, string>> = {
+  tiktok: 'TikTok',
+  youtube: 'YouTube',
+  instagram: 'Instagram',
+  twitter: 'X',
+};
+
 /** Counts are exact integers; a metric the source does not expose is null (never 0). */
 export interface Metrics {
   views: bigint | null;
@@ -48,6 +56,8 @@ export interface CollectFailure {
   deleted?: boolean;
   /** For rate_limited: the platform's Retry-After, when it gave one. */
   retryAfterMs?: number;
+  /** For a failed exchange (no answer came): how it failed, and the platform host it was with. */
+  exchange?: { failed: 'network' | 'timeout'; host: string };
 }
 
 export type CollectResult = { ok: true; observation: Observation } | { ok: false; failure: CollectFailure };
@@ -57,6 +67,11 @@ export interface VideoRef {
   platform: PlatformName;
   videoId: string;
   canonicalUrl: string;
+  /**
+   * The slot of its tracking this reading is for, when the scheduler collects one (absent at track time,
+   * which is slot 0). Real platforms ignore it; the simulator scripts its late endings by it.
+   */
+  slot?: number;
 }
 
 /**

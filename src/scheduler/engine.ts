@@ -141,10 +141,11 @@ export function createEngine(options: EngineOptions): Engine {
       return;
     }
     const collector = options.collectorFor(mode, platform);
-    const refs = batch.map(({ video }) => ({
+    const refs = batch.map(({ video, slot }) => ({
       platform,
       videoId: video.platform_video_id,
       canonicalUrl: video.canonical_url,
+      slot,
     }));
     const results = await collectBatch(collector, refs);
     // Shutting down: these results are abandoned unrecorded; their leases are released at the next start.

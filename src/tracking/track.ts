@@ -39,7 +39,8 @@ export type TrackError =
   | { kind: 'insufficient_balance'; availableMicroUsd: number; estimatedCostMicroUsd: number }
   | { kind: 'active_video_limit'; limit: number }
   | { kind: 'video_unavailable'; failure: CollectFailure }
-  | { kind: 'platform_unreadable'; failure: CollectFailure };
+  | { kind: 'platform_unreadable'; platform: PlatformName; failure: CollectFailure }
+  | { kind: 'no_collector'; platform: PlatformName };
 
 export type TrackResult =
   | { ok: true; video: VideoRow; firstSnapshot: SnapshotRow }
@@ -74,10 +75,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
     return { ok: false, error: { kind: 'invalid_url', message: parsed.message } };
   const platform = parsed.kind === 'video' ? parsed.ref.platform : parsed.platform;
   const collector = deps.collectorFor(input.mode, platform);
-  if (!collector) {
-    const failure: CollectFailure = { kind: 'blocked', message: `no collector available for ${platform}` };
-    return platformFailed(deps, input, reserve, { kind: 'platform_unreadable', failure });
-  }
+  if (!collector) return platformFailed(deps, input, reserve, { kind: 'no_collector', platform });
 
   let ref: VideoRef;
   if (parsed.kind === 'short_link') {
@@ -87,7 +85,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
           ok: false as const,
           failure: { kind: 'format_changed' as const, message: 'short links not supported' },
         };
-    if (!resolved.ok) return platformFailed(deps, input, reserve, probeError(resolved.failure));
+    if (!resolved.ok) return platformFailed(deps, input, reserve, probeError(platform, resolved.failure));
     ref = resolved.ref;
   } else {
     ref = parsed.ref;
@@ -95,7 +93,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
 
   const startedAt = deps.clock.now();
   const probe = await probeWithOneRetry(collector, ref, deps.probeRetryDelayMs);
-  if (!probe.ok) return platformFailed(deps, input, reserve, probeError(probe.failure));
+  if (!probe.ok) return platformFailed(deps, input, reserve, probeError(platform, probe.failure));
   const observation: Observation = probe.observation;
 
   return trackWritesFor(deps.store).write(newTracking(deps, input, ref, observation, startedAt));
@@ -171,10 +169,10 @@ async function storedAccountRefusal(
 }
 
 /** The platform says the video is gone or private: a 404. Anything else it could not be read: a 500. */
-function probeError(failure: CollectFailure): TrackError {
+function probeError(platform: PlatformName, failure: CollectFailure): TrackError {
   return failure.kind === 'not_found' || failure.kind === 'private'
     ? { kind: 'video_unavailable', failure }
-    : { kind: 'platform_unreadable', failure };
+    : { kind: 'platform_unreadable', platform, failure };
 }
 
 async function probeWithOneRetry(

@@ -28,11 +28,21 @@ import {
 import { createTestApi, type TestApi } from '../support/api.ts';
 import { createTestEngine } from '../support/engine.ts';
 import { expectInvariants } from '../support/invariants.ts';
+import { freePort } from '../support/processes.ts';
 import { DIALECTS } from '../support/stores.ts';
 
 const HOUR = 3_600_000;
 const NOT_FOUND_BODY = { error: 'Video not found or is private' };
-const UNREADABLE_BODY = { error: 'Failed to start monitoring - invalid response from tracking API' };
+const UNREADABLE_ERROR = 'Failed to start monitoring - invalid response from tracking API';
+/** Track's 500: contentstats.io's exact `error`, and in `reason` what went wrong, per kind of failure. */
+const unreadableBody = (reason: string) => ({ error: UNREADABLE_ERROR, reason });
+const BLOCKED = (name: string) =>
+  `${name} blocked this server's request (a bot check, a sign-in or consent page, or a refusal); try again later`;
+const FORMAT_CHANGED = (name: string) =>
+  `${name} answered, but the page format was not recognised (${name} may have changed it)`;
+const RATE_LIMITED = (name: string) => `${name} is rate limiting this server; try again later`;
+const SERVER_ERROR = (name: string) =>
+  `${name} answered with an error on its side; try again in a few minutes`;
 
 // --- the fake platform: one server, every platform origin, routed by (real host, path) ----------------------
 
@@ -317,8 +327,8 @@ interface Variant {
   later: { routes: () => Routes; counts: Counts };
   /** The platform says the video is missing or private at track time: 404, nothing stored. */
   unavailable: Array<[string, Routes]>;
-  /** The platform cannot be read at track time: 500, nothing stored or charged. */
-  unreadable: Array<[string, Routes]>;
+  /** The platform cannot be read at track time: 500 with this reason, nothing stored or charged. */
+  unreadable: Array<[string, Routes, string]>;
   /** After tracking, the platform says private / deleted: the tracking ends in error. */
   ends: TrackingEnd[];
   /**
@@ -351,9 +361,28 @@ const TIKTOK: Variant = {
     ['a missing video', { 'tiktok-page': fakeReply.html(loadFixture('missing-video')) }],
   ],
   unreadable: [
-    ['the JavaScript challenge page', { 'tiktok-page': fakeReply.html(loadFixture('challenge')) }],
-    ['an IP-blocked video (10204)', { 'tiktok-page': fakeReply.html(loadFixture('blocked-video')) }],
-    ['a garbage body', { 'tiktok-page': fakeReply.garbage(20_000) }],
+    [
+      'the JavaScript challenge page',
+      { 'tiktok-page': fakeReply.html(loadFixture('challenge')) },
+      BLOCKED('TikTok'),
+    ],
+    [
+      'an IP-blocked video (10204)',
+      { 'tiktok-page': fakeReply.html(loadFixture('blocked-video')) },
+      BLOCKED('TikTok'),
+    ],
+    ['a garbage body', { 'tiktok-page': fakeReply.garbage(20_000) }, FORMAT_CHANGED('TikTok')],
+    [
+      'HTTP 429 with Retry-After',
+      { 'tiktok-page': fakeReply.tooManyRequests(120) },
+      'TikTok is rate limiting this server; try again in 120 seconds',
+    ],
+    ['HTTP 503', { 'tiktok-page': fakeReply.serverError(503) }, SERVER_ERROR('TikTok')],
+    [
+      'a connection dropped in the middle of the page',
+      { 'tiktok-page': fakeReply.truncated(loadFixture('video-page'), 4096) },
+      'TikTok could not be reached (network error connecting to www.tiktok.com)',
+    ],
   ],
   ends: [
     {
@@ -415,6 +444,7 @@ const YOUTUBE_DATA_API: Variant = {
         'youtube-data-api': jsonFile('youtube', 'data-api-quota-exceeded.json', 403),
         'youtube-watch': htmlFile('youtube', 'watch-bot-check.html'),
       },
+      BLOCKED('YouTube'),
     ],
     [
       'a refused key, then the consent wall',
@@ -422,8 +452,13 @@ const YOUTUBE_DATA_API: Variant = {
         'youtube-data-api': jsonFile('youtube', 'data-api-key-invalid.json', 400),
         'youtube-watch': consentRedirect,
       },
+      BLOCKED('YouTube'),
     ],
-    ['garbage from both', { 'youtube-data-api': fakeReply.garbage(), 'youtube-watch': fakeReply.garbage() }],
+    [
+      'garbage from both',
+      { 'youtube-data-api': fakeReply.garbage(), 'youtube-watch': fakeReply.garbage() },
+      FORMAT_CHANGED('YouTube'),
+    ],
   ],
   ends: [
     {
@@ -479,9 +514,18 @@ const YOUTUBE_WEB: Variant = {
     ['an unavailable video', { 'youtube-watch': htmlFile('youtube', 'watch-unavailable.html') }],
   ],
   unreadable: [
-    ['the "not a bot" check', { 'youtube-watch': htmlFile('youtube', 'watch-bot-check.html') }],
-    ['a redirect to the consent wall', { 'youtube-watch': consentRedirect }],
-    ['a garbage body', { 'youtube-watch': fakeReply.garbage() }],
+    [
+      'the "not a bot" check',
+      { 'youtube-watch': htmlFile('youtube', 'watch-bot-check.html') },
+      BLOCKED('YouTube'),
+    ],
+    ['a redirect to the consent wall', { 'youtube-watch': consentRedirect }, BLOCKED('YouTube')],
+    [
+      'the consent page in German, served in place of the watch page',
+      { 'youtube-watch': htmlFile('youtube', 'consent-interstitial-de.html') },
+      BLOCKED('YouTube'),
+    ],
+    ['a garbage body', { 'youtube-watch': fakeReply.garbage() }, FORMAT_CHANGED('YouTube')],
   ],
   ends: [
     {
@@ -533,7 +577,7 @@ const instagramTroubles: Array<[string, Routes, number | null]> = [
     null,
   ],
 ];
-const instagramUnreadable: Array<[string, Routes]> = [
+const instagramUnreadable: Array<[string, Routes, string]> = [
   [
     'a checkpoint everywhere',
     {
@@ -541,6 +585,7 @@ const instagramUnreadable: Array<[string, Routes]> = [
       'instagram-graphql-legacy': jsonFile('instagram', 'graphql-checkpoint-required.json', 400),
       'instagram-page': fakeReply.html('', 403),
     },
+    BLOCKED('Instagram'),
   ],
   [
     'the login wall everywhere',
@@ -549,6 +594,8 @@ const instagramUnreadable: Array<[string, Routes]> = [
       'instagram-graphql-legacy': instagramLoginRedirect,
       'instagram-page': instagramLoginRedirect,
     },
+    // Instagram shows logged-out visitors its login wall once an address has asked too often.
+    RATE_LIMITED('Instagram'),
   ],
   [
     'garbage everywhere',
@@ -557,6 +604,7 @@ const instagramUnreadable: Array<[string, Routes]> = [
       'instagram-graphql-legacy': fakeReply.garbage(),
       'instagram-page': fakeReply.garbage(),
     },
+    FORMAT_CHANGED('Instagram'),
   ],
 ];
 
@@ -674,6 +722,7 @@ const X_API_V2: Variant = {
     [
       'a refused token and a refused guest path',
       { 'x-api-v2': jsonFile('twitter', 'api-v2-client-forbidden.json', 403), ...xLoggedOutRefused },
+      BLOCKED('X'),
     ],
     [
       'HTTP 429 from every source',
@@ -683,6 +732,7 @@ const X_API_V2: Variant = {
         'x-graphql': jsonFile('twitter', 'graphql-rate-limited.json', 429),
         'x-syndication': fakeReply.tooManyRequests(),
       },
+      RATE_LIMITED('X'),
     ],
     [
       'garbage from every source',
@@ -691,6 +741,7 @@ const X_API_V2: Variant = {
         'x-guest-activate': fakeReply.garbage(),
         'x-syndication': fakeReply.garbage(),
       },
+      FORMAT_CHANGED('X'),
     ],
   ],
   ends: [
@@ -755,7 +806,7 @@ const X_GRAPHQL: Variant = {
     ],
   ],
   unreadable: [
-    ['a refused guest token and syndication', xLoggedOutRefused],
+    ['a refused guest token and syndication', xLoggedOutRefused, BLOCKED('X')],
     [
       'HTTP 429 from both sources',
       {
@@ -763,10 +814,12 @@ const X_GRAPHQL: Variant = {
         'x-graphql': jsonFile('twitter', 'graphql-rate-limited.json', 429),
         'x-syndication': fakeReply.tooManyRequests(),
       },
+      RATE_LIMITED('X'),
     ],
     [
       'garbage from both sources',
       { ...guestActivation, 'x-graphql': fakeReply.garbage(), 'x-syndication': fakeReply.garbage() },
+      FORMAT_CHANGED('X'),
     ],
   ],
   ends: [
@@ -1014,12 +1067,12 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
     });
 
     it.each(variant.unreadable)(
-      '%s at track time is a 500 and nothing is stored or charged',
-      async (_name, answer) => {
+      '%s at track time is a 500 that says why, and nothing is stored or charged',
+      async (_name, answer, reason) => {
         routes = answer;
         const response = await track(variant.link);
         expect(response.statusCode).toBe(500);
-        expect(response.json()).toEqual(UNREADABLE_BODY);
+        expect(response.json()).toEqual(unreadableBody(reason));
         await expectNothingStored();
       },
     );
@@ -1109,6 +1162,44 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
     );
   });
 
+  describe('a platform that cannot be reached at track time', () => {
+    /** Tracks the TikTok video with the production collectors over `client` (closed afterwards). */
+    async function trackThrough(client: ClosableHttpClient) {
+      Object.assign(live, createLiveCollectors(testConfig({}), client));
+      try {
+        return await track(TIKTOK.link);
+      } finally {
+        await client.close();
+      }
+    }
+
+    it('nothing listening: a 500 naming the platform host it could not connect to', async () => {
+      const deadOrigin = `http://127.0.0.1:${await freePort()}`;
+      const response = await trackThrough(
+        createHttpClient({ upstreams: { 'https://www.tiktok.com': deadOrigin }, timeoutMs: 5_000 }),
+      );
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual(
+        unreadableBody('TikTok could not be reached (network error connecting to www.tiktok.com)'),
+      );
+      // The replacement address is the operator's plumbing, not the platform's: never shown.
+      expect(response.body).not.toContain('127.0.0.1');
+      await expectNothingStored();
+    });
+
+    it('no answer in time: a 500 saying the platform host did not answer', async () => {
+      routes = { 'tiktok-page': fakeReply.slow(2_000, fakeReply.html(loadFixture('video-page'))) };
+      const response = await trackThrough(
+        createHttpClient({ upstreams: fake.upstreams(['https://www.tiktok.com']), timeoutMs: 150 }),
+      );
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual(
+        unreadableBody('TikTok could not be reached (www.tiktok.com did not answer in time)'),
+      );
+      await expectNothingStored();
+    });
+  });
+
   describe('TikTok short links', () => {
     const SHORT_LINK = 'https://vm.tiktok.com/ZMabc123/';
 
@@ -1155,7 +1246,7 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
       routes = { 'tiktok-short-link': fakeReply.redirect('https://phish.example/win-a-prize') };
       const response = await track(SHORT_LINK);
       expect(response.statusCode).toBe(500);
-      expect(response.json()).toEqual(UNREADABLE_BODY);
+      expect(response.json()).toEqual(unreadableBody(BLOCKED('TikTok')));
       expect(fake.requests.length).toBeGreaterThan(0);
       expect(fake.requests.every((request) => request.upstream === 'https://vm.tiktok.com')).toBe(true);
       await expectNothingStored();
@@ -1165,7 +1256,7 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
       routes = { 'tiktok-page': fakeReply.redirect('https://phish.example/verify') };
       const response = await track(TIKTOK.link);
       expect(response.statusCode).toBe(500);
-      expect(response.json()).toEqual(UNREADABLE_BODY);
+      expect(response.json()).toEqual(unreadableBody(BLOCKED('TikTok')));
       // Asked twice (the quick retry at track time), both times TikTok only.
       expect(requestsTo('tiktok-page')).toHaveLength(2);
       expect(fake.requests.every((request) => request.upstream === 'https://www.tiktok.com')).toBe(true);

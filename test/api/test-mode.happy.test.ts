@@ -30,8 +30,23 @@ describe.each(DIALECTS)('test mode’s magic video ids (%s)', (dialect) => {
   it.each([
     ['04040', 404, { error: 'Video not found or is private' }],
     ['04030', 404, { error: 'Video not found or is private' }],
-    ['05030', 500, { error: 'Failed to start monitoring - invalid response from tracking API' }],
-    ['04290', 500, { error: 'Failed to start monitoring - invalid response from tracking API' }],
+    [
+      '05030',
+      500,
+      {
+        error: 'Failed to start monitoring - invalid response from tracking API',
+        reason:
+          "TikTok blocked this server's request (a bot check, a sign-in or consent page, or a refusal); try again later",
+      },
+    ],
+    [
+      '04290',
+      500,
+      {
+        error: 'Failed to start monitoring - invalid response from tracking API',
+        reason: 'TikTok is rate limiting this server; try again in 60 seconds',
+      },
+    ],
   ])('an id ending in %s answers the track with %i and starts nothing', async (ending, status, error) => {
     const response = await track(ending);
     expect([response.statusCode, response.json()]).toEqual([status, error]);
@@ -65,5 +80,47 @@ describe.each(DIALECTS)('test mode’s magic video ids (%s)', (dialect) => {
       total_charged_usd: 0,
       balance_usd: 10,
     });
+  });
+});
+
+describe.each(DIALECTS)('test mode’s late endings at a 10-second interval (%s)', (dialect) => {
+  const SECOND = 1000;
+  let api: TestApi;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await createTestApi(dialect, {
+      clock: new TestClock(START),
+      config: { snapshotIntervalSeconds: 10 },
+    });
+    key = (await api.createAccount({ creditUsd: 10 })).testKey;
+  });
+  afterAll(() => api.close());
+
+  it('4041 and 4031 end in error at the third slot, as in the README demo, not after two hours', async () => {
+    const engine = createTestEngine(api);
+    const track = async (videoId: string) =>
+      (
+        await api.call('POST', '/api/v1/videos/track', {
+          key,
+          body: { video_link: `https://youtu.be/abcdefg${videoId}`, duration_days: 1 },
+        })
+      ).json().id;
+    const deleted = await track('4041');
+    const hidden = await track('4031');
+    const read = async (id: string) => (await api.call('GET', `/api/v1/videos/${id}`, { key })).json();
+
+    api.clock.set(START + 10 * SECOND);
+    await engine.runDue();
+    expect(await read(deleted)).toMatchObject({ status: 'monitoring', snapshots_collected: 2 });
+    api.clock.set(START + 20 * SECOND);
+    await engine.runDue();
+    expect(await read(deleted)).toMatchObject({
+      status: 'error',
+      is_deleted: true,
+      snapshots_collected: 2,
+      next_snapshot_at: null,
+    });
+    expect(await read(hidden)).toMatchObject({ status: 'error', is_deleted: false, snapshots_collected: 2 });
   });
 });

@@ -148,6 +148,8 @@ describe.each(DIALECTS)('POST /videos/track refuses bad requests and moves no mo
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({
       error: 'Failed to start monitoring - invalid response from tracking API',
+      reason:
+        "TikTok blocked this server's request (a bot check, a sign-in or consent page, or a refusal); try again later",
     });
     expect(await videoCount()).toBe(0);
   });
@@ -158,8 +160,22 @@ describe.each(DIALECTS)('POST /videos/track refuses bad requests and moves no mo
       body: { video_link: 'https://youtu.be/dQw4w9WgXcQ', duration_days: 1 },
     });
     expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: 'Failed to start monitoring - invalid response from tracking API',
+      reason: 'YouTube is not read by this server (no collector is set up for it)',
+    });
     expect(await videoCount()).toBe(0);
     await expectInvariants(api.store, account.id);
+  });
+
+  it('the OpenAPI document shows the 500 with its exact error and its reason', async () => {
+    const doc = (await api.call('GET', '/openapi.json')).json();
+    const schema = doc.paths['/api/v1/videos/track'].post.responses['500'].content['application/json'].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(['error', 'reason']));
+    expect(schema.properties.error.enum).toEqual([
+      'Failed to start monitoring - invalid response from tracking API',
+    ]);
+    expect(schema.properties.reason).toMatchObject({ type: 'string' });
   });
 
   it('the plan limit on videos monitored at once → 403 with the limit', async () => {

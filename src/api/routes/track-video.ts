@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { failureReason, noCollectorReason } from '../../platforms/failure-reason.ts';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -43,12 +44,20 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
     case 'video_unavailable':
       return { status: 404, body: { error: 'Video not found or is private' } };
     case 'platform_unreadable':
-      return {
-        status: 500,
-        body: { error: 'Failed to start monitoring - invalid response from tracking API' },
-      };
+      return platformUnreadable(failureReason(error.platform, error.failure));
+    case 'no_collector':
+      return platformUnreadable(noCollectorReason(error.platform));
   }
 }
+
+/** contentstats.io's text of track's 500, which client code matches byte for byte. */
+export const TRACK_FAILED_ERROR = 'Failed to start monitoring - invalid response from tracking API';
+
+/** Track's 500, with what went wrong in `reason`. */
+const platformUnreadable = (reason: string): ApiErrorReply => ({
+  status: 500,
+  body: { error: TRACK_FAILED_ERROR, reason },
+});
 
 export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
   const countTracked = ctx.metrics.pairCounter('contentstats_videos_tracked_total', ['platform', 'mode']);
@@ -106,7 +115,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       const error = trackErrorReply(result.error);
       status = error.status;
       payload = error.body;
-      if (!result.ok && result.error.kind === 'platform_unreadable') {
+      if (result.error.kind === 'platform_unreadable') {
         request.log.warn({ failure: result.error.failure }, 'track probe failed');
       }
     }

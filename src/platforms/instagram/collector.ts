@@ -63,7 +63,8 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+      if (!result.ok)
+        return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, GRAPHQL_URL) };
       return readPostQueryResponse(result.response, shortcode, query.provider, now());
     },
   });
@@ -71,8 +72,9 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
   const postPageSource: Source = {
     provider: INSTAGRAM_WEB_PROVIDER,
     async read(shortcode, signal) {
+      const url = instagramCanonicalUrl(shortcode);
       const result: OutboundResult = await http.fetch({
-        url: instagramCanonicalUrl(shortcode),
+        url,
         method: 'GET',
         headers: {
           Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
@@ -86,7 +88,8 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+      if (!result.ok)
+        return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, url) };
       const { response } = result;
       const refusal = classifyLoginWall(response) ?? classifyRefusal(response, undefined, now());
       if (refusal) return { ok: false, failure: refusal };

@@ -54,15 +54,26 @@ describe('the simulator', () => {
     expect(result).toMatchObject({ ok: false, failure: { kind } });
   });
 
-  it('a video that goes private later answers normally first, then private from the third hour', async () => {
+  it.each([
+    ['abcdefg4031', { kind: 'private' }],
+    ['abcdefg4041', { kind: 'not_found', deleted: true }],
+  ])('%s answers normally at slots 0 and 1, then %o from the third slot', async (id, failure) => {
+    const collector = createSimulatorCollector('youtube', new TestClock());
+    const at = async (slot?: number) => (await collector.collect([{ ...youtubeRef(id), slot }]))[0];
+    expect((await at(undefined))!.ok).toBe(true); // the probe at track time
+    expect((await at(0))!.ok).toBe(true);
+    expect((await at(1))!.ok).toBe(true);
+    expect(await at(2)).toMatchObject({ ok: false, failure });
+    expect(await at(47)).toMatchObject({ ok: false, failure });
+  });
+
+  it('decides a late ending by the slot, not by how long this process has known the video', async () => {
     const clock = new TestClock();
     const collector = createSimulatorCollector('youtube', clock);
     const ref = youtubeRef('abcdefg4031');
-    expect((await collector.collect([ref]))[0]!.ok).toBe(true);
-    clock.advance(HOUR);
-    expect((await collector.collect([ref]))[0]!.ok).toBe(true);
-    clock.advance(HOUR);
-    expect((await collector.collect([ref]))[0]).toMatchObject({ ok: false, failure: { kind: 'private' } });
+    expect((await collector.collect([{ ...ref, slot: 2 }]))[0]!.ok).toBe(false);
+    clock.advance(10 * HOUR);
+    expect((await collector.collect([{ ...ref, slot: 1 }]))[0]!.ok).toBe(true);
   });
 
   it('resolves a short link to the same video every time', async () => {

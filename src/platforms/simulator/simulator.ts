@@ -20,7 +20,8 @@ import { youtubeRef } from '../youtube/url.ts';
 // Magic endings of a video id make the simulator answer like a platform in trouble, in any platform's id form
 // (e.g. `https://www.tiktok.com/@x/video/7300000000000004040`, `https://youtu.be/abcdefg4030`); the README lists
 // them: 4040 deleted, 4030 private, 5030 blocked, 4290 rate limited, 4041/4031 deleted/private from the third
-// hour, 5031 flaky (transient during odd seconds). The switch in collectOne is the one definition.
+// slot of the tracking, 5031 flaky (transient during odd seconds). The switch in collectOne is the one
+// definition.
 
 const HOUR_MS = 3_600_000;
 const CURVE_EPOCH_MS = Date.parse('2024-01-01T00:00:00.000Z');
@@ -87,7 +88,10 @@ export function simulatedMetrics(platform: PlatformName, videoId: string, atMs: 
   return metrics;
 }
 
-function collectOne(ref: VideoRef, nowMs: number, firstSeen: Map<string, number>): CollectResult {
+/** The late endings switch at slot 2, the third reading of a tracking, whatever the snapshot interval. */
+const LATE_ENDING_SLOT = 2;
+
+function collectOne(ref: VideoRef, nowMs: number): CollectResult {
   const ending = ref.videoId.slice(-4);
   switch (ending) {
     case '4040':
@@ -102,17 +106,15 @@ function collectOne(ref: VideoRef, nowMs: number, firstSeen: Map<string, number>
       if (Math.floor(nowMs / 1000) % 2 === 1) return failure('transient', 'simulated: flaky platform');
       break;
     case '4041':
-    case '4031': {
-      const key = `${ref.platform}:${ref.videoId}`;
-      const since = firstSeen.get(key) ?? nowMs;
-      firstSeen.set(key, since);
-      if (nowMs - since >= 2 * HOUR_MS) {
+    case '4031':
+      // Decided by the slot, not by when this process first saw the video: the ending comes at the same
+      // point of every tracking, at any interval and across restarts.
+      if ((ref.slot ?? 0) >= LATE_ENDING_SLOT) {
         return ending === '4041'
           ? failure('not_found', 'simulated: video deleted', { deleted: true })
           : failure('private', 'simulated: video became private');
       }
       break;
-    }
   }
   return success({
     metrics: simulatedMetrics(ref.platform, ref.videoId, nowMs),
@@ -137,15 +139,12 @@ const REF_BUILDERS: Record<PlatformName, (id: string) => VideoRef> = {
 };
 
 export function createSimulatorCollector(platform: PlatformName, clock: Clock): Collector {
-  // "Goes private/deleted later" videos need to know when they were first read; a restart forgets that,
-  // which only delays the scripted ending.
-  const firstSeen = new Map<string, number>();
   return {
     platform,
     batchSize: 1000,
     async collect(refs) {
       const now = clock.now();
-      return refs.map((ref) => collectOne(ref, now, firstSeen));
+      return refs.map((ref) => collectOne(ref, now));
     },
     async resolveShortLink(shortUrl) {
       // A short link's code maps to a stable numeric id, as if TikTok had redirected to it.

@@ -24,15 +24,16 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
   const now = options.now ?? Date.now;
 
   async function collectOne(ref: VideoRef, signal: AbortSignal | undefined): Promise<CollectResult> {
+    const url = tiktokCanonicalUrl(ref.videoId);
     const result = await options.http.fetch({
-      url: tiktokCanonicalUrl(ref.videoId),
+      url,
       allowedHosts: TIKTOK_HOSTS,
       maxRedirects: PAGE_MAX_REDIRECTS,
       impersonateBrowser: true,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, url) };
     const httpFailure = classifyHttpStatus(result.response, now());
     if (httpFailure) return { ok: false, failure: httpFailure };
     return parseVideoPage(result.response, ref.videoId);

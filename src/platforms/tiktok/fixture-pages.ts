@@ -11,6 +11,7 @@ export const CANONICAL_URL = `https://www.tiktok.com/@_/video/${FIXTURE_VIDEO_ID
 export type FixtureName =
   | 'video-page'
   | 'video-page-stats-only'
+  | 'video-page-stats-strings'
   | 'private-video'
   | 'deleted-video'
   | 'missing-video'

@@ -4,8 +4,11 @@ import { outboundFailure } from '../outbound-failure.ts';
 import { retryAfterMs } from '../retry-after.ts';
 import type { CollectFailure } from '../types.ts';
 
-export const classifyOutboundFailure = (kind: OutboundFailureKind, message: string): CollectFailure =>
-  outboundFailure('TikTok', { kind, message });
+export const classifyOutboundFailure = (
+  kind: OutboundFailureKind,
+  message: string,
+  url: string,
+): CollectFailure => outboundFailure('TikTok', { kind, message }, url);
 
 /** Null for a 2xx answer (the page decides); otherwise what the status says. */
 export function classifyHttpStatus(response: OutboundResponse, nowMs: number): CollectFailure | null {

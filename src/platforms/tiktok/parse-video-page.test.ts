@@ -65,9 +65,33 @@ describe('a public video page', () => {
     });
     expect(observation.approximate).toBe(true);
   });
+
+  it('with only the numeric stats, some sent as digit strings, reads both kinds', () => {
+    const observation = observed(parse(loadFixture('video-page-stats-strings')));
+    expect(observation.metrics).toEqual({
+      views: 21984337n,
+      likes: 1843000n,
+      comments: 12874n,
+      shares: 40117n,
+      saves: 103n,
+    });
+    expect(observation.approximate).toBe(true);
+  });
 });
 
 describe('counts are never invented', () => {
+  it.each(['1.2M', '-5', '', ' 103', '103 ', '0x10', '1e3', '12,874'])(
+    'a fallback count sent as the string %j is no count',
+    (garbage) => {
+      const page = withVideoDetail(loadFixture('video-page-stats-strings'), (detail) => {
+        (itemOf(detail)['stats'] as Record<string, unknown>)['collectCount'] = garbage;
+      });
+      const observation = observed(parse(page));
+      expect(observation.metrics.saves).toBeNull();
+      expect(observation.metrics.shares).toBe(40117n);
+    },
+  );
+
   it('an abbreviated statsV2 count falls back to the numeric one and marks the reading approximate', () => {
     const page = withVideoDetail(videoPage, (detail) => {
       statsV2Of(detail)['playCount'] = '21.9M';

@@ -48,7 +48,8 @@ export async function resolveTikTokShortLink(
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+    if (!result.ok)
+      return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, current) };
     const { response } = result;
     const location = response.headers['location'];
     if (response.status < 300 || response.status >= 400 || location === undefined) {

@@ -1,6 +1,8 @@
 // The item carries its counts twice: `statsV2` as exact decimal strings, and `stats` as JSON numbers that
-// TikTok rounds on busy videos (and that could not hold counts past 2^53 anyway). Exact strings win; a
-// number is used only when no exact string exists, and the observation is then marked approximate.
+// TikTok rounds on busy videos (and that could not hold counts past 2^53 anyway). Exact strings win; the
+// `stats` block is used only when no exact string exists, and the observation is then marked approximate.
+// Pages without statsV2 have started to send some `stats` counts as strings ("collectCount":"103"), so
+// that block is read in both forms.
 import type { Metrics } from '../types.ts';
 import { isRecord, type JsonRecord } from './json-record.ts';
 
@@ -27,7 +29,7 @@ export function readVideoCounts(item: JsonRecord): VideoCounts | null {
   const metrics = {} as Metrics;
   for (const [metric, field] of Object.entries(FIELDS) as Array<[keyof Metrics, string]>) {
     const fromExact = exactCount(exact[field]);
-    const fromRounded = fromExact === null ? numericCount(rounded[field]) : null;
+    const fromRounded = fromExact === null ? fallbackCount(rounded[field]) : null;
     if (fromRounded !== null) approximate = true;
     const value = fromExact ?? fromRounded;
     if (value !== null) found++;
@@ -41,7 +43,11 @@ function exactCount(value: unknown): bigint | null {
   return typeof value === 'string' && /^\d{1,20}$/.test(value) ? BigInt(value) : null;
 }
 
-/** A count written as a JSON number: only a non-negative integer that survived parsing exactly. */
-function numericCount(value: unknown): bigint | null {
+/**
+ * A `stats` count: a JSON number (only a non-negative integer that survived parsing exactly) or a decimal
+ * string of digits only. Anything else ("1.2M", "12,874", " 103") is no count.
+ */
+function fallbackCount(value: unknown): bigint | null {
+  if (typeof value === 'string') return exactCount(value);
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : null;
 }

@@ -125,8 +125,9 @@ export async function fetchTweetsByApiV2(
   tweetIds: readonly string[],
   signal?: AbortSignal,
 ): Promise<TweetsLookup> {
+  const url = tweetsLookupUrl(tweetIds);
   const outbound = await options.http.fetch({
-    url: tweetsLookupUrl(tweetIds),
+    url,
     headers: { authorization: `Bearer ${options.bearerToken}`, accept: 'application/json' },
     allowedHosts: TWITTER_HOSTS,
     maxRedirects: 0,
@@ -134,7 +135,7 @@ export async function fetchTweetsByApiV2(
     maxBodyBytes: 8 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound) };
+  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
   const response = outbound.response;
   const common = commonStatusFailure(PROVIDER, response, options.now());
   if (common) return { ok: false, failure: common };

@@ -235,7 +235,7 @@ async function fetchTweetByGraphql(
       maxBodyBytes: 2 * 1024 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound) };
+    if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
     const response = outbound.response;
 
     // An expired or distrusted guest token is answered 401/403 (error 239 "Bad guest token").

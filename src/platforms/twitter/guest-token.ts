@@ -85,7 +85,7 @@ export function createGuestTokenCache(options: GuestTokenCacheOptions): GuestTok
       maxBodyBytes: 64 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: transportFailure(SOURCE, outbound) };
+    if (!outbound.ok) return { ok: false, failure: transportFailure(SOURCE, outbound, GUEST_ACTIVATE_URL) };
     const response = outbound.response;
     const common = commonStatusFailure(SOURCE, response, options.now());
     if (common) return { ok: false, failure: common };

@@ -5,9 +5,9 @@ import type { CollectFailure } from '../types.ts';
 
 type OutboundFailure = Extract<OutboundResult, { ok: false }>;
 
-/** What a failed exchange (no HTTP answer to read) means for a collection. */
-export const transportFailure = (source: string, outbound: OutboundFailure): CollectFailure =>
-  outboundFailure(source, outbound);
+/** What a failed exchange (no HTTP answer to read) with `url` means for a collection. */
+export const transportFailure = (source: string, outbound: OutboundFailure, url: string): CollectFailure =>
+  outboundFailure(source, outbound, url);
 
 export function headerValue(headers: Record<string, string>, name: string): string | undefined {
   const wanted = name.toLowerCase();

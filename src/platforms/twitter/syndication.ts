@@ -81,8 +81,9 @@ export async function fetchTweetBySyndication(
   tweetId: string,
   signal?: AbortSignal,
 ): Promise<CollectResult> {
+  const url = syndicationUrl(tweetId);
   const outbound = await options.http.fetch({
-    url: syndicationUrl(tweetId),
+    url,
     headers: JSON_ONLY,
     allowedHosts: TWITTER_HOSTS,
     maxRedirects: 0,
@@ -90,7 +91,7 @@ export async function fetchTweetBySyndication(
     maxBodyBytes: 2 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound) };
+  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
   const response = outbound.response;
   const common = commonStatusFailure(PROVIDER, response, options.now());
   if (common) return { ok: false, failure: common };

@@ -60,11 +60,15 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
       ...(signal ? { signal } : {}),
     });
     // The request URL carries the key, so the client's own message is not passed on.
-    if (!result.ok)
-      return {
-        ok: false,
-        failure: { kind: 'transient', message: `Data API request failed (${result.kind})` },
+    if (!result.ok) {
+      const failure: CollectFailure = {
+        kind: 'transient',
+        message: `Data API request failed (${result.kind})`,
       };
+      if (result.kind === 'network' || result.kind === 'timeout')
+        failure.exchange = { failed: result.kind, host: DATA_API_HOSTS[0] };
+      return { ok: false, failure };
+    }
     return readVideosListResponse(result.response.status, result.response.body, videoIds);
   }
 

@@ -5,8 +5,11 @@ import { outboundFailure } from '../outbound-failure.ts';
 import { retryAfterMs as parseRetryAfterMs } from '../retry-after.ts';
 import type { CollectFailure } from '../types.ts';
 
-export const classifyOutboundFailure = (kind: OutboundFailureKind, message: string): CollectFailure =>
-  outboundFailure('YouTube', { kind, message });
+export const classifyOutboundFailure = (
+  kind: OutboundFailureKind,
+  message: string,
+  url: string,
+): CollectFailure => outboundFailure('YouTube', { kind, message }, url);
 
 /** Classifies a non-2xx, non-3xx answer. */
 export function classifyHttpStatus(response: OutboundResponse, nowMs: number): CollectFailure {

@@ -49,7 +49,7 @@ export async function collectFromWatchPage(
       impersonateBrowser: true,
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message) };
+    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, url) };
     const { response } = result;
 
     if (response.status >= 300 && response.status < 400) {

@@ -102,6 +102,23 @@ describe('the watch page parser on an age-restricted video', () => {
   });
 });
 
+describe('the watch page parser reads counts whatever the playability', () => {
+  it('collects a rental that will not play without payment but shows its counts', () => {
+    expect(parseWatchPage(fixture('watch-rental.html'), 'Rn7tP4yM2sK')).toEqual({
+      ok: true,
+      observation: {
+        metrics: { views: 731_204n, likes: 18_342n, comments: null, shares: null, saves: null },
+        metadata: {
+          title: 'The River Builders (Full Documentary)',
+          creator: 'River Workshop Films',
+          description: 'Rent or buy the full documentary. 1h 32m.',
+        },
+        provider: 'youtube-web',
+      },
+    });
+  });
+});
+
 describe('the watch page parser classifies unavailable videos', () => {
   it.each([
     ['watch-private.html', 'Pv8tE1aB6cD', { kind: 'private' }],
@@ -132,6 +149,22 @@ describe('the watch page parser on pages that are not a watch page', () => {
     expect(parseWatchPage(fixture('consent-interstitial.html'), 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
       failure: { kind: 'blocked' },
+    });
+  });
+
+  it('calls the cookie-consent interstitial blocked in any language', () => {
+    expect(parseWatchPage(fixture('consent-interstitial-de.html'), 'Xr4bK2m9QpA')).toMatchObject({
+      ok: false,
+      failure: { kind: 'blocked', message: expect.stringContaining('consent') },
+    });
+  });
+
+  it('does not take a page that merely links to consent.youtube.com for the consent page', () => {
+    const page =
+      '<!DOCTYPE html><html><body><a href="https://consent.youtube.com/ml">Privacy</a></body></html>';
+    expect(parseWatchPage(page, 'Xr4bK2m9QpA')).toMatchObject({
+      ok: false,
+      failure: { kind: 'format_changed' },
     });
   });
 

@@ -11,21 +11,22 @@ import { classifyPlayability } from './playability.ts';
 
 export const YOUTUBE_WEB_PROVIDER = 'youtube-web';
 
+/**
+ * The "Before you continue to YouTube" interstitial, served in place of the page when the EU cookie-consent
+ * question is unanswered, in the language of the visitor's address ("Bevor Sie zu YouTube weitergehen"):
+ * recognised by its forms posting the answer to consent.youtube.com/save, not by its wording.
+ */
+const CONSENT_FORM = /<form\b[^>]*\baction=["']?(?:https:)?\/\/consent\.(?:youtube|google)\.com\/save\b/i;
+
 /** Reads one watch page (status 200) into an observation or a classified failure. Never throws. */
 export function parseWatchPage(html: string, videoId: string): CollectResult {
   const player = extractAssignedObject(html, 'ytInitialPlayerResponse');
   if (player === undefined) {
-    // The "Before you continue to YouTube" interstitial is served in place of the page when consent
-    // was not given (it posts to consent.youtube.com).
-    if (/consent\.youtube\.com/.test(html) && /before you continue/i.test(html)) {
-      return failure('blocked', 'YouTube answered with its cookie-consent page');
-    }
+    if (CONSENT_FORM.test(html)) return failure('blocked', 'YouTube answered with its cookie-consent page');
     return failure('format_changed', 'The watch page carries no ytInitialPlayerResponse');
   }
 
   const playability = classifyPlayability(at(player, 'playabilityStatus'));
-  if (playability.kind === 'unavailable') return { ok: false, failure: playability.failure };
-
   const videoDetails = asRecord(at(player, 'videoDetails'));
   const answeredId = asString(videoDetails?.videoId);
   if (answeredId !== undefined && answeredId !== videoId) {
@@ -42,7 +43,10 @@ export function parseWatchPage(html: string, videoId: string): CollectResult {
   const likes = readLikeCount(initialData, microformat?.likeCount);
   const comments = readCommentCount(initialData);
 
+  // A page that carries counts is read whatever its playability: a rental or a members-only video will not
+  // play ("UNPLAYABLE") but still shows its views and likes. Only a page without counts is a failure.
   if (views === null && likes === null && comments === null) {
+    if (playability.kind === 'unavailable') return { ok: false, failure: playability.failure };
     if (playability.kind === 'gated') {
       // Decision: an age-restricted video is public, so it is neither private nor gone; when the
       // logged-out page hides its counts we call it blocked (the Data API, with YOUTUBE_API_KEY, still
