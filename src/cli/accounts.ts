@@ -14,31 +14,29 @@ import { findAccount, findAccountByEmail } from '../store/accounts.ts';
 import type { Store } from '../store/database.ts';
 import type { Account, Mode } from '../store/schema.ts';
 import { cancelAccountVideos } from '../tracking/cancel-account.ts';
+import { badUsage, refused } from './failure.ts';
+import { type CliIo, writeLine } from './io.ts';
 import { withStore } from './runtime.ts';
 
-function fail(message: string): never {
-  console.error(`contentstats: ${message}`);
-  process.exit(1);
-}
-
 /** An account named by id (acc_…) or email. */
-async function accountOrExit(store: Store, idOrEmail: string): Promise<Account> {
+async function accountOrRefuse(store: Store, idOrEmail: string): Promise<Account> {
   const account = idOrEmail.includes('@')
     ? await findAccountByEmail(store, idOrEmail.trim().toLowerCase())
     : await findAccount(store, idOrEmail);
-  return account ?? fail(`no account ${idOrEmail}`);
+  return account ?? refused(`no account ${idOrEmail}`);
 }
 
 function parseUsd(value: string, name: string): number {
   const usd = Number(value);
-  if (!Number.isFinite(usd) || Math.abs(usd) > 1_000_000) fail(`${name} must be a number of USD`);
+  if (!Number.isFinite(usd) || Math.abs(usd) > 1_000_000) badUsage(`${name} must be a number of USD`);
   return usd;
 }
 
 const describeAccount = (a: Account): string =>
   `${a.id}  ${a.email}  plan=${a.plan}${a.disabled ? ' DISABLED' : ''}  balance=$${microUsdToUsd(a.balance_micro_usd)}  reserved=$${microUsdToUsd(a.reserved_micro_usd)}`;
 
-export function registerAccountCommands(program: Command): void {
+export function registerAccountCommands(program: Command, io: CliIo): void {
+  const print = (line: string) => writeLine(io.stdout, line);
   const accounts = program.command('accounts').description('Create and manage accounts');
 
   accounts
@@ -48,25 +46,25 @@ export function registerAccountCommands(program: Command): void {
     .option('--plan <plan>', `one of ${PLAN_NAMES.join(', ')}`, 'free')
     .option('--credit <usd>', 'initial credit in USD', '0')
     .action(async (options: { email: string; plan: string; credit: string }) => {
-      if (!isPlanName(options.plan)) fail(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
-      if (!/^[^@\s]+@[^@\s]+$/.test(options.email)) fail('--email must be an email address');
+      if (!isPlanName(options.plan)) badUsage(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
+      if (!/^[^@\s]+@[^@\s]+$/.test(options.email)) badUsage('--email must be an email address');
       const credit = parseUsd(options.credit, '--credit');
-      if (credit < 0) fail('--credit must not be negative');
-      await withStore(async (store) => {
+      if (credit < 0) badUsage('--credit must not be negative');
+      await withStore(io, async (store) => {
         const created = await createAccount(store, {
           email: options.email,
           plan: options.plan as 'free',
           creditMicroUsd: usdToMicroUsd(credit),
           now: Date.now(),
         });
-        if (!created.ok) fail(`an account with email ${options.email} already exists`);
+        if (!created.ok) refused(`an account with email ${options.email} already exists`);
         const { account, liveKey, testKey } = created.value;
-        console.log(
+        print(
           `account   ${account.id} (${account.email}, plan ${account.plan}, balance $${microUsdToUsd(account.balance_micro_usd)})`,
         );
-        console.log(`live key  ${liveKey.key}`);
-        console.log(`test key  ${testKey.key}`);
-        console.log('Store the keys now: they are shown only once.');
+        print(`live key  ${liveKey.key}`);
+        print(`test key  ${testKey.key}`);
+        print('Store the keys now: they are shown only once.');
       });
     });
 
@@ -74,11 +72,11 @@ export function registerAccountCommands(program: Command): void {
     .command('show <account>')
     .description('Show an account (id or email) and its keys')
     .action(async (idOrEmail: string) => {
-      await withStore(async (store) => {
-        const account = await accountOrExit(store, idOrEmail);
-        console.log(describeAccount(account));
+      await withStore(io, async (store) => {
+        const account = await accountOrRefuse(store, idOrEmail);
+        print(describeAccount(account));
         for (const key of await listKeys(store, account.id)) {
-          console.log(`  key ${key.id}  ${key.prefix}…  ${key.mode}${key.revoked_at ? '  revoked' : ''}`);
+          print(`  key ${key.id}  ${key.prefix}…  ${key.mode}${key.revoked_at ? '  revoked' : ''}`);
         }
       });
     });
@@ -106,11 +104,11 @@ export function registerAccountCommands(program: Command): void {
           if (value === undefined) return undefined;
           if (value === 'default') return null;
           const n = Number(value);
-          if (!Number.isInteger(n) || n < 1) fail(`${name} must be a positive integer or "default"`);
+          if (!Number.isInteger(n) || n < 1) badUsage(`${name} must be a positive integer or "default"`);
           return n;
         };
-        await withStore(async (store) => {
-          const account = await accountOrExit(store, idOrEmail);
+        await withStore(io, async (store) => {
+          const account = await accountOrRefuse(store, idOrEmail);
           const result = await changeAccountSettings(store, account.id, {
             ...(options.plan === undefined ? {} : { plan: options.plan }),
             ...(options.rateLimit === undefined
@@ -121,15 +119,14 @@ export function registerAccountCommands(program: Command): void {
               : { max_active_videos: override(options.maxVideos, '--max-videos') }),
             ...(options.disable ? { disabled: 1 } : options.enable ? { disabled: 0 } : {}),
           });
-          if (!result.ok)
-            fail(
-              result.error.kind === 'invalid_plan'
-                ? `--plan must be one of ${PLAN_NAMES.join(', ')}`
-                : 'account not found',
-            );
+          if (!result.ok) {
+            if (result.error.kind === 'invalid_plan')
+              badUsage(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
+            refused('account not found');
+          }
           if (options.disable)
-            console.log(`cancelled ${await cancelAccountVideos(store, account.id, Date.now())} trackings`);
-          console.log(describeAccount(result.value));
+            print(`cancelled ${await cancelAccountVideos(store, account.id, Date.now())} trackings`);
+          print(describeAccount(result.value));
         });
       },
     );
@@ -142,9 +139,9 @@ export function registerAccountCommands(program: Command): void {
     .option('--note <note>', 'why (kept in the ledger)')
     .action(async (idOrEmail: string, usd: string, options: { note?: string }) => {
       const amount = parseUsd(usd, 'amount');
-      if (amount === 0) fail('amount must not be 0');
-      await withStore(async (store) => {
-        const account = await accountOrExit(store, idOrEmail);
+      if (amount === 0) badUsage('amount must not be 0');
+      await withStore(io, async (store) => {
+        const account = await accountOrRefuse(store, idOrEmail);
         const result = await addCredit(store, {
           accountId: account.id,
           amountMicroUsd: usdToMicroUsd(amount),
@@ -152,12 +149,12 @@ export function registerAccountCommands(program: Command): void {
           now: Date.now(),
         });
         if (!result.ok)
-          fail(
+          refused(
             result.error.kind === 'would_overdraw'
               ? `only $${microUsdToUsd(result.error.availableMicroUsd)} is not reserved`
               : 'account not found',
           );
-        console.log(describeAccount(result.value));
+        print(describeAccount(result.value));
       });
     });
 
@@ -168,29 +165,29 @@ export function registerAccountCommands(program: Command): void {
     .option('--mode <mode>', 'live or test', 'live')
     .option('--name <name>', 'a label for the key')
     .action(async (idOrEmail: string, options: { mode: string; name?: string }) => {
-      if (options.mode !== 'live' && options.mode !== 'test') fail('--mode must be live or test');
-      await withStore(async (store) => {
-        const account = await accountOrExit(store, idOrEmail);
+      if (options.mode !== 'live' && options.mode !== 'test') badUsage('--mode must be live or test');
+      await withStore(io, async (store) => {
+        const account = await accountOrRefuse(store, idOrEmail);
         const created = await createApiKey(store, {
           accountId: account.id,
           mode: options.mode as Mode,
           name: options.name ?? null,
           now: Date.now(),
         });
-        if (!created.ok) fail('account not found');
-        console.log(`${created.value.id}  ${created.value.key}`);
-        console.log('Store the key now: it is shown only once.');
+        if (!created.ok) refused('account not found');
+        print(`${created.value.id}  ${created.value.key}`);
+        print('Store the key now: it is shown only once.');
       });
     });
   keys
     .command('list <account>')
     .description("List an account's keys (prefix only)")
     .action(async (idOrEmail: string) => {
-      await withStore(async (store) => {
-        const account = await accountOrExit(store, idOrEmail);
+      await withStore(io, async (store) => {
+        const account = await accountOrRefuse(store, idOrEmail);
         for (const key of await listKeys(store, account.id)) {
           const state = key.revoked_at ? `revoked ${new Date(key.revoked_at).toISOString()}` : 'active';
-          console.log(`${key.id}  ${key.prefix}…  ${key.mode}  ${key.name ?? ''}  ${state}`);
+          print(`${key.id}  ${key.prefix}…  ${key.mode}  ${key.name ?? ''}  ${state}`);
         }
       });
     });
@@ -198,11 +195,11 @@ export function registerAccountCommands(program: Command): void {
     .command('revoke <account> <keyId>')
     .description('Revoke a key')
     .action(async (idOrEmail: string, keyId: string) => {
-      await withStore(async (store) => {
-        const account = await accountOrExit(store, idOrEmail);
+      await withStore(io, async (store) => {
+        const account = await accountOrRefuse(store, idOrEmail);
         if (!(await revokeKey(store, account.id, keyId, Date.now())))
-          fail(`no active key ${keyId} on ${account.id}`);
-        console.log(`revoked ${keyId}`);
+          refused(`no active key ${keyId} on ${account.id}`);
+        print(`revoked ${keyId}`);
       });
     });
 }

@@ -1,8 +1,35 @@
-import { configOrExit, openMigratedStore } from './runtime.ts';
+// `contentstats migrate`: applies what is pending and names each migration it applied;
+// `contentstats migrate --status`: lists every migration as applied or pending and changes nothing.
+import { migrationStates } from '../store/migrate.ts';
+import { type CliIo, writeLine } from './io.ts';
+import { configOrFail, databaseFailure, migrateStore, openConfiguredStore } from './runtime.ts';
 
-export async function migrateCommand(): Promise<void> {
-  const config = configOrExit();
-  const store = await openMigratedStore(config);
-  await store.close();
-  console.log('contentstats: database is up to date');
+export async function migrateCommand(io: CliIo, options: { status: boolean }): Promise<void> {
+  const config = configOrFail(io);
+  const store = openConfiguredStore(config);
+  try {
+    if (options.status) {
+      const states = await migrationStates(store).catch((error: unknown) => {
+        throw databaseFailure(error, config, `cannot read the migrations: ${String(error)}`);
+      });
+      const width = Math.max(...states.map((s) => s.name.length));
+      for (const { name, appliedAt } of states) {
+        writeLine(
+          io.stdout,
+          appliedAt ? `applied  ${name.padEnd(width)}  ${appliedAt.toISOString()}` : `pending  ${name}`,
+        );
+      }
+      const pending = states.filter((s) => !s.appliedAt).length;
+      writeLine(io.stdout, `${states.length - pending} applied, ${pending} pending`);
+      return;
+    }
+    const applied = await migrateStore(store, config);
+    for (const name of applied) writeLine(io.stdout, `applied ${name}`);
+    writeLine(
+      io.stdout,
+      applied.length > 0 ? 'database is up to date' : 'database is up to date (nothing to apply)',
+    );
+  } finally {
+    await store.close();
+  }
 }

@@ -1,32 +1,64 @@
-// Shared start-up for CLI commands: a validated config and a migrated store, or a clear message and exit.
+// Shared start-up for CLI commands: a validated config and a migrated store, or a CommandFailure that says
+// what to fix (exit 2 for configuration and start-up problems the operator fixes outside contentstats).
 import { type Config, loadConfig } from '../config.ts';
 import { type OpenStoreOptions, openStore, type Store } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import { badUsage, CommandFailure, EXIT } from './failure.ts';
+import type { CliIo } from './io.ts';
+import { classifyDatabaseError, describeStartupProblem } from './startup-errors.ts';
 
-export function configOrExit(): Config {
-  const result = loadConfig();
-  if (!result.ok) {
-    console.error('contentstats: invalid configuration:');
-    for (const error of result.errors) console.error(`  ${error}`);
-    process.exit(2);
-  }
+export function configOrFail(io: CliIo): Config {
+  const result = loadConfig(io.env);
+  if (!result.ok) badUsage(['invalid configuration:', ...result.errors.map((e) => `  ${e}`)].join('\n'));
   return result.config;
 }
 
-export async function openMigratedStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
-  const store = openStore(config.databaseUrl, options);
+/** Opens the configured database (not yet migrated). */
+export function openConfiguredStore(config: Config, options: OpenStoreOptions = {}): Store {
+  try {
+    return openStore(config.databaseUrl, options);
+  } catch (error) {
+    // SQLite opens the file at once: a folder it cannot create or a file it cannot write fails here.
+    throw databaseFailure(
+      error,
+      config,
+      `cannot open the database: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Brings the schema up to date; the names of the migrations it applied, oldest first. */
+export async function migrateStore(store: Store, config: Config): Promise<string[]> {
   const migrated = await migrateToLatest(store);
-  if (!migrated.ok) {
-    console.error(`contentstats: database migration failed: ${migrated.error}`);
+  if (migrated.ok) return migrated.applied;
+  throw databaseFailure(migrated.cause, config, `database migration failed: ${migrated.error}`);
+}
+
+export async function openMigratedStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = openConfiguredStore(config, options);
+  try {
+    await migrateStore(store, config);
+  } catch (error) {
     await store.close();
-    process.exit(1);
+    throw error;
   }
   return store;
 }
 
+/** One line naming the fix when the operator can fix it (exit 2); else `otherwise` (exit 1). */
+export function databaseFailure(error: unknown, config: Config, otherwise: string): CommandFailure {
+  const problem = classifyDatabaseError(error, config.databaseUrl);
+  return problem
+    ? new CommandFailure(describeStartupProblem(problem), EXIT.usage)
+    : new CommandFailure(otherwise, EXIT.refused);
+}
+
 /** Runs an operator command against the configured database and closes it afterwards. */
-export async function withStore<T>(work: (store: Store, config: Config) => Promise<T>): Promise<T> {
-  const config = configOrExit();
+export async function withStore<T>(
+  io: CliIo,
+  work: (store: Store, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = configOrFail(io);
   const store = await openMigratedStore(config);
   try {
     return await work(store, config);

@@ -7,11 +7,14 @@ import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { countAccounts } from '../store/accounts.ts';
 import { onShutdownSignal, startBackgroundWork } from './background.ts';
-import { configOrExit, openMigratedStore } from './runtime.ts';
+import { CommandFailure, EXIT } from './failure.ts';
+import { type CliIo, writeLine } from './io.ts';
+import { configOrFail, openMigratedStore } from './runtime.ts';
+import { classifyListenError, describeStartupProblem } from './startup-errors.ts';
 
-export async function serveCommand(options: { scheduler: boolean }): Promise<void> {
-  const config = configOrExit();
-  const logger = pino({ level: config.logLevel });
+export async function serveCommand(io: CliIo, options: { scheduler: boolean }): Promise<void> {
+  const config = configOrFail(io);
+  const logger = pino({ level: config.logLevel }, io.logDestination);
   // A server runs for long: its SQLite log is checkpointed off the event loop.
   const store = await openMigratedStore(config, { backgroundCheckpoints: true });
   if (Object.keys(config.upstreams).length > 0) {
@@ -35,18 +38,7 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
     soleScheduler: store.dialect === 'sqlite',
   });
 
-  // Asked before listening, so the hint follows the "listening" line at once and nothing awaits in between.
-  const firstStart = (await countAccounts(store)) === 0;
-  await app.listen({ port: config.port, host: config.host });
-  context.readiness.ready = true;
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(
-    `contentstats listening on http://localhost:${port} (database ${store.dialect}, docs at /docs)`,
-  );
-  if (firstStart) printFirstSteps(Boolean(config.adminToken), port);
-
-  onShutdownSignal(logger, async () => {
+  const stop = async () => {
     context.readiness.ready = false;
     await background.stop();
     // close() waits for every connection to end, and a client's keep-alive connection can stay open for a
@@ -59,10 +51,30 @@ export async function serveCommand(options: { scheduler: boolean }): Promise<voi
     }
     await http.close();
     await store.close();
-  });
+  };
+
+  // Asked before listening, so the hint follows the "listening" line at once and nothing awaits in between.
+  const firstStart = (await countAccounts(store)) === 0;
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await stop();
+    const problem = classifyListenError(error, { host: config.host, port: config.port });
+    if (!problem) throw error;
+    throw new CommandFailure(describeStartupProblem(problem), EXIT.usage);
+  }
+  context.readiness.ready = true;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    `contentstats listening on http://localhost:${port} (database ${store.dialect}, docs at /docs)`,
+  );
+  if (firstStart) writeLine(io.stdout, firstSteps(Boolean(config.adminToken), port));
+
+  onShutdownSignal(logger, stop);
 }
 
-function printFirstSteps(adminApi: boolean, port: number): void {
+function firstSteps(adminApi: boolean, port: number): string {
   const lines = [
     '',
     'No accounts yet. Create one (prints a live and a test key):',
@@ -79,5 +91,5 @@ function printFirstSteps(adminApi: boolean, port: number): void {
       : 'Set CONTENTSTATS_ADMIN_TOKEN to enable the operator API at /admin/v1.',
     '',
   ];
-  console.log(lines.join('\n'));
+  return lines.join('\n');
 }

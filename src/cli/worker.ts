@@ -7,11 +7,12 @@ import { routeCollectors } from '../compose.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { onShutdownSignal, startBackgroundWork } from './background.ts';
-import { configOrExit, openMigratedStore } from './runtime.ts';
+import type { CliIo } from './io.ts';
+import { configOrFail, openMigratedStore } from './runtime.ts';
 
-export async function workerCommand(): Promise<void> {
-  const config = configOrExit();
-  const logger = pino({ level: config.logLevel });
+export async function workerCommand(io: CliIo): Promise<void> {
+  const config = configOrFail(io);
+  const logger = pino({ level: config.logLevel }, io.logDestination);
   const store = await openMigratedStore(config);
   if (store.dialect === 'sqlite') {
     logger.warn('worker on SQLite: `npm start` already runs the scheduler; workers are meant for PostgreSQL');

@@ -21,7 +21,16 @@ function migrationsFor(store: Store): Record<string, Migration> {
   };
 }
 
-export type MigrateResult = { ok: true; applied: string[] } | { ok: false; error: string };
+export type MigrateResult =
+  | { ok: true; applied: string[] }
+  /** `cause` is what failed, for callers that tell the operator how to fix it (a missing database, …). */
+  | { ok: false; error: string; cause: unknown };
+
+export interface MigrationState {
+  name: string;
+  /** When it was applied; undefined while it is pending. */
+  appliedAt: Date | undefined;
+}
 
 /** Brings the schema up to date. Safe to run at every start and from several processes. */
 export async function migrateToLatest(store: Store): Promise<MigrateResult> {
@@ -33,25 +42,43 @@ export async function migrateUpTo(store: Store, name: string): Promise<MigrateRe
   return migrate(store, (migrator) => migrator.migrateTo(name));
 }
 
+/** Every migration this version knows, in order, applied or pending. Reads only: nothing is created. */
+export async function migrationStates(store: Store): Promise<MigrationState[]> {
+  const migrations = await (await migratorFor(store)).getMigrations();
+  return migrations.map((m) => ({ name: m.name, appliedAt: m.executedAt }));
+}
+
 async function migrate(
   store: Store,
   run: (migrator: Migrator) => Promise<MigrationResultSet>,
 ): Promise<MigrateResult> {
-  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
-  // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours: ours is the
-  // store's schema, or the connection's current one (e.g. set by `?options=-c search_path=…` in DATABASE_URL).
-  const schema = store.pgSchema ?? (store.dialect === 'postgres' ? await currentSchema(store) : undefined);
-  const migrator = new Migrator({
-    db: schema ? introspectingOnly(store.db, schema) : store.db,
-    provider,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error, results } = await run(migrator);
-  if (error) return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  let resultSet: MigrationResultSet;
+  try {
+    resultSet = await run(await migratorFor(store));
+  } catch (error) {
+    // Reaching the database at all can fail before the migrator starts (the server is down, no such database).
+    return { ok: false, error: messageOf(error), cause: error };
+  }
+  const { error, results } = resultSet;
+  if (error) return { ok: false, error: messageOf(error), cause: error };
   return {
     ok: true,
     applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
   };
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+async function migratorFor(store: Store): Promise<Migrator> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(store) };
+  // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours: ours is the
+  // store's schema, or the connection's current one (e.g. set by `?options=-c search_path=…` in DATABASE_URL).
+  const schema = store.pgSchema ?? (store.dialect === 'postgres' ? await currentSchema(store) : undefined);
+  return new Migrator({
+    db: schema ? introspectingOnly(store.db, schema) : store.db,
+    provider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
 }
 
 async function currentSchema(store: Store): Promise<string> {

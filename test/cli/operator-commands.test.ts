@@ -1,42 +1,21 @@
-// The operator CLI (`npx contentstats accounts|credits|keys …`), run as the real process against a real
-// database, with what it writes read back through the HTTP API of a service on the same database.
-import { spawn } from 'node:child_process';
+// The operator CLI (`npx contentstats accounts|credits|keys …`), run in this process through the same program
+// the binary runs, against a real database, with what it writes read back through the HTTP API of a service on
+// the same database. test/cli/binary.test.ts runs the real process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../../src/clock.ts';
 import type { ServiceParts } from '../../src/compose.ts';
 import { testConfig } from '../../src/config.ts';
 import { readyService } from '../support/api.ts';
-import { CONTENTSTATS_BIN, childEnv } from '../support/processes.ts';
-import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { childDatabaseUrl, createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
+import { type CliRun, runInProcess } from './run-cli.ts';
 
 describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
   let store: TestStore;
   let service: ServiceParts;
 
-  const cli = (...args: string[]): Promise<Run> => cliWith({}, ...args);
-  const cliWith = (env: Record<string, string>, ...args: string[]): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CONTENTSTATS_BIN, ...args], {
-        env: childEnv(store, { LOG_LEVEL: 'error', ...env }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (...args: string[]): Promise<CliRun> => cliWith({}, ...args);
+  const cliWith = (env: Record<string, string>, ...args: string[]): Promise<CliRun> =>
+    runInProcess({ DATABASE_URL: childDatabaseUrl(store), LOG_LEVEL: 'error', ...env }, args);
   const usage = (key: string) =>
     service.app.inject({ method: 'GET', url: '/api/v1/usage', headers: { 'x-api-key': key } });
 
@@ -51,42 +30,6 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
 
   let accountId: string;
   let liveKey: string;
-
-  /** Starts `serve` on a free port, returns what it printed up to and including "listening", stops it. */
-  const serveOutput = (): Promise<{ output: string; exit: Run['code'] }> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CONTENTSTATS_BIN, 'serve', '--no-scheduler'], {
-        env: childEnv(store, { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      let stopped = false;
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        if (!stopped && output.includes('contentstats listening')) {
-          stopped = true;
-          child.kill('SIGTERM');
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ output, exit: code }));
-    });
-
-  it('the first start on an empty database says how to create an account; later starts do not', async () => {
-    const first = await serveOutput();
-    expect(first.exit).toBe(0);
-    expect(first.output).toContain('No accounts yet. Create one (prints a live and a test key):');
-    expect(first.output).toContain('npx contentstats accounts create --email you@example.com --credit 10');
-    expect(first.output).toContain('stopped cleanly');
-    await cli('accounts', 'create', '--email', 'first@example.com');
-    const later = await serveOutput();
-    expect(later.exit).toBe(0);
-    expect(later.output).toContain('contentstats listening');
-    expect(later.output).not.toContain('No accounts yet');
-  });
 
   it('accounts create prints the account and both keys once, and the keys work at once', async () => {
     const run = await cli('accounts', 'create', '--email', 'Agency@Example.com', '--credit', '10');
@@ -163,29 +106,52 @@ describe.each(DIALECTS)('the operator CLI (%s)', (dialect) => {
     expect(account).toEqual({ plan: 'pro', rate_limit_per_minute: 2000 });
   });
 
+  // Exit 1: the domain refuses what was asked; exit 2: the command itself is wrong (the operator fixes it).
   it.each([
-    [['accounts', 'create', '--email', 'agency@example.com'], 'already exists'],
-    [['accounts', 'create', '--email', 'not-an-email'], '--email must be an email address'],
-    [['accounts', 'create', '--email', 'b@example.com', '--plan', 'gold'], '--plan must be one of'],
-    [['accounts', 'create', '--email', 'b@example.com', '--credit', '-5'], '--credit must not be negative'],
-    [['accounts', 'create', '--email', 'b@example.com', '--credit', 'ten'], '--credit must be a number'],
-    [['credits', 'add', 'agency@example.com', '0'], 'amount must not be 0'],
-    [['credits', 'add', 'agency@example.com', 'lots'], 'amount must be a number of USD'],
-    [['credits', 'add', 'nobody@example.com', '5'], 'no account nobody@example.com'],
-    [['credits', 'add', 'agency@example.com', '-1000'], 'is not reserved'],
-    [['keys', 'create', 'agency@example.com', '--mode', 'prod'], '--mode must be live or test'],
+    [['accounts', 'create', '--email', 'agency@example.com'], 1, 'already exists'],
+    [['accounts', 'create', '--email', 'not-an-email'], 2, '--email must be an email address'],
+    [['accounts', 'create', '--email', 'b@example.com', '--plan', 'gold'], 2, '--plan must be one of'],
+    [
+      ['accounts', 'create', '--email', 'b@example.com', '--credit', '-5'],
+      2,
+      '--credit must not be negative',
+    ],
+    [['accounts', 'create', '--email', 'b@example.com', '--credit', 'ten'], 2, '--credit must be a number'],
+    [['accounts', 'create'], 2, "required option '--email <email>' not specified"],
+    [['accounts', 'create', '--email', 'b@example.com', '--colour', 'red'], 2, "unknown option '--colour'"],
+    [['credits', 'add', 'agency@example.com', '0'], 2, 'amount must not be 0'],
+    [['credits', 'add', 'agency@example.com', 'lots'], 2, 'amount must be a number of USD'],
+    [['credits', 'add', 'agency@example.com'], 2, "missing required argument 'usd'"],
+    [['credits', 'add', 'nobody@example.com', '5'], 1, 'no account nobody@example.com'],
+    [['credits', 'add', 'agency@example.com', '-1000'], 1, 'is not reserved'],
+    [['keys', 'create', 'agency@example.com', '--mode', 'prod'], 2, '--mode must be live or test'],
+    [['keys', 'revoke', 'agency@example.com', 'key_missing'], 1, 'no active key key_missing'],
+    [['accounts', 'set', 'agency@example.com', '--plan', 'gold'], 2, '--plan must be one of'],
     [
       ['accounts', 'set', 'agency@example.com', '--rate-limit', '0'],
+      2,
       '--rate-limit must be a positive integer',
     ],
-  ])('%j is refused with a message naming what is wrong, and changes nothing', async (args, message) => {
-    const ledgerBefore = await store.db.selectFrom('ledger_entries').select('id').execute();
-    const accountsBefore = await store.db.selectFrom('accounts').selectAll().orderBy('id').execute();
-    const run = await cli(...args);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(message);
-    expect(await store.db.selectFrom('ledger_entries').select('id').execute()).toEqual(ledgerBefore);
-    expect(await store.db.selectFrom('accounts').selectAll().orderBy('id').execute()).toEqual(accountsBefore);
+    [['acounts', 'show', 'agency@example.com'], 2, "unknown command 'acounts'"],
+  ])(
+    '%j is refused with exit %i and a message naming what is wrong, and changes nothing',
+    async (args, code, message) => {
+      const ledgerBefore = await store.db.selectFrom('ledger_entries').select('id').execute();
+      const accountsBefore = await store.db.selectFrom('accounts').selectAll().orderBy('id').execute();
+      const run = await cli(...args);
+      expect(run.code).toBe(code);
+      expect(run.stderr).toContain(message);
+      expect(run.stdout).toBe('');
+      expect(await store.db.selectFrom('ledger_entries').select('id').execute()).toEqual(ledgerBefore);
+      expect(await store.db.selectFrom('accounts').selectAll().orderBy('id').execute()).toEqual(
+        accountsBefore,
+      );
+    },
+  );
+
+  it('a refusal is one line on stderr, without a stack trace', async () => {
+    const run = await cli('credits', 'add', 'nobody@example.com', '5');
+    expect(run).toEqual({ code: 1, stdout: '', stderr: 'contentstats: no account nobody@example.com\n' });
   });
 
   it('accounts set --disable cancels the trackings and refuses the keys; --enable lets them in again', async () => {

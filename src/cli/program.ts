@@ -1,0 +1,70 @@
+// `contentstats <command>`: serve, worker, migrate, and the operator commands (accounts, credits, keys), built
+// around an injected CliIo so that a test runs a command in its own process and reads its exit code.
+import { Command, CommanderError } from 'commander';
+import { registerAccountCommands } from './accounts.ts';
+import { CommandFailure, EXIT, type ExitCode } from './failure.ts';
+import { type CliIo, writeLine } from './io.ts';
+import { migrateCommand } from './migrate.ts';
+import { serveCommand } from './serve.ts';
+import { workerCommand } from './worker.ts';
+
+/** The command tree. Commander's own exits are turned into CommanderErrors (see runCli). */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command()
+    .name('contentstats')
+    .description(
+      'Track public video counts on TikTok, YouTube, Instagram and X. Configuration comes from the environment (see README).',
+    )
+    // Set before the subcommands are added: each inherits them.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done, 1 refused (e.g. no such account, not enough credit), 2 bad usage or configuration\n(including a database or port that needs fixing before the command can start).',
+    );
+
+  program
+    .command('serve')
+    .description(
+      'Run the API, scheduler, collectors and email outbox (embedded mode), migrating the database first',
+    )
+    .option('--no-scheduler', 'serve the API only (scale mode: run `contentstats worker` elsewhere)')
+    .action((options: { scheduler: boolean }) => serveCommand(io, { scheduler: options.scheduler }));
+
+  program
+    .command('worker')
+    .description('Run the scheduler, collectors and email outbox without the API (scale mode on PostgreSQL)')
+    .action(() => workerCommand(io));
+
+  program
+    .command('migrate')
+    .description('Bring the database schema up to date, naming each migration applied, and exit')
+    .option('--status', 'list the migrations as applied or pending and change nothing')
+    .action((options: { status?: boolean }) => migrateCommand(io, { status: options.status === true }));
+
+  registerAccountCommands(program, io);
+  return program;
+}
+
+/**
+ * Runs one command line (without `node` and the script) and resolves with its exit code. A command that
+ * keeps running (serve, worker) resolves once it has started. Only unexpected errors (bugs) are thrown.
+ */
+export async function runCli(args: string[], io: CliIo): Promise<ExitCode> {
+  try {
+    await buildProgram(io).parseAsync(args, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommandFailure) {
+      writeLine(io.stderr, `contentstats: ${error.message}`);
+      return error.exitCode;
+    }
+    // Commander has already printed its message (an unknown option, a missing argument) or the help.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw error;
+  }
+}
