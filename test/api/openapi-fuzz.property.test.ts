@@ -28,7 +28,7 @@ import {
 import { expectInvariants } from '../support/invariants.ts';
 import { DIALECTS } from '../support/stores.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1200);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const RATE_LIMIT_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
 /** The longest run of an input an error may repeat back. */

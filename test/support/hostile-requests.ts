@@ -273,7 +273,8 @@ export function hostileValueFor(known: KnownValues): fc.Arbitrary<JsonNode> {
 function typedHostileValue(schema: JsonSchema, known: KnownValues): fc.Arbitrary<JsonNode> {
   if (schema.type === 'string' && !schema.enum) {
     return fc.oneof(
-      { arbitrary: fc.constantFrom(...PROTO_WORDS), weight: 1 },
+      // Object-property names as values find lookups in plain objects keyed by user input.
+      { arbitrary: fc.constantFrom(...PROTO_WORDS), weight: 2 },
       { arbitrary: hostileString, weight: 2 },
       { arbitrary: splicedString(known), weight: 2 },
     );
@@ -468,6 +469,17 @@ function queryPart(parameter: ParameterObject, known: KnownValues): fc.Arbitrary
   );
 }
 
+function plausibleQueryPart(parameter: ParameterObject, known: KnownValues): fc.Arbitrary<QueryPart> {
+  return plausibleValue(parameter.schema ?? {}, known).map((node): QueryPart => {
+    const value = wellFormed(typeof node === 'string' ? node : jsonText(node));
+    return {
+      text: `${encodeURIComponent(parameter.name)}=${encodeURIComponent(value)}`,
+      value: { name: parameter.name, value },
+      clean: true,
+    };
+  });
+}
+
 const strayQuery = fc.constantFrom(
   '__proto__=1',
   '__proto__[polluted]=1',
@@ -500,68 +512,58 @@ interface Body {
   clean: Record<string, unknown> | null;
 }
 
-function bodyOf(schema: JsonSchema | undefined, known: KnownValues): fc.Arbitrary<Body> {
-  const objectSchema = schema ?? { type: 'object', properties: {} };
-  const properties = Object.entries(objectSchema.properties ?? {});
+type Entries = Array<[string, JsonNode]>;
+
+function bodyOf(schema: JsonSchema | undefined, known: KnownValues, level: Level): fc.Arbitrary<Body> {
+  const properties = Object.entries(schema?.properties ?? {});
+  const required = new Set(schema?.required ?? []);
   const json = (node: JsonNode, clean: boolean): Body => ({
     payload: jsonText(node),
     contentType: 'application/json',
     clean: clean ? (parsedValue(node) as Record<string, unknown>) : null,
   });
-  // Every documented field: a plausible value, a hostile one, or absent.
-  const fieldByField = fc
-    .tuple(
-      ...properties.map(([name, property]) =>
-        fc.oneof(
-          {
-            arbitrary: plausibleValue(property, known).map((v) => [[name, v]] as Array<[string, JsonNode]>),
-            weight: 6,
-          },
-          {
-            arbitrary: typedHostileValue(property, known).map(
-              (v) => [[name, v]] as Array<[string, JsonNode]>,
-            ),
-            weight: 4,
-          },
-          {
-            arbitrary: hostileValueFor(known).map((v) => [[name, v]] as Array<[string, JsonNode]>),
-            weight: 2,
-          },
-          { arbitrary: fc.constant([] as Array<[string, JsonNode]>), weight: 1 },
-          {
-            // The same key twice: which one wins is the parser's choice, and must not matter.
-            arbitrary: fc.tuple(plausibleValue(property, known), hostileValueFor(known)).map(
-              ([a, b]) =>
-                [
-                  [name, a],
-                  [name, b],
-                ] as Array<[string, JsonNode]>,
-            ),
-            weight: 1,
-          },
-        ),
-      ),
-    )
-    .map((groups) => groups.flat());
-  const extraKeys = fc
-    .option(
-      fc.array(fc.tuple(fc.constantFrom(...PROTO_WORDS, 'extra', '', '\u0000'), hostileValue), {
-        maxLength: 2,
-      }),
+  const one =
+    (name: string) =>
+    (value: JsonNode): Entries => [[name, value]];
+  const plausibleField = ([name, property]: [string, JsonSchema]): fc.Arbitrary<Entries> => {
+    const present = plausibleValue(property, known).map(one(name));
+    return required.has(name)
+      ? present
+      : fc.oneof({ arbitrary: present, weight: 3 }, { arbitrary: fc.constant<Entries>([]), weight: 1 });
+  };
+  // A hostile value of the field's type or of any type, the field missing, or the same key twice (which one
+  // wins is the parser's choice, and must not matter).
+  const hostileField = ([name, property]: [string, JsonSchema]): fc.Arbitrary<Entries> =>
+    fc.oneof(
+      { arbitrary: typedHostileValue(property, known).map(one(name)), weight: 4 },
+      { arbitrary: hostileValueFor(known).map(one(name)), weight: 2 },
+      { arbitrary: fc.constant<Entries>([]), weight: 1 },
       {
-        freq: 4,
+        arbitrary: fc
+          .tuple(plausibleValue(property, known), hostileValueFor(known))
+          .map(([a, b]): Entries => [...one(name)(a), ...one(name)(b)]),
+        weight: 1,
       },
-    )
-    .map((extra) => extra ?? []);
-  const objectBody = fc.tuple(fieldByField, extraKeys).map(([fields, extra]) => {
-    const entries = [...fields, ...extra];
-    const keys = entries.map(([k]) => k);
-    const body = json({ entries }, true);
-    // A prototype name anywhere makes the JSON parser refuse the whole body, before any field is judged.
-    const clean =
-      new Set(keys).size === keys.length && !/"(__proto__|constructor|prototype)"/.test(String(body.payload));
-    return clean ? body : { ...body, clean: null };
+    );
+  const chaosField = (field: [string, JsonSchema]): fc.Arbitrary<Entries> =>
+    fc.oneof({ arbitrary: plausibleField(field), weight: 3 }, { arbitrary: hostileField(field), weight: 2 });
+  const extraKeys = fc.array(fc.tuple(fc.constantFrom(...PROTO_WORDS, 'extra', '', '\u0000'), hostileValue), {
+    minLength: 1,
+    maxLength: 2,
   });
+  const objectBody = (fields: fc.Arbitrary<Entries[]>, extra: fc.Arbitrary<Entries>) =>
+    fc.tuple(fields, extra).map(([groups, more]) => {
+      const entries = [...groups.flat(), ...more];
+      const keys = entries.map(([k]) => k);
+      const body = json({ entries }, true);
+      // A prototype name anywhere makes the JSON parser refuse the whole body, before any field is judged.
+      const clean =
+        new Set(keys).size === keys.length &&
+        !/"(__proto__|constructor|prototype)"/.test(String(body.payload));
+      return clean ? body : { ...body, clean: null };
+    });
+  const none = fc.constant<Entries>([]);
+  const plausibleBody = objectBody(fc.tuple(...properties.map(plausibleField)), none);
   const notAnObject = fc.oneof(
     fc.constantFrom<JsonNode>(null, [], 'string', 1, true).map((node) => json(node, false)),
     deepNesting.map((node) => json(node, false)),
@@ -591,20 +593,46 @@ function bodyOf(schema: JsonSchema | undefined, known: KnownValues): fc.Arbitrar
       ),
   );
   const wrongContentType = fc
-    .tuple(objectBody, fc.constantFrom(...CONTENT_TYPES))
+    .tuple(plausibleBody, fc.constantFrom(...CONTENT_TYPES))
     .map(([body, contentType]): Body => ({ ...body, contentType, clean: null }));
   const noBody = fc.constant<Body>({ payload: undefined, contentType: undefined, clean: null });
+  // What spoils the body as a whole rather than one field.
+  const wholeBody = fc.oneof(
+    notAnObject,
+    wrongContentType,
+    objectBody(fc.tuple(...properties.map(plausibleField)), extraKeys),
+  );
+
+  if (level === 'plausible') return schema ? plausibleBody : noBody;
+  if (level === 'hostile') {
+    return fc
+      .nat({ max: properties.length })
+      .chain((target) =>
+        target === properties.length
+          ? wholeBody
+          : objectBody(
+              fc.tuple(
+                ...properties.map((field, i) => (i === target ? hostileField(field) : plausibleField(field))),
+              ),
+              none,
+            ),
+      );
+  }
+  const chaosBody = objectBody(
+    fc.tuple(...properties.map(chaosField)),
+    fc.oneof({ arbitrary: none, weight: 3 }, { arbitrary: extraKeys, weight: 1 }),
+  );
   return fc.oneof(
-    { arbitrary: objectBody, weight: schema ? 10 : 2 },
-    { arbitrary: notAnObject, weight: 2 },
-    { arbitrary: wrongContentType, weight: 2 },
-    { arbitrary: noBody, weight: schema ? 1 : 4 },
+    { arbitrary: chaosBody, weight: schema ? 10 : 2 },
+    { arbitrary: wholeBody, weight: 4 },
+    { arbitrary: noBody, weight: schema ? 1 : 6 },
   );
 }
 
 function credentialFor(
   security: Security,
   credentials: Credentials,
+  level: Level,
 ): fc.Arbitrary<[string, Record<string, string>]> {
   const apiKey = (label: string, key: string): [string, Record<string, string>] => [
     label,
@@ -643,33 +671,33 @@ function credentialFor(
     ]),
     fc.constant(bearer('token with suffix', `${credentials.adminToken} `)),
   );
+  const mix = (right: fc.Arbitrary<[string, Record<string, string>]>, wrong: typeof right) =>
+    level === 'plausible'
+      ? right
+      : level === 'hostile'
+        ? wrong
+        : fc.oneof({ arbitrary: right, weight: 5 }, { arbitrary: wrong, weight: 1 });
   if (security === 'apiKey') {
-    return fc.oneof(
-      { arbitrary: fc.constantFrom(...valid).map(([label, key]) => apiKey(label, key)), weight: 5 },
-      { arbitrary: wrongForApiKey, weight: 1 },
+    return mix(
+      fc.constantFrom(...valid).map(([label, key]) => apiKey(label, key)),
+      wrongForApiKey,
     );
   }
   if (security === 'bearer') {
-    return fc.oneof(
-      { arbitrary: fc.constant(bearer('admin token', credentials.adminToken)), weight: 5 },
-      { arbitrary: wrongForBearer, weight: 1 },
-    );
+    return mix(fc.constant(bearer('admin token', credentials.adminToken)), wrongForBearer);
   }
   return fc.constant<[string, Record<string, string>]>(['none', {}]);
 }
 
-function headerParameter(parameter: ParameterObject, known: KnownValues) {
+function headerParameter(parameter: ParameterObject, known: KnownValues, level: Level) {
   const schema = parameter.schema ?? {};
-  return fc.option(
-    fc.oneof(
-      {
-        arbitrary: plausibleString({ ...schema, maxLength: Math.min(schema.maxLength ?? 40, 40) }, known),
-        weight: 3,
-      },
-      { arbitrary: hostileString.map(headerSafe), weight: 1 },
-    ),
-    { nil: undefined },
-  );
+  const plausible = plausibleString({ ...schema, maxLength: Math.min(schema.maxLength ?? 40, 40) }, known);
+  const hostile = hostileString.map(headerSafe);
+  if (level === 'plausible') return fc.option(plausible, { nil: undefined });
+  if (level === 'hostile') return hostile;
+  return fc.option(fc.oneof({ arbitrary: plausible, weight: 3 }, { arbitrary: hostile, weight: 1 }), {
+    nil: undefined,
+  });
 }
 
 /** `arbitrary` one time in `every`, else undefined. */
@@ -679,7 +707,19 @@ function rarely<T>(arbitrary: fc.Arbitrary<T>, every: number): fc.Arbitrary<T | 
 
 const OTHER_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-/** Hostile requests to one operation, built from what the document says of it. */
+/**
+ * How hostile one input of a request is: `plausible` (what the document allows, mostly), `hostile` (only
+ * hostile), `chaos` (each part on its own plausible or hostile).
+ */
+type Level = 'plausible' | 'hostile' | 'chaos';
+
+const ACCEPTS = ['text/csv', 'application/json', '*/*', 'text/html', 'x/y;q=abc'];
+
+/**
+ * Requests to one operation, built from what the document says of it: one in six entirely plausible, half
+ * plausible but for one hostile input (so the hostile value reaches code past validation of the others), the
+ * rest hostile everywhere at once.
+ */
 export function hostileRequests(
   operation: Operation,
   known: KnownValues,
@@ -688,26 +728,64 @@ export function hostileRequests(
   const pathParameters = operation.parameters.filter((p) => p.in === 'path');
   const queryParameters = operation.parameters.filter((p) => p.in === 'query');
   const headerParameters = operation.parameters.filter((p) => p.in === 'header');
-  const hasBody = operation.bodySchema !== undefined || ['POST', 'PATCH', 'PUT'].includes(operation.method);
+  // The body counts once per documented field, and once as a whole.
+  const bodyShares = Object.keys(operation.bodySchema?.properties ?? {}).length + 1;
+  const inputs = [
+    ...operation.parameters.map((p) => `${p.in}:${p.name}`),
+    ...Array.from({ length: bodyShares }, () => 'body'),
+    'credential',
+    'request',
+  ];
+  const otherMethods = OTHER_METHODS.filter((m) => m !== operation.method);
+  const build = (levelOf: (input: string) => Level) => {
+    const level = (p: ParameterObject) => levelOf(`${p.in}:${p.name}`);
+    const pathArbitrary = (p: ParameterObject) =>
+      level(p) === 'plausible'
+        ? fc.constantFrom(...known.ids).map((id) => ({ raw: encodeURIComponent(id), decoded: id }))
+        : pathValue(known);
+    const queryArbitrary = (p: ParameterObject): fc.Arbitrary<QueryPart | undefined> =>
+      level(p) === 'plausible'
+        ? rarely(plausibleQueryPart(p, known), 3)
+        : level(p) === 'hostile'
+          ? queryPart(p, known)
+          : rarely(queryPart(p, known), 3);
+    const extras = levelOf('request');
+    return fc.record({
+      path: fc.tuple(...pathParameters.map(pathArbitrary)),
+      query: fc.tuple(...queryParameters.map(queryArbitrary)),
+      headers: fc.tuple(...headerParameters.map((p) => headerParameter(p, known, level(p)))),
+      body: bodyOf(operation.bodySchema, known, levelOf('body')),
+      credential: credentialFor(operation.security, credentials, levelOf('credential')),
+      ...(extras === 'plausible'
+        ? {
+            stray: fc.constant(undefined),
+            accept: fc.constant(undefined),
+            otherMethod: fc.constant(undefined),
+          }
+        : extras === 'hostile'
+          ? {
+              stray: rarely(strayQuery, 2),
+              accept: rarely(fc.constantFrom(...ACCEPTS), 2),
+              otherMethod: rarely(fc.constantFrom(...otherMethods), 3),
+            }
+          : {
+              stray: rarely(strayQuery, 8),
+              accept: rarely(fc.constantFrom(...ACCEPTS), 4),
+              otherMethod: rarely(fc.constantFrom(...otherMethods), 15),
+            }),
+    });
+  };
   return fc
-    .record({
-      path: fc.tuple(...pathParameters.map(() => pathValue(known))),
-      query: fc.tuple(...queryParameters.map((p) => rarely(queryPart(p, known), 3))),
-      stray: rarely(strayQuery, 8),
-      headers: fc.tuple(...headerParameters.map((p) => headerParameter(p, known))),
-      body: hasBody
-        ? bodyOf(operation.bodySchema, known)
-        : fc.oneof(
-            {
-              arbitrary: fc.constant<Body>({ payload: undefined, contentType: undefined, clean: null }),
-              weight: 6,
-            },
-            { arbitrary: bodyOf(undefined, known), weight: 1 },
-          ),
-      credential: credentialFor(operation.security, credentials),
-      accept: rarely(fc.constantFrom('text/csv', 'application/json', '*/*', 'text/html', 'x/y;q=abc'), 4),
-      otherMethod: rarely(fc.constantFrom(...OTHER_METHODS.filter((m) => m !== operation.method)), 15),
-    })
+    .oneof(
+      { arbitrary: build(() => 'plausible'), weight: 1 },
+      {
+        arbitrary: fc
+          .constantFrom(...inputs)
+          .chain((target) => build((input) => (input === target ? 'hostile' : 'plausible'))),
+        weight: 3,
+      },
+      { arbitrary: build(() => 'chaos'), weight: 2 },
+    )
     .map(({ path, query, stray, headers, body, credential, accept, otherMethod }): HostileRequest => {
       let url = operation.pathTemplate;
       const longInputs: string[] = [];
