@@ -118,7 +118,9 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
           limit(reply, done, account, decision);
         }
       };
-      api.addHook('preHandler', (request, reply, done) => {
+      // onRequest, before the body is read: a request refused for its body (413, 415, malformed JSON) is still
+      // a request of the key, counted and answered with its X-RateLimit-* headers.
+      api.addHook('onRequest', (request, reply, done) => {
         const auth = ctx.authenticator.authenticate(request.headers['x-api-key']);
         if (auth instanceof Promise) auth.then((found) => admit(request, reply, done, found), done);
         else admit(request, reply, done, auth);
