@@ -33,6 +33,7 @@ describe('configuration from the environment', () => {
     ['PUBLIC_BASE_URL', 'contentstats.example.com'],
     ['CONTENTSTATS_PROXY_URLS', 'http://p1:8080, p2:8080'],
     ['HOST', 'local host'],
+    ['UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE', '0'],
   ])('a bad %s is refused with a message naming it', (name, value) => {
     const result = loadConfig({ [name]: value });
     expect(result.ok).toBe(false);

@@ -14,7 +14,7 @@ import { newId } from '../ids.ts';
 import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
-import { internalError, payloadTooLarge, sendError } from './errors.ts';
+import { type ApiErrorReply, internalError, payloadTooLarge, sendError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { RateDecision } from './rate-limit.ts';
 import { registerAdmin } from './routes/admin.ts';
@@ -96,22 +96,35 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     async (api) => {
       // Callback style: a cached key is answered without a promise, on nearly every request. (No closure is
       // made per request either: tsx names every function it creates, which costs measurably per request.)
-      const limit = (reply: FastifyReply, done: () => void, account: Account, decision: RateDecision) => {
+      const rateHeaders = (reply: FastifyReply, decision: RateDecision) =>
         reply.headers({
           'x-ratelimit-limit': decision.limit,
           'x-ratelimit-remaining': decision.remaining,
           'x-ratelimit-reset': decision.resetAtSeconds,
         });
-        if (!decision.allowed) {
-          return reply
-            .code(429)
-            .header('retry-after', decision.retryAfterSeconds)
-            .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
-        }
+      const overLimit = (reply: FastifyReply, decision: RateDecision) =>
+        reply
+          .code(429)
+          .header('retry-after', decision.retryAfterSeconds)
+          .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
+      const limit = (reply: FastifyReply, done: () => void, account: Account, decision: RateDecision) => {
+        rateHeaders(reply, decision);
+        if (!decision.allowed) return overLimit(reply, decision);
         if (account.disabled) {
           return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
         }
         done();
+      };
+      // Without a valid key there is no key's limit to draw on: the client address (the forwarded one under
+      // TRUST_PROXY) has its own, so a flood of refused requests is refused cheaply, with the same headers.
+      const refuse = (request: FastifyRequest, reply: FastifyReply, error: ApiErrorReply) => {
+        const decision = ctx.addressRateLimiter.take(
+          request.ip,
+          ctx.config.unauthenticatedRateLimitPerMinute,
+        );
+        rateHeaders(reply, decision);
+        if (!decision.allowed) return overLimit(reply, decision);
+        return sendError(reply, error);
       };
       const admit = (
         request: FastifyRequest,
@@ -119,7 +132,7 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
         done: (error?: Error) => void,
         auth: AuthResult,
       ) => {
-        if (!auth.ok) return sendError(reply, auth.error);
+        if (!auth.ok) return refuse(request, reply, auth.error);
         request.auth = auth.context;
         const { account } = auth.context;
         const { requestsPerMinute } = effectiveLimits(account);
