@@ -40,6 +40,23 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY.
     trustProxy: ctx.config.trustProxy,
     return503OnClosing: true,
+    // A client that sends its request slowly would hold its connection for as long as it likes: it must send
+    // the headers, then the whole request, in time. Node checks these every connectionsCheckingInterval (30 s
+    // by default, later than the timeouts themselves), so it checks at a quarter of the headers timeout.
+    requestTimeout: ctx.config.requestTimeoutMs,
+    keepAliveTimeout: ctx.config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: ctx.config.headersTimeoutMs,
+      requestTimeout: ctx.config.requestTimeoutMs,
+      keepAliveTimeout: ctx.config.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(ctx.config.headersTimeoutMs / 4))),
+    },
+  });
+  // Node reports a timed-out request as a client error (answered 408 and closed by Fastify's own listener).
+  const timedOut = 'contentstats_http_connections_timed_out_total';
+  ctx.metrics.increment(timedOut, {}, 0);
+  app.server.on('clientError', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') ctx.metrics.increment(timedOut);
   });
 
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
