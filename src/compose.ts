@@ -5,7 +5,7 @@ import { buildApp } from './api/app.ts';
 import { createAuthenticator } from './api/auth.ts';
 import type { ApiContext } from './api/context.ts';
 import { createMetrics, type Metrics, SERVICE_METRICS } from './api/metrics.ts';
-import { createRateLimiter, createSharedRateLimiter } from './api/rate-limit.ts';
+import { createAddressRateLimiter, createRateLimiter, createSharedRateLimiter } from './api/rate-limit.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { countWaitingEmails } from './notify/email-outbox-rows.ts';
@@ -70,6 +70,7 @@ export async function composeService(options: ComposeOptions): Promise<ServicePa
     // SQLite serves the API from one process; on PostgreSQL several API processes count each key together.
     rateLimiter:
       store.dialect === 'postgres' ? createSharedRateLimiter(store, clock) : createRateLimiter(clock),
+    addressRateLimiter: createAddressRateLimiter(clock),
     metrics,
     readiness: { ready: false },
   };

@@ -14,6 +14,10 @@ describe('configuration from the environment', () => {
       upstreams: {},
       proxyUrls: [],
       adminToken: undefined,
+      unauthenticatedRateLimitPerMinute: 300,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
     });
   });
 
@@ -33,6 +37,10 @@ describe('configuration from the environment', () => {
     ['PUBLIC_BASE_URL', 'contentstats.example.com'],
     ['CONTENTSTATS_PROXY_URLS', 'http://p1:8080, p2:8080'],
     ['HOST', 'local host'],
+    ['UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE', '0'],
+    ['HTTP_HEADERS_TIMEOUT_SECONDS', '0'],
+    ['HTTP_REQUEST_TIMEOUT_SECONDS', 'soon'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', '-5'],
   ])('a bad %s is refused with a message naming it', (name, value) => {
     const result = loadConfig({ [name]: value });
     expect(result.ok).toBe(false);
@@ -51,6 +59,15 @@ describe('configuration from the environment', () => {
       publicBaseUrl: 'https://stats.example.com',
       host: '::1',
     });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, naming it', () => {
+    const result = loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS',
+    ]);
   });
 
   it('parses upstreams and proxies', () => {

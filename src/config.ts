@@ -83,7 +83,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
 });
+
+/** Node refuses a headers timeout longer than the request timeout (the headers are part of the request). */
+const envSchemaChecked = envSchema.refine(
+  (e) => e.HTTP_HEADERS_TIMEOUT_SECONDS <= e.HTTP_REQUEST_TIMEOUT_SECONDS,
+  { path: ['HTTP_HEADERS_TIMEOUT_SECONDS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_SECONDS' },
+);
 
 export interface Config {
   port: number;
@@ -104,12 +114,19 @@ export interface Config {
   schedulerConcurrency: number;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Requests without a valid key admitted (and answered 401) per client address and minute. */
+  unauthenticatedRateLimitPerMinute: number;
+  /** A client must send a request's headers within this, the whole request within requestTimeoutMs. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ConfigResult {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchemaChecked.safeParse(env);
   if (!parsed.success) {
     return {
       ok: false,
@@ -137,6 +154,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logLevel: e.LOG_LEVEL,
       schedulerConcurrency: e.SCHEDULER_CONCURRENCY,
       trustProxy: e.TRUST_PROXY === 'true',
+      unauthenticatedRateLimitPerMinute: e.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
     },
   };
 }

@@ -14,7 +14,7 @@ import { newId } from '../ids.ts';
 import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
-import { frameworkErrorReply, internalError, sendError } from './errors.ts';
+import { type ApiErrorReply, frameworkErrorReply, internalError, sendError } from './errors.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { RateDecision } from './rate-limit.ts';
 import { registerAdmin } from './routes/admin.ts';
@@ -49,6 +49,23 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
       reply.header('x-request-id', request.id);
       return sendError(reply, frameworkErrorReply(error) ?? internalError);
     },
+    // A client that sends its request slowly would hold its connection for as long as it likes: it must send
+    // the headers, then the whole request, in time. Node checks these every connectionsCheckingInterval (30 s
+    // by default, later than the timeouts themselves), so it checks at a quarter of the headers timeout.
+    requestTimeout: ctx.config.requestTimeoutMs,
+    keepAliveTimeout: ctx.config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: ctx.config.headersTimeoutMs,
+      requestTimeout: ctx.config.requestTimeoutMs,
+      keepAliveTimeout: ctx.config.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(ctx.config.headersTimeoutMs / 4))),
+    },
+  });
+  // Node reports a timed-out request as a client error (answered 408 and closed by Fastify's own listener).
+  const timedOut = 'contentstats_http_connections_timed_out_total';
+  ctx.metrics.increment(timedOut, {}, 0);
+  app.server.on('clientError', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') ctx.metrics.increment(timedOut);
   });
 
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
@@ -84,22 +101,35 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     async (api) => {
       // Callback style: a cached key is answered without a promise, on nearly every request. (No closure is
       // made per request either: tsx names every function it creates, which costs measurably per request.)
-      const limit = (reply: FastifyReply, done: () => void, account: Account, decision: RateDecision) => {
+      const rateHeaders = (reply: FastifyReply, decision: RateDecision) =>
         reply.headers({
           'x-ratelimit-limit': decision.limit,
           'x-ratelimit-remaining': decision.remaining,
           'x-ratelimit-reset': decision.resetAtSeconds,
         });
-        if (!decision.allowed) {
-          return reply
-            .code(429)
-            .header('retry-after', decision.retryAfterSeconds)
-            .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
-        }
+      const overLimit = (reply: FastifyReply, decision: RateDecision) =>
+        reply
+          .code(429)
+          .header('retry-after', decision.retryAfterSeconds)
+          .send({ error: 'Rate limit exceeded', limit: decision.limit, reset: decision.resetAtSeconds });
+      const limit = (reply: FastifyReply, done: () => void, account: Account, decision: RateDecision) => {
+        rateHeaders(reply, decision);
+        if (!decision.allowed) return overLimit(reply, decision);
         if (account.disabled) {
           return reply.code(403).send({ error: 'Access denied', message: 'This account is disabled' });
         }
         done();
+      };
+      // Without a valid key there is no key's limit to draw on: the client address (the forwarded one under
+      // TRUST_PROXY) has its own, so a flood of refused requests is refused cheaply, with the same headers.
+      const refuse = (request: FastifyRequest, reply: FastifyReply, error: ApiErrorReply) => {
+        const decision = ctx.addressRateLimiter.take(
+          request.ip,
+          ctx.config.unauthenticatedRateLimitPerMinute,
+        );
+        rateHeaders(reply, decision);
+        if (!decision.allowed) return overLimit(reply, decision);
+        return sendError(reply, error);
       };
       const admit = (
         request: FastifyRequest,
@@ -107,7 +137,7 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
         done: (error?: Error) => void,
         auth: AuthResult,
       ) => {
-        if (!auth.ok) return sendError(reply, auth.error);
+        if (!auth.ok) return refuse(request, reply, auth.error);
         request.auth = auth.context;
         const { account } = auth.context;
         const { requestsPerMinute } = effectiveLimits(account);

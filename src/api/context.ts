@@ -4,7 +4,7 @@ import type { Executor } from '../store/transaction.ts';
 import type { TrackingDeps } from '../tracking/track.ts';
 import type { AuthContext, Authenticator } from './auth.ts';
 import type { Metrics } from './metrics.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { InMemoryRateLimiter, RateLimiter } from './rate-limit.ts';
 
 /** Everything a route needs, passed explicitly. */
 export interface ApiContext {
@@ -14,6 +14,8 @@ export interface ApiContext {
   tracking: TrackingDeps;
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
+  /** Requests without a valid key, per client address. */
+  addressRateLimiter: InMemoryRateLimiter;
   metrics: Metrics;
   /** False while starting and while shutting down: /readyz answers 503. */
   readiness: { ready: boolean };

@@ -103,6 +103,10 @@ export function createMetrics(
 
 export const SERVICE_METRICS = {
   contentstats_http_requests_total: { help: 'HTTP requests answered, by route and status', type: 'counter' },
+  contentstats_http_connections_timed_out_total: {
+    help: 'Client connections closed for sending a request too slowly (headers or request timeout)',
+    type: 'counter',
+  },
   contentstats_videos_tracked_total: {
     help: 'Videos whose tracking started, by platform and mode',
     type: 'counter',

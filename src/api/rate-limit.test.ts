@@ -28,6 +28,23 @@ describe('the in-memory limiter (one API process)', () => {
   });
 });
 
+describe('the per-address limiter (requests without a valid key)', () => {
+  it('holds at most its cap of addresses a minute: addresses past it share one count', () => {
+    const clock = new TestClock(10 * MINUTE);
+    const limiter = createRateLimiter(clock, { maxIdsPerWindow: 3 });
+    for (const address of ['192.0.2.1', '192.0.2.2', '192.0.2.3'])
+      expect(limiter.take(address, 2).allowed).toBe(true);
+    // Two newcomers past the cap draw on one count of 2; the first three keep their own.
+    expect(limiter.take('192.0.2.4', 2).remaining).toBe(1);
+    expect(limiter.take('192.0.2.5', 2).remaining).toBe(0);
+    expect(limiter.take('192.0.2.6', 2).allowed).toBe(false);
+    expect(limiter.take('192.0.2.1', 2)).toMatchObject({ allowed: true, remaining: 0 });
+    // A new minute starts empty.
+    clock.advance(MINUTE);
+    expect(limiter.take('192.0.2.6', 2)).toMatchObject({ allowed: true, remaining: 1 });
+  });
+});
+
 describe.each(DIALECTS)('the shared limiter: processes on one database (%s)', (dialect) => {
   let store: TestStore;
   const clock = new TestClock(100 * MINUTE);

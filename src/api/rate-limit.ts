@@ -1,5 +1,6 @@
-// Per-key request limits in fixed one-minute windows. One API process (embedded mode, SQLite) counts in its own
-// memory; API processes that share a PostgreSQL database (scale mode) count together through it.
+// Request limits in fixed one-minute windows, per key (and per client address for requests without a valid
+// key). One API process (embedded mode, SQLite) counts keys in its own memory; API processes that share a
+// PostgreSQL database (scale mode) count keys together through it.
 import type { Clock } from '../clock.ts';
 import { claimRequests, deleteWindowsBefore } from '../store/rate-limit-windows.ts';
 import type { Executor } from '../store/transaction.ts';
@@ -39,11 +40,23 @@ function decision(
   };
 }
 
-export function createRateLimiter(clock: Clock): RateLimiter {
-  const windows = new Map<string, { start: number; count: number }>();
+/** The in-memory limiter always answers at once. */
+export interface InMemoryRateLimiter extends RateLimiter {
+  take(id: string, limitPerMinute: number): RateDecision;
+}
+
+/** Ids counted apart past `maxIdsPerWindow` in one minute share this count. */
+const OVERFLOW_ID = '\u0000overflow';
+
+export function createRateLimiter(
+  clock: Clock,
+  options: { maxIdsPerWindow?: number } = {},
+): InMemoryRateLimiter {
+  const maxIds = options.maxIdsPerWindow ?? Number.POSITIVE_INFINITY;
+  const windows = new Map<string, { count: number }>();
   let currentStart = 0;
   return {
-    take(keyId, limit) {
+    take(id, limit) {
       const now = clock.now();
       const start = windowStartOf(now);
       if (start !== currentStart) {
@@ -51,14 +64,30 @@ export function createRateLimiter(clock: Clock): RateLimiter {
         windows.clear();
         currentStart = start;
       }
-      const window = windows.get(keyId) ?? { start, count: 0 };
-      windows.set(keyId, window);
+      let window = windows.get(id);
+      if (window === undefined) {
+        // Past the cap, ids first seen this minute share one count: memory stays bounded whoever sends.
+        const counted = windows.size < maxIds ? id : OVERFLOW_ID;
+        window = windows.get(counted) ?? { count: 0 };
+        windows.set(counted, window);
+      }
       const allowed = window.count < limit;
       if (allowed) window.count++;
       return decision(now, start, limit, allowed, limit - window.count);
     },
   };
 }
+
+/** About 15 MB of counts at most; addresses past it in a minute share one count. */
+const MAX_ADDRESSES_PER_MINUTE = 100_000;
+
+/**
+ * Requests without a valid key, counted per client address. In memory in every process, on PostgreSQL too: a
+ * shared count would make each refused request from a new address write to the database, which is the load
+ * this limit keeps away; behind N API processes an address gets up to N times the limit.
+ */
+export const createAddressRateLimiter = (clock: Clock): InMemoryRateLimiter =>
+  createRateLimiter(clock, { maxIdsPerWindow: MAX_ADDRESSES_PER_MINUTE });
 
 /** At most this share of a key's limit is claimed at a time, so one process holds little that others lack. */
 const CLAIM_SHARE = 100;

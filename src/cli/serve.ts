@@ -41,8 +41,8 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
   const stop = async () => {
     context.readiness.ready = false;
     await background.stop();
-    // close() waits for every connection to end, and a client's keep-alive connection can stay open for a
-    // minute after its last answer: each is closed as soon as the request it was serving has been answered.
+    // close() waits for every connection to end, and a client's keep-alive connection stays open for
+    // HTTP_KEEP_ALIVE_TIMEOUT_SECONDS after its last answer: each is closed as soon as its request is answered.
     const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
     try {
       await app.close();

@@ -1,5 +1,5 @@
 // Opens the store for either dialect. Dialect differences live here and in migrations/, nowhere else.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -55,8 +55,26 @@ export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): 
   return openPostgres(databaseUrl, options);
 }
 
+/**
+ * The database holds emails, key hashes and the ledger: only the service's user may read it. A folder made here
+ * is 0700 (an existing folder is the operator's to set); the database file is created 0600 before SQLite opens
+ * it, because SQLite creates the -wal and -shm files with the database file's permissions.
+ */
+function restrictToOwner(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  // Files an earlier version (or a laxer umask) left readable to others.
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // Absent (no log yet), or owned by another user who keeps its mode: SQLite still opens it as before.
+    }
+  }
+}
+
 function openSqlite(path: string, options: OpenStoreOptions): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') restrictToOwner(path);
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
