@@ -221,10 +221,10 @@ function problemsWith(request: HostileRequest, response: LightMyRequestResponse)
   return problems;
 }
 
-/** A 5xx the operation documents, with the error its description begins with (track's platform failure). */
+/** A 5xx the operation documents, with the exact error text its schema fixes (track's platform failure). */
 function documentedServerError(operation: Operation, status: number, error: unknown): boolean {
-  const description = operation.responses[String(status)];
-  return description !== undefined && typeof error === 'string' && description.startsWith(error);
+  const texts = operation.documentedErrors[String(status)] ?? [];
+  return typeof error === 'string' && texts.includes(error);
 }
 
 function hasErrorShape(body: unknown): boolean {

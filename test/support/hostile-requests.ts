@@ -11,6 +11,7 @@ import fc from 'fast-check';
 export interface JsonSchema {
   type?: string;
   enum?: readonly unknown[];
+  const?: unknown;
   nullable?: boolean;
   minimum?: number;
   maximum?: number;
@@ -33,7 +34,7 @@ interface OperationObject {
   parameters?: ParameterObject[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema }> };
   security?: Array<Record<string, string[]>>;
-  responses?: Record<string, { description?: string }>;
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: JsonSchema }> }>;
 }
 
 export interface OpenApiDocument {
@@ -56,6 +57,8 @@ export interface Operation {
   security: Security;
   /** Documented statuses with their descriptions, e.g. a 500 the contract allows. */
   responses: Record<string, string>;
+  /** For each documented status, the `error` texts its schema fixes (a `const` or `enum`), if any. */
+  documentedErrors: Record<string, string[]>;
 }
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -81,10 +84,23 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
         responses: Object.fromEntries(
           Object.entries(operation.responses ?? {}).map(([status, r]) => [status, r.description ?? '']),
         ),
+        documentedErrors: Object.fromEntries(
+          Object.entries(operation.responses ?? {}).map(([status, r]) => [
+            status,
+            fixedErrorTexts(r.content),
+          ]),
+        ),
       });
     }
   }
   return operations;
+}
+
+function fixedErrorTexts(content: Record<string, { schema?: JsonSchema }> | undefined): string[] {
+  const error = content?.['application/json']?.schema?.properties?.error;
+  if (!error) return [];
+  const values = [...(error.enum ?? []), error.const];
+  return values.filter((v): v is string => typeof v === 'string');
 }
 
 /** How much of the run an operation gets: one share, plus one per parameter and body field it documents. */
