@@ -147,7 +147,13 @@ export interface RateLimitWindowsTable {
   claimed: number;
 }
 
+export interface AuthVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
+  auth_version: AuthVersionTable;
   accounts: AccountsTable;
   rate_limit_windows: RateLimitWindowsTable;
   account_usage: AccountUsageTable;

@@ -38,6 +38,7 @@ describe('migrating PostgreSQL', () => {
           '002-account-usage',
           '003-rate-limit-windows',
           '004-idempotency-claims',
+          '005-auth-version',
         ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, applied: [] });
@@ -160,6 +161,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '002-account-usage',
             '003-rate-limit-windows',
             '004-idempotency-claims',
+            '005-auth-version',
           ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
@@ -223,7 +225,7 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          applied: ['004-idempotency-claims'],
+          applied: ['004-idempotency-claims', '005-auth-version'],
         });
         const rows = await store.db
           .selectFrom('idempotency_keys')
