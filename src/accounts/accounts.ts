@@ -112,7 +112,7 @@ export const listKeys = (store: Executor, accountId: string): Promise<ApiKeyRow[
   listApiKeys(store, accountId);
 
 export const revokeKey = (store: Executor, accountId: string, keyId: string, now: number): Promise<boolean> =>
-  revokeApiKey(store, accountId, keyId, now);
+  writeTransaction(store, (tx) => revokeApiKey(tx, accountId, keyId, now));
 
 export async function changeAccountSettings(
   store: Executor,

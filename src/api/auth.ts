@@ -1,8 +1,11 @@
-// X-API-Key authentication. The key's checksum is verified before any database read; found keys are cached
-// briefly (a revocation or account change made through this process clears the cache at once).
+// X-API-Key authentication. The key's checksum is verified before any database read; found keys are cached,
+// and the cache holds only while the database's auth version stays where it was when the key was looked up:
+// every revocation and account change raises it, in whichever process it is made (another API process, the
+// CLI), so it takes effect on the next request everywhere.
 import { checkApiKeyFormat, hashApiKey } from '../accounts/api-keys.ts';
 import type { Clock } from '../clock.ts';
 import { findActiveKeyByHash, touchApiKey } from '../store/api-keys.ts';
+import { readAuthVersion } from '../store/auth-version.ts';
 import type { Account, Mode } from '../store/schema.ts';
 import type { Executor } from '../store/transaction.ts';
 import { type ApiErrorReply, apiKeyRequired, invalidApiKey } from './errors.ts';
@@ -19,6 +22,7 @@ interface CacheEntry {
   lastTouchedAt: number;
 }
 
+/** Changes that do not raise the auth version (a top-up changing the cached balance) are seen within this. */
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX_ENTRIES = 50_000;
 const TOUCH_EVERY_MS = 60_000;
@@ -26,14 +30,17 @@ const TOUCH_EVERY_MS = 60_000;
 export type AuthResult = { ok: true; context: AuthContext } | { ok: false; error: ApiErrorReply };
 
 export interface Authenticator {
-  /** Answers at once (no promise) when the key is in the cache, which is nearly every request. */
+  /**
+   * Answers at once (no promise) when the key is in the cache and the auth version can be read without a
+   * round trip (SQLite), which is nearly every request there.
+   */
   authenticate(header: string | string[] | undefined): AuthResult | Promise<AuthResult>;
-  /** Forget every cached key (after a revocation, a disabled account, a plan change). */
-  invalidate(): void;
 }
 
 export function createAuthenticator(store: Executor, clock: Clock): Authenticator {
   const cache = new Map<string, CacheEntry>();
+  /** The auth version the cached entries were looked up under. */
+  let cachedVersion: number | undefined;
   const answer = (entry: CacheEntry, now: number): AuthResult => {
     if (!entry.context) return { ok: false, error: invalidApiKey };
     if (now - entry.lastTouchedAt >= TOUCH_EVERY_MS) {
@@ -43,23 +50,36 @@ export function createAuthenticator(store: Executor, clock: Clock): Authenticato
     }
     return { ok: true, context: entry.context };
   };
+  const lookUp = (key: string, version: number, now: number): AuthResult | Promise<AuthResult> => {
+    if (version !== cachedVersion) {
+      cache.clear();
+      cachedVersion = version;
+    }
+    // Cached by the key itself: a repeat caller skips the checksum, the hash and the key's lookup.
+    const entry = cache.get(key);
+    if (entry && entry.expiresAt > now) return answer(entry, now);
+    if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
+    return findActiveKeyByHash(store, hashApiKey(key)).then((found) => {
+      const context = found ? { keyId: found.key.id, mode: found.key.mode, account: found.account } : null;
+      const fresh = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt: entry?.lastTouchedAt ?? 0 };
+      // Read under the version read before it: if that moved meanwhile, the answer may predate the change and
+      // is not kept (the next request looks again).
+      if (version === cachedVersion) {
+        if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+        cache.set(key, fresh);
+      }
+      return answer(fresh, now);
+    });
+  };
   return {
-    invalidate: () => cache.clear(),
     authenticate(header) {
       const key = Array.isArray(header) ? header[0] : header;
       if (key === undefined || key.trim() === '') return { ok: false, error: apiKeyRequired };
       const now = clock.now();
-      // Cached by the key itself: a repeat caller skips the checksum, the hash and the database.
-      const entry = cache.get(key);
-      if (entry && entry.expiresAt > now) return answer(entry, now);
-      if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
-      return findActiveKeyByHash(store, hashApiKey(key)).then((found) => {
-        const context = found ? { keyId: found.key.id, mode: found.key.mode, account: found.account } : null;
-        if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
-        const fresh = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt: entry?.lastTouchedAt ?? 0 };
-        cache.set(key, fresh);
-        return answer(fresh, now);
-      });
+      const version = readAuthVersion(store);
+      return version instanceof Promise
+        ? version.then((read) => lookUp(key, read, now))
+        : lookUp(key, version, now);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { raiseAuthVersion } from './auth-version.ts';
 import { preparedQuery, preparedRead } from './prepared.ts';
 import type { Account, AccountsTable } from './schema.ts';
 import type { Executor } from './transaction.ts';
@@ -39,6 +40,7 @@ export interface AccountSettings {
   disabled?: number;
 }
 
+/** Run it in a write transaction: it also tells every API process to drop its cached keys and accounts. */
 export async function updateAccountSettings(
   ex: Executor,
   id: string,
@@ -46,6 +48,7 @@ export async function updateAccountSettings(
 ): Promise<void> {
   if (Object.keys(settings).length === 0) return;
   await ex.db.updateTable('accounts').set(settings).where('id', '=', id).execute();
+  await raiseAuthVersion(ex);
 }
 
 export async function countAccounts(ex: Executor): Promise<number> {

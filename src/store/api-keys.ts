@@ -1,3 +1,4 @@
+import { raiseAuthVersion } from './auth-version.ts';
 import type { Account, ApiKeyRow, ApiKeysTable } from './schema.ts';
 import type { Executor } from './transaction.ts';
 
@@ -72,7 +73,10 @@ export async function listApiKeys(ex: Executor, accountId: string): Promise<ApiK
     .execute();
 }
 
-/** Revokes the key if it belongs to the account and is not revoked yet; true when it did. */
+/**
+ * Revokes the key if it belongs to the account and is not revoked yet; true when it did. Run it in a write
+ * transaction: it also tells every API process to drop its cached keys.
+ */
 export async function revokeApiKey(
   ex: Executor,
   accountId: string,
@@ -86,7 +90,9 @@ export async function revokeApiKey(
     .where('account_id', '=', accountId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const revoked = Number(result.numUpdatedRows) === 1;
+  if (revoked) await raiseAuthVersion(ex);
+  return revoked;
 }
 
 export async function touchApiKey(ex: Executor, keyId: string, at: number): Promise<void> {

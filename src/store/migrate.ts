@@ -11,6 +11,8 @@ import type { Store } from './database.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { accountUsageMigration } from './migrations/002-account-usage.ts';
 import { rateLimitWindowsMigration } from './migrations/003-rate-limit-windows.ts';
+import { idempotencyClaimsMigration } from './migrations/004-idempotency-claims.ts';
+import { authVersionMigration } from './migrations/005-auth-version.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
@@ -18,6 +20,8 @@ function migrationsFor(store: Store): Record<string, Migration> {
     '001-initial': initialMigration(store.dialect),
     '002-account-usage': accountUsageMigration,
     '003-rate-limit-windows': rateLimitWindowsMigration,
+    '004-idempotency-claims': idempotencyClaimsMigration,
+    '005-auth-version': authVersionMigration,
   };
 }
 

@@ -101,8 +101,14 @@ export interface SnapshotsTable {
 
 export interface IdempotencyKeysTable {
   account_id: string;
+  /** Test and live keys of one account use the same Idempotency-Key values independently. */
+  mode: 'live' | 'test';
   idempotency_key: string;
   request_hash: string;
+  /** The request holding an in-flight claim (null once answered). */
+  claim_token: string | null;
+  /** An in-flight claim past this time belongs to a request presumed dead: a retry may take it over. */
+  lease_expires_at: number | null;
   /** null while the first request is still in flight. */
   status_code: number | null;
   response_body: string | null;
@@ -141,7 +147,13 @@ export interface RateLimitWindowsTable {
   claimed: number;
 }
 
+export interface AuthVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
+  auth_version: AuthVersionTable;
   accounts: AccountsTable;
   rate_limit_windows: RateLimitWindowsTable;
   account_usage: AccountUsageTable;

@@ -9,10 +9,16 @@ import type { Account, Mode } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
 import { countActiveVideos } from '../store/videos.ts';
 import { type NewTracking, startTrackings } from './record.ts';
-import type { TrackError, TrackResult } from './track.ts';
+import type { TrackError, TrackGuard, TrackResult } from './track.ts';
+
+/** A tracking to write, with its caller's guard when it has one. */
+export type GuardedTracking = NewTracking & { guard?: TrackGuard };
 
 /** Checks the tracks against their locked accounts, in order, and starts the admitted ones. */
-export async function admitAndStart(tx: Executor, trackings: readonly NewTracking[]): Promise<TrackResult[]> {
+export async function admitAndStart(
+  tx: Executor,
+  trackings: readonly GuardedTracking[],
+): Promise<TrackResult[]> {
   const accountIds = [...new Set(trackings.map(({ video }) => video.account_id))].sort();
   // In id order: concurrent batches lock shared accounts in the same order (PostgreSQL), never in a cycle.
   const accounts = new Map<string, Account | undefined>();
@@ -20,9 +26,13 @@ export async function admitAndStart(tx: Executor, trackings: readonly NewTrackin
   const reservedInBatch = new Map<string, number>();
   const activeInBatch = new Map<string, number>();
   const results: Array<TrackResult | undefined> = [];
-  const admitted: NewTracking[] = [];
+  const admitted: GuardedTracking[] = [];
   for (const tracking of trackings) {
     const { account_id: accountId, mode, reserved_micro_usd: reserve } = tracking.video;
+    if (tracking.guard && !(await tracking.guard.holds(tx))) {
+      results.push({ ok: false, error: { kind: 'superseded' } });
+      continue;
+    }
     const locked = accounts.get(accountId);
     if (!locked) {
       results.push({ ok: false, error: { kind: 'account_disabled' } });
@@ -43,12 +53,15 @@ export async function admitAndStart(tx: Executor, trackings: readonly NewTrackin
     admitted.push(tracking);
   }
   const started = await startTrackings(tx, admitted);
+  for (const [i, { guard }] of admitted.entries()) {
+    if (guard) await guard.started(tx, started[i]!.video, started[i]!.firstSnapshot);
+  }
   let next = 0;
   return results.map((result) => result ?? { ok: true, ...started[next++]! });
 }
 
 interface QueuedTracking {
-  tracking: NewTracking;
+  tracking: GuardedTracking;
   resolve(result: TrackResult): void;
   reject(error: unknown): void;
 }
@@ -59,7 +72,7 @@ class TrackWrites {
 
   constructor(private readonly store: Executor) {}
 
-  write(tracking: NewTracking): Promise<TrackResult> {
+  write(tracking: GuardedTracking): Promise<TrackResult> {
     return new Promise((resolve, reject) => {
       this.queued.push({ tracking, resolve, reject });
       // The first one queued asks for a write; whoever is queued when it starts is written in it.

@@ -40,7 +40,9 @@ export type TrackError =
   | { kind: 'active_video_limit'; limit: number }
   | { kind: 'video_unavailable'; failure: CollectFailure }
   | { kind: 'platform_unreadable'; platform: PlatformName; failure: CollectFailure }
-  | { kind: 'no_collector'; platform: PlatformName };
+  | { kind: 'no_collector'; platform: PlatformName }
+  /** The caller's guard no longer held when the tracking was about to be written: nothing was written. */
+  | { kind: 'superseded' };
 
 export type TrackResult =
   | { ok: true; video: VideoRow; firstSnapshot: SnapshotRow }
@@ -58,6 +60,18 @@ export interface TrackInput {
   knownAccount?: Account;
   /** The link already parsed by the caller, when it was. */
   parsedLink?: UrlParse;
+  guard?: TrackGuard;
+}
+
+/**
+ * A condition of the caller's that the tracking's own transaction checks before writing it, and what the caller
+ * writes in that same transaction (the API: the request's claim on an Idempotency-Key, and the answer to
+ * replay), so a crash can never keep the tracking without the answer or the answer without the tracking.
+ */
+export interface TrackGuard {
+  /** False when the tracking must not be written: another request took over the caller's claim. */
+  holds(tx: Executor): Promise<boolean>;
+  started(tx: Executor, video: VideoRow, firstSnapshot: SnapshotRow): Promise<void>;
 }
 
 export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise<TrackResult> {
@@ -96,7 +110,8 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   if (!probe.ok) return platformFailed(deps, input, reserve, probeError(platform, probe.failure));
   const observation: Observation = probe.observation;
 
-  return trackWritesFor(deps.store).write(newTracking(deps, input, ref, observation, startedAt));
+  const tracking = newTracking(deps, input, ref, observation, startedAt);
+  return trackWritesFor(deps.store).write(input.guard ? { ...tracking, guard: input.guard } : tracking);
 }
 
 /** A tracking about to be written: the video before slot 0 (its whole estimate to reserve) and slot 0's probe. */

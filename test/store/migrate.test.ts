@@ -1,9 +1,11 @@
 // Migrations land in the schema the connection uses, even when other schemas of the same PostgreSQL database
 // already hold contentstats' tables and Kysely's bookkeeping (one database, a schema per environment).
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { randomBase62 } from '../../src/ids.ts';
 import { openStore } from '../../src/store/database.ts';
+import { claimIdempotencyKey } from '../../src/store/idempotency.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import type { VideoStatus } from '../../src/store/schema.ts';
 import { accountUsage } from '../../src/store/usage.ts';
@@ -31,7 +33,13 @@ describe('migrating PostgreSQL', () => {
     try {
       expect(await migrateToLatest(store)).toEqual({
         ok: true,
-        applied: ['001-initial', '002-account-usage', '003-rate-limit-windows'],
+        applied: [
+          '001-initial',
+          '002-account-usage',
+          '003-rate-limit-windows',
+          '004-idempotency-claims',
+          '005-auth-version',
+        ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, applied: [] });
       const tables = await admin(
@@ -149,7 +157,12 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          applied: ['002-account-usage', '003-rate-limit-windows'],
+          applied: [
+            '002-account-usage',
+            '003-rate-limit-windows',
+            '004-idempotency-claims',
+            '005-auth-version',
+          ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
           activeVideos: 1,
@@ -167,6 +180,77 @@ describe.each(['sqlite', 'postgres'] as const)(
           snapshotsCollected: 0,
           chargedMicroUsd: 0,
         });
+      } finally {
+        await store.destroy();
+      }
+    });
+  },
+);
+
+describe.each(['sqlite', 'postgres'] as const)(
+  '004-idempotency-claims on an existing database (%s)',
+  (dialect) => {
+    it('keeps every key for both modes, and a claim left in flight by the old version can be taken over', async () => {
+      const store = await createTestStore(dialect, { upTo: '003-rate-limit-windows' });
+      try {
+        await store.db
+          .insertInto('accounts')
+          .values({
+            id: 'acc_a',
+            email: 'acc_a@example.com',
+            plan: 'pro',
+            disabled: 0,
+            balance_micro_usd: 0,
+            reserved_micro_usd: 0,
+            created_at: 1,
+          })
+          .execute();
+        const oldRow = (key: string, statusCode: number | null) => ({
+          account_id: 'acc_a',
+          idempotency_key: key,
+          request_hash: `hash-${key}`,
+          status_code: statusCode,
+          response_body: statusCode === null ? null : '{"id":"vid_1"}',
+          created_at: 1_000,
+          expires_at: 1_000 + 86_400_000,
+        });
+        // The old table's columns, written as the previous version wrote them.
+        const oldTable = store.db as unknown as Kysely<{
+          idempotency_keys: ReturnType<typeof oldRow>;
+        }>;
+        await oldTable
+          .insertInto('idempotency_keys')
+          .values([oldRow('answered', 201), oldRow('crashed', null)])
+          .execute();
+
+        expect(await migrateToLatest(store)).toEqual({
+          ok: true,
+          applied: ['004-idempotency-claims', '005-auth-version'],
+        });
+        const rows = await store.db
+          .selectFrom('idempotency_keys')
+          .select(['mode', 'idempotency_key', 'status_code', 'claim_token'])
+          .orderBy('idempotency_key')
+          .orderBy('mode')
+          .execute();
+        expect(rows).toEqual([
+          { mode: 'live', idempotency_key: 'answered', status_code: 201, claim_token: null },
+          { mode: 'test', idempotency_key: 'answered', status_code: 201, claim_token: null },
+          { mode: 'live', idempotency_key: 'crashed', status_code: null, claim_token: 'migrated' },
+          { mode: 'test', idempotency_key: 'crashed', status_code: null, claim_token: 'migrated' },
+        ]);
+        const claim = (key: string) =>
+          claimIdempotencyKey(store, {
+            accountId: 'acc_a',
+            mode: 'live',
+            key,
+            requestHash: `hash-${key}`,
+            at: 2_000,
+            ttlMs: 86_400_000,
+            leaseMs: 60_000,
+          });
+        expect(await claim('answered')).toMatchObject({ kind: 'taken', record: { status_code: 201 } });
+        expect(await claim('crashed')).toMatchObject({ kind: 'claimed' });
       } finally {
         await store.destroy();
       }

@@ -112,7 +112,6 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
       ...(disabled === undefined ? {} : { disabled: disabled ? 1 : 0 }),
     });
     if (!result.ok) return sendError(reply, notFound('Account'));
-    ctx.authenticator.invalidate();
     // A disabled account's trackings are cancelled (their reservations released).
     if (disabled === true) await cancelAccountVideos(ctx.store, result.value.id, ctx.clock.now());
     return { account: presentAccount((await findAccount(ctx.store, result.value.id))!) };

@@ -65,7 +65,6 @@ export function registerKeys(app: FastifyInstance, ctx: ApiContext): void {
     const target = keys.find((k) => k.id === params.value.id && (mode === 'live' || k.mode === 'test'));
     if (!target || target.revoked_at !== null) return sendError(reply, notFound('Key'));
     await revokeKey(ctx.store, account.id, target.id, ctx.clock.now());
-    ctx.authenticator.invalidate();
     return { id: target.id, revoked: true };
   });
 }

@@ -4,9 +4,11 @@ import { failureReason, noCollectorReason } from '../../platforms/failure-reason
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  type HeldClaim,
+  holdIdempotencyClaim,
   releaseIdempotencyKey,
 } from '../../store/idempotency.ts';
-import { type TrackError, trackVideo } from '../../tracking/track.ts';
+import { type TrackError, type TrackGuard, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
 import {
   type ApiErrorReply,
@@ -21,6 +23,13 @@ import { trackBody } from '../schemas.ts';
 import { validate } from '../validation.ts';
 
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+/**
+ * How long a request's claim on its Idempotency-Key is presumed alive. A track answers within seconds (the
+ * probe has its timeouts and one quick retry); a claim still unanswered after this belongs to a request that
+ * died with its process, and a retry takes it over. Should the first request still be alive, it then finds
+ * its claim gone and writes nothing (409).
+ */
+export const IDEMPOTENCY_LEASE_MS = 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
 const REPLAYABLE = new Set([201, 404]);
@@ -47,6 +56,8 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
       return platformUnreadable(failureReason(error.platform, error.failure));
     case 'no_collector':
       return platformUnreadable(noCollectorReason(error.platform));
+    case 'superseded':
+      return conflict('A retry with this Idempotency-Key took over this request; nothing was started');
   }
 }
 
@@ -71,6 +82,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     const { account, mode } = request.auth;
     const idempotencyHeader = request.headers['idempotency-key'];
     const idempotencyKey = Array.isArray(idempotencyHeader) ? idempotencyHeader[0] : idempotencyHeader;
+    let claim: HeldClaim | undefined;
     if (idempotencyKey !== undefined) {
       if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
         return sendError(
@@ -83,16 +95,32 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       const requestHash = createHash('sha256')
         .update(JSON.stringify([mode, body.value.video_link, body.value.duration_days]))
         .digest('hex');
-      const existing = await claimIdempotencyKey(ctx.store, {
+      const outcome = await claimIdempotencyKey(ctx.store, {
         accountId: account.id,
+        mode,
         key: idempotencyKey,
         requestHash,
         at: ctx.clock.now(),
         ttlMs: IDEMPOTENCY_TTL_MS,
+        leaseMs: IDEMPOTENCY_LEASE_MS,
       });
-      if (existing) return replay(reply, existing, requestHash);
+      if (outcome.kind === 'taken') return replay(reply, outcome.record, requestHash);
+      claim = outcome.claim;
     }
 
+    // With a claim, the 201 to replay is stored in the tracking's own transaction, and only while the claim
+    // is still this request's: one key never starts two trackings, and never loses the answer to a crash.
+    let createdPayload: Record<string, unknown> | undefined;
+    const guard: TrackGuard | undefined = claim && {
+      holds: (tx) => holdIdempotencyClaim(tx, claim),
+      started: async (tx, video, firstSnapshot) => {
+        createdPayload = presentTrackedVideo(video, firstSnapshot);
+        await completeIdempotencyKey(tx, claim, {
+          statusCode: 201,
+          responseBody: JSON.stringify(createdPayload),
+        });
+      },
+    };
     const result = await trackVideo(ctx.tracking, {
       accountId: account.id,
       mode,
@@ -100,8 +128,9 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       durationDays: body.value.duration_days,
       knownAccount: account,
       parsedLink: body.value.parsedLink,
+      ...(guard ? { guard } : {}),
     }).catch(async (error: unknown) => {
-      if (idempotencyKey !== undefined) await releaseIdempotencyKey(ctx.store, account.id, idempotencyKey);
+      if (claim) await releaseIdempotencyKey(ctx.store, claim);
       throw error;
     });
 
@@ -109,7 +138,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     let payload: Record<string, unknown>;
     if (result.ok) {
       status = 201;
-      payload = presentTrackedVideo(result.video, result.firstSnapshot);
+      payload = createdPayload ?? presentTrackedVideo(result.video, result.firstSnapshot);
       countTracked(result.video.platform, mode);
     } else {
       const error = trackErrorReply(result.error);
@@ -119,17 +148,15 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
         request.log.warn({ failure: result.error.failure }, 'track probe failed');
       }
     }
-    if (idempotencyKey !== undefined) {
+    if (claim && !result.ok && result.error.kind !== 'superseded') {
       if (REPLAYABLE.has(status)) {
-        await completeIdempotencyKey(ctx.store, {
-          accountId: account.id,
-          key: idempotencyKey,
+        await completeIdempotencyKey(ctx.store, claim, {
           statusCode: status,
           responseBody: JSON.stringify(payload),
         });
       } else {
         // 400/402/403/5xx can succeed on a retry (after a top-up, a limit change, a platform recovery).
-        await releaseIdempotencyKey(ctx.store, account.id, idempotencyKey);
+        await releaseIdempotencyKey(ctx.store, claim);
       }
     }
     return reply.code(status).send(payload);
