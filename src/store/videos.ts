@@ -129,6 +129,8 @@ function advanceQuery(tx: Executor, ids: readonly string[], now: number) {
     .set((eb) => ({
       next_slot: eb('next_slot', '+', 1),
       snapshots_collected: eb('snapshots_collected', '+', 1),
+      // The snapshot's charge, as snapshotChargeMicroUsd in billing/pricing.ts says (the store imports nothing
+      // of ours, so the rule is repeated here; billing/pricing.test.ts holds the two equal on both dialects).
       reserved_micro_usd: eb(
         'reserved_micro_usd',
         '-',

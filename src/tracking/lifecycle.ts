@@ -1,4 +1,5 @@
 // User and operator transitions of a tracking: stop, pause, resume, cancel.
+import { reservationMicroUsd } from '../billing/pricing.ts';
 import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
@@ -94,7 +95,7 @@ export const resumeVideo = transition({
       return { kind: 'window_over' };
     }
     const remaining = video.total_slots - currentSlot;
-    const reserve = video.mode === 'live' ? remaining * video.cost_per_snapshot_micro_usd : 0;
+    const reserve = reservationMicroUsd(remaining, video.cost_per_snapshot_micro_usd, video.mode);
     const account = (await lockAccount(tx, video.account_id))!;
     const available = account.balance_micro_usd - account.reserved_micro_usd;
     if (available < reserve) {

@@ -1,5 +1,6 @@
 // The one place that writes snapshots and the money that pays for them. Each function runs inside the
 // caller's write transaction, so a snapshot, its charge and the video's advance commit together or not at all.
+import { snapshotChargeMicroUsd } from '../billing/pricing.ts';
 import { newTimeOrderedId } from '../ids.ts';
 import type { Observation } from '../platforms/types.ts';
 import { type LedgerPosting, postLedgerEntries, postLedgerEntry } from '../store/ledger.ts';
@@ -153,8 +154,8 @@ function observedSnapshot(
   };
 }
 
-const chargeFor = (video: RecordingVideo): number =>
-  video.mode === 'live' ? video.cost_per_snapshot_micro_usd : 0;
+const chargeFor = (video: Pick<RecordingVideo, 'mode' | 'cost_per_snapshot_micro_usd'>): number =>
+  snapshotChargeMicroUsd(video.mode, video.cost_per_snapshot_micro_usd);
 
 export interface NewTracking {
   /** The new tracking before slot 0: next_slot 0, reserved_micro_usd = the whole estimate, created now. */

@@ -1,7 +1,7 @@
 // POST /videos/track as a domain operation: parse the link, probe the platform (the first snapshot proves the
 // video exists and is public), then in one transaction create the video, reserve its cost and record slot 0 —
 // together with the other tracks whose probes finished meanwhile (TrackWrites).
-import { estimatedCostMicroUsd } from '../billing/money.ts';
+import { reservationMicroUsd } from '../billing/pricing.ts';
 import type { Clock } from '../clock.ts';
 import { newTimeOrderedId } from '../ids.ts';
 import { parseVideoUrl } from '../platforms/parse-video-url.ts';
@@ -141,9 +141,9 @@ export function newTracking(
   return { video, observation };
 }
 
-/** What a live tracking reserves: its whole estimate. Test mode never charges, so it reserves nothing. */
+/** A tracking reserves the charges of all its slots (nothing in test mode). */
 const reserveFor = (input: Pick<TrackInput, 'mode' | 'durationDays'>, costPerSnapshotMicroUsd: number) =>
-  input.mode === 'live' ? estimatedCostMicroUsd(input.durationDays, costPerSnapshotMicroUsd) : 0;
+  reservationMicroUsd(totalSlots(input.durationDays), costPerSnapshotMicroUsd, input.mode);
 
 /**
  * The account's refusal comes before the platform's answer: when the platform fails, a refusal that a cached
