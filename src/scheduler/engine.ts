@@ -5,7 +5,7 @@ import type { Metrics } from '../api/metrics.ts';
 import type { Clock } from '../clock.ts';
 import type { Collector, CollectResult, PlatformName, VideoRef } from '../platforms/types.ts';
 import type { Mode } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type NotInTransaction, writeTransaction } from '../store/transaction.ts';
 import {
   type DueVideo,
   findDueVideos,
@@ -14,7 +14,7 @@ import {
   releaseAbandonedLeases,
   rescheduleVideo,
 } from '../store/videos.ts';
-import { recordMissedSlots } from '../tracking/record.ts';
+import { recordMissedSlots } from '../tracking/record-missed-slots.ts';
 import { slotAt } from '../tracking/slots.ts';
 import { type BreakerOptions, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, PLATFORM_TROUBLE } from './failure-policy.ts';
@@ -28,7 +28,7 @@ export interface EngineLog {
 }
 
 export interface EngineOptions {
-  store: Executor;
+  store: NotInTransaction;
   clock: Clock;
   collectorFor(mode: Mode, platform: PlatformName): Collector | undefined;
   log: EngineLog;

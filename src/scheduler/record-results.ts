@@ -2,15 +2,11 @@
 // lock so a stop, pause or an earlier attempt that already recorded the slot always wins.
 import type { CollectResult } from '../platforms/types.ts';
 import type { VideoRow } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
 import { lockVideo, lockVideosForRecording, updateVideo } from '../store/videos.ts';
-import {
-  endOrPause,
-  type ObservedSlot,
-  recordMissedSlots,
-  recordObservation,
-  recordObservations,
-} from '../tracking/record.ts';
+import { endOrPause } from '../tracking/end-or-pause.ts';
+import { recordMissedSlots } from '../tracking/record-missed-slots.ts';
+import { type ObservedSlot, recordObservation, recordObservations } from '../tracking/record-observations.ts';
 import { slotDueAt } from '../tracking/slots.ts';
 import { type BackoffPolicy, FAILURE_CONSEQUENCES, retryDelayMs } from './failure-policy.ts';
 
@@ -31,7 +27,7 @@ export interface RecordSummary {
 
 /** The uncommon cases, one video at a time: catch-up after downtime, and failures. */
 async function applyOne(
-  tx: Executor,
+  tx: Tx,
   fresh: VideoRow,
   item: SlotResult,
   now: number,
@@ -80,7 +76,7 @@ type Fate = { fate: SlotFate; latenessMs?: number };
  * next slot — is recorded for the whole batch at once.
  */
 async function applyBatch(
-  tx: Executor,
+  tx: Tx,
   items: readonly SlotResult[],
   now: number,
   backoff: BackoffPolicy,
@@ -112,7 +108,7 @@ async function applyBatch(
 
 /** Records a batch in one transaction; if the batch fails as a whole, each result is retried on its own. */
 export async function recordSlotResults(
-  store: Executor,
+  store: NotInTransaction,
   items: readonly SlotResult[],
   now: number,
   backoff: BackoffPolicy,

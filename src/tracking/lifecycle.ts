@@ -3,10 +3,11 @@ import { reservationMicroUsd } from '../billing/pricing.ts';
 import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
 import { addUsage } from '../store/usage.ts';
 import { findVideo, lockVideo, updateVideo } from '../store/videos.ts';
-import { endOrPause, recordMissedSlots } from './record.ts';
+import { endOrPause } from './end-or-pause.ts';
+import { recordMissedSlots } from './record-missed-slots.ts';
 import { slotAt, slotDueAt } from './slots.ts';
 
 export type TransitionError =
@@ -24,11 +25,7 @@ interface Owner {
   mode: Mode;
 }
 
-async function lockOwnedVideo(
-  tx: Executor,
-  owner: Owner | null,
-  videoId: string,
-): Promise<VideoRow | undefined> {
+async function lockOwnedVideo(tx: Tx, owner: Owner | null, videoId: string): Promise<VideoRow | undefined> {
   const video = await lockVideo(tx, videoId);
   if (!video) return undefined;
   if (owner && (video.account_id !== owner.accountId || video.mode !== owner.mode)) return undefined;
@@ -42,9 +39,14 @@ async function lockOwnedVideo(
 function transition(options: {
   from: readonly VideoStatus[];
   refusal: (status: VideoStatus) => string;
-  apply: (tx: Executor, video: VideoRow, now: number) => Promise<TransitionError | undefined>;
+  apply: (tx: Tx, video: VideoRow, now: number) => Promise<TransitionError | undefined>;
 }) {
-  return (store: Executor, owner: Owner | null, videoId: string, now: number): Promise<TransitionResult> =>
+  return (
+    store: NotInTransaction,
+    owner: Owner | null,
+    videoId: string,
+    now: number,
+  ): Promise<TransitionResult> =>
     writeTransaction(store, async (tx): Promise<TransitionResult> => {
       const video = await lockOwnedVideo(tx, owner, videoId);
       if (!video) return { ok: false, error: { kind: 'video_not_found' } };
@@ -129,7 +131,7 @@ export const resumeVideo = transition({
 
 /** The operator's cancel (or a disabled account): ends without notification, releasing the reservation. */
 export function cancelVideo(
-  store: Executor,
+  store: NotInTransaction,
   videoId: string,
   now: number,
   reason: string,

@@ -9,8 +9,8 @@ import type { Observation, VideoRef } from '../platforms/types.ts';
 import { updateAccountSettings } from '../store/accounts.ts';
 import type { Mode } from '../store/schema.ts';
 import { writeTransaction } from '../store/transaction.ts';
-import type { NewTracking } from './record.ts';
 import { totalSlots } from './slots.ts';
+import type { NewTracking } from './start-trackings.ts';
 import { newTracking } from './track.ts';
 import { admitAndStart, trackWritesFor } from './track-writes.ts';
 

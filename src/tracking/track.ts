@@ -16,10 +16,10 @@ import type {
 } from '../platforms/types.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Account, Mode, VideoRow } from '../store/schema.ts';
-import type { SnapshotRow } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import type { NewTracking } from './record.ts';
 import { totalSlots } from './slots.ts';
+import type { NewTracking } from './start-trackings.ts';
+import type { TrackError, TrackResult } from './track-result.ts';
 import { checkAccountCanTrack, trackWritesFor } from './track-writes.ts';
 
 export interface TrackingDeps {
@@ -33,17 +33,7 @@ export interface TrackingDeps {
   probeRetryDelayMs: number;
 }
 
-export type TrackError =
-  | { kind: 'invalid_url'; message: string }
-  | { kind: 'account_disabled' }
-  | { kind: 'insufficient_balance'; availableMicroUsd: number; estimatedCostMicroUsd: number }
-  | { kind: 'active_video_limit'; limit: number }
-  | { kind: 'video_unavailable'; failure: CollectFailure }
-  | { kind: 'platform_unreadable'; failure: CollectFailure };
-
-export type TrackResult =
-  | { ok: true; video: VideoRow; firstSnapshot: SnapshotRow }
-  | { ok: false; error: TrackError };
+export type { TrackError, TrackResult } from './track-result.ts';
 
 export interface TrackInput {
   accountId: string;

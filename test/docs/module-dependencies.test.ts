@@ -98,6 +98,26 @@ describe('modules depend on each other in the documented direction', () => {
     expect(against).toEqual([]);
   });
 
+  it('no file imports itself through others (no import cycles, type-only imports included)', () => {
+    const importsByFile = new Map<string, string[]>();
+    for (const i of imports.filter((i) => i.internal)) {
+      importsByFile.set(i.from, [...(importsByFile.get(i.from) ?? []), i.target]);
+    }
+    const cycles: string[] = [];
+    const done = new Set<string>();
+    const visit = (file: string, path: string[]) => {
+      if (path.includes(file)) {
+        cycles.push([...path.slice(path.indexOf(file)), file].join(' -> '));
+        return;
+      }
+      if (done.has(file)) return;
+      for (const target of importsByFile.get(file) ?? []) visit(target, [...path, file]);
+      done.add(file);
+    };
+    for (const file of importsByFile.keys()) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
   it('the domain never imports Fastify', () => {
     const framework = imports
       .filter((i) => FRAMEWORK_FREE.includes(moduleOf(i.from)) && /^@?fastify/.test(i.target))
