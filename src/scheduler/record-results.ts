@@ -1,5 +1,7 @@
 // Applies the results of collected slots to the database: one transaction per batch, each video re-read under
 // lock so a stop, pause or an earlier attempt that already recorded the slot always wins.
+import type { Log } from '../observability/log.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { CollectResult } from '../platforms/types.ts';
 import type { VideoRow } from '../store/schema.ts';
 import { type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
@@ -106,12 +108,19 @@ async function applyBatch(
   return items.map((item) => fates.get(item)!);
 }
 
+/** Where a failure to record is reported: nothing collected is dropped without a log line and a count. */
+export interface RecordFailureReport {
+  log: Pick<Log, 'warn' | 'error'>;
+  metrics?: Pick<Metrics, 'increment'> | undefined;
+}
+
 /** Records a batch in one transaction; if the batch fails as a whole, each result is retried on its own. */
 export async function recordSlotResults(
   store: NotInTransaction,
   items: readonly SlotResult[],
   now: number,
   backoff: BackoffPolicy,
+  report: RecordFailureReport,
 ): Promise<RecordSummary> {
   const summary: RecordSummary = { fates: [], latenessMs: [] };
   const collect = (r: Fate) => {
@@ -120,12 +129,24 @@ export async function recordSlotResults(
   };
   try {
     (await writeTransaction(store, (tx) => applyBatch(tx, items, now, backoff))).forEach(collect);
-  } catch {
+  } catch (batchError) {
+    report.metrics?.increment('contentstats_record_failures_total', { stage: 'batch' });
+    report.log.warn(
+      { err: batchError, results: items.length },
+      'recording a batch failed; recording each of its results alone',
+    );
     for (const item of items) {
       // A result that still cannot be recorded leaves its lease to expire: the slot is collected again later.
-      const fates = await writeTransaction(store, (tx) => applyBatch(tx, [item], now, backoff)).catch(() => [
-        { fate: 'skipped' as const },
-      ]);
+      const fates = await writeTransaction(store, (tx) => applyBatch(tx, [item], now, backoff)).catch(
+        (error: unknown) => {
+          report.metrics?.increment('contentstats_record_failures_total', { stage: 'result' });
+          report.log.error(
+            { err: error, videoId: item.videoId, slot: item.slot },
+            'recording a collected result failed; the slot will be collected again when its lease expires',
+          );
+          return [{ fate: 'skipped' as const }];
+        },
+      );
       collect(fates[0]!);
     }
   }
