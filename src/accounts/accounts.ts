@@ -12,7 +12,7 @@ import {
 import { insertApiKey, listApiKeys, revokeApiKey } from '../store/api-keys.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Account, ApiKeyRow, Mode } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type Executor, type Tx, writeTransaction } from '../store/transaction.ts';
 import { generateApiKey } from './api-keys.ts';
 
 export type AccountError =
@@ -72,7 +72,7 @@ export async function createAccount(
 }
 
 async function addKey(
-  tx: Executor,
+  tx: Tx,
   accountId: string,
   mode: Mode,
   name: string | null,

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { Executor } from '../store/transaction.ts';
 import type { TrackingDeps } from '../tracking/track.ts';
 import type { AuthContext, Authenticator } from './auth.ts';
-import type { Metrics } from './metrics.ts';
 import type { InMemoryRateLimiter, RateLimiter } from './rate-limit.ts';
 
 /** Everything a route needs, passed explicitly. */

@@ -1,9 +1,10 @@
 // Rows → the API's JSON (docs/api.md). Times as ISO strings with milliseconds, money in USD, counts as
 // strings.
-import { estimatedCostMicroUsd, microUsdToUsd } from '../billing/money.ts';
+import { microUsdToUsd } from '../billing/money.ts';
+import { estimatedCostMicroUsd } from '../billing/pricing.ts';
 import type { VideoRow } from '../store/schema.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';
-import { daysRemaining } from '../tracking/slots.ts';
+import { daysRemaining, totalSlots } from '../tracking/slots.ts';
 import { iso } from './iso-time.ts';
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
@@ -59,7 +60,7 @@ function videoCommon(video: VideoRow, latest: SnapshotRow | undefined) {
     ended_at: isoOrNull(video.ended_at),
     error_reason: video.error_reason,
     estimated_cost: microUsdToUsd(
-      estimatedCostMicroUsd(video.duration_days, video.cost_per_snapshot_micro_usd),
+      estimatedCostMicroUsd(totalSlots(video.duration_days), video.cost_per_snapshot_micro_usd),
     ),
     latest: latest ? presentSnapshot(video, latest) : null,
   };

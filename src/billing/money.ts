@@ -5,6 +5,3 @@ export const usdToMicroUsd = (usd: number): number => Math.round(usd * MICRO_USD
 
 /** Exact for every amount we hold: micro-USD / 1e6 prints as the shortest decimal (2520000 → 2.52). */
 export const microUsdToUsd = (microUsd: number): number => microUsd / MICRO_USD_PER_USD;
-
-export const estimatedCostMicroUsd = (durationDays: number, costPerSnapshotMicroUsd: number): number =>
-  durationDays * 24 * costPerSnapshotMicroUsd;

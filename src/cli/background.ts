@@ -1,11 +1,11 @@
 // The work that runs beside (or instead of) the API: the snapshot engine and the email outbox.
 import type pino from 'pino';
-import type { Metrics } from '../api/metrics.ts';
 import { systemClock } from '../clock.ts';
 import type { CollectorFor } from '../compose.ts';
 import type { Config } from '../config.ts';
 import { createSmtpMailer } from '../notify/mailer.ts';
 import { createOutboxWorker } from '../notify/outbox-worker.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import { createEngine } from '../scheduler/engine.ts';
 import type { Store } from '../store/database.ts';
 

@@ -11,7 +11,7 @@ import { parseCount } from './format-count.ts';
 export const TRACKING_EVENTS = ['tracking.completed', 'tracking.error'] as const;
 export type TrackingEvent = (typeof TRACKING_EVENTS)[number];
 
-/** The outbox payload queued by tracking/record.ts when a tracking ends. */
+/** The outbox payload queued by tracking/end-or-pause.ts when a tracking ends. */
 export interface TrackingEmailPayload {
   event: TrackingEvent;
   videoId: string;

@@ -1,11 +1,13 @@
 // The snapshot engine: finds due slots in the database (no timer per video), leases them, collects them in
 // batches through bounded pools (overall and per platform, behind per-platform circuit breakers) and records
 // the results. Holding a million tracked videos costs nothing in memory: only leased batches are held.
-import type { Metrics } from '../api/metrics.ts';
+
 import type { Clock } from '../clock.ts';
+import type { Log } from '../observability/log.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { Collector, CollectResult, PlatformName, VideoRef } from '../platforms/types.ts';
 import type { Mode } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type NotInTransaction, writeTransaction } from '../store/transaction.ts';
 import {
   type DueVideo,
   findDueVideos,
@@ -14,21 +16,17 @@ import {
   releaseAbandonedLeases,
   rescheduleVideo,
 } from '../store/videos.ts';
-import { recordMissedSlots } from '../tracking/record.ts';
+import { recordMissedSlots } from '../tracking/record-missed-slots.ts';
 import { slotAt } from '../tracking/slots.ts';
 import { type BreakerOptions, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, PLATFORM_TROUBLE } from './failure-policy.ts';
 import { recordSlotResults, type SlotFate, type SlotResult } from './record-results.ts';
 import { Semaphore } from './semaphore.ts';
 
-export interface EngineLog {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type EngineLog = Log;
 
 export interface EngineOptions {
-  store: Executor;
+  store: NotInTransaction;
   clock: Clock;
   collectorFor(mode: Mode, platform: PlatformName): Collector | undefined;
   log: EngineLog;
@@ -166,7 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
       else if (trouble > 0) breaker.recordTrouble(clock.now());
       else breaker.recordNeutral();
     }
-    const recorded = await recordSlotResults(store, items, clock.now(), backoff);
+    const recorded = await recordSlotResults(store, items, clock.now(), backoff, { log, metrics });
     for (const fate of recorded.fates) summary.fates[fate]++;
     summary.latenessMs.push(...recorded.latenessMs);
     if (metrics) {

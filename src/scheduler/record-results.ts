@@ -1,16 +1,14 @@
 // Applies the results of collected slots to the database: one transaction per batch, each video re-read under
 // lock so a stop, pause or an earlier attempt that already recorded the slot always wins.
+import type { Log } from '../observability/log.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { CollectResult } from '../platforms/types.ts';
 import type { VideoRow } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
 import { lockVideo, lockVideosForRecording, updateVideo } from '../store/videos.ts';
-import {
-  endOrPause,
-  type ObservedSlot,
-  recordMissedSlots,
-  recordObservation,
-  recordObservations,
-} from '../tracking/record.ts';
+import { endOrPause } from '../tracking/end-or-pause.ts';
+import { recordMissedSlots } from '../tracking/record-missed-slots.ts';
+import { type ObservedSlot, recordObservation, recordObservations } from '../tracking/record-observations.ts';
 import { slotDueAt } from '../tracking/slots.ts';
 import { type BackoffPolicy, FAILURE_CONSEQUENCES, retryDelayMs } from './failure-policy.ts';
 
@@ -31,7 +29,7 @@ export interface RecordSummary {
 
 /** The uncommon cases, one video at a time: catch-up after downtime, and failures. */
 async function applyOne(
-  tx: Executor,
+  tx: Tx,
   fresh: VideoRow,
   item: SlotResult,
   now: number,
@@ -80,7 +78,7 @@ type Fate = { fate: SlotFate; latenessMs?: number };
  * next slot — is recorded for the whole batch at once.
  */
 async function applyBatch(
-  tx: Executor,
+  tx: Tx,
   items: readonly SlotResult[],
   now: number,
   backoff: BackoffPolicy,
@@ -110,12 +108,19 @@ async function applyBatch(
   return items.map((item) => fates.get(item)!);
 }
 
+/** Where a failure to record is reported: nothing collected is dropped without a log line and a count. */
+export interface RecordFailureReport {
+  log: Pick<Log, 'warn' | 'error'>;
+  metrics?: Pick<Metrics, 'increment'> | undefined;
+}
+
 /** Records a batch in one transaction; if the batch fails as a whole, each result is retried on its own. */
 export async function recordSlotResults(
-  store: Executor,
+  store: NotInTransaction,
   items: readonly SlotResult[],
   now: number,
   backoff: BackoffPolicy,
+  report: RecordFailureReport,
 ): Promise<RecordSummary> {
   const summary: RecordSummary = { fates: [], latenessMs: [] };
   const collect = (r: Fate) => {
@@ -124,12 +129,24 @@ export async function recordSlotResults(
   };
   try {
     (await writeTransaction(store, (tx) => applyBatch(tx, items, now, backoff))).forEach(collect);
-  } catch {
+  } catch (batchError) {
+    report.metrics?.increment('contentstats_record_failures_total', { stage: 'batch' });
+    report.log.warn(
+      { err: batchError, results: items.length },
+      'recording a batch failed; recording each of its results alone',
+    );
     for (const item of items) {
       // A result that still cannot be recorded leaves its lease to expire: the slot is collected again later.
-      const fates = await writeTransaction(store, (tx) => applyBatch(tx, [item], now, backoff)).catch(() => [
-        { fate: 'skipped' as const },
-      ]);
+      const fates = await writeTransaction(store, (tx) => applyBatch(tx, [item], now, backoff)).catch(
+        (error: unknown) => {
+          report.metrics?.increment('contentstats_record_failures_total', { stage: 'result' });
+          report.log.error(
+            { err: error, videoId: item.videoId, slot: item.slot },
+            'recording a collected result failed; the slot will be collected again when its lease expires',
+          );
+          return [{ fate: 'skipped' as const }];
+        },
+      );
       collect(fates[0]!);
     }
   }

@@ -1,7 +1,7 @@
 import { raiseAuthVersion } from './auth-version.ts';
 import { preparedQuery, preparedRead } from './prepared.ts';
 import type { Account, AccountsTable } from './schema.ts';
-import type { Executor } from './transaction.ts';
+import type { Executor, Tx } from './transaction.ts';
 
 export async function insertAccount(ex: Executor, account: AccountsTable): Promise<void> {
   await ex.db.insertInto('accounts').values(account).execute();
@@ -24,7 +24,7 @@ export async function findAccountByEmail(ex: Executor, email: string): Promise<A
  * (FOR UPDATE); SQLite already holds the database's write lock (BEGIN IMMEDIATE). Every check that guards
  * money or limits reads the account through this, so concurrent requests are settled by the database.
  */
-export async function lockAccount(tx: Executor, id: string): Promise<Account | undefined> {
+export async function lockAccount(tx: Tx, id: string): Promise<Account | undefined> {
   return (await accountByIdForUpdate(tx, id))[0];
 }
 

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import { preparedInsertMany, preparedQuery } from './prepared.ts';
 import type { LedgerEntriesTable, LedgerKind } from './schema.ts';
-import type { Executor } from './transaction.ts';
+import type { Executor, Tx } from './transaction.ts';
 
 export interface LedgerPosting {
   accountId: string;
@@ -19,7 +19,7 @@ export interface LedgerPosting {
  * running totals, in the caller's transaction. The accounts table's CHECK constraints make an overdraft
  * (balance < 0, reserved > balance) fail the whole transaction.
  */
-export async function postLedgerEntries(tx: Executor, postings: readonly LedgerPosting[]): Promise<void> {
+export async function postLedgerEntries(tx: Tx, postings: readonly LedgerPosting[]): Promise<void> {
   if (postings.length === 0) return;
   const rows = postings.map((posting) => ({
     account_id: posting.accountId,
@@ -74,7 +74,7 @@ const addToAccountTotals = preparedQuery((tx, accountId: string, balance: number
     .where('id', '=', accountId),
 );
 
-export const postLedgerEntry = (tx: Executor, posting: LedgerPosting): Promise<void> =>
+export const postLedgerEntry = (tx: Tx, posting: LedgerPosting): Promise<void> =>
   postLedgerEntries(tx, [posting]);
 
 export interface LedgerTotals {

@@ -1,5 +1,5 @@
 import type { OutboxTable } from './schema.ts';
-import type { Executor } from './transaction.ts';
+import type { Tx } from './transaction.ts';
 
 export interface OutboxMessage {
   kind: OutboxTable['kind'];
@@ -9,7 +9,7 @@ export interface OutboxMessage {
 }
 
 /** Queues a message in the caller's transaction; it is sent after commit, and retried until accepted. */
-export async function enqueueOutbox(tx: Executor, message: OutboxMessage): Promise<void> {
+export async function enqueueOutbox(tx: Tx, message: OutboxMessage): Promise<void> {
   await tx.db
     .insertInto('outbox')
     .values({

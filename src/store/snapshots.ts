@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { preparedInsertMany, preparedRead } from './prepared.ts';
-import type { Executor } from './transaction.ts';
+import type { Executor, Tx } from './transaction.ts';
 
 export interface NewSnapshot {
   id: string;
@@ -55,10 +55,7 @@ export const snapshotRow = (s: NewSnapshot): SnapshotRow => ({
  * Stores each snapshot unless its slot already has one; returns the ids of the snapshots this call stored.
  * UNIQUE(video_id, slot) makes a second attempt a no-op (and so never a second charge).
  */
-export async function insertSnapshotsOnce(
-  tx: Executor,
-  snapshots: readonly NewSnapshot[],
-): Promise<Set<string>> {
+export async function insertSnapshotsOnce(tx: Tx, snapshots: readonly NewSnapshot[]): Promise<Set<string>> {
   const rows = await insertSnapshotRows(tx, snapshots.map(snapshotRow));
   return new Set(rows.map((row) => row.id));
 }
@@ -68,7 +65,7 @@ export async function insertSnapshotsOnce(
  * nothing to skip or report (a conflict would be a bug, and fails the transaction). Costs about half of
  * insertSnapshotsOnce on SQLite, which has to look for the conflict and return what it stored.
  */
-export async function insertFirstSnapshots(tx: Executor, snapshots: readonly NewSnapshot[]): Promise<void> {
+export async function insertFirstSnapshots(tx: Tx, snapshots: readonly NewSnapshot[]): Promise<void> {
   await insertNewSnapshotRows(tx, snapshots.map(snapshotRow));
 }
 
@@ -125,7 +122,7 @@ const SNAPSHOT_SELECTION = [
   'approximate',
 ] as const;
 
-export async function insertSnapshotOnce(tx: Executor, snapshot: NewSnapshot): Promise<boolean> {
+export async function insertSnapshotOnce(tx: Tx, snapshot: NewSnapshot): Promise<boolean> {
   return (await insertSnapshotsOnce(tx, [snapshot])).size === 1;
 }
 

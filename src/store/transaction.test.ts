@@ -44,6 +44,14 @@ describe.each(DIALECTS)('write transactions (%s)', (dialect) => {
     expect(stored).not.toContain('acc_07');
   });
 
+  it('a transaction cannot be opened inside another: it does not compile, and would fail', async () => {
+    const nested = writeTransaction(store, (tx) =>
+      // @ts-expect-error a Tx is inside a transaction already: writeTransaction refuses it at compile time.
+      writeTransaction(tx, async () => 'nested'),
+    );
+    await expect(nested).rejects.toThrow();
+  });
+
   it('a write that breaks a constraint is rolled back entirely, not half-applied', async () => {
     await expect(
       writeTransaction(store, async (tx) => {

@@ -13,14 +13,32 @@ export interface Executor {
   sqliteTransaction?: SqliteStatements;
 }
 
+declare const insideWriteTransaction: unique symbol;
+
+/**
+ * An executor inside a write transaction: its writes commit together with the rest of the transaction's. Only
+ * writeTransaction makes one, so a function that takes a `Tx` can only be called inside a transaction.
+ */
+export type Tx = Executor & { readonly [insideWriteTransaction]: true };
+
+/**
+ * An executor outside any write transaction: the only kind that may open one. Opening a transaction inside
+ * another fails on both dialects (Kysely refuses a nested transaction on PostgreSQL; a SQLite transaction's
+ * executor has no group committer), so passing a `Tx` here does not compile.
+ */
+export type NotInTransaction = Executor & { readonly [insideWriteTransaction]?: never };
+
+/** The brand is a type only: at run time a `Tx` is the executor the transaction runs on. */
+const asTx = (executor: Executor): Tx => executor as Tx;
+
 /**
  * Runs `work` in one write transaction: it commits entirely or not at all, and whatever it throws rolls its
  * writes back. SQLite takes the write lock up front (BEGIN IMMEDIATE) so a read-then-write inside can never
  * be overtaken by another process; PostgreSQL callers lock the rows they check (see lockAccount).
  */
-export async function writeTransaction<T>(store: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(store: NotInTransaction, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (store.dialect === 'postgres') {
-    return store.db.transaction().execute((trx) => work({ db: trx, dialect: 'postgres' }));
+    return store.db.transaction().execute((trx) => work(asTx({ db: trx, dialect: 'postgres' })));
   }
   return groupCommitterFor(store).run(work);
 }
@@ -34,7 +52,7 @@ export async function writeTransaction<T>(store: Executor, work: (tx: Executor) 
 const MAX_WRITES_PER_COMMIT = 64;
 
 interface QueuedWrite {
-  work: (tx: Executor) => Promise<unknown>;
+  work: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -53,7 +71,7 @@ class GroupCommitter {
     this.writer.statement(statement).run();
   }
 
-  run<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.running) {
@@ -77,11 +95,11 @@ class GroupCommitter {
     try {
       // Holding Kysely's connection keeps every other query on it waiting until this transaction ends.
       await this.db.connection().execute(async (connection) => {
-        const tx: Executor = {
+        const tx = asTx({
           db: connection,
           dialect: 'sqlite',
           sqliteTransaction: this.writer,
-        };
+        });
         this.control('begin immediate');
         try {
           for (const write of batch) {

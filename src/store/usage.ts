@@ -3,7 +3,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import { preparedQuery, preparedReadNow } from './prepared.ts';
 import type { Database, Mode } from './schema.ts';
-import type { Executor } from './transaction.ts';
+import type { Executor, Tx } from './transaction.ts';
 
 export interface AccountUsage {
   balanceMicroUsd: number;
@@ -84,12 +84,7 @@ const addUsageQuery = preparedQuery(
 );
 
 /** Adjusts an account's running totals in the caller's transaction (the row is created on first use). */
-export async function addUsage(
-  tx: Executor,
-  accountId: string,
-  mode: Mode,
-  change: UsageChange,
-): Promise<void> {
+export async function addUsage(tx: Tx, accountId: string, mode: Mode, change: UsageChange): Promise<void> {
   await addUsages(tx, [{ accountId, mode, ...change }]);
 }
 
@@ -103,7 +98,7 @@ export interface AccountUsageChange extends UsageChange {
  * update, and the updates run in key order, like the ledger's account updates, so concurrent batches never
  * wait on each other in a cycle.
  */
-export async function addUsages(tx: Executor, changes: readonly AccountUsageChange[]): Promise<void> {
+export async function addUsages(tx: Tx, changes: readonly AccountUsageChange[]): Promise<void> {
   const sums = new Map<string, Required<AccountUsageChange>>();
   for (const change of changes) {
     const key = `${change.accountId}\u0000${change.mode}`;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { preparedForIds, preparedInsertMany, preparedQuery, preparedRead } from './prepared.ts';
 import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
-import type { Executor } from './transaction.ts';
+import type { Executor, Tx } from './transaction.ts';
 
 const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
   'id',
@@ -37,7 +37,7 @@ const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[
   ex.db.insertInto('videos').values(videos),
 );
 
-export async function insertVideos(tx: Executor, videos: readonly NewVideo[]): Promise<void> {
+export async function insertVideos(tx: Tx, videos: readonly NewVideo[]): Promise<void> {
   await insertVideoRows(tx, videos);
 }
 
@@ -74,7 +74,7 @@ const videoByIdForUpdate = preparedQuery((tx, id: string) => {
 });
 
 /** Reads a video inside a write transaction, locking its row on PostgreSQL. */
-export async function lockVideo(tx: Executor, id: string): Promise<VideoRow | undefined> {
+export async function lockVideo(tx: Tx, id: string): Promise<VideoRow | undefined> {
   return (await videoByIdForUpdate(tx, id))[0];
 }
 
@@ -101,7 +101,7 @@ export type RecordingVideo = Pick<VideoRow, (typeof RECORDING_COLUMNS)[number]>;
  * deadlocks).
  */
 export async function lockVideosForRecording(
-  tx: Executor,
+  tx: Tx,
   ids: readonly string[],
 ): Promise<Map<string, RecordingVideo>> {
   const rows = await recordingVideos(tx, ids);
@@ -117,7 +117,7 @@ const recordingVideos = preparedForIds((tx, ids) => {
  * After each of these videos stored the snapshot of its next slot: one step forward, the slot's cost out of
  * its reservation (live mode), and the following slot's due time — computed in SQL, one statement for all.
  */
-export async function advanceVideosOneSlot(tx: Executor, ids: readonly string[], now: number): Promise<void> {
+export async function advanceVideosOneSlot(tx: Tx, ids: readonly string[], now: number): Promise<void> {
   await advanceVideos(tx, ids, now);
 }
 
@@ -129,6 +129,8 @@ function advanceQuery(tx: Executor, ids: readonly string[], now: number) {
     .set((eb) => ({
       next_slot: eb('next_slot', '+', 1),
       snapshots_collected: eb('snapshots_collected', '+', 1),
+      // The snapshot's charge, as snapshotChargeMicroUsd in billing/pricing.ts says (the store imports nothing
+      // of ours, so the rule is repeated here; billing/pricing.test.ts holds the two equal on both dialects).
       reserved_micro_usd: eb(
         'reserved_micro_usd',
         '-',
@@ -212,7 +214,7 @@ const activeVideoCount = preparedRead((ex, accountId: string, mode: Mode, atMost
     .select((eb) => eb.fn.countAll<number>().as('n')),
 );
 
-export async function updateVideo(tx: Executor, id: string, changes: Partial<VideoRow>): Promise<void> {
+export async function updateVideo(tx: Tx, id: string, changes: Partial<VideoRow>): Promise<void> {
   await tx.db.updateTable('videos').set(changes).where('id', '=', id).execute();
 }
 

@@ -1,8 +1,12 @@
-import type { Executor } from '../store/transaction.ts';
+import type { NotInTransaction } from '../store/transaction.ts';
 import { cancelVideo } from './lifecycle.ts';
 
 /** Cancels every monitoring or paused video of an account (it was disabled); returns how many. */
-export async function cancelAccountVideos(store: Executor, accountId: string, now: number): Promise<number> {
+export async function cancelAccountVideos(
+  store: NotInTransaction,
+  accountId: string,
+  now: number,
+): Promise<number> {
   const active = await store.db
     .selectFrom('videos')
     .select('id')

@@ -1,11 +1,13 @@
 // User and operator transitions of a tracking: stop, pause, resume, cancel.
+import { reservationMicroUsd } from '../billing/pricing.ts';
 import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
 import { addUsage } from '../store/usage.ts';
 import { findVideo, lockVideo, updateVideo } from '../store/videos.ts';
-import { endOrPause, recordMissedSlots } from './record.ts';
+import { endOrPause } from './end-or-pause.ts';
+import { recordMissedSlots } from './record-missed-slots.ts';
 import { slotAt, slotDueAt } from './slots.ts';
 
 export type TransitionError =
@@ -23,11 +25,7 @@ interface Owner {
   mode: Mode;
 }
 
-async function lockOwnedVideo(
-  tx: Executor,
-  owner: Owner | null,
-  videoId: string,
-): Promise<VideoRow | undefined> {
+async function lockOwnedVideo(tx: Tx, owner: Owner | null, videoId: string): Promise<VideoRow | undefined> {
   const video = await lockVideo(tx, videoId);
   if (!video) return undefined;
   if (owner && (video.account_id !== owner.accountId || video.mode !== owner.mode)) return undefined;
@@ -41,9 +39,14 @@ async function lockOwnedVideo(
 function transition(options: {
   from: readonly VideoStatus[];
   refusal: (status: VideoStatus) => string;
-  apply: (tx: Executor, video: VideoRow, now: number) => Promise<TransitionError | undefined>;
+  apply: (tx: Tx, video: VideoRow, now: number) => Promise<TransitionError | undefined>;
 }) {
-  return (store: Executor, owner: Owner | null, videoId: string, now: number): Promise<TransitionResult> =>
+  return (
+    store: NotInTransaction,
+    owner: Owner | null,
+    videoId: string,
+    now: number,
+  ): Promise<TransitionResult> =>
     writeTransaction(store, async (tx): Promise<TransitionResult> => {
       const video = await lockOwnedVideo(tx, owner, videoId);
       if (!video) return { ok: false, error: { kind: 'video_not_found' } };
@@ -94,7 +97,7 @@ export const resumeVideo = transition({
       return { kind: 'window_over' };
     }
     const remaining = video.total_slots - currentSlot;
-    const reserve = video.mode === 'live' ? remaining * video.cost_per_snapshot_micro_usd : 0;
+    const reserve = reservationMicroUsd(remaining, video.cost_per_snapshot_micro_usd, video.mode);
     const account = (await lockAccount(tx, video.account_id))!;
     const available = account.balance_micro_usd - account.reserved_micro_usd;
     if (available < reserve) {
@@ -128,7 +131,7 @@ export const resumeVideo = transition({
 
 /** The operator's cancel (or a disabled account): ends without notification, releasing the reservation. */
 export function cancelVideo(
-  store: Executor,
+  store: NotInTransaction,
   videoId: string,
   now: number,
   reason: string,

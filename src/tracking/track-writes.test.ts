@@ -4,17 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from '../../test/support/invariants.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../../test/support/stores.ts';
 import { createAccount } from '../accounts/accounts.ts';
-import { estimatedCostMicroUsd } from '../billing/money.ts';
+import { reservationMicroUsd } from '../billing/pricing.ts';
 import type { Observation, VideoRef } from '../platforms/types.ts';
 import { updateAccountSettings } from '../store/accounts.ts';
 import type { Mode } from '../store/schema.ts';
 import { writeTransaction } from '../store/transaction.ts';
-import type { NewTracking } from './record.ts';
+import { totalSlots } from './slots.ts';
+import type { NewTracking } from './start-trackings.ts';
 import { newTracking } from './track.ts';
 import { admitAndStart, trackWritesFor } from './track-writes.ts';
 
 const COST = 15_000;
-const SEVEN_DAYS = estimatedCostMicroUsd(7, COST);
+const SEVEN_DAYS = reservationMicroUsd(totalSlots(7), COST, 'live');
 const ref: VideoRef = {
   platform: 'tiktok',
   videoId: '7301234567890123456',

@@ -6,19 +6,16 @@
 import { effectiveLimits } from '../billing/plans.ts';
 import { lockAccount } from '../store/accounts.ts';
 import type { Account, Mode } from '../store/schema.ts';
-import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { type Executor, type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
 import { countActiveVideos } from '../store/videos.ts';
-import { type NewTracking, startTrackings } from './record.ts';
-import type { TrackError, TrackGuard, TrackResult } from './track.ts';
+import { type NewTracking, startTrackings } from './start-trackings.ts';
+import type { TrackError, TrackGuard, TrackResult } from './track-result.ts';
 
 /** A tracking to write, with its caller's guard when it has one. */
 export type GuardedTracking = NewTracking & { guard?: TrackGuard };
 
 /** Checks the tracks against their locked accounts, in order, and starts the admitted ones. */
-export async function admitAndStart(
-  tx: Executor,
-  trackings: readonly GuardedTracking[],
-): Promise<TrackResult[]> {
+export async function admitAndStart(tx: Tx, trackings: readonly GuardedTracking[]): Promise<TrackResult[]> {
   const accountIds = [...new Set(trackings.map(({ video }) => video.account_id))].sort();
   // In id order: concurrent batches lock shared accounts in the same order (PostgreSQL), never in a cycle.
   const accounts = new Map<string, Account | undefined>();
@@ -70,7 +67,7 @@ interface QueuedTracking {
 class TrackWrites {
   private queued: QueuedTracking[] = [];
 
-  constructor(private readonly store: Executor) {}
+  constructor(private readonly store: NotInTransaction) {}
 
   write(tracking: GuardedTracking): Promise<TrackResult> {
     return new Promise((resolve, reject) => {
@@ -123,7 +120,7 @@ class TrackWrites {
 const defaultTrackWrites = new WeakMap<object, TrackWrites>();
 
 /** One queue per database (its Kysely instance), shared by all that write to it. */
-export function trackWritesFor(store: Executor): TrackWrites {
+export function trackWritesFor(store: NotInTransaction): TrackWrites {
   let writes = defaultTrackWrites.get(store.db);
   if (!writes) {
     writes = new TrackWrites(store);

@@ -1,7 +1,7 @@
 // POST /videos/track as a domain operation: parse the link, probe the platform (the first snapshot proves the
 // video exists and is public), then in one transaction create the video, reserve its cost and record slot 0 —
 // together with the other tracks whose probes finished meanwhile (TrackWrites).
-import { estimatedCostMicroUsd } from '../billing/money.ts';
+import { reservationMicroUsd } from '../billing/pricing.ts';
 import type { Clock } from '../clock.ts';
 import { newTimeOrderedId } from '../ids.ts';
 import { parseVideoUrl } from '../platforms/parse-video-url.ts';
@@ -16,10 +16,10 @@ import type {
 } from '../platforms/types.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Account, Mode, VideoRow } from '../store/schema.ts';
-import type { SnapshotRow } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import type { NewTracking } from './record.ts';
 import { totalSlots } from './slots.ts';
+import type { NewTracking } from './start-trackings.ts';
+import type { TrackError, TrackGuard, TrackResult } from './track-result.ts';
 import { checkAccountCanTrack, trackWritesFor } from './track-writes.ts';
 
 export interface TrackingDeps {
@@ -33,20 +33,7 @@ export interface TrackingDeps {
   probeRetryDelayMs: number;
 }
 
-export type TrackError =
-  | { kind: 'invalid_url'; message: string }
-  | { kind: 'account_disabled' }
-  | { kind: 'insufficient_balance'; availableMicroUsd: number; estimatedCostMicroUsd: number }
-  | { kind: 'active_video_limit'; limit: number }
-  | { kind: 'video_unavailable'; failure: CollectFailure }
-  | { kind: 'platform_unreadable'; platform: PlatformName; failure: CollectFailure }
-  | { kind: 'no_collector'; platform: PlatformName }
-  /** The caller's guard no longer held when the tracking was about to be written: nothing was written. */
-  | { kind: 'superseded' };
-
-export type TrackResult =
-  | { ok: true; video: VideoRow; firstSnapshot: SnapshotRow }
-  | { ok: false; error: TrackError };
+export type { TrackError, TrackGuard, TrackResult } from './track-result.ts';
 
 export interface TrackInput {
   accountId: string;
@@ -61,17 +48,6 @@ export interface TrackInput {
   /** The link already parsed by the caller, when it was. */
   parsedLink?: UrlParse;
   guard?: TrackGuard;
-}
-
-/**
- * A condition of the caller's that the tracking's own transaction checks before writing it, and what the caller
- * writes in that same transaction (the API: the request's claim on an Idempotency-Key, and the answer to
- * replay), so a crash can never keep the tracking without the answer or the answer without the tracking.
- */
-export interface TrackGuard {
-  /** False when the tracking must not be written: another request took over the caller's claim. */
-  holds(tx: Executor): Promise<boolean>;
-  started(tx: Executor, video: VideoRow, firstSnapshot: SnapshotRow): Promise<void>;
 }
 
 export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise<TrackResult> {
@@ -154,9 +130,9 @@ export function newTracking(
   return { video, observation };
 }
 
-/** What a live tracking reserves: its whole estimate. Test mode never charges, so it reserves nothing. */
+/** A tracking reserves the charges of all its slots (nothing in test mode). */
 const reserveFor = (input: Pick<TrackInput, 'mode' | 'durationDays'>, costPerSnapshotMicroUsd: number) =>
-  input.mode === 'live' ? estimatedCostMicroUsd(input.durationDays, costPerSnapshotMicroUsd) : 0;
+  reservationMicroUsd(totalSlots(input.durationDays), costPerSnapshotMicroUsd, input.mode);
 
 /**
  * The account's refusal comes before the platform's answer: when the platform fails, a refusal that a cached

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Mailer } from '../../src/notify/mailer.ts';
 import { openStore } from '../../src/store/database.ts';
 import { enqueueOutbox } from '../../src/store/outbox.ts';
+import { writeTransaction } from '../../src/store/transaction.ts';
 import { DIALECTS } from '../support/stores.ts';
 import { createNotifyFixture, type NotifyFixture, outboxRow } from './notify-fixture.ts';
 import { readMime } from './read-mime.ts';
@@ -38,12 +39,14 @@ describe.each(DIALECTS)('the email outbox worker (%s)', (dialect) => {
 
   it('leaves webhook rows for the webhook worker', async () => {
     const { account } = await seedCompletedTracking(f.store, 'hooks@example.com');
-    await enqueueOutbox(f.store, {
-      kind: 'webhook',
-      accountId: account.id,
-      payload: { event: 'tracking.completed' },
-      at: f.clock.now(),
-    });
+    await writeTransaction(f.store, (tx) =>
+      enqueueOutbox(tx, {
+        kind: 'webhook',
+        accountId: account.id,
+        payload: { event: 'tracking.completed' },
+        at: f.clock.now(),
+      }),
+    );
 
     expect(await f.worker().runOnce()).toEqual({ sent: 1, failed: 0, gaveUp: 0, pending: 0 });
 

@@ -1,10 +1,10 @@
 // Seeds an ended tracking straight into the tables (account, video, snapshots) and queues its email the way
-// tracking/record.ts does, through enqueueOutbox.
+// tracking/end-or-pause.ts does, through enqueueOutbox.
 import { newId } from '../../src/ids.ts';
 import { enqueueOutbox } from '../../src/store/outbox.ts';
 import type { NewVideo, VideoRow } from '../../src/store/schema.ts';
 import { insertSnapshotOnce } from '../../src/store/snapshots.ts';
-import type { Executor } from '../../src/store/transaction.ts';
+import { type Executor, writeTransaction } from '../../src/store/transaction.ts';
 import { findVideo } from '../../src/store/videos.ts';
 
 export const TRACKING_START = Date.parse('2024-01-29T10:00:00.000Z');
@@ -82,20 +82,22 @@ export async function seedEndedVideo(
     })
     .execute();
   for (const s of options.snapshots) {
-    await insertSnapshotOnce(ex, {
-      id: newId('snp'),
-      videoId: id,
-      slot: s.slot,
-      takenAt: TRACKING_START + s.slot * HOUR_MS,
-      missed: s.missed ?? false,
-      views: s.missed ? null : (s.views ?? null),
-      likes: s.missed ? null : (s.likes ?? null),
-      comments: s.missed ? null : (s.comments ?? null),
-      shares: s.missed ? null : (s.shares ?? null),
-      saves: s.missed ? null : (s.saves ?? null),
-      provider: s.missed ? null : 'tiktok-web',
-      approximate: false,
-    });
+    await writeTransaction(ex, (tx) =>
+      insertSnapshotOnce(tx, {
+        id: newId('snp'),
+        videoId: id,
+        slot: s.slot,
+        takenAt: TRACKING_START + s.slot * HOUR_MS,
+        missed: s.missed ?? false,
+        views: s.missed ? null : (s.views ?? null),
+        likes: s.missed ? null : (s.likes ?? null),
+        comments: s.missed ? null : (s.comments ?? null),
+        shares: s.missed ? null : (s.shares ?? null),
+        saves: s.missed ? null : (s.saves ?? null),
+        provider: s.missed ? null : 'tiktok-web',
+        approximate: false,
+      }),
+    );
   }
   const video = await findVideo(ex, id);
   if (!video) throw new Error('seeded video not found');
@@ -110,12 +112,14 @@ export async function queueTrackingEmail(
     ? 'tracking.error'
     : 'tracking.completed',
 ): Promise<void> {
-  await enqueueOutbox(ex, {
-    kind: 'email',
-    accountId: video.account_id,
-    payload: { event, video_id: video.id },
-    at,
-  });
+  await writeTransaction(ex, (tx) =>
+    enqueueOutbox(tx, {
+      kind: 'email',
+      accountId: video.account_id,
+      payload: { event, video_id: video.id },
+      at,
+    }),
+  );
 }
 
 /** A typical completed TikTok tracking: 23 of 24 slots collected, one missed. */

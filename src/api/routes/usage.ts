@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { microUsdToUsd } from '../../billing/money.ts';
+import { isChargedMode, snapshotsAffordable } from '../../billing/pricing.ts';
 import type { Mode } from '../../store/schema.ts';
 import { type AccountUsage, accountUsage } from '../../store/usage.ts';
 import type { ApiContext } from '../context.ts';
@@ -26,15 +27,15 @@ export function registerUsage(app: FastifyInstance, ctx: ApiContext): void {
 
   function present(usage: AccountUsage, mode: Mode) {
     const cost = ctx.config.costPerSnapshotMicroUsd;
-    // Test mode never charges: nothing is reserved or charged in that world.
-    const reserved = mode === 'live' ? usage.reservedMicroUsd : 0;
+    // Test mode is free: nothing is reserved or charged in that world.
+    const reserved = isChargedMode(mode) ? usage.reservedMicroUsd : 0;
     return {
       balance_usd: microUsdToUsd(usage.balanceMicroUsd),
       total_snapshots: usage.snapshotsCollected,
       active_videos: usage.activeVideos,
       uncharged_usage_usd: microUsdToUsd(reserved),
       total_charged_usd: microUsdToUsd(usage.chargedMicroUsd),
-      estimated_snapshots_remaining: cost > 0 ? Math.floor(usage.balanceMicroUsd / cost) : 0,
+      estimated_snapshots_remaining: snapshotsAffordable(usage.balanceMicroUsd, cost),
       cost_per_snapshot: microUsdToUsd(cost),
       available_usd: microUsdToUsd(usage.balanceMicroUsd - reserved),
       mode,

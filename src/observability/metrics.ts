@@ -114,6 +114,10 @@ export const SERVICE_METRICS = {
   contentstats_snapshots_recorded_total: { help: 'Snapshots stored, by platform and mode', type: 'counter' },
   contentstats_snapshots_missed_total: { help: 'Slots recorded as missed, by platform', type: 'counter' },
   contentstats_collect_failures_total: { help: 'Failed collections, by platform and kind', type: 'counter' },
+  contentstats_record_failures_total: {
+    help: 'Collected results whose recording failed, by stage (a whole batch, or one result recorded alone)',
+    type: 'counter',
+  },
   contentstats_videos_monitoring: { help: 'Videos being monitored now', type: 'gauge' },
   contentstats_outbox_pending: { help: 'Notifications waiting to be sent', type: 'gauge' },
 } as const;

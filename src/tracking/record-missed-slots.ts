@@ -1,0 +1,39 @@
+// Slots that could not be collected (failures past their window, downtime, a pause) are recorded as missed:
+// a row with no counts and no charge, never backfilled.
+import { newTimeOrderedId } from '../ids.ts';
+import type { VideoRow } from '../store/schema.ts';
+import { insertSnapshotsOnce, missedSnapshot } from '../store/snapshots.ts';
+import type { Tx } from '../store/transaction.ts';
+import { advanceVideo } from './advance-video.ts';
+
+/**
+ * Records the slots from the video's next slot up to `toSlot` (exclusive) as missed (no counts, no charge)
+ * and advances the video to `toSlot`. Returns the video as it now is.
+ */
+export async function recordMissedSlots(
+  tx: Tx,
+  video: VideoRow,
+  toSlot: number,
+  now: number,
+): Promise<VideoRow> {
+  const until = Math.min(toSlot, video.total_slots);
+  const slots = Array.from({ length: Math.max(0, until - video.next_slot) }, (_, i) => video.next_slot + i);
+  const missed = (
+    await insertSnapshotsOnce(
+      tx,
+      slots.map((slot) => missedSnapshot(newTimeOrderedId('snp', now), video.id, slot, now)),
+    )
+  ).size;
+  if (until <= video.next_slot) return video;
+  return advanceVideo(
+    tx,
+    {
+      ...video,
+      snapshots_missed: video.snapshots_missed + missed,
+      next_slot: until,
+      attempts: 0,
+      last_updated_at: now,
+    },
+    now,
+  );
+}
