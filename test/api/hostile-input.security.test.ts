@@ -217,6 +217,15 @@ describe.each(DIALECTS)('hostile input is a documented 4xx that moves no money (
       await expectInvalid(response, ['video_link', 'duration_days']);
     });
 
+    it('track: a bad Idempotency-Key is named beside the bad body fields', async () => {
+      const response = await api.call('POST', TRACK, {
+        key: account.liveKey,
+        headers: { 'idempotency-key': 'x'.repeat(256) },
+        body: { video_link: 'https://vimeo.com/1', duration_days: 0 },
+      });
+      await expectInvalid(response, ['video_link', 'duration_days', 'Idempotency-Key']);
+    });
+
     it('list: every filter wrong at once', async () => {
       const response = await send(
         'GET',

@@ -31,6 +31,10 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
  */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const BAD_IDEMPOTENCY_KEY = {
+  field: 'Idempotency-Key',
+  message: 'must be 1–255 printable ASCII characters without spaces',
+};
 /** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
 const REPLAYABLE = new Set([201, 404]);
 
@@ -76,22 +80,19 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
   // 2.1 µs and Fastify's compiled serializer in 3.7 µs (measured). Its shape is trackedVideoSchema, which the
   // OpenAPI document shows and the tests hold it to.
   app.post('/videos/track', async (request, reply) => {
-    const body = validate(trackBody, request.body);
-    if (!body.ok) return sendError(reply, body.error);
-
-    const { account, mode } = request.auth;
     const idempotencyHeader = request.headers['idempotency-key'];
     const idempotencyKey = Array.isArray(idempotencyHeader) ? idempotencyHeader[0] : idempotencyHeader;
+    const body = validate(trackBody, request.body);
+    // The header is a field of the request like the body's: a bad one is named beside every bad body field.
+    const badKey = idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey);
+    if (!body.ok || badKey) {
+      const issues = body.ok ? [] : body.issues;
+      return sendError(reply, invalidRequest(badKey ? [...issues, BAD_IDEMPOTENCY_KEY] : issues));
+    }
+
+    const { account, mode } = request.auth;
     let claim: HeldClaim | undefined;
     if (idempotencyKey !== undefined) {
-      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-        return sendError(
-          reply,
-          invalidRequest([
-            { field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters without spaces' },
-          ]),
-        );
-      }
       const requestHash = createHash('sha256')
         .update(JSON.stringify([mode, body.value.video_link, body.value.duration_days]))
         .digest('hex');
