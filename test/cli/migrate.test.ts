@@ -1,6 +1,6 @@
 // `contentstats migrate` names each migration it applies; `migrate --status` lists them as applied or pending
 // and changes nothing. In-process, on both databases.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,7 +10,12 @@ import type { Dialect } from '../../src/store/database.ts';
 import { childDatabaseUrl, createTestStore, DIALECTS, TEST_POSTGRES_URL } from '../support/stores.ts';
 import { runInProcess } from './run-cli.ts';
 
-const MIGRATIONS = ['001-initial', '002-account-usage', '003-rate-limit-windows'];
+/** Every migration the project ships, in order: one file each in src/store/migrations. */
+const MIGRATIONS = readdirSync(join(import.meta.dirname, '../../src/store/migrations'))
+  .filter((file) => /^\d{3}-.*\.ts$/.test(file) && !file.endsWith('.test.ts'))
+  .map((file) => file.slice(0, -'.ts'.length))
+  .sort();
+const LAST = MIGRATIONS.at(-1);
 
 /** A database with nothing in it yet: a new SQLite file, or a new empty PostgreSQL schema. */
 async function emptyDatabase(dialect: Dialect): Promise<{ url: string; destroy: () => Promise<void> }> {
@@ -59,11 +64,11 @@ describe.each(DIALECTS)('contentstats migrate (%s)', (dialect) => {
     cleanups.push(database.destroy);
     expect(await migrate(database.url, '--status')).toEqual({
       code: 0,
-      stdout: `${MIGRATIONS.map((name) => `pending  ${name}\n`).join('')}0 applied, 3 pending\n`,
+      stdout: `${MIGRATIONS.map((name) => `pending  ${name}\n`).join('')}0 applied, ${MIGRATIONS.length} pending\n`,
       stderr: '',
     });
-    // Nothing was applied by --status: migrate still has all three to apply.
-    expect((await migrate(database.url)).stdout.match(/^applied /gm)).toHaveLength(3);
+    // Nothing was applied by --status: migrate still has all of them to apply.
+    expect((await migrate(database.url)).stdout.match(/^applied /gm)).toHaveLength(MIGRATIONS.length);
   });
 
   it('--status lists what is applied (with when) and what is pending; migrate applies only the pending', async () => {
@@ -71,18 +76,19 @@ describe.each(DIALECTS)('contentstats migrate (%s)', (dialect) => {
     cleanups.push(store.destroy);
     const status = await migrate(childDatabaseUrl(store), '--status');
     expect(status.code).toBe(0);
+    const pending = MIGRATIONS.slice(1);
     expect(status.stdout.split('\n')).toEqual([
       expect.stringMatching(/^applied {2}001-initial +\d{4}-\d\d-\d\dT[\d:.]+Z$/),
-      'pending  002-account-usage',
-      'pending  003-rate-limit-windows',
-      '1 applied, 2 pending',
+      ...pending.map((name) => `pending  ${name}`),
+      `1 applied, ${pending.length} pending`,
       '',
     ]);
     expect((await migrate(childDatabaseUrl(store))).stdout).toBe(
-      'applied 002-account-usage\napplied 003-rate-limit-windows\ndatabase is up to date\n',
+      `${pending.map((name) => `applied ${name}\n`).join('')}database is up to date\n`,
     );
-    expect((await migrate(childDatabaseUrl(store), '--status')).stdout).toMatch(
-      /^applied {2}003-rate-limit-windows {2}\d{4}-.*\n3 applied, 0 pending\n$/m,
+    const after = (await migrate(childDatabaseUrl(store), '--status')).stdout;
+    expect(after).toMatch(
+      new RegExp(`^applied {2}${LAST} +\\d{4}-.*\\n${MIGRATIONS.length} applied, 0 pending\\n$`, 'm'),
     );
   });
 });

@@ -44,7 +44,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
   platforms: ['http', 'config.ts', 'clock.ts'],
   http: [],
   observability: [],
-  store: [],
+  store: ['ids.ts'],
   'clock.ts': [],
   'ids.ts': [],
   'config.ts': [],
