@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -7,6 +8,15 @@ import {
 } from '../../store/idempotency.ts';
 import { type TrackError, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
+import {
+  errorSchema,
+  insufficientBalanceSchema,
+  trackedVideoSchema,
+  trackFailedSchema,
+  videoLimitReachedSchema,
+} from '../contract/components.ts';
+import { examples } from '../contract/examples.ts';
+import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
 import {
   type ApiErrorReply,
   accessDenied,
@@ -17,7 +27,6 @@ import {
 } from '../errors.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody } from '../schemas.ts';
-import { validate } from '../validation.ts';
 
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -55,10 +64,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
   // No response schema: the 201 is made of freshly built strings (ids, times), which JSON.stringify writes in
   // 2.1 µs and Fastify's compiled serializer in 3.7 µs (measured). Its shape is trackedVideoSchema, which the
   // OpenAPI document shows and the tests hold it to.
-  app.post('/videos/track', async (request, reply) => {
-    const body = validate(trackBody, request.body);
-    if (!body.ok) return sendError(reply, body.error);
-
+  registerRoute(app, trackVideoRoute, async (request, reply, { body }) => {
     const { account, mode } = request.auth;
     const idempotencyHeader = request.headers['idempotency-key'];
     const idempotencyKey = Array.isArray(idempotencyHeader) ? idempotencyHeader[0] : idempotencyHeader;
@@ -72,7 +78,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
         );
       }
       const requestHash = createHash('sha256')
-        .update(JSON.stringify([mode, body.value.video_link, body.value.duration_days]))
+        .update(JSON.stringify([mode, body.video_link, body.duration_days]))
         .digest('hex');
       const existing = await claimIdempotencyKey(ctx.store, {
         accountId: account.id,
@@ -87,10 +93,10 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     const result = await trackVideo(ctx.tracking, {
       accountId: account.id,
       mode,
-      videoLink: body.value.video_link,
-      durationDays: body.value.duration_days,
+      videoLink: body.video_link,
+      durationDays: body.duration_days,
       knownAccount: account,
-      parsedLink: body.value.parsedLink,
+      parsedLink: body.parsedLink,
     }).catch(async (error: unknown) => {
       if (idempotencyKey !== undefined) await releaseIdempotencyKey(ctx.store, account.id, idempotencyKey);
       throw error;
@@ -144,3 +150,41 @@ function replay(
     .type('application/json; charset=utf-8')
     .send(existing.response_body);
 }
+
+export const trackVideoRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/videos/track',
+  operationId: 'trackVideo',
+  tag: 'videos',
+  summary: 'Start tracking a video (takes and charges the first snapshot)',
+  auth: 'apiKey',
+  body: trackBody,
+  headers: z.object({
+    'Idempotency-Key': z
+      .string()
+      .regex(IDEMPOTENCY_KEY)
+      .optional()
+      .describe('The same key and body within 24 hours replays the first answer'),
+  }),
+  responses: {
+    201: {
+      ...jsonResponse('Tracking started', trackedVideoSchema, examples.trackedVideo),
+      headers: ['Idempotent-Replayed'],
+    },
+    402: jsonResponse('The available balance does not cover the estimated cost', insufficientBalanceSchema),
+    403: jsonResponse(
+      'The account is disabled, or its limit of videos monitored at once is reached (`limit`)',
+      z.union([errorSchema, videoLimitReachedSchema]),
+    ),
+    404: {
+      ...jsonResponse('Video not found or is private', errorSchema),
+      headers: ['Idempotent-Replayed'],
+    },
+    409: jsonResponse('A request with this Idempotency-Key is still in progress', errorSchema),
+    422: jsonResponse('Idempotency key reused with a different request', errorSchema),
+    500: jsonResponse(
+      'Failed to start monitoring: the platform could not be read (nothing stored, nothing charged)',
+      trackFailedSchema,
+    ),
+  },
+});
