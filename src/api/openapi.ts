@@ -10,6 +10,7 @@ import {
 } from './contract/components.ts';
 import {
   defineRoute,
+  jsonResponse,
   RESPONSE_HEADERS,
   type ResponseDeclaration,
   type ResponseHeader,
@@ -53,40 +54,26 @@ function componentSchemas(): Record<string, JsonSchema> {
   return schemas;
 }
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
-
 /** Answers every route of a kind can give, whatever its handler does (a route's own declaration wins). */
 function commonResponses(route: RouteDeclaration): Record<number, ResponseDeclaration> {
   const common: Record<number, ResponseDeclaration> = {};
   if (route.body !== undefined) {
-    common[400] = {
-      description: 'Invalid request: one `details` entry per bad field',
-      content: json(validationErrorSchema),
-    };
-    common[413] = { description: 'Payload too large (over 16 KiB)', content: json(errorSchema) };
-    common[415] = { description: 'The body is not application/json', content: json(validationErrorSchema) };
+    common[400] = jsonResponse('Invalid request: one `details` entry per bad field', validationErrorSchema);
+    common[413] = jsonResponse('Payload too large (over 16 KiB)', errorSchema);
+    common[415] = jsonResponse('The body is not application/json', validationErrorSchema);
   }
   if (route.query !== undefined) {
-    common[400] = {
-      description: 'Invalid query: one `details` entry per bad parameter',
-      content: json(validationErrorSchema),
-    };
+    common[400] = jsonResponse('Invalid query: one `details` entry per bad parameter', validationErrorSchema);
   }
   if (route.auth === 'apiKey') {
-    common[401] = {
-      description: 'API key missing, malformed, unknown or revoked',
-      content: json(errorSchema),
-    };
-    common[403] = { description: 'The account is disabled', content: json(errorSchema) };
+    common[401] = jsonResponse('API key missing, malformed, unknown or revoked', errorSchema);
+    common[403] = jsonResponse('The account is disabled', errorSchema);
     common[429] = {
-      description: 'Rate limit exceeded',
-      content: json(rateLimitExceededSchema),
+      ...jsonResponse('Rate limit exceeded', rateLimitExceededSchema),
       headers: ['Retry-After'],
     };
   }
-  if (route.auth === 'admin') {
-    common[401] = { description: 'Missing or wrong admin token', content: json(errorSchema) };
-  }
+  if (route.auth === 'admin') common[401] = jsonResponse('Missing or wrong admin token', errorSchema);
   return common;
 }
 
