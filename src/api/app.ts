@@ -8,29 +8,28 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type RouteOptions,
 } from 'fastify';
 import { effectiveLimits } from '../billing/plans.ts';
 import { newId } from '../ids.ts';
 import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
+import { registerRoute } from './contract/route.ts';
 import { type ApiErrorReply, frameworkErrorReply, internalError, sendError } from './errors.ts';
-import { buildOpenApiDocument } from './openapi.ts';
+import { buildOpenApiDocument, openApiDocumentRoute } from './openapi.ts';
 import type { RateDecision } from './rate-limit.ts';
-import { registerAdmin } from './routes/admin.ts';
-import { registerChangeVideoStatus } from './routes/change-video-status.ts';
-import { registerGetVideo } from './routes/get-video.ts';
-import { registerKeys } from './routes/keys.ts';
-import { registerListVideos } from './routes/list-videos.ts';
-import { registerService } from './routes/service.ts';
-import { registerTrackVideo } from './routes/track-video.ts';
-import { registerUsage } from './routes/usage.ts';
-import { registerVideoSnapshots } from './routes/video-snapshots.ts';
+import { ADMIN_ROUTES, API_ROUTES, SERVICE_ROUTES } from './routes/index.ts';
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 const MAX_PARAM_LENGTH = 16 * 1024;
 
-export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+/** `onRoute` is told of every route as it is registered (the contract test compares them with the document). */
+export async function buildApp(
+  ctx: ApiContext,
+  logger?: FastifyBaseLogger,
+  onRoute?: (route: RouteOptions) => void,
+): Promise<FastifyInstance> {
   // Request ids need only be unique: a random prefix per process and a counter.
   const requestIdPrefix = `${newId('req')}_`;
   let requestCount = 0;
@@ -68,6 +67,7 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') ctx.metrics.increment(timedOut);
   });
 
+  if (onRoute) app.addHook('onRoute', onRoute);
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('auth', null as never);
@@ -90,10 +90,10 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'Not found' }));
 
-  registerService(app, ctx);
+  for (const group of SERVICE_ROUTES) group.register(app, ctx);
 
-  const openApi = buildOpenApiDocument(ctx.config.publicBaseUrl);
-  app.get('/openapi.json', async () => openApi);
+  const openApi = buildOpenApiDocument(ctx.config);
+  registerRoute(app, openApiDocumentRoute, async () => openApi);
   await app.register(swagger, { mode: 'static', specification: { document: openApi as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -155,13 +155,7 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
         if (auth instanceof Promise) auth.then((found) => admit(request, reply, done, found), done);
         else admit(request, reply, done, auth);
       });
-      registerTrackVideo(api, ctx);
-      registerListVideos(api, ctx);
-      registerGetVideo(api, ctx);
-      registerChangeVideoStatus(api, ctx);
-      registerVideoSnapshots(api, ctx);
-      registerUsage(api, ctx);
-      registerKeys(api, ctx);
+      for (const group of API_ROUTES) group.register(api, ctx);
     },
     { prefix: '/api/v1' },
   );
@@ -178,7 +172,7 @@ export async function buildApp(ctx: ApiContext, logger?: FastifyBaseLogger): Pro
           return reply.code(401).send({ error: 'Invalid admin token' });
         }
       });
-      registerAdmin(admin, ctx);
+      for (const group of ADMIN_ROUTES) group.register(admin, ctx);
     },
     { prefix: '/admin/v1' },
   );

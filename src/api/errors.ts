@@ -91,3 +91,6 @@ export function frameworkErrorReply(error: FastifyError): ApiErrorReply | undefi
 export function sendError(reply: FastifyReply, error: ApiErrorReply): FastifyReply {
   return reply.code(error.status).send(error.body);
 }
+
+/** contentstats.io's text of track's 500, which client code matches byte for byte. */
+export const TRACK_FAILED_ERROR = 'Failed to start monitoring - invalid response from tracking API';

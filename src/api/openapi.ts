@@ -1,55 +1,186 @@
-// The OpenAPI 3 document, generated from the same zod schemas that validate requests.
+// The OpenAPI 3.0 document, generated from the route declarations (routes/index.ts) and the named shapes
+// (contract/components.ts): nothing about a route is written twice.
 import { z } from 'zod';
-import { TRACK_FAILED_ERROR } from './routes/track-video.ts';
+import type { Config } from '../config.ts';
 import {
-  createAccountBody,
-  createKeyBody,
-  creditsBody,
   errorSchema,
-  listVideosQuery,
-  patchAccountBody,
-  snapshotSchema,
-  snapshotsQuery,
-  trackBody,
-  trackedVideoSchema,
-  usageSchema,
-  videoDetailSchema,
-  videoListSchema,
-} from './schemas.ts';
+  rateLimitExceededSchema,
+  responseComponents,
+  validationErrorSchema,
+} from './contract/components.ts';
+import {
+  defineRoute,
+  jsonResponse,
+  RESPONSE_HEADERS,
+  type ResponseDeclaration,
+  type ResponseHeader,
+  type RouteDeclaration,
+  TAGS,
+  type Tag,
+} from './contract/route.ts';
+import { ROUTES } from './routes/index.ts';
 
 type JsonSchema = Record<string, unknown>;
-const schema = (s: z.ZodType): JsonSchema =>
-  z.toJSONSchema(s, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
-const json = (s: z.ZodType) => ({ 'application/json': { schema: schema(s) } });
-const error = (description: string) => ({ description, content: json(errorSchema) });
 
-function queryParameters(s: z.ZodObject) {
-  const shape = schema(s) as { properties?: Record<string, JsonSchema> };
-  return Object.entries(shape.properties ?? {}).map(([name, prop]) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: prop,
-  }));
+const COMPONENT_SCHEMAS = '#/components/schemas/';
+const uri = (id: string) => `${COMPONENT_SCHEMAS}${id}`;
+
+/**
+ * A schema where it is used: a reference when it names an answer's shape, else written out (pointing at the
+ * named shapes inside it). Requests are shown as a client sends them (`io: 'input'`, before any transform).
+ */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const id = responseComponents.get(schema)?.id;
+  if (id !== undefined && io === 'output') return { $ref: uri(id) };
+  const rendered = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io,
+    unrepresentable: 'any',
+    ...(io === 'output' ? { metadata: responseComponents } : {}),
+  }) as JsonSchema;
+  // Named shapes inside it come out as local definitions: point them at the components instead.
+  delete rendered.definitions;
+  return JSON.parse(JSON.stringify(rendered).replaceAll('"#/definitions/', `"${COMPONENT_SCHEMAS}`));
 }
 
-/** Track's 500: contentstats.io's exact `error` text, and (extension) what went wrong in plain words. */
-const trackFailedSchema = z.object({
-  error: z.literal(TRACK_FAILED_ERROR),
-  reason: z.string().meta({
-    description:
-      'What went wrong, e.g. "TikTok could not be reached (network error connecting to www.tiktok.com)", ' +
-      '"… blocked by a bot check …", "… the page format was not recognised …", "… rate limiting …"',
-  }),
+function componentSchemas(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(responseComponents, {
+    target: 'openapi-3.0',
+    io: 'output',
+    uri,
+    unrepresentable: 'any',
+  }) as { schemas: Record<string, JsonSchema> };
+  for (const schema of Object.values(schemas)) delete schema.$id;
+  return schemas;
+}
+
+/** Answers every route of a kind can give, whatever its handler does (a route's own declaration wins). */
+function commonResponses(route: RouteDeclaration): Record<number, ResponseDeclaration> {
+  const common: Record<number, ResponseDeclaration> = {};
+  if (route.body !== undefined) {
+    common[400] = jsonResponse('Invalid request: one `details` entry per bad field', validationErrorSchema);
+    common[413] = jsonResponse('Payload too large (over 16 KiB)', errorSchema);
+    common[415] = jsonResponse('The body is not application/json', validationErrorSchema);
+  }
+  if (route.query !== undefined) {
+    common[400] = jsonResponse('Invalid query: one `details` entry per bad parameter', validationErrorSchema);
+  }
+  if (route.auth === 'apiKey') {
+    common[401] = jsonResponse('API key missing, malformed, unknown or revoked', errorSchema);
+    common[403] = jsonResponse('The account is disabled', errorSchema);
+    common[429] = {
+      ...jsonResponse('Rate limit exceeded', rateLimitExceededSchema),
+      headers: ['Retry-After'],
+    };
+  }
+  if (route.auth === 'admin') common[401] = jsonResponse('Missing or wrong admin token', errorSchema);
+  return common;
+}
+
+function responseHeaders(route: RouteDeclaration, status: number, declared: ResponseDeclaration) {
+  const names: ResponseHeader[] = ['X-Request-Id'];
+  // The key is checked before the rate limit: a refused key gets no window.
+  if (route.auth === 'apiKey' && status !== 401) {
+    names.push('X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset');
+  }
+  names.push(...(declared.headers ?? []));
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+}
+
+function parameters(route: RouteDeclaration) {
+  const of = (where: 'path' | 'query' | 'header', object: z.ZodObject | undefined) => {
+    if (object === undefined) return [];
+    const rendered = schemaOf(object, 'input') as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
+    return Object.entries(rendered.properties ?? {}).map(([name, schema]) => ({
+      name,
+      in: where,
+      required: where === 'path' || (rendered.required ?? []).includes(name),
+      schema,
+    }));
+  };
+  return [...of('path', route.params), ...of('query', route.query), ...of('header', route.headers)];
+}
+
+function operation(route: RouteDeclaration) {
+  const responses = { ...commonResponses(route), ...route.responses };
+  const parameterList = parameters(route);
+  return {
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    ...(route.auth === 'admin' ? { security: [{ adminToken: [] }] } : {}),
+    ...(route.auth === 'none' ? { security: [] } : {}),
+    ...(parameterList.length > 0 ? { parameters: parameterList } : {}),
+    ...(route.body !== undefined
+      ? {
+          requestBody: {
+            required: route.bodyRequired ?? true,
+            content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(responses)
+        .sort(([a], [b]) => Number(a) - Number(b))
+        .map(([status, declared]) => [
+          status,
+          {
+            description: declared.description,
+            headers: responseHeaders(route, Number(status), declared),
+            content: Object.fromEntries(
+              Object.entries(declared.content).map(([mediaType, content]) => [
+                mediaType,
+                {
+                  schema: schemaOf(content.schema, 'output'),
+                  ...(content.example === undefined ? {} : { example: content.example }),
+                },
+              ]),
+            ),
+          },
+        ]),
+    ),
+  };
+}
+
+export const openApiDocumentRoute = defineRoute({
+  method: 'GET',
+  path: '/openapi.json',
+  operationId: 'getOpenApiDocument',
+  tag: 'service',
+  summary: 'This document (also shown at /docs)',
+  auth: 'none',
+  responses: {
+    200: {
+      description: 'The OpenAPI document',
+      content: {
+        'application/json': {
+          schema: z.record(z.string(), z.unknown()),
+          example: { openapi: '3.0.3', info: { title: 'contentstats API', version: '1.0.0' }, paths: {} },
+        },
+      },
+    },
+  },
 });
 
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-const commonErrors = {
-  '401': error('API key missing, malformed, unknown or revoked'),
-  '429': error('Rate limit exceeded (see Retry-After)'),
-};
+/** The routes the document shows: the operator API only where it is enabled. */
+export function documentedRoutes(config: Pick<Config, 'adminToken'>): RouteDeclaration[] {
+  return [...ROUTES.flatMap((group) => group.routes), openApiDocumentRoute].filter(
+    (route) => route.auth !== 'admin' || Boolean(config.adminToken),
+  );
+}
 
-export function buildOpenApiDocument(serverUrl: string) {
+export function buildOpenApiDocument(config: Pick<Config, 'publicBaseUrl' | 'adminToken'>) {
+  const routes = documentedRoutes(config);
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route);
+  }
+  const tags = [...new Set(routes.map((route) => route.tag))] as Tag[];
   return {
     openapi: '3.0.3',
     info: {
@@ -60,195 +191,17 @@ export function buildOpenApiDocument(serverUrl: string) {
         'Compatible with the contentstats.io API. Authenticate with the `X-API-Key` header (`cs_live_…` or `cs_test_…`). ' +
         'Every /api/v1 response carries X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset and X-Request-Id.',
     },
-    servers: [{ url: serverUrl }],
+    servers: [{ url: config.publicBaseUrl }],
+    tags: tags.map((name) => ({ name, description: TAGS[name] })),
     components: {
+      schemas: componentSchemas(),
+      headers: RESPONSE_HEADERS,
       securitySchemes: {
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         adminToken: { type: 'http', scheme: 'bearer' },
       },
     },
     security: [{ apiKey: [] }],
-    paths: {
-      '/api/v1/videos/track': {
-        post: {
-          summary: 'Start tracking a video (takes and charges the first snapshot)',
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              schema: { type: 'string', maxLength: 255 },
-            },
-          ],
-          requestBody: { required: true, content: json(trackBody) },
-          responses: {
-            '201': { description: 'Tracking started', content: json(trackedVideoSchema) },
-            '400': error('Invalid request (details name each bad field)'),
-            ...commonErrors,
-            '402': error('Insufficient balance: {error, balance, estimated_cost, required}'),
-            '403': error('Account disabled, or concurrent video limit reached ({error, limit})'),
-            '404': error('Video not found or is private'),
-            '409': error('Idempotency-Key in use by a request still in flight'),
-            '413': error('Payload too large'),
-            '422': error('Idempotency key reused with a different request'),
-            '500': {
-              description:
-                'The platform could not be read at track time (after a quick retry); nothing stored or charged',
-              content: json(trackFailedSchema),
-            },
-          },
-        },
-      },
-      '/api/v1/videos': {
-        get: {
-          summary: 'List videos, newest first',
-          parameters: queryParameters(listVideosQuery),
-          responses: {
-            '200': { description: 'A page of videos', content: json(videoListSchema) },
-            '400': error('Invalid query'),
-            ...commonErrors,
-          },
-        },
-      },
-      '/api/v1/videos/{id}': {
-        get: {
-          summary: 'A video with all its snapshots (oldest first)',
-          parameters: [idParam],
-          responses: {
-            '200': { description: 'The video', content: json(videoDetailSchema) },
-            '404': error('Video not found'),
-            ...commonErrors,
-          },
-        },
-      },
-      '/api/v1/videos/{id}/stop': statusChange('Stop tracking early; unused reservation is released'),
-      '/api/v1/videos/{id}/pause': statusChange(
-        'Pause tracking; the reservation for the remaining slots is released',
-      ),
-      '/api/v1/videos/{id}/resume': statusChange(
-        'Resume a paused video within its original window (re-reserves the rest; 402 if short)',
-      ),
-      '/api/v1/videos/{id}/snapshots': {
-        get: {
-          summary: 'Snapshots of a video with growth deltas; format=csv (or Accept: text/csv) exports CSV',
-          parameters: [idParam, ...queryParameters(snapshotsQuery)],
-          responses: {
-            '200': {
-              description: 'Snapshots',
-              content: {
-                'application/json': {
-                  schema: schema(z.object({ snapshots: z.array(snapshotSchema), has_more: z.boolean() })),
-                },
-                'text/csv': { schema: { type: 'string' } },
-              },
-            },
-            '400': error('Invalid query'),
-            '404': error('Video not found'),
-            ...commonErrors,
-          },
-        },
-      },
-      '/api/v1/usage': {
-        get: {
-          summary: 'Balance and usage',
-          responses: { '200': { description: 'Usage', content: json(usageSchema) }, ...commonErrors },
-        },
-      },
-      '/api/v1/keys': {
-        get: {
-          summary: "The account's keys (prefix only)",
-          responses: { '200': { description: 'Keys' }, ...commonErrors },
-        },
-        post: {
-          summary: 'Create a key (shown once)',
-          requestBody: { content: json(createKeyBody) },
-          responses: {
-            '201': { description: 'The new key' },
-            '400': error('Invalid request'),
-            '403': error('A test key cannot create live keys'),
-            ...commonErrors,
-          },
-        },
-      },
-      '/api/v1/keys/{id}': {
-        delete: {
-          summary: 'Revoke a key',
-          parameters: [idParam],
-          responses: { '200': { description: 'Revoked' }, '404': error('Key not found'), ...commonErrors },
-        },
-      },
-      '/admin/v1/accounts': {
-        post: {
-          summary: 'Create an account with a live and a test key',
-          security: [{ adminToken: [] }],
-          requestBody: { required: true, content: json(createAccountBody) },
-          responses: {
-            '201': { description: 'Account and keys (shown once)' },
-            '400': error('Invalid request'),
-            '401': error('Bad admin token'),
-            '409': error('Email taken'),
-          },
-        },
-      },
-      '/admin/v1/accounts/{id}': {
-        get: {
-          summary: 'An account, its keys and its ledger totals',
-          security: [{ adminToken: [] }],
-          parameters: [idParam],
-          responses: { '200': { description: 'Account' }, '404': error('Account not found') },
-        },
-        patch: {
-          summary: 'Change plan, limits or the disabled flag (disabling cancels its trackings)',
-          security: [{ adminToken: [] }],
-          parameters: [idParam],
-          requestBody: { required: true, content: json(patchAccountBody) },
-          responses: {
-            '200': { description: 'Account' },
-            '400': error('Invalid request'),
-            '404': error('Account not found'),
-          },
-        },
-      },
-      '/admin/v1/accounts/{id}/credits': {
-        post: {
-          summary: 'Add credit (or a negative adjustment, never below what is reserved)',
-          security: [{ adminToken: [] }],
-          parameters: [idParam],
-          requestBody: { required: true, content: json(creditsBody) },
-          responses: {
-            '201': { description: 'Account' },
-            '400': error('Invalid request'),
-            '404': error('Account not found'),
-          },
-        },
-      },
-      '/admin/v1/videos/{id}/cancel': {
-        post: {
-          summary: 'Cancel a tracking',
-          security: [{ adminToken: [] }],
-          parameters: [idParam],
-          responses: {
-            '200': { description: 'Cancelled' },
-            '404': error('Video not found'),
-            '409': error('Already ended'),
-          },
-        },
-      },
-    },
-  };
-}
-
-function statusChange(summary: string) {
-  return {
-    post: {
-      summary,
-      parameters: [idParam],
-      responses: {
-        '200': { description: '{success, id, job_id, video_link, previous_status, new_status}' },
-        '404': error('Video not found'),
-        '409': error('Not in a state that allows it'),
-        ...commonErrors,
-      },
-    },
+    paths,
   };
 }

@@ -1,10 +1,10 @@
-// Request and response shapes, shared by validation and the OpenAPI document.
+// Request shapes: what each route validates (through registerRoute) and the OpenAPI document shows. The
+// response shapes are in contract/components.ts.
 import { z } from 'zod';
 import { PLAN_NAMES } from '../billing/plans.ts';
 import { MAX_URL_LENGTH, parseVideoUrl } from '../platforms/parse-video-url.ts';
 import { PLATFORMS } from '../platforms/types.ts';
-
-export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'cancelled'] as const;
+import { MODES, VIDEO_STATUSES } from '../store/schema.ts';
 
 const integerMessage = (field: string, min: number, max: number) =>
   `${field} must be an integer between ${min} and ${max}`;
@@ -108,7 +108,7 @@ export const snapshotsQuery = z.object({
 export const videoIdParams = z.object({ id: idParam });
 
 export const createKeyBody = z.object({
-  mode: z.enum(['live', 'test'], { error: 'mode must be live or test' }).optional(),
+  mode: z.enum(MODES, { error: 'mode must be live or test' }).optional(),
   name: freeText('name', 100).nullable().optional(),
 });
 
@@ -155,103 +155,4 @@ export const patchAccountBody = z.object({
   rate_limit_per_minute: optionalLimit('rate_limit_per_minute', 1_000_000),
   max_active_videos: optionalLimit('max_active_videos', 10_000_000),
   disabled: z.boolean({ error: 'disabled must be true or false' }).optional(),
-});
-
-// ---- Response shapes (documentation) ----
-
-const count = z
-  .string()
-  .nullable()
-  .describe('Exact count as a decimal string; null when the platform does not expose it');
-
-export const snapshotSchema = z.object({
-  id: z.string(),
-  snapshot_id: z.string(),
-  snapshot_time: z.string(),
-  views: count,
-  likes: count,
-  comments: count,
-  shares: count,
-  saves: count,
-  provider: z.string().nullable().describe('The source the counts came from; null for a missed slot'),
-  slot: z.number().int(),
-  missed: z
-    .literal(true)
-    .optional()
-    .describe('Present on a slot that could not be collected: no counts, never charged'),
-  approximate: z
-    .literal(true)
-    .optional()
-    .describe('Present when the platform only showed rounded counts (such as "2.5M")'),
-});
-
-const videoCommon = {
-  id: z.string(),
-  job_id: z.string(),
-  video_link: z.string(),
-  platform: z.enum(PLATFORMS),
-  status: z.enum(VIDEO_STATUSES),
-  monitoring_started: z.string(),
-  monitoring_duration_days: z.number().int(),
-  days_remaining: z.number().int(),
-  created_at: z.string(),
-  canonical_url: z.string(),
-  snapshots_collected: z.number().int(),
-  snapshots_missed: z.number().int(),
-  next_snapshot_at: z.string().nullable(),
-  ended_at: z.string().nullable(),
-  error_reason: z.string().nullable(),
-  estimated_cost: z.number(),
-  latest: snapshotSchema.nullable(),
-};
-
-export const videoListItemSchema = z.object({
-  ...videoCommon,
-  current_metadata: z.object({ title: z.string().nullable(), creator: z.string().nullable() }),
-});
-
-/** The 201 of POST /videos/track: a list item's fields, and the description in `current_metadata`. */
-export const trackedVideoSchema = z.object({
-  ...videoCommon,
-  current_metadata: z.object({
-    title: z.string().nullable(),
-    creator: z.string().nullable(),
-    description: z.string().nullable(),
-  }),
-});
-
-export const videoDetailSchema = z.object({
-  ...videoCommon,
-  is_deleted: z.boolean(),
-  current_metadata: z.object({
-    title: z.string().nullable(),
-    creator: z.string().nullable(),
-    description: z.string().nullable(),
-  }),
-  snapshots: z.array(snapshotSchema),
-  last_updated: z.string(),
-});
-
-export const videoListSchema = z.object({
-  videos: z.array(videoListItemSchema),
-  total: z.number().int(),
-  limit: z.number().int(),
-  has_more: z.boolean(),
-});
-
-export const usageSchema = z.object({
-  balance_usd: z.number(),
-  total_snapshots: z.number().int(),
-  active_videos: z.number().int(),
-  uncharged_usage_usd: z.number(),
-  total_charged_usd: z.number(),
-  estimated_snapshots_remaining: z.number().int(),
-  cost_per_snapshot: z.number(),
-  available_usd: z.number(),
-  mode: z.enum(['live', 'test']),
-});
-
-export const errorSchema = z.object({
-  error: z.string(),
-  details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });

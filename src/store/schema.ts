@@ -3,8 +3,11 @@
 // read back as decimal strings (see snapshots.ts) so nothing above 2^53 is ever rounded.
 import type { Generated, Insertable, Selectable } from 'kysely';
 
-export type Mode = 'live' | 'test';
-export type VideoStatus = 'monitoring' | 'completed' | 'paused' | 'error' | 'cancelled';
+// The lists are the types' source: the API's enums are built from them, so the two cannot drift apart.
+export const MODES = ['live', 'test'] as const;
+export type Mode = (typeof MODES)[number];
+export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'cancelled'] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export type LedgerKind = 'credit' | 'reserve' | 'charge' | 'release' | 'adjustment';
 
 export interface AccountsTable {

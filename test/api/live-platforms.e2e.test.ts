@@ -4,7 +4,7 @@
 // in X-Contentstats-Upstream plus the path, so the code under test is the code that runs in production.
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { snapshotSchema, videoDetailSchema } from '../../src/api/schemas.ts';
+import { snapshotSchema, videoDetailSchema } from '../../src/api/contract/components.ts';
 import { TestClock } from '../../src/clock.ts';
 import type { LiveCollectors } from '../../src/compose.ts';
 import { type Config, testConfig } from '../../src/config.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trackedVideoSchema } from '../../src/api/schemas.ts';
+import { trackedVideoSchema } from '../../src/api/contract/components.ts';
 import { updateAccountSettings } from '../../src/store/accounts.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 import { DIALECTS } from '../support/stores.ts';

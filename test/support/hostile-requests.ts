@@ -63,7 +63,8 @@ export interface Operation {
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
-export function operationsOf(document: OpenApiDocument): Operation[] {
+export function operationsOf(referencing: OpenApiDocument): Operation[] {
+  const document = dereferenced(referencing);
   const schemes = document.components?.securitySchemes ?? {};
   const securityOf = (requirements: OperationObject['security']): Security => {
     const scheme = schemes[Object.keys(requirements?.[0] ?? {})[0] ?? ''];
@@ -94,6 +95,25 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
     }
   }
   return operations;
+}
+
+/** The document with every local `$ref` replaced by what it points at (named components are shared shapes). */
+function dereferenced(document: OpenApiDocument): OpenApiDocument {
+  const resolve = (value: unknown, depth: number): unknown => {
+    if (Array.isArray(value)) return value.map((item) => resolve(item, depth));
+    if (typeof value !== 'object' || value === null) return value;
+    const { $ref } = value as { $ref?: unknown };
+    if (typeof $ref === 'string' && $ref.startsWith('#/')) {
+      if (depth > 20) return {};
+      const target = $ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
+      return resolve(target, depth + 1);
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolve(item, depth)]));
+  };
+  return { ...document, paths: resolve(document.paths, 0) as OpenApiDocument['paths'] };
 }
 
 function fixedErrorTexts(content: Record<string, { schema?: JsonSchema }> | undefined): string[] {

@@ -3,47 +3,114 @@ import type { FastifyInstance } from 'fastify';
 import { changeAccountSettings, createAccount, listKeys } from '../../accounts/accounts.ts';
 import { addCredit } from '../../billing/funds.ts';
 import { microUsdToUsd, usdToMicroUsd } from '../../billing/money.ts';
-import { effectiveLimits } from '../../billing/plans.ts';
 import { findAccount } from '../../store/accounts.ts';
 import { ledgerTotals } from '../../store/ledger.ts';
-import type { Account } from '../../store/schema.ts';
 import { cancelAccountVideos } from '../../tracking/cancel-account.ts';
 import { cancelVideo } from '../../tracking/lifecycle.ts';
 import type { ApiContext } from '../context.ts';
+import {
+  accountDetailSchema,
+  accountResultSchema,
+  cancelledVideoSchema,
+  errorSchema,
+  newAccountSchema,
+  validationErrorSchema,
+} from '../contract/components.ts';
+import { examples } from '../contract/examples.ts';
+import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
 import { conflict, invalidRequest, notFound, sendError } from '../errors.ts';
-import { iso } from '../iso-time.ts';
+import { presentAccount, presentKey } from '../presenters.ts';
 import { createAccountBody, creditsBody, patchAccountBody, videoIdParams } from '../schemas.ts';
-import { validate } from '../validation.ts';
-import { presentKey } from './keys.ts';
 
-export function presentAccount(account: Account) {
-  const limits = effectiveLimits(account);
-  return {
-    id: account.id,
-    email: account.email,
-    plan: account.plan,
-    disabled: account.disabled === 1,
-    balance_usd: microUsdToUsd(account.balance_micro_usd),
-    reserved_usd: microUsdToUsd(account.reserved_micro_usd),
-    available_usd: microUsdToUsd(account.balance_micro_usd - account.reserved_micro_usd),
-    rate_limit_per_minute: limits.requestsPerMinute,
-    max_active_videos: limits.maxActiveVideos,
-    overrides: {
-      rate_limit_per_minute: account.rate_limit_per_minute,
-      max_active_videos: account.max_active_videos,
-    },
-    created_at: iso(account.created_at),
-  };
-}
+const accountNotFound = notFound('Account');
+
+export const createAccountRoute = defineRoute({
+  method: 'POST',
+  path: '/admin/v1/accounts',
+  operationId: 'createAccount',
+  tag: 'admin',
+  summary: 'Create an account with a live and a test key (both shown once)',
+  auth: 'admin',
+  body: createAccountBody,
+  responses: {
+    201: jsonResponse('The account and its keys', newAccountSchema, examples.newAccount),
+    409: jsonResponse('An account with this email already exists', errorSchema),
+  },
+});
+
+export const getAccountRoute = defineRoute({
+  method: 'GET',
+  path: '/admin/v1/accounts/{id}',
+  operationId: 'getAccount',
+  tag: 'admin',
+  summary: 'An account, its keys and its ledger totals',
+  auth: 'admin',
+  params: videoIdParams,
+  unknownId: accountNotFound,
+  responses: {
+    200: jsonResponse('The account', accountDetailSchema, examples.accountDetail),
+    404: jsonResponse('Account not found', errorSchema),
+  },
+});
+
+export const addCreditRoute = defineRoute({
+  method: 'POST',
+  path: '/admin/v1/accounts/{id}/credits',
+  operationId: 'addCredit',
+  tag: 'admin',
+  summary: 'Add credit (or a negative adjustment, never below what is reserved)',
+  auth: 'admin',
+  params: videoIdParams,
+  unknownId: accountNotFound,
+  body: creditsBody,
+  responses: {
+    201: jsonResponse('The account after the credit', accountResultSchema, examples.accountResult),
+    400: jsonResponse(
+      'Invalid request, or an adjustment that would take the balance below what is reserved',
+      validationErrorSchema,
+    ),
+    404: jsonResponse('Account not found', errorSchema),
+  },
+});
+
+export const updateAccountRoute = defineRoute({
+  method: 'PATCH',
+  path: '/admin/v1/accounts/{id}',
+  operationId: 'updateAccount',
+  tag: 'admin',
+  summary: 'Change plan, limits or the disabled flag (disabling cancels its trackings)',
+  auth: 'admin',
+  params: videoIdParams,
+  unknownId: accountNotFound,
+  body: patchAccountBody,
+  responses: {
+    200: jsonResponse('The account', accountResultSchema, examples.accountResult),
+    404: jsonResponse('Account not found', errorSchema),
+  },
+});
+
+export const cancelVideoRoute = defineRoute({
+  method: 'POST',
+  path: '/admin/v1/videos/{id}/cancel',
+  operationId: 'cancelVideo',
+  tag: 'admin',
+  summary: 'Cancel a tracking (what is left of its reservation is released)',
+  auth: 'admin',
+  params: videoIdParams,
+  unknownId: notFound('Video'),
+  responses: {
+    200: jsonResponse('Cancelled', cancelledVideoSchema, examples.cancelledVideo),
+    404: jsonResponse('Video not found', errorSchema),
+    409: jsonResponse('The tracking has already ended', errorSchema),
+  },
+});
 
 export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
-  app.post('/accounts', async (request, reply) => {
-    const body = validate(createAccountBody, request.body);
-    if (!body.ok) return sendError(reply, body.error);
+  registerRoute(app, createAccountRoute, async (_request, reply, { body }) => {
     const created = await createAccount(ctx.store, {
-      email: body.value.email,
-      plan: body.value.plan,
-      creditMicroUsd: usdToMicroUsd(body.value.credit_usd ?? 0),
+      email: body.email,
+      plan: body.plan,
+      creditMicroUsd: usdToMicroUsd(body.credit_usd ?? 0),
       now: ctx.clock.now(),
     });
     if (!created.ok) return sendError(reply, conflict('An account with this email already exists'));
@@ -54,10 +121,8 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
     });
   });
 
-  app.get('/accounts/:id', async (request, reply) => {
-    const params = validate(videoIdParams, request.params, 'id');
-    if (!params.ok) return sendError(reply, notFound('Account'));
-    const account = await findAccount(ctx.store, params.value.id);
+  registerRoute(app, getAccountRoute, async (_request, reply, { params }) => {
+    const account = await findAccount(ctx.store, params.id);
     if (!account) return sendError(reply, notFound('Account'));
     const [keys, totals] = await Promise.all([
       listKeys(ctx.store, account.id),
@@ -75,15 +140,11 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
     };
   });
 
-  app.post('/accounts/:id/credits', async (request, reply) => {
-    const params = validate(videoIdParams, request.params, 'id');
-    if (!params.ok) return sendError(reply, notFound('Account'));
-    const body = validate(creditsBody, request.body);
-    if (!body.ok) return sendError(reply, body.error);
+  registerRoute(app, addCreditRoute, async (_request, reply, { params, body }) => {
     const result = await addCredit(ctx.store, {
-      accountId: params.value.id,
-      amountMicroUsd: usdToMicroUsd(body.value.amount_usd),
-      note: body.value.note ?? null,
+      accountId: params.id,
+      amountMicroUsd: usdToMicroUsd(body.amount_usd),
+      note: body.note ?? null,
       now: ctx.clock.now(),
     });
     if (!result.ok) {
@@ -101,13 +162,9 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
     return reply.code(201).send({ account: presentAccount(result.value) });
   });
 
-  app.patch('/accounts/:id', async (request, reply) => {
-    const params = validate(videoIdParams, request.params, 'id');
-    if (!params.ok) return sendError(reply, notFound('Account'));
-    const body = validate(patchAccountBody, request.body);
-    if (!body.ok) return sendError(reply, body.error);
-    const { disabled, ...rest } = body.value;
-    const result = await changeAccountSettings(ctx.store, params.value.id, {
+  registerRoute(app, updateAccountRoute, async (_request, reply, { params, body }) => {
+    const { disabled, ...rest } = body;
+    const result = await changeAccountSettings(ctx.store, params.id, {
       ...rest,
       ...(disabled === undefined ? {} : { disabled: disabled ? 1 : 0 }),
     });
@@ -117,15 +174,8 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
     return { account: presentAccount((await findAccount(ctx.store, result.value.id))!) };
   });
 
-  app.post('/videos/:id/cancel', async (request, reply) => {
-    const params = validate(videoIdParams, request.params, 'id');
-    if (!params.ok) return sendError(reply, notFound('Video'));
-    const result = await cancelVideo(
-      ctx.store,
-      params.value.id,
-      ctx.clock.now(),
-      'cancelled by the operator',
-    );
+  registerRoute(app, cancelVideoRoute, async (_request, reply, { params }) => {
+    const result = await cancelVideo(ctx.store, params.id, ctx.clock.now(), 'cancelled by the operator');
     if (!result.ok) {
       if (result.error.kind === 'video_not_found') return sendError(reply, notFound('Video'));
       return sendError(

@@ -2,37 +2,65 @@
 // never mint or revoke live ones.
 import type { FastifyInstance } from 'fastify';
 import { createApiKey, listKeys, revokeKey } from '../../accounts/accounts.ts';
-import type { ApiKeyRow } from '../../store/schema.ts';
 import type { ApiContext } from '../context.ts';
+import { errorSchema, keyListSchema, newApiKeySchema, revokedKeySchema } from '../contract/components.ts';
+import { examples } from '../contract/examples.ts';
+import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
 import { notFound, sendError } from '../errors.ts';
 import { iso } from '../iso-time.ts';
+import { presentKey } from '../presenters.ts';
 import { createKeyBody, videoIdParams } from '../schemas.ts';
-import { validate } from '../validation.ts';
 
-export function presentKey(key: ApiKeyRow) {
-  return {
-    id: key.id,
-    prefix: key.prefix,
-    mode: key.mode,
-    name: key.name,
-    created_at: iso(key.created_at),
-    last_used_at: key.last_used_at === null ? null : iso(key.last_used_at),
-    revoked_at: key.revoked_at === null ? null : iso(key.revoked_at),
-  };
-}
+export const listKeysRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/keys',
+  operationId: 'listKeys',
+  tag: 'keys',
+  summary: "The account's keys (prefix only); a test key sees only test keys",
+  auth: 'apiKey',
+  responses: { 200: jsonResponse('Keys', keyListSchema, examples.keyList) },
+});
+
+export const createKeyRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/keys',
+  operationId: 'createKey',
+  tag: 'keys',
+  summary: "Create a key (shown once); mode defaults to the calling key's",
+  auth: 'apiKey',
+  body: createKeyBody,
+  bodyRequired: false,
+  responses: {
+    201: jsonResponse('The new key', newApiKeySchema, examples.newKey),
+    403: jsonResponse('A test key cannot create live keys, or the account is disabled', errorSchema),
+  },
+});
+
+export const revokeKeyRoute = defineRoute({
+  method: 'DELETE',
+  path: '/api/v1/keys/{id}',
+  operationId: 'revokeKey',
+  tag: 'keys',
+  summary: 'Revoke a key; it is refused from the next request on',
+  auth: 'apiKey',
+  params: videoIdParams,
+  unknownId: notFound('Key'),
+  responses: {
+    200: jsonResponse('Revoked', revokedKeySchema, examples.revokedKey),
+    404: jsonResponse('Key not found (or already revoked)', errorSchema),
+  },
+});
 
 export function registerKeys(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/keys', async (request) => {
+  registerRoute(app, listKeysRoute, async (request) => {
     const { account, mode } = request.auth;
     const keys = await listKeys(ctx.store, account.id);
     return { keys: keys.filter((k) => mode === 'live' || k.mode === 'test').map(presentKey) };
   });
 
-  app.post('/keys', async (request, reply) => {
-    const body = validate(createKeyBody, request.body);
-    if (!body.ok) return sendError(reply, body.error);
+  registerRoute(app, createKeyRoute, async (request, reply, { body }) => {
     const { account, mode: callerMode } = request.auth;
-    const mode = body.value.mode ?? callerMode;
+    const mode = body.mode ?? callerMode;
     if (callerMode === 'test' && mode === 'live') {
       return reply
         .code(403)
@@ -41,7 +69,7 @@ export function registerKeys(app: FastifyInstance, ctx: ApiContext): void {
     const created = await createApiKey(ctx.store, {
       accountId: account.id,
       mode,
-      name: body.value.name ?? null,
+      name: body.name ?? null,
       now: ctx.clock.now(),
     });
     if (!created.ok) return sendError(reply, notFound('Account'));
@@ -57,12 +85,10 @@ export function registerKeys(app: FastifyInstance, ctx: ApiContext): void {
     });
   });
 
-  app.delete('/keys/:id', async (request, reply) => {
-    const params = validate(videoIdParams, request.params, 'id');
-    if (!params.ok) return sendError(reply, notFound('Key'));
+  registerRoute(app, revokeKeyRoute, async (request, reply, { params }) => {
     const { account, mode } = request.auth;
     const keys = await listKeys(ctx.store, account.id);
-    const target = keys.find((k) => k.id === params.value.id && (mode === 'live' || k.mode === 'test'));
+    const target = keys.find((k) => k.id === params.id && (mode === 'live' || k.mode === 'test'));
     if (!target || target.revoked_at !== null) return sendError(reply, notFound('Key'));
     await revokeKey(ctx.store, account.id, target.id, ctx.clock.now());
     return { id: target.id, revoked: true };

@@ -2,16 +2,30 @@ import type { FastifyInstance } from 'fastify';
 import { latestSnapshots } from '../../store/snapshots.ts';
 import { findOwnedVideo, listVideos } from '../../store/videos.ts';
 import type { ApiContext } from '../context.ts';
+import { videoListSchema } from '../contract/components.ts';
+import { examples } from '../contract/examples.ts';
+import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
 import { invalidRequest, sendError } from '../errors.ts';
 import { presentVideoListItem } from '../presenters.ts';
 import { listVideosQuery } from '../schemas.ts';
-import { validate, wellFormedString } from '../validation.ts';
+import { wellFormedString } from '../validation.ts';
 
 const DEFAULT_LIMIT = 50;
 
+export const listVideosRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/videos',
+  operationId: 'listVideos',
+  tag: 'videos',
+  summary: 'List videos, newest first',
+  auth: 'apiKey',
+  query: listVideosQuery,
+  queryIssuesReportedByHandler: true,
+  responses: { 200: jsonResponse('A page of videos', videoListSchema, examples.videoList) },
+});
+
 export function registerListVideos(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/videos', async (request, reply) => {
-    const query = validate(listVideosQuery, request.query, 'query');
+  registerRoute(app, listVideosRoute, async (request, reply, { query }) => {
     const { account, mode } = request.auth;
     const issues = query.ok ? [] : [...query.issues];
     let before: { createdAt: number; id: string } | undefined;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { failureReason, noCollectorReason } from '../../platforms/failure-reason.ts';
 import {
   claimIdempotencyKey,
@@ -11,16 +12,25 @@ import {
 import { type TrackError, type TrackGuard, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
 import {
+  errorSchema,
+  insufficientBalanceSchema,
+  trackedVideoSchema,
+  trackFailedSchema,
+  videoLimitReachedSchema,
+} from '../contract/components.ts';
+import { examples } from '../contract/examples.ts';
+import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
+import {
   type ApiErrorReply,
   accessDenied,
   conflict,
   insufficientBalance,
   invalidRequest,
   sendError,
+  TRACK_FAILED_ERROR,
 } from '../errors.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody } from '../schemas.ts';
-import { validate } from '../validation.ts';
 
 const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /**
@@ -31,10 +41,6 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
  */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-const BAD_IDEMPOTENCY_KEY = {
-  field: 'Idempotency-Key',
-  message: 'must be 1–255 printable ASCII characters without spaces',
-};
 /** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
 const REPLAYABLE = new Set([201, 404]);
 
@@ -65,9 +71,6 @@ function trackErrorReply(error: TrackError): ApiErrorReply {
   }
 }
 
-/** contentstats.io's text of track's 500, which client code matches byte for byte. */
-export const TRACK_FAILED_ERROR = 'Failed to start monitoring - invalid response from tracking API';
-
 /** Track's 500, with what went wrong in `reason`. */
 const platformUnreadable = (reason: string): ApiErrorReply => ({
   status: 500,
@@ -79,22 +82,15 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
   // No response schema: the 201 is made of freshly built strings (ids, times), which JSON.stringify writes in
   // 2.1 µs and Fastify's compiled serializer in 3.7 µs (measured). Its shape is trackedVideoSchema, which the
   // OpenAPI document shows and the tests hold it to.
-  app.post('/videos/track', async (request, reply) => {
+  // The body and the Idempotency-Key header are validated by registerRoute, every bad field named at once.
+  registerRoute(app, trackVideoRoute, async (request, reply, { body }) => {
+    const { account, mode } = request.auth;
     const idempotencyHeader = request.headers['idempotency-key'];
     const idempotencyKey = Array.isArray(idempotencyHeader) ? idempotencyHeader[0] : idempotencyHeader;
-    const body = validate(trackBody, request.body);
-    // The header is a field of the request like the body's: a bad one is named beside every bad body field.
-    const badKey = idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey);
-    if (!body.ok || badKey) {
-      const issues = body.ok ? [] : body.issues;
-      return sendError(reply, invalidRequest(badKey ? [...issues, BAD_IDEMPOTENCY_KEY] : issues));
-    }
-
-    const { account, mode } = request.auth;
     let claim: HeldClaim | undefined;
     if (idempotencyKey !== undefined) {
       const requestHash = createHash('sha256')
-        .update(JSON.stringify([mode, body.value.video_link, body.value.duration_days]))
+        .update(JSON.stringify([mode, body.video_link, body.duration_days]))
         .digest('hex');
       const outcome = await claimIdempotencyKey(ctx.store, {
         accountId: account.id,
@@ -125,10 +121,10 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     const result = await trackVideo(ctx.tracking, {
       accountId: account.id,
       mode,
-      videoLink: body.value.video_link,
-      durationDays: body.value.duration_days,
+      videoLink: body.video_link,
+      durationDays: body.duration_days,
       knownAccount: account,
-      parsedLink: body.value.parsedLink,
+      parsedLink: body.parsedLink,
       ...(guard ? { guard } : {}),
     }).catch(async (error: unknown) => {
       if (claim) await releaseIdempotencyKey(ctx.store, claim);
@@ -181,3 +177,41 @@ function replay(
     .type('application/json; charset=utf-8')
     .send(existing.response_body);
 }
+
+export const trackVideoRoute = defineRoute({
+  method: 'POST',
+  path: '/api/v1/videos/track',
+  operationId: 'trackVideo',
+  tag: 'videos',
+  summary: 'Start tracking a video (takes and charges the first snapshot)',
+  auth: 'apiKey',
+  body: trackBody,
+  headers: z.object({
+    'Idempotency-Key': z
+      .string()
+      .regex(IDEMPOTENCY_KEY, 'must be 1–255 printable ASCII characters without spaces')
+      .optional()
+      .describe('The same key and body within 24 hours replays the first answer'),
+  }),
+  responses: {
+    201: {
+      ...jsonResponse('Tracking started', trackedVideoSchema, examples.trackedVideo),
+      headers: ['Idempotent-Replayed'],
+    },
+    402: jsonResponse('The available balance does not cover the estimated cost', insufficientBalanceSchema),
+    403: jsonResponse(
+      'The account is disabled, or its limit of videos monitored at once is reached (`limit`)',
+      z.union([errorSchema, videoLimitReachedSchema]),
+    ),
+    404: {
+      ...jsonResponse('Video not found or is private', errorSchema),
+      headers: ['Idempotent-Replayed'],
+    },
+    409: jsonResponse('A request with this Idempotency-Key is still in progress', errorSchema),
+    422: jsonResponse('Idempotency key reused with a different request', errorSchema),
+    500: jsonResponse(
+      'Failed to start monitoring: the platform could not be read (nothing stored, nothing charged)',
+      trackFailedSchema,
+    ),
+  },
+});

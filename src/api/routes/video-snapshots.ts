@@ -1,43 +1,47 @@
 // GET /videos/{id}/snapshots: the time series with per-interval growth deltas, as JSON or CSV.
 import type { FastifyInstance } from 'fastify';
-import { collectedSnapshotBefore, listSnapshots, type SnapshotRow } from '../../store/snapshots.ts';
+import { z } from 'zod';
+import { collectedSnapshotBefore, listSnapshots } from '../../store/snapshots.ts';
 import { findOwnedVideo } from '../../store/videos.ts';
 import type { ApiContext } from '../context.ts';
+import { errorSchema, snapshotPageSchema } from '../contract/components.ts';
+import { examples } from '../contract/examples.ts';
+import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
 import { invalidRequest, sendError, videoNotFound } from '../errors.ts';
 import { iso } from '../iso-time.ts';
-import { presentSnapshot } from '../presenters.ts';
+import { growthDeltas, SNAPSHOT_METRICS as METRICS, NO_DELTAS, presentSnapshot } from '../presenters.ts';
 import { snapshotsQuery, videoIdParams } from '../schemas.ts';
-import { validate, wellFormedString } from '../validation.ts';
+import { wellFormedString } from '../validation.ts';
 
-const METRICS = ['views', 'likes', 'comments', 'shares', 'saves'] as const;
 const DEFAULT_LIMIT = 1000;
 
-type Deltas = Record<`${(typeof METRICS)[number]}_delta`, string | null>;
-
-/** Growth since the previous collected snapshot; null when either side lacks the metric. */
-export function growthDeltas(current: SnapshotRow, previous: SnapshotRow | undefined): Deltas {
-  const deltas = {} as Deltas;
-  for (const metric of METRICS) {
-    const now = current[metric];
-    const before = previous?.[metric];
-    deltas[`${metric}_delta`] =
-      now === null || before === null || before === undefined
-        ? null
-        : (BigInt(now) - BigInt(before)).toString();
-  }
-  return deltas;
-}
-
-const NO_DELTAS: Readonly<Deltas> = Object.fromEntries(METRICS.map((m) => [`${m}_delta`, null])) as Deltas;
-
+export const listSnapshotsRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/videos/{id}/snapshots',
+  operationId: 'listSnapshots',
+  tag: 'videos',
+  summary: 'Snapshots of a video with growth deltas; format=csv (or Accept: text/csv) exports CSV',
+  auth: 'apiKey',
+  params: videoIdParams,
+  unknownId: videoNotFound,
+  query: snapshotsQuery,
+  queryIssuesReportedByHandler: true,
+  responses: {
+    200: {
+      description: 'Snapshots, oldest first',
+      content: {
+        'application/json': { schema: snapshotPageSchema, example: examples.snapshotPage },
+        'text/csv': { schema: z.string(), example: examples.snapshotCsv },
+      },
+    },
+    404: jsonResponse('Video not found', errorSchema),
+  },
+});
 export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): void {
-  app.get('/videos/:id/snapshots', async (request, reply) => {
-    const params = validate(videoIdParams, request.params, 'id');
-    if (!params.ok) return sendError(reply, videoNotFound);
+  registerRoute(app, listSnapshotsRoute, async (request, reply, { params, query }) => {
     const { account, mode } = request.auth;
-    const video = await findOwnedVideo(ctx.store, account.id, mode, params.value.id);
+    const video = await findOwnedVideo(ctx.store, account.id, mode, params.id);
     if (!video) return sendError(reply, videoNotFound);
-    const query = validate(snapshotsQuery, request.query, 'query');
     const issues = query.ok ? [] : [...query.issues];
     // The cursor's form is checked with the other parameters; whose snapshot it names needs the video.
     const startingAfter = wellFormedString(query, request.query, 'starting_after');

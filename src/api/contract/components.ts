@@ -1,0 +1,331 @@
+// The named shapes of the API's answers (OpenAPI `components.schemas`): a generated client gets these names as
+// its types. Request shapes are in ../schemas.ts and are written out in each operation.
+import { z } from 'zod';
+import { PLAN_NAMES } from '../../billing/plans.ts';
+import { PLATFORMS } from '../../platforms/types.ts';
+import { MODES, VIDEO_STATUSES } from '../../store/schema.ts';
+import { TRACK_FAILED_ERROR } from '../errors.ts';
+
+export const responseComponents = z.registry<{ id: string }>();
+
+const named = <S extends z.ZodType>(id: string, schema: S): S => {
+  responseComponents.add(schema, { id });
+  return schema;
+};
+
+// ---- Vocabulary ----
+
+export const platformSchema = named('Platform', z.enum(PLATFORMS));
+export const videoStatusSchema = named('VideoStatus', z.enum(VIDEO_STATUSES));
+export const modeSchema = named('Mode', z.enum(MODES).describe('live keys charge; test keys never do'));
+export const planSchema = named('Plan', z.enum(PLAN_NAMES));
+
+const isoTime = z.string().describe('ISO 8601 UTC time with milliseconds');
+const usd = z.number().describe('US dollars');
+
+// ---- Videos and snapshots ----
+
+const count = z
+  .string()
+  .nullable()
+  .describe('Exact count as a decimal string; null when the platform does not expose it');
+
+const snapshotFields = {
+  id: z.string(),
+  snapshot_id: z.string(),
+  snapshot_time: isoTime,
+  views: count,
+  likes: count,
+  comments: count,
+  shares: count,
+  saves: count,
+  provider: z.string().nullable().describe('The source the counts came from; null for a missed slot'),
+  slot: z.number().int(),
+  missed: z
+    .literal(true)
+    .optional()
+    .describe('Present on a slot that could not be collected: no counts, never charged'),
+  approximate: z
+    .literal(true)
+    .optional()
+    .describe('Present when the platform only showed rounded counts (such as "2.5M")'),
+};
+
+export const snapshotSchema = named('Snapshot', z.object(snapshotFields));
+
+const delta = z
+  .string()
+  .nullable()
+  .describe('Growth since the previous collected snapshot; null when either lacks the metric');
+
+export const snapshotWithGrowthSchema = named(
+  'SnapshotWithGrowth',
+  z.object({
+    ...snapshotFields,
+    views_delta: delta,
+    likes_delta: delta,
+    comments_delta: delta,
+    shares_delta: delta,
+    saves_delta: delta,
+  }),
+);
+
+export const snapshotPageSchema = named(
+  'SnapshotPage',
+  z.object({
+    video_id: z.string(),
+    snapshots: z.array(snapshotWithGrowthSchema),
+    has_more: z.boolean(),
+  }),
+);
+
+const videoCommon = {
+  id: z.string(),
+  job_id: z.string(),
+  video_link: z.string().describe('As submitted'),
+  platform: platformSchema,
+  status: videoStatusSchema,
+  monitoring_started: isoTime,
+  monitoring_duration_days: z.number().int(),
+  days_remaining: z.number().int(),
+  created_at: isoTime,
+  canonical_url: z.string(),
+  snapshots_collected: z.number().int(),
+  snapshots_missed: z.number().int(),
+  next_snapshot_at: isoTime.nullable(),
+  ended_at: isoTime.nullable(),
+  error_reason: z.string().nullable(),
+  estimated_cost: usd,
+  latest: snapshotSchema.nullable(),
+};
+
+const fullMetadata = z.object({
+  title: z.string().nullable(),
+  creator: z.string().nullable(),
+  description: z.string().nullable(),
+});
+
+/** A video as lists show it. */
+export const videoSchema = named(
+  'Video',
+  z.object({
+    ...videoCommon,
+    current_metadata: z.object({ title: z.string().nullable(), creator: z.string().nullable() }),
+  }),
+);
+
+/** The 201 of POST /videos/track: a list item's fields, and the description in `current_metadata`. */
+export const trackedVideoSchema = named(
+  'TrackedVideo',
+  z.object({ ...videoCommon, current_metadata: fullMetadata }),
+);
+
+export const videoDetailSchema = named(
+  'VideoDetail',
+  z.object({
+    ...videoCommon,
+    is_deleted: z.boolean(),
+    current_metadata: fullMetadata,
+    snapshots: z.array(snapshotSchema),
+    last_updated: isoTime,
+  }),
+);
+
+export const videoListSchema = named(
+  'VideoList',
+  z.object({
+    videos: z.array(videoSchema),
+    total: z.number().int().describe('How many videos this page holds'),
+    limit: z.number().int(),
+    has_more: z.boolean(),
+  }),
+);
+
+export const statusChangeSchema = named(
+  'StatusChange',
+  z.object({
+    success: z.literal(true),
+    id: z.string(),
+    job_id: z.string(),
+    video_link: z.string(),
+    previous_status: videoStatusSchema,
+    new_status: videoStatusSchema,
+    video: videoSchema,
+  }),
+);
+
+export const cancelledVideoSchema = named(
+  'CancelledVideo',
+  z.object({
+    success: z.literal(true),
+    id: z.string(),
+    previous_status: videoStatusSchema,
+    new_status: videoStatusSchema,
+  }),
+);
+
+// ---- Money ----
+
+export const usageSchema = named(
+  'Usage',
+  z.object({
+    balance_usd: usd,
+    total_snapshots: z.number().int(),
+    active_videos: z.number().int(),
+    uncharged_usage_usd: usd.describe('Reserved for the remaining snapshots of the videos being tracked'),
+    total_charged_usd: usd,
+    estimated_snapshots_remaining: z.number().int(),
+    cost_per_snapshot: usd,
+    available_usd: usd.describe('Balance minus what is reserved'),
+    mode: modeSchema,
+  }),
+);
+
+// ---- Keys and accounts ----
+
+export const apiKeySchema = named(
+  'ApiKey',
+  z.object({
+    id: z.string(),
+    prefix: z.string().describe('The first characters of the key, for recognising it'),
+    mode: modeSchema,
+    name: z.string().nullable(),
+    created_at: isoTime,
+    last_used_at: isoTime.nullable(),
+    revoked_at: isoTime.nullable(),
+  }),
+);
+
+export const keyListSchema = named('KeyList', z.object({ keys: z.array(apiKeySchema) }));
+
+export const newApiKeySchema = named(
+  'NewApiKey',
+  z.object({
+    id: z.string(),
+    prefix: z.string(),
+    mode: modeSchema,
+    name: z.string().nullable(),
+    created_at: isoTime,
+    api_key: z.string().describe('The key itself: shown only in this answer'),
+    notice: z.string(),
+  }),
+);
+
+export const revokedKeySchema = named('RevokedKey', z.object({ id: z.string(), revoked: z.literal(true) }));
+
+const limitOverride = z.number().int().nullable().describe("null: the plan's value");
+
+export const accountSchema = named(
+  'Account',
+  z.object({
+    id: z.string(),
+    email: z.string(),
+    plan: planSchema,
+    disabled: z.boolean(),
+    balance_usd: usd,
+    reserved_usd: usd,
+    available_usd: usd,
+    rate_limit_per_minute: z.number().int(),
+    max_active_videos: z.number().int().nullable().describe('null: unlimited'),
+    overrides: z.object({ rate_limit_per_minute: limitOverride, max_active_videos: limitOverride }),
+    created_at: isoTime,
+  }),
+);
+
+export const accountResultSchema = named('AccountResult', z.object({ account: accountSchema }));
+
+export const newAccountSchema = named(
+  'NewAccount',
+  z.object({
+    account: accountSchema,
+    api_key: z.string().describe('The live key: shown only in this answer'),
+    test_api_key: z.string().describe('The test key: shown only in this answer'),
+  }),
+);
+
+export const ledgerTotalsSchema = named(
+  'LedgerTotals',
+  z.object({
+    balance_usd: usd,
+    reserved_usd: usd,
+    charged_usd: usd,
+    charges: z.number().int(),
+  }),
+);
+
+export const accountDetailSchema = named(
+  'AccountDetail',
+  z.object({ account: accountSchema, keys: z.array(apiKeySchema), ledger: ledgerTotalsSchema }),
+);
+
+// ---- Service ----
+
+export const livenessSchema = named('Liveness', z.object({ status: z.literal('ok') }));
+export const readinessSchema = named('Readiness', z.object({ status: z.literal('ready') }));
+export const notReadySchema = named(
+  'NotReady',
+  z.object({ status: z.literal('unavailable'), reason: z.string() }),
+);
+
+// ---- Errors ----
+
+export const errorSchema = named(
+  'Error',
+  z.object({ error: z.string(), message: z.string().optional().describe('Why, when it is not obvious') }),
+);
+
+export const fieldIssueSchema = named(
+  'FieldIssue',
+  z.object({
+    field: z.string().describe('The bad field, a query parameter, a header, or "body"'),
+    message: z.string(),
+  }),
+);
+
+export const validationErrorSchema = named(
+  'ValidationError',
+  z.object({ error: z.string(), details: z.array(fieldIssueSchema).describe('One entry per bad field') }),
+);
+
+export const insufficientBalanceSchema = named(
+  'InsufficientBalance',
+  z.object({
+    error: z.literal('Insufficient balance'),
+    balance: usd.describe('The available balance (balance minus reserved)'),
+    estimated_cost: usd,
+    required: usd.describe('estimated_cost minus balance'),
+  }),
+);
+
+export const rateLimitExceededSchema = named(
+  'RateLimitExceeded',
+  z.object({
+    error: z.literal('Rate limit exceeded'),
+    limit: z.number().int(),
+    reset: z.number().int().describe('Unix seconds when the window resets'),
+  }),
+);
+
+export const videoLimitReachedSchema = named(
+  'VideoLimitReached',
+  z.object({ error: z.string(), limit: z.number().int().describe('Videos the account may monitor at once') }),
+);
+
+export const statusConflictSchema = named(
+  'StatusConflict',
+  z.object({ error: z.string(), status: videoStatusSchema.describe('The status the video is in') }),
+);
+
+export const trackFailedSchema = named(
+  'TrackFailed',
+  z.object({
+    error: z.literal(TRACK_FAILED_ERROR),
+    reason: z
+      .string()
+      .describe(
+        'What went wrong, in plain words: e.g. "TikTok could not be reached (network error connecting to ' +
+          'www.tiktok.com)", or that the platform blocked the request, rate limited it, or answered in a format ' +
+          'that was not recognised',
+      ),
+  }),
+);

@@ -1,0 +1,58 @@
+// Every route of the service, in one list: app.ts registers each group in its scope (no key, an API key, the
+// admin token) and openapi.ts documents them from the same declarations.
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.ts';
+import type { RouteDeclaration } from '../contract/route.ts';
+import {
+  addCreditRoute,
+  cancelVideoRoute,
+  createAccountRoute,
+  getAccountRoute,
+  registerAdmin,
+  updateAccountRoute,
+} from './admin.ts';
+import {
+  pauseVideoRoute,
+  registerChangeVideoStatus,
+  resumeVideoRoute,
+  stopVideoRoute,
+} from './change-video-status.ts';
+import { getVideoRoute, registerGetVideo } from './get-video.ts';
+import { createKeyRoute, listKeysRoute, registerKeys, revokeKeyRoute } from './keys.ts';
+import { listVideosRoute, registerListVideos } from './list-videos.ts';
+import { livenessRoute, metricsRoute, readinessRoute, registerService } from './service.ts';
+import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
+import { registerUsage, usageRoute } from './usage.ts';
+import { listSnapshotsRoute, registerVideoSnapshots } from './video-snapshots.ts';
+
+/** The routes one file declares, and the function that registers them with their handlers. */
+export interface RouteGroup {
+  routes: readonly RouteDeclaration[];
+  register(app: FastifyInstance, ctx: ApiContext): void;
+}
+
+/** At the root, no key needed. */
+export const SERVICE_ROUTES: readonly RouteGroup[] = [
+  { routes: [livenessRoute, readinessRoute, metricsRoute], register: registerService },
+];
+
+/** Under /api/v1, behind key authentication and the rate limit. */
+export const API_ROUTES: readonly RouteGroup[] = [
+  { routes: [trackVideoRoute], register: registerTrackVideo },
+  { routes: [listVideosRoute], register: registerListVideos },
+  { routes: [getVideoRoute], register: registerGetVideo },
+  { routes: [stopVideoRoute, pauseVideoRoute, resumeVideoRoute], register: registerChangeVideoStatus },
+  { routes: [listSnapshotsRoute], register: registerVideoSnapshots },
+  { routes: [usageRoute], register: registerUsage },
+  { routes: [listKeysRoute, createKeyRoute, revokeKeyRoute], register: registerKeys },
+];
+
+/** Under /admin/v1, behind the operator's token. */
+export const ADMIN_ROUTES: readonly RouteGroup[] = [
+  {
+    routes: [createAccountRoute, getAccountRoute, updateAccountRoute, addCreditRoute, cancelVideoRoute],
+    register: registerAdmin,
+  },
+];
+
+export const ROUTES: readonly RouteGroup[] = [...SERVICE_ROUTES, ...API_ROUTES, ...ADMIN_ROUTES];
