@@ -1,5 +1,5 @@
 // Live keys end to end, per platform: the HTTP API, the real snapshot engine and the production collectors
-// (`createLiveCollectors` over `createHttpClient` with CONTENTSTATS_UPSTREAMS) against ONE local fake
+// (`createLiveCollectors` over `createHttpClient` with CONTENTSTATS_UPSTREAMS) against a local fake
 // platform serving each platform's committed fixtures (test/fake-platform/platforms.ts routes by the real
 // origin and path; scenarios.ts holds each platform's answers and what the service must make of them), so
 // the code under test is the code that runs in production.
@@ -37,20 +37,10 @@ const unreadableBody = (reason: string) => ({ error: UNREADABLE_ERROR, reason })
 /** Every platform, each way of reading it a row. */
 const VARIANT_ROWS = PLATFORM_VARIANTS.map((variant) => [variant.name, variant] as const);
 
-// One fake platform and one outbound client for the whole file.
-let platforms: FakePlatforms;
-let http: ClosableHttpClient;
-
-beforeAll(async () => {
-  platforms = await startFakePlatforms();
-  http = createHttpClient({ upstreams: platforms.upstreams, timeoutMs: 5_000 });
-});
-afterAll(async () => {
-  await http.close();
-  await platforms.close();
-});
-
-describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
+// The two dialects run side by side (one waits on PostgreSQL while the other works), each with its own
+// database, clock, fake platform and outbound client. Within a dialect the tests share those, so its
+// suites are `describe.sequential`: one test after another.
+describe.concurrent.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
   const clock = new TestClock(Date.parse('2024-01-29T10:00:00.000Z'));
   // The production collectors, rebuilt for each test (no test inherits a guest token or an API pause).
   // The service looks a live collector up on every use, so replacing the entries swaps them.
@@ -61,10 +51,19 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
   const useCollectors = (config: Partial<Config>) =>
     Object.assign(live, createLiveCollectors(testConfig(config), http));
 
+  let platforms: FakePlatforms;
+  let http: ClosableHttpClient;
+
   beforeAll(async () => {
+    platforms = await startFakePlatforms();
+    http = createHttpClient({ upstreams: platforms.upstreams, timeoutMs: 5_000 });
     api = await createTestApi(dialect, { clock, liveCollectors: live });
   });
-  afterAll(() => api.close());
+  afterAll(async () => {
+    await api.close();
+    await http.close();
+    await platforms.close();
+  });
 
   beforeEach(async () => {
     platforms.reset();
@@ -129,7 +128,7 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
     await expectInvariants(api.store, account.id);
   }
 
-  describe.each(VARIANT_ROWS)('%s', (_name, variant) => {
+  describe.sequential.each(VARIANT_ROWS)('%s', (_name, variant) => {
     beforeEach(() => {
       useCollectors(variant.config);
     });
@@ -319,7 +318,7 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
     );
   });
 
-  describe('a platform that cannot be reached at track time', () => {
+  describe.sequential('a platform that cannot be reached at track time', () => {
     /** Tracks the TikTok video with the production collectors over `client` (closed afterwards). */
     async function trackThrough(client: ClosableHttpClient) {
       Object.assign(live, createLiveCollectors(testConfig({}), client));
@@ -359,7 +358,7 @@ describe.each(DIALECTS)('live keys against the platforms (%s)', (dialect) => {
     });
   });
 
-  describe('TikTok short links', () => {
+  describe.sequential('TikTok short links', () => {
     const SHORT_LINK = 'https://vm.tiktok.com/ZMabc123/';
 
     beforeEach(() => {
