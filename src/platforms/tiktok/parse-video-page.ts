@@ -1,10 +1,11 @@
 // Turns one fetched video page (its final URL and HTML) into an observation or a classified failure.
 // Never invents a number: a count that is not there is null, and a page with no count at all is a
 // format change, not a video with zero views.
+
+import { isRecord } from '../json-read.ts';
 import { parseVideoUrl } from '../parse-video-url.ts';
 import { type CollectResult, failure, success } from '../types.ts';
 import { TIKTOK_WEB_SOURCE } from './hosts.ts';
-import { isRecord } from './json-record.ts';
 import { looksLikeChallenge, readRehydrationScope } from './rehydration-script.ts';
 import { readVideoCounts } from './video-counts.ts';
 import { readVideoMetadata } from './video-metadata.ts';

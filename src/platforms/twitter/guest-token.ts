@@ -1,8 +1,8 @@
 import type { HttpClient } from '../../http/types.ts';
+import { asString, at, parseJson } from '../json-read.ts';
 import type { CollectFailure } from '../types.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
 import { commonStatusFailure, transportFailure } from './http-failure.ts';
-import { asString, at, parseJson } from './json-read.ts';
 
 // Logged-out readers of x.com authenticate with the bearer token the web app ships in its JavaScript (the
 // same for everyone, not a secret) plus a "guest token" handed out by POST /1.1/guest/activate.json.
@@ -42,9 +42,10 @@ export type GuestTokenResult = { ok: true; token: string } | { ok: false; failur
 
 export function parseGuestActivateResponse(body: string): GuestTokenResult {
   const parsed = parseJson(body);
-  if (!parsed.ok) return { ok: false, failure: { kind: 'format_changed', message: `${SOURCE}: not JSON` } };
-  const token = asString(at(parsed.value, 'guest_token'));
-  if (token === null || !GUEST_TOKEN.test(token)) {
+  if (parsed === undefined)
+    return { ok: false, failure: { kind: 'format_changed', message: `${SOURCE}: not JSON` } };
+  const token = asString(at(parsed, 'guest_token'));
+  if (token === undefined || !GUEST_TOKEN.test(token)) {
     return {
       ok: false,
       failure: { kind: 'format_changed', message: `${SOURCE}: no guest_token in the answer` },
