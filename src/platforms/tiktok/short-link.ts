@@ -2,10 +2,11 @@
 // redirecting. Each hop is requested without following, so the Location can be judged here: stop as soon
 // as it names a video, refuse anything outside TikTok's hosts, and never download the video page itself.
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { parseVideoUrl } from '../parse-video-url.ts';
 import type { CollectFailure, VideoRef } from '../types.ts';
 import { TIKTOK_HOSTS } from './hosts.ts';
-import { classifyHttpStatus, classifyOutboundFailure } from './http-failure.ts';
+import { TIKTOK_HTTP_STATUSES } from './http-statuses.ts';
 import { tiktokRef } from './url.ts';
 
 export const MAX_SHORT_LINK_HOPS = 5;
@@ -48,12 +49,11 @@ export async function resolveTikTokShortLink(
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (!result.ok)
-      return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, current) };
+    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result, current) };
     const { response } = result;
     const location = response.headers['location'];
     if (response.status < 300 || response.status >= 400 || location === undefined) {
-      const failed = classifyHttpStatus(response, options.now());
+      const failed = classifyHttpStatus('TikTok', response, options.now(), TIKTOK_HTTP_STATUSES);
       // A page instead of a redirect: TikTok shows its home or an error page for a dead code.
       return {
         ok: false,

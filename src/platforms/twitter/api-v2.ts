@@ -1,9 +1,10 @@
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { asArray, asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
 import { countFromNumber, sumOfCounts } from './counts.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
-import { commonStatusFailure, transportFailure } from './http-failure.ts';
+import { X_HTTP_STATUSES } from './http-statuses.ts';
 import { tweetMetadata } from './tweet-metadata.ts';
 
 // The official X API v2 tweet lookup (used when X_BEARER_TOKEN is configured): up to 100 ids a request.
@@ -140,9 +141,9 @@ export async function fetchTweetsByApiV2(
     maxBodyBytes: 8 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
+  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
   const response = outbound.response;
-  const common = commonStatusFailure(PROVIDER, response, options.now());
+  const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
   if (common) return { ok: false, failure: common };
   if (response.status === 401 || response.status === 402 || response.status === 403) {
     // A configuration problem, not a verdict on any post: the token is wrong or revoked (401), its app is not

@@ -1,10 +1,11 @@
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { asArray, asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
 import { countFromDecimalString, countFromNumber, sumOfCounts } from './counts.ts';
 import { type GuestTokenCache, WEB_APP_XHR_HEADERS, X_WEB_APP_BEARER } from './guest-token.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
-import { commonStatusFailure, rateLimitedFailure, transportFailure } from './http-failure.ts';
+import { X_HTTP_STATUSES } from './http-statuses.ts';
 import { tweetMetadata } from './tweet-metadata.ts';
 import { failureFromTombstone, failureFromUnavailableReason } from './unavailable-tweet.ts';
 
@@ -238,7 +239,7 @@ async function fetchTweetByGraphql(
       maxBodyBytes: 2 * 1024 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
+    if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
     const response = outbound.response;
 
     // An expired or distrusted guest token is answered 401/403 (error 239 "Bad guest token").
@@ -254,12 +255,9 @@ async function fetchTweetByGraphql(
       };
       continue;
     }
-    if (response.status === 429) {
-      // Guest tokens carry their own small request budget; the next call should start with a fresh one.
-      options.guestTokens.invalidate(guest.token);
-      return { ok: false, failure: rateLimitedFailure(PROVIDER, response, options.now()) };
-    }
-    const common = commonStatusFailure(PROVIDER, response, options.now());
+    // Guest tokens carry their own small request budget; after a 429 the next call should start with a fresh one.
+    if (response.status === 429) options.guestTokens.invalidate(guest.token);
+    const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
     if (common) return { ok: false, failure: common };
     if (response.status === 400 || response.status === 404) {
       return failure(

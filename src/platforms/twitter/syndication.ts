@@ -1,9 +1,10 @@
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectResult, failure, success } from '../types.ts';
 import { countFromNumber } from './counts.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
-import { commonStatusFailure, transportFailure } from './http-failure.ts';
+import { X_HTTP_STATUSES } from './http-statuses.ts';
 import { tweetMetadata } from './tweet-metadata.ts';
 import { failureFromTombstone } from './unavailable-tweet.ts';
 
@@ -94,9 +95,9 @@ export async function fetchTweetBySyndication(
     maxBodyBytes: 2 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
+  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
   const response = outbound.response;
-  const common = commonStatusFailure(PROVIDER, response, options.now());
+  const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
   if (common) return { ok: false, failure: common };
   // 404 covers deleted, protected and never-existing posts alike; it does not say which.
   if (response.status === 404) return failure('not_found', `${PROVIDER}: HTTP 404`);
