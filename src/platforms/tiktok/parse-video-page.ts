@@ -3,10 +3,10 @@
 // format change, not a video with zero views.
 
 import { isRecord } from '../json-read.ts';
-import { parseVideoUrl } from '../parse-video-url.ts';
 import { type CollectResult, failure, success } from '../types.ts';
 import { TIKTOK_WEB_SOURCE } from './hosts.ts';
 import { looksLikeChallenge, readRehydrationScope } from './rehydration-script.ts';
+import { parseTikTokLink } from './url.ts';
 import { readVideoCounts } from './video-counts.ts';
 import { readVideoMetadata } from './video-metadata.ts';
 import { classifyVideoStatus } from './video-status.ts';
@@ -76,7 +76,7 @@ function whereWeLanded(finalUrl: string, videoId: string): 'video' | 'login' | '
     return 'elsewhere';
   }
   if (/^\/login(\/|$)/.test(url.pathname)) return 'login';
-  const parsed = parseVideoUrl(url.href);
+  const parsed = parseTikTokLink(url.href);
   return parsed.kind === 'video' && parsed.ref.videoId === videoId ? 'video' : 'elsewhere';
 }
 

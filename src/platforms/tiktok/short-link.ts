@@ -3,11 +3,10 @@
 // as it names a video, refuse anything outside TikTok's hosts, and never download the video page itself.
 import type { HttpClient } from '../../http/types.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
-import { parseVideoUrl } from '../parse-video-url.ts';
 import type { CollectFailure, VideoRef } from '../types.ts';
 import { TIKTOK_HOSTS } from './hosts.ts';
 import { TIKTOK_HTTP_STATUSES } from './http-statuses.ts';
-import { tiktokRef } from './url.ts';
+import { parseTikTokLink } from './url.ts';
 
 export const MAX_SHORT_LINK_HOPS = 5;
 /** Redirect answers are tiny; anything big is a page, and we only need its status. */
@@ -31,10 +30,9 @@ export async function resolveTikTokShortLink(
   shortUrl: string,
   options: ShortLinkOptions,
 ): Promise<ShortLinkResult> {
-  const parsed = parseVideoUrl(shortUrl);
-  if (parsed.kind === 'video' && parsed.ref.platform === 'tiktok')
-    return { ok: true, ref: tiktokRef(parsed.ref.videoId) };
-  if (parsed.kind !== 'short_link' || parsed.platform !== 'tiktok') {
+  const parsed = parseTikTokLink(shortUrl);
+  if (parsed.kind === 'video') return { ok: true, ref: parsed.ref };
+  if (parsed.kind !== 'short_link') {
     return refused('not_found', 'not a TikTok short link');
   }
 
@@ -78,9 +76,8 @@ export async function resolveTikTokShortLink(
     }
     if (/^\/login(\/|$)/.test(next.pathname))
       return refused('rate_limited', 'TikTok answered with its login wall');
-    const target = parseVideoUrl(next.href);
-    if (target.kind === 'video' && target.ref.platform === 'tiktok')
-      return { ok: true, ref: tiktokRef(target.ref.videoId) };
+    const target = parseTikTokLink(next.href);
+    if (target.kind === 'video') return { ok: true, ref: target.ref };
     current = next.href;
   }
   // Endless redirects between TikTok's own hosts are a cookie/bot loop, not a property of the video.
