@@ -2,7 +2,7 @@
 // at the same moment always gives the same numbers, counts never decrease, and nothing touches the network.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
-import { PLATFORM_REGISTRY, videoRef } from '../registry.ts';
+import { byPlatform, videoRef } from '../registry.ts';
 import {
   type Collector,
   type CollectResult,
@@ -28,6 +28,10 @@ const METRIC_NAMES = [
   'shares',
   'saves',
 ] as const satisfies readonly (keyof Metrics)[];
+/** Each platform exposes what the real one does (e.g. YouTube and Instagram show no shares or saves). */
+const HIDDEN_METRICS = byPlatform((platform) =>
+  METRIC_NAMES.filter((metric) => !platform.exposedMetrics.includes(metric)),
+);
 const CURVE_EPOCH_MS = Date.parse('2024-01-01T00:00:00.000Z');
 
 type Profile = ReturnType<typeof computeProfile>;
@@ -84,9 +88,7 @@ export function simulatedMetrics(platform: PlatformName, videoId: string, atMs: 
     shares: BigInt(Math.floor(likes * p.shareRatio)),
     saves: BigInt(Math.floor(likes * p.saveRatio)),
   };
-  // Each platform exposes what the real one does (e.g. YouTube and Instagram show no shares or saves).
-  const exposed = PLATFORM_REGISTRY[platform].exposedMetrics;
-  for (const metric of METRIC_NAMES) if (!exposed.includes(metric)) metrics[metric] = null;
+  for (const metric of HIDDEN_METRICS[platform]) metrics[metric] = null;
   return metrics;
 }
 
