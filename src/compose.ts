@@ -9,8 +9,9 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { countWaitingEmails } from './notify/email-outbox-rows.ts';
 import { createMetrics, type Metrics, SERVICE_METRICS } from './observability/metrics.ts';
+import { byPlatform } from './platforms/registry.ts';
 import { createSimulatorCollector } from './platforms/simulator/simulator.ts';
-import { type Collector, PLATFORMS, type PlatformName } from './platforms/types.ts';
+import type { Collector, PlatformName } from './platforms/types.ts';
 import type { Store } from './store/database.ts';
 import type { Mode } from './store/schema.ts';
 import { countMonitoringVideos } from './store/videos.ts';
@@ -38,9 +39,7 @@ export type CollectorFor = (mode: Mode, platform: PlatformName) => Collector | u
 
 /** Test keys never touch a real platform: their world is the simulator's; live keys get the real collectors. */
 export function routeCollectors(clock: Clock, liveCollectors: LiveCollectors): CollectorFor {
-  const simulators = Object.fromEntries(
-    PLATFORMS.map((p) => [p, createSimulatorCollector(p, clock)]),
-  ) as Record<PlatformName, Collector>;
+  const simulators = byPlatform((platform) => createSimulatorCollector(platform.name, clock));
   return (mode, platform) => (mode === 'test' ? simulators[platform] : liveCollectors[platform]);
 }
 

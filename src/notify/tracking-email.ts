@@ -1,5 +1,6 @@
 // The email sent when a tracking ends: subject, plain text and HTML from one report. Every string that came
 // from a platform or a user is escaped in the HTML part and flattened to one line where it sits in a line.
+import { platformDisplayName } from '../platforms/registry.ts';
 import type { Executor } from '../store/transaction.ts';
 import { formatCount, formatGrowth, formatGrowthPercent, NOT_EXPOSED } from './format-count.ts';
 import { escapeHtml } from './html-escape.ts';
@@ -33,13 +34,6 @@ export async function renderTrackingEmail(
   return { ok: true, message: composeTrackingEmail(loaded.report, options) };
 }
 
-const PLATFORM_NAMES: Record<string, string> = {
-  tiktok: 'TikTok',
-  youtube: 'YouTube',
-  instagram: 'Instagram',
-  twitter: 'X',
-};
-
 const METRIC_LABELS: Record<MetricName, string> = {
   views: 'Views',
   likes: 'Likes',
@@ -72,7 +66,7 @@ export function composeTrackingEmail(report: TrackingReport, options: TrackingEm
 
 function describeTracking(report: TrackingReport, options: TrackingEmailOptions): EmailContent {
   const { video } = report;
-  const platform = PLATFORM_NAMES[video.platform] ?? video.platform;
+  const platform = platformDisplayName(video.platform);
   const title = oneLine(video.title ?? '') || `${platform} video ${video.platform_video_id}`;
   const ending = describeEnding(report);
   const testMode = video.mode === 'test';

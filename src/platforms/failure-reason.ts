@@ -1,10 +1,11 @@
 // What a person is told when a platform could not be read: plain words built from the failure's kind, the
 // platform's name and, for an exchange that failed, the platform host. Never from the failure's message, which
 // is for the server log and may carry addresses, paths or pieces of an answer.
-import { type CollectFailure, PLATFORM_DISPLAY_NAMES, type PlatformName } from './types.ts';
+import { PLATFORM_REGISTRY } from './registry.ts';
+import type { CollectFailure, PlatformName } from './types.ts';
 
 export function failureReason(platform: PlatformName, failure: CollectFailure): string {
-  const name = PLATFORM_DISPLAY_NAMES[platform];
+  const name = PLATFORM_REGISTRY[platform].displayName;
   switch (failure.kind) {
     case 'transient':
       if (failure.exchange?.failed === 'network')
@@ -30,4 +31,4 @@ export function failureReason(platform: PlatformName, failure: CollectFailure): 
 
 /** No collector reads this platform here (a live platform left out of the service's configuration). */
 export const noCollectorReason = (platform: PlatformName): string =>
-  `${PLATFORM_DISPLAY_NAMES[platform]} is not read by this server (no collector is set up for it)`;
+  `${PLATFORM_REGISTRY[platform].displayName} is not read by this server (no collector is set up for it)`;

@@ -1,15 +1,8 @@
 // The vocabulary every platform module speaks. Nothing here knows about the database, money or HTTP serving.
 
+/** Every platform, in the order they are listed; each has its descriptor in `registry.ts`. */
 export const PLATFORMS = ['tiktok', 'youtube', 'instagram', 'twitter'] as const;
 export type PlatformName = (typeof PLATFORMS)[number];
-
-/** How each platform is named to people. */
-export const PLATFORM_DISPLAY_NAMES: Readonly<Record<PlatformName, string>> = {
-  tiktok: 'TikTok',
-  youtube: 'YouTube',
-  instagram: 'Instagram',
-  twitter: 'X',
-};
 
 /** Counts are exact integers; a metric the source does not expose is null (never 0). */
 export interface Metrics {

@@ -37,7 +37,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
     'ids.ts',
   ],
   scheduler: ['tracking', 'platforms', 'observability', 'store', 'clock.ts'],
-  notify: ['store', 'clock.ts'],
+  notify: ['platforms', 'store', 'clock.ts'],
   tracking: ['billing', 'platforms', 'store', 'clock.ts', 'ids.ts'],
   accounts: ['billing', 'store', 'ids.ts'],
   billing: ['store'],

@@ -5,6 +5,7 @@
 
 import type { HttpClient, OutboundResult } from '../../http/types.ts';
 import { collectOneByOne } from '../collect-one-by-one.ts';
+import { outboundFailure } from '../http-failure.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import {
   CURRENT_POST_QUERY,
@@ -15,7 +16,6 @@ import {
   postQueryHeaders,
   readPostQueryResponse,
 } from './graphql.ts';
-import { classifyOutboundFailure } from './outbound-failure.ts';
 import { INSTAGRAM_WEB_PROVIDER, parsePostPage } from './post-page.ts';
 import { classifyLoginWall, classifyRefusal } from './refusal.ts';
 import { instagramCanonicalUrl } from './url.ts';
@@ -63,8 +63,7 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok)
-        return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, GRAPHQL_URL) };
+      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result, GRAPHQL_URL) };
       return readPostQueryResponse(result.response, shortcode, query.provider, now());
     },
   });
@@ -88,8 +87,7 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok)
-        return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, url) };
+      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result, url) };
       const { response } = result;
       const refusal = classifyLoginWall(response) ?? classifyRefusal(response, undefined, now());
       if (refusal) return { ok: false, failure: refusal };

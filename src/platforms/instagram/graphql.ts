@@ -6,6 +6,7 @@
 // answers with errors or an empty `data`, which reads as `format_changed` and moves on to the next source.
 
 import type { OutboundResponse } from '../../http/types.ts';
+import { asArray, at, parseJson } from '../json-read.ts';
 import { type CollectResult, failure } from '../types.ts';
 import { asInstagramMedia, isPost, readInstagramMedia } from './media.ts';
 import { classifyLoginWall, classifyRefusal } from './refusal.ts';
@@ -93,16 +94,16 @@ export function readPostQueryResponse(
   if (json === undefined)
     return failure('format_changed', 'Instagram GraphQL answered with something other than JSON');
 
-  const data = field(json, 'data');
-  const webInfo = field(data, 'xdt_api__v1__media__shortcode__web_info');
-  const polaris = field(data, 'xig_polaris_media');
-  const legacyKey = ['xdt_shortcode_media', 'shortcode_media'].find((key) => field(data, key) !== undefined);
-  const shortcodeMedia = legacyKey === undefined ? undefined : field(data, legacyKey);
+  const data = at(json, 'data');
+  const webInfo = at(data, 'xdt_api__v1__media__shortcode__web_info');
+  const polaris = at(data, 'xig_polaris_media');
+  const legacyKey = ['xdt_shortcode_media', 'shortcode_media'].find((key) => at(data, key) !== undefined);
+  const shortcodeMedia = legacyKey === undefined ? undefined : at(data, legacyKey);
 
   let candidates: unknown[] | undefined;
-  if (webInfo !== undefined) candidates = webInfo === null ? [] : asList(field(webInfo, 'items'));
+  if (webInfo !== undefined) candidates = webInfo === null ? [] : asArray(at(webInfo, 'items'));
   else if (polaris !== undefined)
-    candidates = polaris === null ? [] : [field(polaris, 'if_not_gated_logged_out')];
+    candidates = polaris === null ? [] : [at(polaris, 'if_not_gated_logged_out')];
   else if (shortcodeMedia !== undefined) candidates = shortcodeMedia === null ? [] : [shortcodeMedia];
   if (candidates === undefined) {
     return failure('format_changed', 'Instagram GraphQL answered without a post field (retired doc_id?)');
@@ -118,22 +119,4 @@ export function readPostQueryResponse(
   const post = posts.find((media) => isPost(media, shortcode));
   if (!post) return failure('format_changed', 'Instagram GraphQL answered about another post');
   return readInstagramMedia(post, provider);
-}
-
-function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
-}
-
-function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }

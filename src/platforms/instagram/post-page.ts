@@ -4,6 +4,7 @@
 // `window._sharedData`. When it ships no data at all, the description meta tag still says
 // "183K likes, 4,821 comments - user on …".
 
+import { parseJson } from '../json-read.ts';
 import { type CollectResult, failure, success } from '../types.ts';
 import { asInstagramMedia, isPost, readInstagramMedia } from './media.ts';
 import { readMetaCounts } from './meta-counts.ts';
@@ -68,11 +69,9 @@ function embeddedJson(html: string): unknown[] {
   if (shared) texts.push(shared);
   const parsed: unknown[] = [];
   for (const text of texts) {
-    try {
-      parsed.push(JSON.parse(text));
-    } catch {
-      // A blob that is not JSON is not where the post is.
-    }
+    const value = parseJson(text);
+    // A blob that is not JSON is not where the post is.
+    if (value !== undefined) parsed.push(value);
   }
   return parsed;
 }

@@ -4,8 +4,9 @@
 // session that must be re-verified, or a plain 429.
 
 import type { OutboundResponse } from '../../http/types.ts';
-import { retryAfterMs as parseRetryAfterMs } from '../retry-after.ts';
+import { classifyHttpStatus } from '../http-failure.ts';
 import type { CollectFailure } from '../types.ts';
+import { INSTAGRAM_HTTP_STATUSES } from './http-statuses.ts';
 
 const LOGIN_PATHS = ['/accounts/login', '/challenge', '/accounts/suspended'];
 
@@ -29,14 +30,9 @@ export function classifyRefusal(
   json: unknown,
   nowMs: number,
 ): CollectFailure | null {
-  if (response.status === 429) {
-    const retryAfterMs = parseRetryAfterMs(response.headers['retry-after'], nowMs);
-    return {
-      kind: 'rate_limited',
-      message: 'Instagram answered 429 Too Many Requests',
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    };
-  }
+  // A rate limit is one whatever the body says.
+  if (response.status === 429)
+    return classifyHttpStatus('Instagram', response, nowMs, INSTAGRAM_HTTP_STATUSES);
   const body = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   const message = typeof body.message === 'string' ? body.message : '';
   if (
@@ -50,11 +46,7 @@ export function classifyRefusal(
   if (body.require_login === true || /wait a few minutes/i.test(message) || response.status === 401) {
     return { kind: 'rate_limited', message: `Instagram requires a login${message ? `: ${message}` : ''}` };
   }
-  if (response.status >= 500)
-    return { kind: 'transient', message: `Instagram answered HTTP ${response.status}` };
-  if (response.status === 403)
-    return { kind: 'blocked', message: 'Instagram refused the request (HTTP 403)' };
-  return null;
+  return classifyHttpStatus('Instagram', response, nowMs, INSTAGRAM_HTTP_STATUSES);
 }
 
 function resolve(location: string, base: string): string | undefined {

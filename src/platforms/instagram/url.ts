@@ -1,6 +1,9 @@
 import { pathSegments } from '../path-segments.ts';
 import type { UrlParse, VideoRef } from '../types.ts';
 
+/** Hosts of Instagram links people paste (after `www.`/`m.` are dropped). */
+export const INSTAGRAM_LINK_HOSTS: readonly string[] = ['instagram.com'];
+
 const SHORTCODE = /^[A-Za-z0-9_-]{5,64}$/;
 const KINDS = new Set(['p', 'reel', 'reels', 'tv']);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestClock } from '../../clock.ts';
+import { PLATFORM_REGISTRY } from '../registry.ts';
 import { tiktokRef } from '../tiktok/url.ts';
 import { youtubeRef } from '../youtube/url.ts';
 import { createSimulatorCollector, simulatedMetrics } from './simulator.ts';
@@ -41,6 +42,19 @@ describe('the simulator', () => {
     expect(m.shares).toBeNull();
     expect(m.saves).toBeNull();
     expect(m.views).not.toBeNull();
+  });
+
+  it.each([
+    ['tiktok', ['views', 'likes', 'comments', 'shares', 'saves']],
+    ['youtube', ['views', 'likes', 'comments']],
+    ['instagram', ['views', 'likes', 'comments']],
+    ['twitter', ['views', 'likes', 'comments', 'shares', 'saves']],
+  ] as const)('a %s reading has counts for exactly the metrics the platform shows', (platform, shown) => {
+    const counted = Object.entries(simulatedMetrics(platform, 'abcdefg1234', Date.now()))
+      .filter(([, count]) => count !== null)
+      .map(([metric]) => metric);
+    expect(counted).toEqual(shown);
+    expect(PLATFORM_REGISTRY[platform].exposedMetrics).toEqual(shown);
   });
 
   it.each([

@@ -2,9 +2,7 @@
 // at the same moment always gives the same numbers, counts never decrease, and nothing touches the network.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
-import { instagramRef } from '../instagram/url.ts';
-import { tiktokRef } from '../tiktok/url.ts';
-import { twitterRef } from '../twitter/url.ts';
+import { byPlatform, videoRef } from '../registry.ts';
 import {
   type Collector,
   type CollectResult,
@@ -15,7 +13,6 @@ import {
   type VideoMetadata,
   type VideoRef,
 } from '../types.ts';
-import { youtubeRef } from '../youtube/url.ts';
 
 // Magic endings of a video id make the simulator answer like a platform in trouble, in any platform's id form
 // (e.g. `https://www.tiktok.com/@x/video/7300000000000004040`, `https://youtu.be/abcdefg4030`); the README lists
@@ -24,6 +21,17 @@ import { youtubeRef } from '../youtube/url.ts';
 // definition.
 
 const HOUR_MS = 3_600_000;
+const METRIC_NAMES = [
+  'views',
+  'likes',
+  'comments',
+  'shares',
+  'saves',
+] as const satisfies readonly (keyof Metrics)[];
+/** Each platform exposes what the real one does (e.g. YouTube and Instagram show no shares or saves). */
+const HIDDEN_METRICS = byPlatform((platform) =>
+  METRIC_NAMES.filter((metric) => !platform.exposedMetrics.includes(metric)),
+);
 const CURVE_EPOCH_MS = Date.parse('2024-01-01T00:00:00.000Z');
 
 type Profile = ReturnType<typeof computeProfile>;
@@ -80,11 +88,7 @@ export function simulatedMetrics(platform: PlatformName, videoId: string, atMs: 
     shares: BigInt(Math.floor(likes * p.shareRatio)),
     saves: BigInt(Math.floor(likes * p.saveRatio)),
   };
-  // Each platform exposes what the real one does: YouTube and Instagram show no shares or saves publicly.
-  if (platform === 'youtube' || platform === 'instagram') {
-    metrics.shares = null;
-    metrics.saves = null;
-  }
+  for (const metric of HIDDEN_METRICS[platform]) metrics[metric] = null;
   return metrics;
 }
 
@@ -131,13 +135,6 @@ export function simulatedMetadata(platform: PlatformName, videoId: string): Vide
   };
 }
 
-const REF_BUILDERS: Record<PlatformName, (id: string) => VideoRef> = {
-  tiktok: tiktokRef,
-  youtube: youtubeRef,
-  instagram: instagramRef,
-  twitter: twitterRef,
-};
-
 export function createSimulatorCollector(platform: PlatformName, clock: Clock): Collector {
   return {
     platform,
@@ -150,7 +147,7 @@ export function createSimulatorCollector(platform: PlatformName, clock: Clock): 
       // A short link's code maps to a stable numeric id, as if TikTok had redirected to it.
       const digest = createHash('sha256').update(shortUrl).digest();
       const videoId = `7${(digest.readBigUInt64BE(0) % 10n ** 18n).toString().padStart(18, '0')}`;
-      return { ok: true, ref: REF_BUILDERS[platform](videoId) };
+      return { ok: true, ref: videoRef(platform, videoId) };
     },
   };
 }

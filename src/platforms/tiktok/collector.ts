@@ -2,9 +2,10 @@
 // fingerprint because TikTok turns plain Node clients away at the edge.
 import type { HttpClient } from '../../http/types.ts';
 import { collectOneByOne } from '../collect-one-by-one.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import type { Collector, CollectResult, VideoRef } from '../types.ts';
 import { TIKTOK_HOSTS } from './hosts.ts';
-import { classifyHttpStatus, classifyOutboundFailure } from './http-failure.ts';
+import { TIKTOK_HTTP_STATUSES } from './http-statuses.ts';
 import { parseVideoPage } from './parse-video-page.ts';
 import { resolveTikTokShortLink } from './short-link.ts';
 import { tiktokCanonicalUrl } from './url.ts';
@@ -33,8 +34,8 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, url) };
-    const httpFailure = classifyHttpStatus(result.response, now());
+    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result, url) };
+    const httpFailure = classifyHttpStatus('TikTok', result.response, now(), TIKTOK_HTTP_STATUSES);
     if (httpFailure) return { ok: false, failure: httpFailure };
     return parseVideoPage(result.response, ref.videoId);
   }

@@ -1,7 +1,7 @@
 // Test support: the committed fixture pages (see fixtures/generate-fixtures.ts) and a way to derive
 // variants from a real-shaped page by editing its rehydration JSON, instead of writing fragments inline.
 import { readFileSync } from 'node:fs';
-import { isRecord, type JsonRecord } from './json-record.ts';
+import { isRecord, type JsonRecord } from '../json-read.ts';
 
 export const FIXTURE_VIDEO_ID = '7401234567890123456';
 export const FIXTURE_AUTHOR = 'marisol.bakes';

@@ -1,11 +1,12 @@
 // Turns one fetched video page (its final URL and HTML) into an observation or a classified failure.
 // Never invents a number: a count that is not there is null, and a page with no count at all is a
 // format change, not a video with zero views.
-import { parseVideoUrl } from '../parse-video-url.ts';
+
+import { isRecord } from '../json-read.ts';
 import { type CollectResult, failure, success } from '../types.ts';
 import { TIKTOK_WEB_SOURCE } from './hosts.ts';
-import { isRecord } from './json-record.ts';
 import { looksLikeChallenge, readRehydrationScope } from './rehydration-script.ts';
+import { parseTikTokLink } from './url.ts';
 import { readVideoCounts } from './video-counts.ts';
 import { readVideoMetadata } from './video-metadata.ts';
 import { classifyVideoStatus } from './video-status.ts';
@@ -75,7 +76,7 @@ function whereWeLanded(finalUrl: string, videoId: string): 'video' | 'login' | '
     return 'elsewhere';
   }
   if (/^\/login(\/|$)/.test(url.pathname)) return 'login';
-  const parsed = parseVideoUrl(url.href);
+  const parsed = parseTikTokLink(url.href);
   return parsed.kind === 'video' && parsed.ref.videoId === videoId ? 'video' : 'elsewhere';
 }
 

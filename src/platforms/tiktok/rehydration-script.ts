@@ -1,6 +1,6 @@
 // TikTok's web app renders on the server and ships its state in one JSON script for the browser to pick up:
 // <script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{"__DEFAULT_SCOPE__":{…}}</script>
-import { isRecord, type JsonRecord } from './json-record.ts';
+import { isRecord, type JsonRecord, parseJson } from '../json-read.ts';
 
 const SCRIPT_ID = '__UNIVERSAL_DATA_FOR_REHYDRATION__';
 const SCRIPT_OPEN_TAG = /<script\b[^>]*\bid=["']__UNIVERSAL_DATA_FOR_REHYDRATION__["'][^>]*>/iy;
@@ -33,12 +33,8 @@ export type RehydrationScope =
 export function readRehydrationScope(html: string): RehydrationScope {
   const text = rehydrationScriptText(html);
   if (text === undefined) return { kind: 'absent' };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { kind: 'unparseable', reason: 'rehydration script is not valid JSON' };
-  }
+  const data = parseJson(text);
+  if (data === undefined) return { kind: 'unparseable', reason: 'rehydration script is not valid JSON' };
   if (!isRecord(data) || !isRecord(data['__DEFAULT_SCOPE__'])) {
     return { kind: 'unparseable', reason: 'rehydration JSON has no __DEFAULT_SCOPE__ object' };
   }

@@ -2,11 +2,11 @@
 // redirecting. Each hop is requested without following, so the Location can be judged here: stop as soon
 // as it names a video, refuse anything outside TikTok's hosts, and never download the video page itself.
 import type { HttpClient } from '../../http/types.ts';
-import { parseVideoUrl } from '../parse-video-url.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import type { CollectFailure, VideoRef } from '../types.ts';
 import { TIKTOK_HOSTS } from './hosts.ts';
-import { classifyHttpStatus, classifyOutboundFailure } from './http-failure.ts';
-import { tiktokRef } from './url.ts';
+import { TIKTOK_HTTP_STATUSES } from './http-statuses.ts';
+import { parseTikTokLink } from './url.ts';
 
 export const MAX_SHORT_LINK_HOPS = 5;
 /** Redirect answers are tiny; anything big is a page, and we only need its status. */
@@ -30,10 +30,9 @@ export async function resolveTikTokShortLink(
   shortUrl: string,
   options: ShortLinkOptions,
 ): Promise<ShortLinkResult> {
-  const parsed = parseVideoUrl(shortUrl);
-  if (parsed.kind === 'video' && parsed.ref.platform === 'tiktok')
-    return { ok: true, ref: tiktokRef(parsed.ref.videoId) };
-  if (parsed.kind !== 'short_link' || parsed.platform !== 'tiktok') {
+  const parsed = parseTikTokLink(shortUrl);
+  if (parsed.kind === 'video') return { ok: true, ref: parsed.ref };
+  if (parsed.kind !== 'short_link') {
     return refused('not_found', 'not a TikTok short link');
   }
 
@@ -48,12 +47,11 @@ export async function resolveTikTokShortLink(
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (!result.ok)
-      return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, current) };
+    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result, current) };
     const { response } = result;
     const location = response.headers['location'];
     if (response.status < 300 || response.status >= 400 || location === undefined) {
-      const failed = classifyHttpStatus(response, options.now());
+      const failed = classifyHttpStatus('TikTok', response, options.now(), TIKTOK_HTTP_STATUSES);
       // A page instead of a redirect: TikTok shows its home or an error page for a dead code.
       return {
         ok: false,
@@ -78,9 +76,8 @@ export async function resolveTikTokShortLink(
     }
     if (/^\/login(\/|$)/.test(next.pathname))
       return refused('rate_limited', 'TikTok answered with its login wall');
-    const target = parseVideoUrl(next.href);
-    if (target.kind === 'video' && target.ref.platform === 'tiktok')
-      return { ok: true, ref: tiktokRef(target.ref.videoId) };
+    const target = parseTikTokLink(next.href);
+    if (target.kind === 'video') return { ok: true, ref: target.ref };
     current = next.href;
   }
   // Endless redirects between TikTok's own hosts are a cookie/bot loop, not a property of the video.

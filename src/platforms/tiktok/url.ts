@@ -1,5 +1,9 @@
+import { readLink } from '../link.ts';
 import { pathSegments } from '../path-segments.ts';
 import type { UrlParse, VideoRef } from '../types.ts';
+
+/** Hosts of TikTok links people paste (after `www.`/`m.` are dropped); vm. and vt. serve short links. */
+export const TIKTOK_LINK_HOSTS: readonly string[] = ['tiktok.com', 'vm.tiktok.com', 'vt.tiktok.com'];
 
 const VIDEO_ID = /^\d{10,25}$/;
 const SHORT_CODE = /^[A-Za-z0-9]{4,32}$/;
@@ -38,4 +42,15 @@ export function parseTikTokPath(url: URL, host: string): UrlParse {
     if (VIDEO_ID.test(id)) return { kind: 'video', ref: tiktokRef(id) };
   }
   return { kind: 'invalid', message: 'Not a TikTok video link (expected /@user/video/ID or a short link)' };
+}
+
+/**
+ * A link read as TikTok's own: the video it names, a short link, or invalid (another platform's link too).
+ * For the addresses TikTok redirects to, which stay inside its hosts.
+ */
+export function parseTikTokLink(href: string): UrlParse {
+  const link = readLink(href);
+  if (!link.ok) return { kind: 'invalid', message: link.message };
+  if (!TIKTOK_LINK_HOSTS.includes(link.host)) return { kind: 'invalid', message: 'Not a TikTok link' };
+  return parseTikTokPath(link.url, link.host);
 }

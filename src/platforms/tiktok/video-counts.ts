@@ -3,8 +3,9 @@
 // `stats` block is used only when no exact string exists, and the observation is then marked approximate.
 // Pages without statsV2 have started to send some `stats` counts as strings ("collectCount":"103"), so
 // that block is read in both forms.
+
+import { isRecord, type JsonRecord } from '../json-read.ts';
 import type { Metrics } from '../types.ts';
-import { isRecord, type JsonRecord } from './json-record.ts';
 
 const FIELDS: Record<keyof Metrics, string> = {
   views: 'playCount',

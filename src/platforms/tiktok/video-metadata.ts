@@ -1,15 +1,15 @@
+import { asString, isRecord, type JsonRecord } from '../json-read.ts';
 import type { VideoMetadata } from '../types.ts';
-import { isRecord, type JsonRecord, stringField } from './json-record.ts';
 
 /** TikTok videos have no title; the API's `title` is the caption's first line, cut to this many characters. */
 export const TITLE_MAX_CHARS = 100;
 
 export function readVideoMetadata(item: JsonRecord): VideoMetadata {
-  const desc = stringField(item, 'desc')?.trim() || null;
+  const desc = asString(item['desc'])?.trim() || null;
   const author = item['author'];
   // `author` is an object on current pages; older SIGI-era items carried the handle as a plain string.
   const creator = isRecord(author)
-    ? stringField(author, 'uniqueId')
+    ? (asString(author['uniqueId']) ?? null)
     : typeof author === 'string'
       ? author
       : null;

@@ -1,9 +1,10 @@
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
+import { asArray, asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
 import { countFromNumber, sumOfCounts } from './counts.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
-import { commonStatusFailure, transportFailure } from './http-failure.ts';
-import { asArray, asRecord, asString, at, parseJson } from './json-read.ts';
+import { X_HTTP_STATUSES } from './http-statuses.ts';
 import { tweetMetadata } from './tweet-metadata.ts';
 
 // The official X API v2 tweet lookup (used when X_BEARER_TOKEN is configured): up to 100 ids a request.
@@ -29,9 +30,10 @@ export type TweetsLookup =
 
 export function parseTweetsLookup(body: string, tweetIds: readonly string[]): TweetsLookup {
   const parsed = parseJson(body);
-  if (!parsed.ok) return { ok: false, failure: { kind: 'format_changed', message: `${PROVIDER}: not JSON` } };
-  const data = at(parsed.value, 'data');
-  const errors = at(parsed.value, 'errors');
+  if (parsed === undefined)
+    return { ok: false, failure: { kind: 'format_changed', message: `${PROVIDER}: not JSON` } };
+  const data = at(parsed, 'data');
+  const errors = at(parsed, 'errors');
   if (!Array.isArray(data) && !Array.isArray(errors)) {
     return {
       ok: false,
@@ -40,22 +42,22 @@ export function parseTweetsLookup(body: string, tweetIds: readonly string[]): Tw
   }
 
   const usernames = new Map<string, string>();
-  for (const user of asArray(at(parsed.value, 'includes', 'users'))) {
+  for (const user of asArray(at(parsed, 'includes', 'users'))) {
     const id = asString(at(user, 'id'));
     const username = asString(at(user, 'username'));
-    if (id !== null && username !== null) usernames.set(id, username);
+    if (id !== undefined && username !== undefined) usernames.set(id, username);
   }
   const tweets = new Map<string, Record<string, unknown>>();
   for (const tweet of asArray(data)) {
     const record = asRecord(tweet);
     const id = asString(record?.['id']);
-    if (record && id !== null) tweets.set(id, record);
+    if (record && id !== undefined) tweets.set(id, record);
   }
   const problems = new Map<string, Record<string, unknown>>();
   for (const problem of asArray(errors)) {
     const record = asRecord(problem);
     const id = asString(record?.['resource_id']) ?? asString(record?.['value']);
-    if (record && id !== null) problems.set(id, record);
+    if (record && id !== undefined) problems.set(id, record);
   }
 
   const results = new Map<string, CollectResult>();
@@ -88,8 +90,12 @@ function readTweet(tweet: Record<string, unknown>, usernames: ReadonlyMap<string
     return failure('format_changed', `${PROVIDER}: post without any count`);
   }
   const authorId = asString(tweet['author_id']);
-  const creator = authorId === null ? null : (usernames.get(authorId) ?? null);
-  return success({ metrics, metadata: tweetMetadata(asString(tweet['text']), creator), provider: PROVIDER });
+  const creator = authorId === undefined ? null : (usernames.get(authorId) ?? null);
+  return success({
+    metrics,
+    metadata: tweetMetadata(asString(tweet['text']) ?? null, creator),
+    provider: PROVIDER,
+  });
 }
 
 // Per-id problems, e.g. {"title":"Not Found Error","type":"https://api.twitter.com/2/problems/resource-not-found",
@@ -135,9 +141,9 @@ export async function fetchTweetsByApiV2(
     maxBodyBytes: 8 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
+  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
   const response = outbound.response;
-  const common = commonStatusFailure(PROVIDER, response, options.now());
+  const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
   if (common) return { ok: false, failure: common };
   if (response.status === 401 || response.status === 402 || response.status === 403) {
     // A configuration problem, not a verdict on any post: the token is wrong or revoked (401), its app is not

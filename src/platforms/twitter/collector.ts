@@ -1,4 +1,5 @@
 import type { HttpClient } from '../../http/types.ts';
+import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import { API_V2_MAX_IDS, fetchTweetsByApiV2 } from './api-v2.ts';
 import { createGraphqlSource, DEFAULT_TWEET_RESULT_QUERY_ID } from './graphql.ts';
@@ -152,22 +153,4 @@ export function preferDefiniteAnswer(first: CollectResult, second: CollectResult
     combined.retryAfterMs = second.failure.retryAfterMs;
   }
   return { ok: false, failure: combined };
-}
-
-async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  if (items.length === 1) return [await work(items[0]!)];
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }

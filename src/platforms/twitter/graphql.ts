@@ -1,10 +1,11 @@
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
+import { asArray, asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
 import { countFromDecimalString, countFromNumber, sumOfCounts } from './counts.ts';
 import { type GuestTokenCache, WEB_APP_XHR_HEADERS, X_WEB_APP_BEARER } from './guest-token.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
-import { commonStatusFailure, rateLimitedFailure, transportFailure } from './http-failure.ts';
-import { asArray, asRecord, asString, at, parseJson } from './json-read.ts';
+import { X_HTTP_STATUSES } from './http-statuses.ts';
 import { tweetMetadata } from './tweet-metadata.ts';
 import { failureFromTombstone, failureFromUnavailableReason } from './unavailable-tweet.ts';
 
@@ -104,11 +105,11 @@ function errorCodes(value: unknown): number[] {
 /** Reads a TweetResultByRestId answer (HTTP 200) into counts or the reason there are none. */
 export function parseTweetResultByRestId(body: string, tweetId: string): CollectResult {
   const parsed = parseJson(body);
-  if (!parsed.ok) return failure('format_changed', `${PROVIDER}: not JSON`);
-  const result = asRecord(at(parsed.value, 'data', 'tweetResult', 'result'));
+  if (parsed === undefined) return failure('format_changed', `${PROVIDER}: not JSON`);
+  const result = asRecord(at(parsed, 'data', 'tweetResult', 'result'));
   if (result) return readTweetResult(result, tweetId);
 
-  const codes = errorCodes(parsed.value);
+  const codes = errorCodes(parsed);
   if (codes.includes(ERROR_NO_STATUS)) {
     return failure('not_found', `${PROVIDER}: no status with that id`, { deleted: true });
   }
@@ -119,7 +120,7 @@ export function parseTweetResultByRestId(body: string, tweetId: string): Collect
   }
   // `{"data":{}}` or `{"data":{"tweetResult":{}}}`: X has no post to show a logged-out reader under this id.
   // It does not say why, so this is not known to be a deletion.
-  if (asRecord(at(parsed.value, 'data'))) return failure('not_found', `${PROVIDER}: empty result`);
+  if (asRecord(at(parsed, 'data'))) return failure('not_found', `${PROVIDER}: empty result`);
   return failure('format_changed', `${PROVIDER}: neither data nor a known error`);
 }
 
@@ -138,10 +139,13 @@ function readTweetResult(result: Record<string, unknown>, tweetId: string): Coll
     case 'TweetTombstone':
       return {
         ok: false,
-        failure: failureFromTombstone(PROVIDER, asString(at(result, 'tombstone', 'text', 'text'))),
+        failure: failureFromTombstone(PROVIDER, asString(at(result, 'tombstone', 'text', 'text')) ?? null),
       };
     case 'TweetUnavailable':
-      return { ok: false, failure: failureFromUnavailableReason(PROVIDER, asString(result['reason'])) };
+      return {
+        ok: false,
+        failure: failureFromUnavailableReason(PROVIDER, asString(result['reason']) ?? null),
+      };
     default:
       return failure('format_changed', `${PROVIDER}: unknown result type ${typename ?? '(none)'}`);
   }
@@ -149,7 +153,7 @@ function readTweetResult(result: Record<string, unknown>, tweetId: string): Coll
 
 function readTweet(tweet: Record<string, unknown>, tweetId: string): CollectResult {
   const restId = asString(tweet['rest_id']);
-  if (restId !== null && restId !== tweetId) {
+  if (restId !== undefined && restId !== tweetId) {
     return failure('format_changed', `${PROVIDER}: answered for another post`);
   }
   const legacy = asRecord(tweet['legacy']);
@@ -179,7 +183,7 @@ function readTweet(tweet: Record<string, unknown>, tweetId: string): CollectResu
   const text =
     asString(at(tweet, 'note_tweet', 'note_tweet_results', 'result', 'text')) ??
     asString(legacy['full_text']);
-  return success({ metrics, metadata: tweetMetadata(text, creator), provider: PROVIDER });
+  return success({ metrics, metadata: tweetMetadata(text ?? null, creator ?? null), provider: PROVIDER });
 }
 
 export interface GraphqlSourceOptions {
@@ -235,14 +239,14 @@ async function fetchTweetByGraphql(
       maxBodyBytes: 2 * 1024 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
+    if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
     const response = outbound.response;
 
     // An expired or distrusted guest token is answered 401/403 (error 239 "Bad guest token").
     const tokenRefused =
       response.status === 401 ||
       response.status === 403 ||
-      (response.status !== 200 && errorCodes(parseJsonOrNull(response.body)).includes(ERROR_BAD_GUEST_TOKEN));
+      (response.status !== 200 && errorCodes(parseJson(response.body)).includes(ERROR_BAD_GUEST_TOKEN));
     if (tokenRefused) {
       options.guestTokens.invalidate(guest.token);
       lastRefusal = {
@@ -251,12 +255,9 @@ async function fetchTweetByGraphql(
       };
       continue;
     }
-    if (response.status === 429) {
-      // Guest tokens carry their own small request budget; the next call should start with a fresh one.
-      options.guestTokens.invalidate(guest.token);
-      return { ok: false, failure: rateLimitedFailure(PROVIDER, response, options.now()) };
-    }
-    const common = commonStatusFailure(PROVIDER, response, options.now());
+    // Guest tokens carry their own small request budget; after a 429 the next call should start with a fresh one.
+    if (response.status === 429) options.guestTokens.invalidate(guest.token);
+    const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
     if (common) return { ok: false, failure: common };
     if (response.status === 400 || response.status === 404) {
       return failure(
@@ -271,9 +272,4 @@ async function fetchTweetByGraphql(
     ok: false,
     failure: lastRefusal ?? { kind: 'blocked', message: `${PROVIDER}: guest token refused` },
   };
-}
-
-function parseJsonOrNull(body: string): unknown {
-  const parsed = parseJson(body);
-  return parsed.ok ? parsed.value : null;
 }

@@ -1,8 +1,9 @@
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
+import { asString, at, parseJson } from '../json-read.ts';
 import type { CollectFailure } from '../types.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
-import { commonStatusFailure, transportFailure } from './http-failure.ts';
-import { asString, at, parseJson } from './json-read.ts';
+import { X_HTTP_STATUSES } from './http-statuses.ts';
 
 // Logged-out readers of x.com authenticate with the bearer token the web app ships in its JavaScript (the
 // same for everyone, not a secret) plus a "guest token" handed out by POST /1.1/guest/activate.json.
@@ -42,9 +43,10 @@ export type GuestTokenResult = { ok: true; token: string } | { ok: false; failur
 
 export function parseGuestActivateResponse(body: string): GuestTokenResult {
   const parsed = parseJson(body);
-  if (!parsed.ok) return { ok: false, failure: { kind: 'format_changed', message: `${SOURCE}: not JSON` } };
-  const token = asString(at(parsed.value, 'guest_token'));
-  if (token === null || !GUEST_TOKEN.test(token)) {
+  if (parsed === undefined)
+    return { ok: false, failure: { kind: 'format_changed', message: `${SOURCE}: not JSON` } };
+  const token = asString(at(parsed, 'guest_token'));
+  if (token === undefined || !GUEST_TOKEN.test(token)) {
     return {
       ok: false,
       failure: { kind: 'format_changed', message: `${SOURCE}: no guest_token in the answer` },
@@ -85,9 +87,9 @@ export function createGuestTokenCache(options: GuestTokenCacheOptions): GuestTok
       maxBodyBytes: 64 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: transportFailure(SOURCE, outbound, GUEST_ACTIVATE_URL) };
+    if (!outbound.ok) return { ok: false, failure: outboundFailure(SOURCE, outbound, GUEST_ACTIVATE_URL) };
     const response = outbound.response;
-    const common = commonStatusFailure(SOURCE, response, options.now());
+    const common = classifyHttpStatus(SOURCE, response, options.now(), X_HTTP_STATUSES);
     if (common) return { ok: false, failure: common };
     if (response.status !== 200) {
       // X refuses guest activation from addresses it distrusts (403) — nothing to read without it.

@@ -1,9 +1,10 @@
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
+import { asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectResult, failure, success } from '../types.ts';
 import { countFromNumber } from './counts.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
-import { commonStatusFailure, transportFailure } from './http-failure.ts';
-import { asRecord, asString, at, parseJson } from './json-read.ts';
+import { X_HTTP_STATUSES } from './http-statuses.ts';
 import { tweetMetadata } from './tweet-metadata.ts';
 import { failureFromTombstone } from './unavailable-tweet.ts';
 
@@ -33,8 +34,8 @@ export function syndicationUrl(tweetId: string): string {
 
 export function parseSyndicationTweet(body: string, tweetId: string): CollectResult {
   const parsed = parseJson(body);
-  if (!parsed.ok) return failure('format_changed', `${PROVIDER}: not JSON`);
-  const tweet = asRecord(parsed.value);
+  if (parsed === undefined) return failure('format_changed', `${PROVIDER}: not JSON`);
+  const tweet = asRecord(parsed);
   if (!tweet) return failure('format_changed', `${PROVIDER}: not an object`);
   // An empty object is how the endpoint answers an id it has nothing for, alongside 404.
   if (Object.keys(tweet).length === 0) return failure('not_found', `${PROVIDER}: empty answer`);
@@ -43,14 +44,14 @@ export function parseSyndicationTweet(body: string, tweetId: string): CollectRes
   if (typename === 'TweetTombstone') {
     return {
       ok: false,
-      failure: failureFromTombstone(PROVIDER, asString(at(tweet, 'tombstone', 'text', 'text'))),
+      failure: failureFromTombstone(PROVIDER, asString(at(tweet, 'tombstone', 'text', 'text')) ?? null),
     };
   }
-  if (typename !== null && typename !== 'Tweet') {
+  if (typename !== undefined && typename !== 'Tweet') {
     return failure('format_changed', `${PROVIDER}: unknown type ${typename}`);
   }
   const idStr = asString(tweet['id_str']);
-  if (idStr !== null && idStr !== tweetId)
+  if (idStr !== undefined && idStr !== tweetId)
     return failure('format_changed', `${PROVIDER}: answered for another post`);
 
   const metrics = {
@@ -63,7 +64,10 @@ export function parseSyndicationTweet(body: string, tweetId: string): CollectRes
   if (metrics.likes === null && metrics.comments === null) {
     return failure('format_changed', `${PROVIDER}: post without any count`);
   }
-  const metadata = tweetMetadata(asString(tweet['text']), asString(at(tweet, 'user', 'screen_name')));
+  const metadata = tweetMetadata(
+    asString(tweet['text']) ?? null,
+    asString(at(tweet, 'user', 'screen_name')) ?? null,
+  );
   return success({ metrics, metadata, provider: PROVIDER });
 }
 
@@ -91,9 +95,9 @@ export async function fetchTweetBySyndication(
     maxBodyBytes: 2 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: transportFailure(PROVIDER, outbound, url) };
+  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
   const response = outbound.response;
-  const common = commonStatusFailure(PROVIDER, response, options.now());
+  const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
   if (common) return { ok: false, failure: common };
   // 404 covers deleted, protected and never-existing posts alike; it does not say which.
   if (response.status === 404) return failure('not_found', `${PROVIDER}: HTTP 404`);

@@ -1,6 +1,9 @@
 import { pathSegments } from '../path-segments.ts';
 import type { UrlParse, VideoRef } from '../types.ts';
 
+/** Hosts of X links people paste (after `www.`/`mobile.` are dropped): the old name still works. */
+export const TWITTER_LINK_HOSTS: readonly string[] = ['twitter.com', 'x.com'];
+
 const STATUS_ID = /^\d{1,20}$/;
 const USER = /^[A-Za-z0-9_]{1,15}$/;
 

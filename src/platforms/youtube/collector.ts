@@ -3,6 +3,7 @@
 // key it reads watch pages only.
 
 import type { HttpClient } from '../../http/types.ts';
+import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import {
   DATA_API_MAX_IDS,
@@ -10,7 +11,6 @@ import {
   type VideosListOutcome,
   videosListUrl,
 } from './data-api.ts';
-import { mapWithConcurrency } from './map-with-concurrency.ts';
 import { collectFromWatchPage } from './watch-page-source.ts';
 
 export interface YouTubeCollectorOptions {

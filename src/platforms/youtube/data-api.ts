@@ -4,6 +4,7 @@
 // deleted or never existed are absent from `items`.
 
 import { z } from 'zod';
+import { parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
 
 export const YOUTUBE_DATA_API_PROVIDER = 'youtube-data-api';
@@ -157,12 +158,4 @@ function classifyErrorResponse(status: number, json: unknown): CollectFailure {
     return { kind: 'blocked', message: `YouTube Data API refused the key (HTTP ${status})${said}` };
   }
   return { kind: 'format_changed', message: `YouTube Data API answered HTTP ${status}${said}` };
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }

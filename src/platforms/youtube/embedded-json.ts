@@ -5,6 +5,8 @@
 // The object is followed by more script on the same line, so a regex cannot find where it ends; we scan
 // for the matching closing brace, skipping braces inside strings.
 
+import { parseJson } from '../json-read.ts';
+
 /**
  * The JSON object assigned to `variableName` in the page, or `undefined` when there is no such
  * assignment or it does not parse.
@@ -18,11 +20,9 @@ export function extractAssignedObject(html: string, variableName: string): unkno
     const start = match.index + match[0].length;
     const end = endOfObject(html, start);
     if (end === -1) continue;
-    try {
-      return JSON.parse(html.slice(start, end));
-    } catch {
-      // Not JSON after all (e.g. a script building the object); try the next assignment.
-    }
+    const value = parseJson(html.slice(start, end));
+    // Not JSON after all (e.g. a script building the object): try the next assignment.
+    if (value !== undefined) return value;
   }
   return undefined;
 }

@@ -2,8 +2,9 @@
 // in renderers that YouTube reshapes often. Each count is looked up in several places, best first:
 // an exact number wins over an abbreviated label wherever it was found.
 
-import { asArray, asRecord, asString, at, findAll, textOf } from './json-tree.ts';
+import { asArray, asRecord, asString, at, findAll } from '../json-read.ts';
 import { type ParsedCount, parseCount } from './parse-count.ts';
+import { textOf } from './text-object.ts';
 
 /** The first exact reading among the candidates; otherwise the first abbreviated one; otherwise null. */
 export function bestCount(candidates: readonly (string | undefined)[]): ParsedCount | null {

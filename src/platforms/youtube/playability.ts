@@ -3,8 +3,9 @@
 // situations share one status (LOGIN_REQUIRED covers private videos, age gates and YouTube's bot
 // check), so the text decides.
 
+import { asArray, asRecord, asString, at } from '../json-read.ts';
 import type { CollectFailure } from '../types.ts';
-import { asArray, asRecord, asString, at, textOf } from './json-tree.ts';
+import { textOf } from './text-object.ts';
 
 export type Playability =
   /** OK, or an offline/upcoming live stream: the page describes the video normally. */

@@ -1,6 +1,14 @@
 import { pathSegments } from '../path-segments.ts';
 import type { UrlParse, VideoRef } from '../types.ts';
 
+/** Hosts of YouTube links people paste (after `www.`/`m.` are dropped). */
+export const YOUTUBE_LINK_HOSTS: readonly string[] = [
+  'youtube.com',
+  'music.youtube.com',
+  'youtu.be',
+  'youtube-nocookie.com',
+];
+
 const VIDEO_ID = /^[A-Za-z0-9_-]{11}$/;
 
 export const youtubeCanonicalUrl = (videoId: string): string => `https://www.youtube.com/watch?v=${videoId}`;

@@ -3,8 +3,9 @@
 // a sign-in page). Only hops inside YouTube's own hosts are followed.
 
 import type { HttpClient } from '../../http/types.ts';
+import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { type CollectResult, failure } from '../types.ts';
-import { classifyHttpStatus, classifyOutboundFailure } from './outbound-failure.ts';
+import { YOUTUBE_HTTP_STATUSES } from './http-statuses.ts';
 import { parseWatchPage } from './watch-page.ts';
 
 export const YOUTUBE_WEB_HOSTS = ['www.youtube.com', 'youtube.com', 'm.youtube.com'] as const;
@@ -49,7 +50,7 @@ export async function collectFromWatchPage(
       impersonateBrowser: true,
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: classifyOutboundFailure(result.kind, result.message, url) };
+    if (!result.ok) return { ok: false, failure: outboundFailure('YouTube', result, url) };
     const { response } = result;
 
     if (response.status >= 300 && response.status < 400) {
@@ -64,7 +65,8 @@ export async function collectFromWatchPage(
       }
       return classifyRedirect(target);
     }
-    if (response.status !== 200) return { ok: false, failure: classifyHttpStatus(response, now()) };
+    const refused = classifyHttpStatus('YouTube', response, now(), YOUTUBE_HTTP_STATUSES);
+    if (refused) return { ok: false, failure: refused };
     return parseWatchPage(response.body, videoId);
   }
 }

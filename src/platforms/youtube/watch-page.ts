@@ -2,12 +2,13 @@
 // assignments matter: `ytInitialPlayerResponse` (playability, videoDetails with the exact view count,
 // microformat) and `ytInitialData` (the like button and the comments header).
 
+import { asRecord, asString, at } from '../json-read.ts';
 import { type CollectResult, failure, type Metrics, success } from '../types.ts';
 import { extractAssignedObject } from './embedded-json.ts';
 import { readCommentCount, readLikeCount, readViewCountRenderer } from './engagement-counts.ts';
-import { asRecord, asString, at, textOf } from './json-tree.ts';
 import { type ParsedCount, parseDigitString } from './parse-count.ts';
 import { classifyPlayability } from './playability.ts';
+import { textOf } from './text-object.ts';
 
 export const YOUTUBE_WEB_PROVIDER = 'youtube-web';
 

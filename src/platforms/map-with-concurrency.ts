@@ -1,4 +1,7 @@
-/** Runs `work` over `items`, at most `limit` at a time; the results keep the order of `items`. */
+/**
+ * Runs `work` over `items`, at most `limit` at a time (at least one); the results keep the order of `items`.
+ * Collectors that read one video per request use it to read a batch without opening one request per video.
+ */
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],
   limit: number,

@@ -1,0 +1,24 @@
+// What the service knows about one platform, in one place: its names, the links it accepts, the address a
+// video is read at, the counts it exposes, the hosts it may contact and how its live collector is built.
+// `registry.ts` holds one per platform; adding a platform is writing one of these.
+import type { Config } from '../config.ts';
+import type { HttpClient } from '../http/types.ts';
+import type { Collector, Metrics, PlatformName, UrlParse } from './types.ts';
+
+export interface PlatformDescriptor<P extends PlatformName = PlatformName> {
+  name: P;
+  /** How the platform is named to people (emails, error reasons). */
+  displayName: string;
+  /** Hosts of the links people paste, after `www.`, `m.` and `mobile.` are dropped; each read by `parseLinkPath`. */
+  linkHosts: readonly string[];
+  /** The path (and query) of a link on one of `linkHosts` → the video it names, a short link, or why not. */
+  parseLinkPath(url: URL, host: string): UrlParse;
+  /** The address the collectors read a video at, built from its id (never the link that was submitted). */
+  canonicalUrl(videoId: string): string;
+  /** The counts the platform shows publicly; the others are null in every reading, the simulator's too. */
+  exposedMetrics: readonly (keyof Metrics)[];
+  /** Every host a request or redirect hop for this platform may reach. */
+  allowedHosts: readonly string[];
+  /** The collector live keys use, with the credentials the configuration holds for this platform. */
+  createLiveCollector(config: Config, http: HttpClient): Collector;
+}

@@ -1,0 +1,17 @@
+import type { PlatformDescriptor } from '../descriptor.ts';
+import { createTwitterCollector } from './collector.ts';
+import { TWITTER_HOSTS } from './hosts.ts';
+import { parseTwitterPath, TWITTER_LINK_HOSTS, twitterCanonicalUrl } from './url.ts';
+
+export const TWITTER: PlatformDescriptor<'twitter'> = {
+  name: 'twitter',
+  displayName: 'X',
+  linkHosts: TWITTER_LINK_HOSTS,
+  parseLinkPath: parseTwitterPath,
+  canonicalUrl: twitterCanonicalUrl,
+  // Shares are reposts plus quotes; saves are bookmarks.
+  exposedMetrics: ['views', 'likes', 'comments', 'shares', 'saves'],
+  allowedHosts: TWITTER_HOSTS,
+  createLiveCollector: (config, http) =>
+    createTwitterCollector({ http, ...(config.xBearerToken ? { bearerToken: config.xBearerToken } : {}) }),
+};
