@@ -170,7 +170,8 @@ describe.each(DIALECTS)('POST /videos/track refuses bad requests and moves no mo
 
   it('the OpenAPI document shows the 500 with its exact error and its reason', async () => {
     const doc = (await api.call('GET', '/openapi.json')).json();
-    const { $ref } = doc.paths['/api/v1/videos/track'].post.responses['500'].content['application/json'].schema;
+    const { $ref } =
+      doc.paths['/api/v1/videos/track'].post.responses['500'].content['application/json'].schema;
     expect($ref).toBe('#/components/schemas/TrackFailed');
     const schema = doc.components.schemas.TrackFailed;
     expect(schema.required).toEqual(expect.arrayContaining(['error', 'reason']));
