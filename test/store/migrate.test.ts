@@ -190,7 +190,7 @@ describe.each(['sqlite', 'postgres'] as const)(
 describe.each(['sqlite', 'postgres'] as const)(
   '004-idempotency-claims on an existing database (%s)',
   (dialect) => {
-    it('keeps every key for both modes, and a claim left in flight by the old version can be taken over', async () => {
+    it('keeps every key for both modes; a claim left in flight by the old version is taken over after a full lease', async () => {
       const store = await createTestStore(dialect, { upTo: '003-rate-limit-windows' });
       try {
         await store.db
@@ -205,14 +205,16 @@ describe.each(['sqlite', 'postgres'] as const)(
             created_at: 1,
           })
           .execute();
+        // The lease of a migrated claim runs from the wall-clock time of the migration.
+        const createdAt = Date.now() - 1_000;
         const oldRow = (key: string, statusCode: number | null) => ({
           account_id: 'acc_a',
           idempotency_key: key,
           request_hash: `hash-${key}`,
           status_code: statusCode,
           response_body: statusCode === null ? null : '{"id":"vid_1"}',
-          created_at: 1_000,
-          expires_at: 1_000 + 86_400_000,
+          created_at: createdAt,
+          expires_at: createdAt + 86_400_000,
         });
         // The old table's columns, written as the previous version wrote them.
         const oldTable = store.db as unknown as Kysely<{
@@ -239,18 +241,27 @@ describe.each(['sqlite', 'postgres'] as const)(
           { mode: 'live', idempotency_key: 'crashed', status_code: null, claim_token: 'migrated' },
           { mode: 'test', idempotency_key: 'crashed', status_code: null, claim_token: 'migrated' },
         ]);
-        const claim = (key: string) =>
+        const claim = (key: string, at: number) =>
           claimIdempotencyKey(store, {
             accountId: 'acc_a',
             mode: 'live',
             key,
             requestHash: `hash-${key}`,
-            at: 2_000,
+            at,
             ttlMs: 86_400_000,
             leaseMs: 60_000,
           });
-        expect(await claim('answered')).toMatchObject({ kind: 'taken', record: { status_code: 201 } });
-        expect(await claim('crashed')).toMatchObject({ kind: 'claimed' });
+        const migratedAt = Date.now();
+        expect(await claim('answered', migratedAt)).toMatchObject({
+          kind: 'taken',
+          record: { status_code: 201 },
+        });
+        // An old process may still be serving that request: the retry waits for its lease.
+        expect(await claim('crashed', migratedAt)).toMatchObject({
+          kind: 'taken',
+          record: { status_code: null },
+        });
+        expect(await claim('crashed', migratedAt + 61_000)).toMatchObject({ kind: 'claimed' });
       } finally {
         await store.destroy();
       }

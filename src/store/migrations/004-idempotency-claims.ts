@@ -5,10 +5,15 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * claim gets a holder (claim_token) and a lease: a claim whose request died with its process is taken over
  * by a retry once the lease has passed, instead of answering 409 until the key expires. The primary key
  * changes, so the table is rebuilt. An existing row is kept for both modes (within its 24 hours it answers
- * as before); an existing in-flight claim gets an expired lease, so a retry takes it over at once.
+ * as before). An existing in-flight claim may belong to a request an older process is still serving (a
+ * rolling upgrade): it gets a full lease from the time of the migration, so a retry takes it over only once
+ * that request has had its time.
  */
+const LEASE_AFTER_MIGRATION_MS = 60_000;
+
 export const idempotencyClaimsMigration: Migration = {
   async up(db: Kysely<unknown>) {
+    const leaseExpiresAt = Date.now() + LEASE_AFTER_MIGRATION_MS;
     await db.schema
       .createTable('idempotency_claims')
       .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
@@ -28,7 +33,7 @@ export const idempotencyClaimsMigration: Migration = {
                                       lease_expires_at, status_code, response_body, created_at, expires_at)
       select k.account_id, m.mode, k.idempotency_key, k.request_hash,
              case when k.status_code is null then 'migrated' end,
-             case when k.status_code is null then k.created_at end,
+             case when k.status_code is null then ${sql.lit(leaseExpiresAt)} end,
              k.status_code, k.response_body, k.created_at, k.expires_at
       from idempotency_keys k cross join (select 'live' as mode union all select 'test' as mode) m`.execute(
       db,
