@@ -31,6 +31,9 @@ describe('configuration from the environment', () => {
     ['CONTENTSTATS_UPSTREAMS', '{"https://www.tiktok.com": 5}'],
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'yes'],
+    ['TRUST_PROXY', '10.0.0.1, proxy.local'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '-1'],
     ['SCHEDULER_CONCURRENCY', '0'],
     ['SMTP_URL', 'mail.example.com:25'],
     ['SMTP_URL', 'http://mail.example.com'],
@@ -46,6 +49,18 @@ describe('configuration from the environment', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.join('\n')).toContain(name);
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['0', false],
+    ['2', 2],
+    ['10.0.0.1', ['10.0.0.1']],
+    [' 10.0.0.0/8, fd00::/8 ,127.0.0.1 ', ['10.0.0.0/8', 'fd00::/8', '127.0.0.1']],
+  ])('TRUST_PROXY=%s trusts %j', (value, trust) => {
+    const result = loadConfig({ TRUST_PROXY: value });
+    expect(result.ok && result.config.trustProxy).toEqual(trust);
   });
 
   it('takes well-formed SMTP, public base and host values', () => {

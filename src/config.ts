@@ -1,4 +1,5 @@
 // One typed configuration object, validated from the environment at boot with messages that name the variable.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optionalString = z
@@ -82,7 +83,21 @@ const envSchema = z.object({
   CONTENTSTATS_UPSTREAMS: upstreamsSchema,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
-  TRUST_PROXY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, context) => {
+      const trust = parseTrustProxy(value);
+      if (trust === undefined) {
+        context.addIssue({
+          code: 'custom',
+          message:
+            'must be false, a number of proxy hops, a comma-separated list of proxy addresses/CIDRs, or true',
+        });
+        return z.NEVER;
+      }
+      return trust;
+    }),
   UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
@@ -113,7 +128,11 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   schedulerConcurrency: number;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe: none (false), the nearest N proxies, the listed proxy addresses, or
+   * every hop (true: then any client can choose its own address).
+   */
+  trustProxy: TrustProxy;
   /** Requests without a valid key admitted (and answered 401) per client address and minute. */
   unauthenticatedRateLimitPerMinute: number;
   /** A client must send a request's headers within this, the whole request within requestTimeoutMs. */
@@ -153,7 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       upstreams: e.CONTENTSTATS_UPSTREAMS,
       logLevel: e.LOG_LEVEL,
       schedulerConcurrency: e.SCHEDULER_CONCURRENCY,
-      trustProxy: e.TRUST_PROXY === 'true',
+      trustProxy: e.TRUST_PROXY,
       unauthenticatedRateLimitPerMinute: e.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
@@ -167,4 +186,27 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   const result = loadConfig({ LOG_LEVEL: 'silent', PORT: '0' });
   if (!result.ok) throw new Error(result.errors.join('; '));
   return { ...result.config, ...overrides };
+}
+
+export type TrustProxy = boolean | number | string[];
+
+const CIDR_SUFFIX = /^\/(\d{1,3})$/;
+
+/** TRUST_PROXY's value, or undefined when it is none of the accepted forms. */
+export function parseTrustProxy(value: string): TrustProxy | undefined {
+  const trimmed = value.trim();
+  if (trimmed === 'false' || trimmed === '') return false;
+  if (trimmed === 'true') return true;
+  if (/^\d{1,2}$/.test(trimmed)) return Number(trimmed) === 0 ? false : Number(trimmed);
+  const addresses = trimmed.split(',').map((part) => part.trim());
+  const valid = addresses.every((address) => {
+    const slash = address.indexOf('/');
+    const ip = slash === -1 ? address : address.slice(0, slash);
+    const version = isIP(ip);
+    if (version === 0) return false;
+    if (slash === -1) return true;
+    const bits = CIDR_SUFFIX.exec(address.slice(slash))?.[1];
+    return bits !== undefined && Number(bits) <= (version === 4 ? 32 : 128);
+  });
+  return valid ? addresses : undefined;
 }

@@ -11,6 +11,7 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import { effectiveLimits } from '../billing/plans.ts';
+import type { TrustProxy } from '../config.ts';
 import { newId } from '../ids.ts';
 import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
@@ -20,6 +21,10 @@ import { type ApiErrorReply, frameworkErrorReply, internalError, sendError } fro
 import { buildOpenApiDocument, openApiDocumentRoute } from './openapi.ts';
 import type { RateDecision } from './rate-limit.ts';
 import { ADMIN_ROUTES, API_ROUTES, SERVICE_ROUTES } from './routes/index.ts';
+
+function trustedHops(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 const MAX_PARAM_LENGTH = 16 * 1024;
@@ -37,8 +42,9 @@ export async function buildApp(
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => requestIdPrefix + (requestCount++).toString(36),
-    // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY.
-    trustProxy: ctx.config.trustProxy,
+    // Behind a proxy, X-Forwarded-* describe the client; the operator decides by setting TRUST_PROXY. A number
+    // trusts that many hops nearest to this server (Fastify's own integer form, written as its function).
+    trustProxy: trustedHops(ctx.config.trustProxy),
     return503OnClosing: true,
     // Over-long ids reach their route, which answers the resource's own 404 (and only after the key is
     // checked). No request line is longer than Node's 16 KiB header limit.

@@ -101,3 +101,26 @@ describe('behind a reverse proxy (TRUST_PROXY=true) the client address is the fo
     expect((await from('198.51.100.21')).statusCode).toBe(401);
   });
 });
+
+describe('behind one proxy (TRUST_PROXY=1) a client cannot choose its own address', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await createTestApi('sqlite', { config: { trustProxy: 1, unauthenticatedRateLimitPerMinute: 2 } });
+  });
+  afterAll(() => api.close());
+
+  it('a forged leftmost X-Forwarded-For does not reset the count: the hop the proxy added is the client', async () => {
+    // The proxy appends the address it saw; whatever the client sent before it is the client's own invention.
+    const forged = (invented: string) =>
+      api.app.inject({
+        method: 'GET',
+        url: '/api/v1/videos',
+        remoteAddress: '10.0.0.1',
+        headers: { 'x-forwarded-for': `${invented}, 198.51.100.30` },
+      });
+    const statuses = [];
+    for (const invented of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+      statuses.push((await forged(invented)).statusCode);
+    expect(statuses).toEqual([401, 401, 429]);
+  });
+});
