@@ -51,6 +51,9 @@ export function createAuthenticator(store: Executor, clock: Clock): Authenticato
     return { ok: true, context: entry.context };
   };
   const lookUp = (key: string, version: number, now: number): AuthResult | Promise<AuthResult> => {
+    // The version only rises. A read that comes back lower was overtaken by a newer one (PostgreSQL reads
+    // complete out of order): that request looks its key up afresh and keeps nothing.
+    if (cachedVersion !== undefined && version < cachedVersion) return findAndAnswer(key, version, now);
     if (version !== cachedVersion) {
       cache.clear();
       cachedVersion = version;
@@ -58,10 +61,18 @@ export function createAuthenticator(store: Executor, clock: Clock): Authenticato
     // Cached by the key itself: a repeat caller skips the checksum, the hash and the key's lookup.
     const entry = cache.get(key);
     if (entry && entry.expiresAt > now) return answer(entry, now);
+    return findAndAnswer(key, version, now, entry?.lastTouchedAt ?? 0);
+  };
+  const findAndAnswer = (
+    key: string,
+    version: number,
+    now: number,
+    lastTouchedAt = 0,
+  ): AuthResult | Promise<AuthResult> => {
     if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
     return findActiveKeyByHash(store, hashApiKey(key)).then((found) => {
       const context = found ? { keyId: found.key.id, mode: found.key.mode, account: found.account } : null;
-      const fresh = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt: entry?.lastTouchedAt ?? 0 };
+      const fresh = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt };
       // Read under the version read before it: if that moved meanwhile, the answer may predate the change and
       // is not kept (the next request looks again).
       if (version === cachedVersion) {

@@ -12,11 +12,21 @@ const integerMessage = (field: string, min: number, max: number) =>
 // ---- Building blocks: each rule about a kind of input lives here once ----
 
 /**
- * Text is kept as given; only NUL is refused: PostgreSQL text cannot hold it, and both databases must give
- * the same answer.
+ * Text is kept as given, except what PostgreSQL's text cannot hold as given, which both databases refuse alike:
+ * NUL, and a lone UTF-16 surrogate (PostgreSQL would store U+FFFD in its place, SQLite the surrogate).
  */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const withoutNul = (field: string) =>
-  z.refine<string>((text) => !text.includes('\u0000'), `${field} must not contain NUL characters`);
+  z.superRefine<string>((text, context) => {
+    if (text.includes('\u0000')) {
+      context.addIssue({ code: 'custom', message: `${field} must not contain NUL characters` });
+    } else if (LONE_SURROGATE.test(text)) {
+      context.addIssue({
+        code: 'custom',
+        message: `${field} must be well-formed Unicode (no lone surrogate)`,
+      });
+    }
+  });
 
 const freeText = (field: string, max: number) =>
   z

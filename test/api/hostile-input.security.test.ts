@@ -45,7 +45,8 @@ describe.each(DIALECTS)('hostile input is a documented 4xx that moves no money (
       clock,
       liveCollectors: { tiktok: createSimulatorCollector('tiktok', clock) },
     });
-    account = await api.createAccount({ creditUsd: 10 });
+    // Enterprise: this file sends more than a free plan's 60 requests a minute with the one key.
+    account = await api.createAccount({ creditUsd: 10, plan: 'enterprise' });
     const tracked = await api.call('POST', TRACK, {
       key: account.liveKey,
       body: { video_link: GOOD_LINK, duration_days: 1 },
@@ -131,6 +132,25 @@ describe.each(DIALECTS)('hostile input is a documented 4xx that moves no money (
     const response = await api.call('GET', `/api/v1/videos/${LONG_ID}`);
     expectNothingLeaked(response, LONG_ID);
     expect([response.statusCode, response.json()]).toEqual([401, { error: 'API key required' }]);
+  });
+
+  describe('a lone UTF-16 surrogate in free text is a 400 naming it (PostgreSQL would store U+FFFD instead)', () => {
+    it.each([
+      ['a key name', '/api/v1/keys', { name: 'laptop\ud800' }, 'name'],
+      ['a key name ending in a low surrogate', '/api/v1/keys', { name: '\udc00laptop' }, 'name'],
+    ])('%s', async (_name, url, body, field) => {
+      const response = await send('POST', url, body);
+      await expectInvalid(response, [field]);
+      expect(response.json().details[0].message).toBe(
+        `${field} must be well-formed Unicode (no lone surrogate)`,
+      );
+    });
+
+    it('a paired surrogate (an emoji) is kept as given', async () => {
+      const created = await send('POST', '/api/v1/keys', { mode: 'test', name: 'phone 📱' });
+      expect(created.statusCode).toBe(201);
+      expect(created.json().name).toBe('phone 📱');
+    });
   });
 
   describe('a NUL in a body field is a 400 naming it', () => {
