@@ -28,19 +28,10 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
   const service = await composeService({ store, config, clock: systemClock, liveCollectors, logger });
   const { app, context } = service;
 
-  const background = await startBackgroundWork({
-    store,
-    config,
-    logger,
-    collectorFor: service.collectorFor,
-    metrics: service.metrics,
-    scheduler: options.scheduler,
-    soleScheduler: store.dialect === 'sqlite',
-  });
-
+  let background: { stop(): Promise<void> } | undefined;
   const stop = async () => {
     context.readiness.ready = false;
-    await background.stop();
+    await background?.stop();
     // close() waits for every connection to end, and a client's keep-alive connection stays open for
     // HTTP_KEEP_ALIVE_TIMEOUT_SECONDS after its last answer: each is closed as soon as its request is answered.
     const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
@@ -63,6 +54,17 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
     if (!problem) throw error;
     throw new CommandFailure(describeStartupProblem(problem), EXIT.usage);
   }
+  // Only a process that got its port starts collecting: one that cannot listen (another server has the port,
+  // maybe on the same database) must not run a scheduler pass on its way out.
+  background = await startBackgroundWork({
+    store,
+    config,
+    logger,
+    collectorFor: service.collectorFor,
+    metrics: service.metrics,
+    scheduler: options.scheduler,
+    soleScheduler: store.dialect === 'sqlite',
+  });
   context.readiness.ready = true;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
