@@ -6,7 +6,7 @@ describe('configuration from the environment', () => {
     const result = loadConfig({});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config).toMatchObject({
+    expect(result.value).toMatchObject({
       port: 3000,
       databaseUrl: 'sqlite:./data/contentstats.db',
       snapshotIntervalSeconds: 3600,
@@ -45,7 +45,7 @@ describe('configuration from the environment', () => {
     const result = loadConfig({ [name]: value });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.join('\n')).toContain(name);
+    expect(result.error.problems.join('\n')).toContain(name);
   });
 
   it('takes well-formed SMTP, public base and host values', () => {
@@ -54,7 +54,7 @@ describe('configuration from the environment', () => {
       PUBLIC_BASE_URL: 'https://stats.example.com',
       HOST: '::1',
     });
-    expect(result.ok && result.config).toMatchObject({
+    expect(result.ok && result.value).toMatchObject({
       smtpUrl: 'smtps://user:secret@mail.example.com:465',
       publicBaseUrl: 'https://stats.example.com',
       host: '::1',
@@ -65,7 +65,7 @@ describe('configuration from the environment', () => {
     const result = loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual([
+    expect(result.error.problems).toEqual([
       'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS',
     ]);
   });
@@ -76,7 +76,7 @@ describe('configuration from the environment', () => {
       CONTENTSTATS_PROXY_URLS: 'http://p1:8080, http://p2:8080',
       COST_PER_SNAPSHOT_USD: '0.02',
     });
-    expect(result.ok && result.config).toMatchObject({
+    expect(result.ok && result.value).toMatchObject({
       upstreams: { 'https://www.tiktok.com': 'http://127.0.0.1:9001' },
       proxyUrls: ['http://p1:8080', 'http://p2:8080'],
       costPerSnapshotMicroUsd: 20_000,
