@@ -17,7 +17,7 @@ export interface SeedOptions {
 export async function seedVideos(options: SeedOptions): Promise<{ accountId: string }> {
   const store = openStore(`sqlite:${options.path}`);
   const migrated = await migrateToLatest(store);
-  if (!migrated.ok) throw new Error(migrated.error);
+  if (!migrated.ok) throw new Error(migrated.error.message);
   await store.close();
 
   const db = new Database(options.path);

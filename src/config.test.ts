@@ -6,7 +6,7 @@ describe('configuration from the environment', () => {
     const result = loadConfig({});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config).toMatchObject({
+    expect(result.value).toMatchObject({
       port: 3000,
       databaseUrl: 'sqlite:./data/contentstats.db',
       snapshotIntervalSeconds: 3600,
@@ -48,7 +48,7 @@ describe('configuration from the environment', () => {
     const result = loadConfig({ [name]: value });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.join('\n')).toContain(name);
+    expect(result.error.problems.join('\n')).toContain(name);
   });
 
   it.each([
@@ -60,7 +60,7 @@ describe('configuration from the environment', () => {
     [' 10.0.0.0/8, fd00::/8 ,127.0.0.1 ', ['10.0.0.0/8', 'fd00::/8', '127.0.0.1']],
   ])('TRUST_PROXY=%s trusts %j', (value, trust) => {
     const result = loadConfig({ TRUST_PROXY: value });
-    expect(result.ok && result.config.trustProxy).toEqual(trust);
+    expect(result.ok && result.value.trustProxy).toEqual(trust);
   });
 
   it('takes well-formed SMTP, public base and host values', () => {
@@ -69,7 +69,7 @@ describe('configuration from the environment', () => {
       PUBLIC_BASE_URL: 'https://stats.example.com',
       HOST: '::1',
     });
-    expect(result.ok && result.config).toMatchObject({
+    expect(result.ok && result.value).toMatchObject({
       smtpUrl: 'smtps://user:secret@mail.example.com:465',
       publicBaseUrl: 'https://stats.example.com',
       host: '::1',
@@ -80,7 +80,7 @@ describe('configuration from the environment', () => {
     const result = loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual([
+    expect(result.error.problems).toEqual([
       'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS',
     ]);
   });
@@ -91,7 +91,7 @@ describe('configuration from the environment', () => {
       CONTENTSTATS_PROXY_URLS: 'http://p1:8080, http://p2:8080',
       COST_PER_SNAPSHOT_USD: '0.02',
     });
-    expect(result.ok && result.config).toMatchObject({
+    expect(result.ok && result.value).toMatchObject({
       upstreams: { 'https://www.tiktok.com': 'http://127.0.0.1:9001' },
       proxyUrls: ['http://p1:8080', 'http://p2:8080'],
       costPerSnapshotMicroUsd: 20_000,

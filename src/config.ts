@@ -1,6 +1,7 @@
 // One typed configuration object, validated from the environment at boot with messages that name the variable.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { err, ok, type Result } from './result.ts';
 
 const optionalString = z
   .string()
@@ -142,50 +143,48 @@ export interface Config {
   keepAliveTimeoutMs: number;
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+/** The configuration, or one message per bad variable, each naming it. */
+export type ConfigResult = Result<Config, { kind: 'invalid_config'; problems: string[] }>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ConfigResult {
   const parsed = envSchemaChecked.safeParse(env);
   if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    };
+    return err({
+      kind: 'invalid_config',
+      problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    });
   }
   const e = parsed.data;
-  return {
-    ok: true,
-    config: {
-      port: e.PORT,
-      host: e.HOST,
-      databaseUrl: e.DATABASE_URL,
-      adminToken: e.CONTENTSTATS_ADMIN_TOKEN,
-      snapshotIntervalSeconds: e.SNAPSHOT_INTERVAL_SECONDS,
-      costPerSnapshotMicroUsd: Math.round(e.COST_PER_SNAPSHOT_USD * 1_000_000),
-      smtpUrl: e.SMTP_URL,
-      mailFrom: e.MAIL_FROM,
-      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
-      youtubeApiKey: e.YOUTUBE_API_KEY,
-      xBearerToken: e.X_BEARER_TOKEN,
-      instagramSessionId: e.INSTAGRAM_SESSION_ID,
-      proxyUrls: e.CONTENTSTATS_PROXY_URLS,
-      upstreams: e.CONTENTSTATS_UPSTREAMS,
-      logLevel: e.LOG_LEVEL,
-      schedulerConcurrency: e.SCHEDULER_CONCURRENCY,
-      trustProxy: e.TRUST_PROXY,
-      unauthenticatedRateLimitPerMinute: e.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
-      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
-      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
-      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
-    },
-  };
+  return ok({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    adminToken: e.CONTENTSTATS_ADMIN_TOKEN,
+    snapshotIntervalSeconds: e.SNAPSHOT_INTERVAL_SECONDS,
+    costPerSnapshotMicroUsd: Math.round(e.COST_PER_SNAPSHOT_USD * 1_000_000),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    youtubeApiKey: e.YOUTUBE_API_KEY,
+    xBearerToken: e.X_BEARER_TOKEN,
+    instagramSessionId: e.INSTAGRAM_SESSION_ID,
+    proxyUrls: e.CONTENTSTATS_PROXY_URLS,
+    upstreams: e.CONTENTSTATS_UPSTREAMS,
+    logLevel: e.LOG_LEVEL,
+    schedulerConcurrency: e.SCHEDULER_CONCURRENCY,
+    trustProxy: e.TRUST_PROXY,
+    unauthenticatedRateLimitPerMinute: e.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+    headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+  });
 }
 
 /** A config for tests: defaults plus overrides, without reading the process environment. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const result = loadConfig({ LOG_LEVEL: 'silent', PORT: '0' });
-  if (!result.ok) throw new Error(result.errors.join('; '));
-  return { ...result.config, ...overrides };
+  if (!result.ok) throw new Error(result.error.problems.join('; '));
+  return { ...result.value, ...overrides };
 }
 
 export type TrustProxy = boolean | number | string[];

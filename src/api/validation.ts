@@ -1,8 +1,10 @@
 // Request validation with zod: every issue becomes one `details` entry naming its field.
 import type { z } from 'zod';
-import { type ApiErrorReply, type FieldIssue, invalidRequest } from './errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { FieldIssue } from './errors.ts';
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[]; error: ApiErrorReply };
+/** Every bad field, each named once (the 400's `details`). */
+export type Validated<T> = Result<T, { kind: 'invalid_request'; issues: FieldIssue[] }>;
 
 export function validate<S extends z.ZodType>(
   schema: S,
@@ -10,7 +12,7 @@ export function validate<S extends z.ZodType>(
   root = 'body',
 ): Validated<z.infer<S>> {
   const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) return ok(parsed.data);
   const seen = new Set<string>();
   const issues: FieldIssue[] = [];
   for (const issue of parsed.error.issues) {
@@ -19,7 +21,7 @@ export function validate<S extends z.ZodType>(
     seen.add(field);
     issues.push({ field, message: issue.message });
   }
-  return { ok: false, issues, error: invalidRequest(issues) };
+  return err({ kind: 'invalid_request', issues });
 }
 
 /**
@@ -33,7 +35,7 @@ export function wellFormedString(
 ): string | undefined {
   const value = validated.ok
     ? validated.value[field]
-    : validated.issues.some((issue) => issue.field === field)
+    : validated.error.issues.some((issue) => issue.field === field)
       ? undefined
       : (input as Record<string, unknown> | undefined)?.[field];
   return typeof value === 'string' ? value : undefined;

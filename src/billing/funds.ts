@@ -1,5 +1,7 @@
 // Credits and operator adjustments. Reservations, charges and releases happen inside tracking's and
 // recording's own transactions through the same postLedgerEntry.
+
+import { err, ok, type Result } from '../result.ts';
 import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Account } from '../store/schema.ts';
@@ -16,13 +18,13 @@ export type FundsError =
 export async function addCredit(
   store: Executor,
   input: { accountId: string; amountMicroUsd: number; note: string | null; now: number },
-): Promise<{ ok: true; value: Account } | { ok: false; error: FundsError }> {
+): Promise<Result<Account, FundsError>> {
   return writeTransaction(store, async (tx) => {
     const account = await lockAccount(tx, input.accountId);
-    if (!account) return { ok: false, error: { kind: 'account_not_found' } } as const;
+    if (!account) return err({ kind: 'account_not_found' });
     const available = account.balance_micro_usd - account.reserved_micro_usd;
     if (input.amountMicroUsd < 0 && -input.amountMicroUsd > available) {
-      return { ok: false, error: { kind: 'would_overdraw', availableMicroUsd: available } } as const;
+      return err({ kind: 'would_overdraw', availableMicroUsd: available });
     }
     await postLedgerEntry(tx, {
       accountId: account.id,
@@ -33,6 +35,6 @@ export async function addCredit(
       at: input.now,
     });
     const updated = await lockAccount(tx, account.id);
-    return { ok: true, value: updated! } as const;
+    return ok(updated!);
   });
 }

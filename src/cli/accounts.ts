@@ -1,19 +1,13 @@
 // Operator commands: the same operations as /admin/v1, straight against the database.
 import type { Command } from 'commander';
-import {
-  changeAccountSettings,
-  createAccount,
-  createApiKey,
-  listKeys,
-  revokeKey,
-} from '../accounts/accounts.ts';
-import { addCredit } from '../billing/funds.ts';
+import { type AccountError, createAccount, createApiKey, listKeys, revokeKey } from '../accounts/accounts.ts';
+import { addCredit, type FundsError } from '../billing/funds.ts';
 import { microUsdToUsd, usdToMicroUsd } from '../billing/money.ts';
-import { isPlanName, PLAN_NAMES } from '../billing/plans.ts';
+import { PLAN_NAMES } from '../billing/plans.ts';
 import { findAccount, findAccountByEmail } from '../store/accounts.ts';
 import type { Store } from '../store/database.ts';
 import type { Account, Mode } from '../store/schema.ts';
-import { cancelAccountVideos } from '../tracking/cancel-account.ts';
+import { changeAccount } from '../tracking/change-account.ts';
 import { badUsage, refused } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { withStore } from './runtime.ts';
@@ -32,6 +26,30 @@ function parseUsd(value: string, name: string): number {
   return usd;
 }
 
+/** How a command ends on a domain error: the CLI's side of the API's error replies (api/error-replies.ts). */
+function accountRefusal(error: AccountError | FundsError, email?: string): never {
+  switch (error.kind) {
+    case 'email_taken':
+      return refused(`an account with email ${email} already exists`);
+    case 'account_not_found':
+      return refused('account not found');
+    case 'invalid_plan':
+      return badUsage(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
+    case 'live_key_from_test_key':
+      return refused('a test key can only create test keys');
+    case 'key_not_found':
+      return refused('no such active key');
+    case 'would_overdraw':
+      return refused(`only $${microUsdToUsd(error.availableMicroUsd)} is not reserved`);
+    default:
+      return unmapped(error);
+  }
+}
+
+function unmapped(error: never): never {
+  throw new Error(`no message for error ${JSON.stringify(error)}`);
+}
+
 const describeAccount = (a: Account): string =>
   `${a.id}  ${a.email}  plan=${a.plan}${a.disabled ? ' DISABLED' : ''}  balance=$${microUsdToUsd(a.balance_micro_usd)}  reserved=$${microUsdToUsd(a.reserved_micro_usd)}`;
 
@@ -46,18 +64,17 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--plan <plan>', `one of ${PLAN_NAMES.join(', ')}`, 'free')
     .option('--credit <usd>', 'initial credit in USD', '0')
     .action(async (options: { email: string; plan: string; credit: string }) => {
-      if (!isPlanName(options.plan)) badUsage(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
       if (!/^[^@\s]+@[^@\s]+$/.test(options.email)) badUsage('--email must be an email address');
       const credit = parseUsd(options.credit, '--credit');
       if (credit < 0) badUsage('--credit must not be negative');
       await withStore(io, async (store) => {
         const created = await createAccount(store, {
           email: options.email,
-          plan: options.plan as 'free',
+          plan: options.plan,
           creditMicroUsd: usdToMicroUsd(credit),
           now: Date.now(),
         });
-        if (!created.ok) refused(`an account with email ${options.email} already exists`);
+        if (!created.ok) accountRefusal(created.error, options.email);
         const { account, liveKey, testKey } = created.value;
         print(
           `account   ${account.id} (${account.email}, plan ${account.plan}, balance $${microUsdToUsd(account.balance_micro_usd)})`,
@@ -109,24 +126,24 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
         };
         await withStore(io, async (store) => {
           const account = await accountOrRefuse(store, idOrEmail);
-          const result = await changeAccountSettings(store, account.id, {
-            ...(options.plan === undefined ? {} : { plan: options.plan }),
-            ...(options.rateLimit === undefined
-              ? {}
-              : { rate_limit_per_minute: override(options.rateLimit, '--rate-limit') }),
-            ...(options.maxVideos === undefined
-              ? {}
-              : { max_active_videos: override(options.maxVideos, '--max-videos') }),
-            ...(options.disable ? { disabled: 1 } : options.enable ? { disabled: 0 } : {}),
-          });
-          if (!result.ok) {
-            if (result.error.kind === 'invalid_plan')
-              badUsage(`--plan must be one of ${PLAN_NAMES.join(', ')}`);
-            refused('account not found');
-          }
-          if (options.disable)
-            print(`cancelled ${await cancelAccountVideos(store, account.id, Date.now())} trackings`);
-          print(describeAccount(result.value));
+          const result = await changeAccount(
+            store,
+            account.id,
+            {
+              ...(options.plan === undefined ? {} : { plan: options.plan }),
+              ...(options.rateLimit === undefined
+                ? {}
+                : { rate_limit_per_minute: override(options.rateLimit, '--rate-limit') }),
+              ...(options.maxVideos === undefined
+                ? {}
+                : { max_active_videos: override(options.maxVideos, '--max-videos') }),
+              ...(options.disable ? { disabled: 1 } : options.enable ? { disabled: 0 } : {}),
+            },
+            Date.now(),
+          );
+          if (!result.ok) accountRefusal(result.error);
+          if (options.disable) print(`cancelled ${result.value.cancelledTrackings} trackings`);
+          print(describeAccount(result.value.account));
         });
       },
     );
@@ -148,12 +165,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
           note: options.note ?? null,
           now: Date.now(),
         });
-        if (!result.ok)
-          refused(
-            result.error.kind === 'would_overdraw'
-              ? `only $${microUsdToUsd(result.error.availableMicroUsd)} is not reserved`
-              : 'account not found',
-          );
+        if (!result.ok) accountRefusal(result.error);
         print(describeAccount(result.value));
       });
     });
@@ -174,7 +186,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
           name: options.name ?? null,
           now: Date.now(),
         });
-        if (!created.ok) refused('account not found');
+        if (!created.ok) accountRefusal(created.error);
         print(`${created.value.id}  ${created.value.key}`);
         print('Store the key now: it is shown only once.');
       });
@@ -197,8 +209,8 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .action(async (idOrEmail: string, keyId: string) => {
       await withStore(io, async (store) => {
         const account = await accountOrRefuse(store, idOrEmail);
-        if (!(await revokeKey(store, account.id, keyId, Date.now())))
-          refused(`no active key ${keyId} on ${account.id}`);
+        const revoked = await revokeKey(store, { accountId: account.id, keyId, now: Date.now() });
+        if (!revoked.ok) refused(`no active key ${keyId} on ${account.id}`);
         print(`revoked ${keyId}`);
       });
     });

@@ -9,8 +9,9 @@ import { classifyDatabaseError, describeStartupProblem } from './startup-errors.
 
 export function configOrFail(io: CliIo): Config {
   const result = loadConfig(io.env);
-  if (!result.ok) badUsage(['invalid configuration:', ...result.errors.map((e) => `  ${e}`)].join('\n'));
-  return result.config;
+  if (!result.ok)
+    badUsage(['invalid configuration:', ...result.error.problems.map((e) => `  ${e}`)].join('\n'));
+  return result.value;
 }
 
 /** Opens the configured database (not yet migrated). */
@@ -30,8 +31,9 @@ export function openConfiguredStore(config: Config, options: OpenStoreOptions = 
 /** Brings the schema up to date; the names of the migrations it applied, oldest first. */
 export async function migrateStore(store: Store, config: Config): Promise<string[]> {
   const migrated = await migrateToLatest(store);
-  if (migrated.ok) return migrated.applied;
-  throw databaseFailure(migrated.cause, config, `database migration failed: ${migrated.error}`);
+  if (migrated.ok) return migrated.value;
+  const { cause, message } = migrated.error;
+  throw databaseFailure(cause, config, `database migration failed: ${message}`);
 }
 
 export async function openMigratedStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {

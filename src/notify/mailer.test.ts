@@ -16,9 +16,9 @@ describe('classifying a failed send', () => {
       }),
     );
     expect(result).toEqual({
-      ok: false,
+      kind: 'send_failed',
       permanent: true,
-      error: "EENVELOPE: Can't send mail - all recipients were rejected: 550 5.1.1 No such user",
+      message: "EENVELOPE: Can't send mail - all recipients were rejected: 550 5.1.1 No such user",
     });
   });
 
@@ -51,7 +51,7 @@ describe('classifying a failed send', () => {
   });
 
   it('turns anything thrown into a bounded message', () => {
-    expect(classifySmtpFailure('boom')).toEqual({ ok: false, error: 'boom', permanent: false });
-    expect(classifySmtpFailure(new Error('x'.repeat(2000))).error).toHaveLength(500);
+    expect(classifySmtpFailure('boom')).toEqual({ kind: 'send_failed', message: 'boom', permanent: false });
+    expect(classifySmtpFailure(new Error('x'.repeat(2000))).message).toHaveLength(500);
   });
 });

@@ -1,6 +1,7 @@
 // The mail port: the outbox worker hands over a rendered message and learns whether it was accepted, and if
 // not, whether sending the same message again could ever succeed. Only the SMTP implementation talks to a server.
 import nodemailer from 'nodemailer';
+import { err, ok, type Result } from '../result.ts';
 
 export interface MailMessage {
   to: string;
@@ -10,7 +11,8 @@ export interface MailMessage {
 }
 
 /** `permanent`: the server refused this message for good (retrying it would get the same answer). */
-export type SendResult = { ok: true } | { ok: false; error: string; permanent: boolean };
+export type SendFailure = { kind: 'send_failed'; message: string; permanent: boolean };
+export type SendResult = Result<undefined, SendFailure>;
 
 export interface Mailer {
   /** Never throws: every failure is a value. */
@@ -52,9 +54,9 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
           text: message.text,
           html: message.html,
         });
-        return { ok: true };
+        return ok();
       } catch (error) {
-        return classifySmtpFailure(error);
+        return err(classifySmtpFailure(error));
       }
     },
   };
@@ -77,7 +79,7 @@ interface SmtpErrorFields {
  * - A message or envelope nodemailer refuses before talking to the server (invalid address) is permanent.
  * - Connection failures, timeouts, DNS, TLS and 4xx replies are retryable.
  */
-export function classifySmtpFailure(error: unknown): { ok: false; error: string; permanent: boolean } {
+export function classifySmtpFailure(error: unknown): SendFailure {
   const fields: SmtpErrorFields =
     typeof error === 'object' && error !== null ? (error as SmtpErrorFields) : {};
   const code = typeof fields.code === 'string' ? fields.code : undefined;
@@ -88,7 +90,7 @@ export function classifySmtpFailure(error: unknown): { ok: false; error: string;
     .filter(Boolean)
     .join(': ')
     .slice(0, MAX_ERROR_LENGTH);
-  return { ok: false, error: text, permanent: isPermanent(code, responseCode) };
+  return { kind: 'send_failed', message: text, permanent: isPermanent(code, responseCode) };
 }
 
 function isPermanent(code: string | undefined, responseCode: number | undefined): boolean {

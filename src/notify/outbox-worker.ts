@@ -120,9 +120,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (error) {
       return fail(row, claimedAttempts, `rendering failed: ${errorText(error)}`, false);
     }
-    if (!rendered.ok) return fail(row, claimedAttempts, rendered.error, true);
-    const result = await sender.send(rendered.message);
-    if (!result.ok) return fail(row, claimedAttempts, result.error, result.permanent);
+    if (!rendered.ok) return fail(row, claimedAttempts, rendered.error.message, true);
+    const result = await sender.send(rendered.value);
+    if (!result.ok) return fail(row, claimedAttempts, result.error.message, result.error.permanent);
     await markEmailSent(store, row.id, clock.now());
     log.info(
       { outbox_id: row.id, account_id: row.account_id, attempts: claimedAttempts },

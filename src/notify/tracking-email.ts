@@ -1,6 +1,7 @@
 // The email sent when a tracking ends: subject, plain text and HTML from one report. Every string that came
 // from a platform or a user is escaped in the HTML part and flattened to one line where it sits in a line.
 import { platformDisplayName } from '../platforms/registry.ts';
+import { ok, type Result } from '../result.ts';
 import type { Executor } from '../store/transaction.ts';
 import { formatCount, formatGrowth, formatGrowthPercent, NOT_EXPOSED } from './format-count.ts';
 import { escapeHtml } from './html-escape.ts';
@@ -11,6 +12,7 @@ import {
   type MetricSummary,
   parseTrackingEmailPayload,
   type TrackingReport,
+  type Unrenderable,
 } from './tracking-report.ts';
 
 export interface TrackingEmailOptions {
@@ -18,8 +20,7 @@ export interface TrackingEmailOptions {
   publicBaseUrl: string;
 }
 
-/** `ok: false` means this row can never be rendered (bad payload, unknown video): retrying will not help. */
-export type RenderResult = { ok: true; message: MailMessage } | { ok: false; error: string };
+export type RenderResult = Result<MailMessage, Unrenderable>;
 
 /** Renders the email of an outbox row from the database as it is now. Database errors are thrown. */
 export async function renderTrackingEmail(
@@ -29,9 +30,9 @@ export async function renderTrackingEmail(
 ): Promise<RenderResult> {
   const parsed = parseTrackingEmailPayload(row.payload);
   if (!parsed.ok) return parsed;
-  const loaded = await loadTrackingReport(ex, row.account_id, parsed.payload);
+  const loaded = await loadTrackingReport(ex, row.account_id, parsed.value);
   if (!loaded.ok) return loaded;
-  return { ok: true, message: composeTrackingEmail(loaded.report, options) };
+  return ok(composeTrackingEmail(loaded.value, options));
 }
 
 const METRIC_LABELS: Record<MetricName, string> = {

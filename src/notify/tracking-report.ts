@@ -1,6 +1,7 @@
 // What an ended tracking's email says, read from the database at send time: the video as it ended, its first
 // and newest collected snapshots, and the growth between them. Reading late (not when the row was queued)
 // means a retried email still shows the final state.
+import { type Err, err, ok, type Result } from '../result.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { VideoRow } from '../store/schema.ts';
 import { latestSnapshots, listSnapshots, type SnapshotRow } from '../store/snapshots.ts';
@@ -39,24 +40,29 @@ export interface TrackingReport {
   metrics: MetricSummary[];
 }
 
-export type PayloadParse = { ok: true; payload: TrackingEmailPayload } | { ok: false; error: string };
+/** Why an outbox row can never become an email (a bad payload, an unknown video): retrying will not help. */
+export type Unrenderable = { kind: 'unrenderable'; message: string };
+
+const unrenderable = (message: string): Err<Unrenderable> => err({ kind: 'unrenderable', message });
+
+export type PayloadParse = Result<TrackingEmailPayload, Unrenderable>;
 
 export function parseTrackingEmailPayload(payloadJson: string): PayloadParse {
   let value: unknown;
   try {
     value = JSON.parse(payloadJson);
   } catch {
-    return { ok: false, error: 'payload is not JSON' };
+    return unrenderable('payload is not JSON');
   }
-  if (typeof value !== 'object' || value === null) return { ok: false, error: 'payload is not an object' };
+  if (typeof value !== 'object' || value === null) return unrenderable('payload is not an object');
   const { event, video_id: videoId } = value as { event?: unknown; video_id?: unknown };
   if (!TRACKING_EVENTS.some((known) => known === event))
-    return { ok: false, error: `unknown event ${String(event)}` };
-  if (typeof videoId !== 'string' || videoId === '') return { ok: false, error: 'payload has no video_id' };
-  return { ok: true, payload: { event: event as TrackingEvent, videoId } };
+    return unrenderable(`unknown event ${String(event)}`);
+  if (typeof videoId !== 'string' || videoId === '') return unrenderable('payload has no video_id');
+  return ok({ event: event as TrackingEvent, videoId });
 }
 
-export type ReportLoad = { ok: true; report: TrackingReport } | { ok: false; error: string };
+export type ReportLoad = Result<TrackingReport, Unrenderable>;
 
 /**
  * Loads the report for the account that owns the outbox row. A video of another account is "not found":
@@ -68,25 +74,21 @@ export async function loadTrackingReport(
   payload: TrackingEmailPayload,
 ): Promise<ReportLoad> {
   const account = await findAccount(ex, accountId);
-  if (!account) return { ok: false, error: `account ${accountId} not found` };
+  if (!account) return unrenderable(`account ${accountId} not found`);
   const video = await findVideo(ex, payload.videoId);
-  if (!video || video.account_id !== accountId)
-    return { ok: false, error: `video ${payload.videoId} not found` };
+  if (!video || video.account_id !== accountId) return unrenderable(`video ${payload.videoId} not found`);
   const [first] = await listSnapshots(ex, { videoId: video.id, limit: 1 });
   const newest = (await latestSnapshots(ex, [video.id])).get(video.id);
   const firstSnapshot = first ?? null;
   const finalSnapshot = newest ?? null;
-  return {
-    ok: true,
-    report: {
-      event: payload.event,
-      recipient: account.email,
-      video,
-      firstSnapshot,
-      finalSnapshot,
-      metrics: firstSnapshot && finalSnapshot ? summarise(firstSnapshot, finalSnapshot) : [],
-    },
-  };
+  return ok({
+    event: payload.event,
+    recipient: account.email,
+    video,
+    firstSnapshot,
+    finalSnapshot,
+    metrics: firstSnapshot && finalSnapshot ? summarise(firstSnapshot, finalSnapshot) : [],
+  });
 }
 
 function summarise(first: SnapshotRow, final: SnapshotRow): MetricSummary[] {

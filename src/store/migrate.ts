@@ -7,6 +7,7 @@ import {
   Migrator,
   sql,
 } from 'kysely';
+import { err, ok, type Result } from '../result.ts';
 import type { Store } from './database.ts';
 import { initialMigration } from './migrations/001-initial.ts';
 import { accountUsageMigration } from './migrations/002-account-usage.ts';
@@ -25,10 +26,11 @@ function migrationsFor(store: Store): Record<string, Migration> {
   };
 }
 
-export type MigrateResult =
-  | { ok: true; applied: string[] }
-  /** `cause` is what failed, for callers that tell the operator how to fix it (a missing database, …). */
-  | { ok: false; error: string; cause: unknown };
+/**
+ * The names of the migrations applied, oldest first; or what failed, with its `cause` for callers that tell
+ * the operator how to fix it (a missing database, …).
+ */
+export type MigrateResult = Result<string[], { kind: 'migration_failed'; message: string; cause: unknown }>;
 
 export interface MigrationState {
   name: string;
@@ -61,15 +63,15 @@ async function migrate(
     resultSet = await run(await migratorFor(store));
   } catch (error) {
     // Reaching the database at all can fail before the migrator starts (the server is down, no such database).
-    return { ok: false, error: messageOf(error), cause: error };
+    return migrationFailed(error);
   }
   const { error, results } = resultSet;
-  if (error) return { ok: false, error: messageOf(error), cause: error };
-  return {
-    ok: true,
-    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
-  };
+  if (error) return migrationFailed(error);
+  return ok((results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName));
 }
+
+const migrationFailed = (error: unknown) =>
+  err({ kind: 'migration_failed', message: messageOf(error), cause: error });
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

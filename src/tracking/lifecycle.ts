@@ -1,5 +1,6 @@
 // User and operator transitions of a tracking: stop, pause, resume, cancel.
 import { reservationMicroUsd } from '../billing/pricing.ts';
+import { err, ok, type Result } from '../result.ts';
 import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
@@ -16,9 +17,13 @@ export type TransitionError =
   | { kind: 'insufficient_balance'; availableMicroUsd: number; estimatedCostMicroUsd: number }
   | { kind: 'window_over' };
 
-export type TransitionResult =
-  | { ok: true; previous: VideoStatus; video: VideoRow }
-  | { ok: false; error: TransitionError };
+/** The video as the transition left it, and the status it had before. */
+export interface Transitioned {
+  previous: VideoStatus;
+  video: VideoRow;
+}
+
+export type TransitionResult = Result<Transitioned, TransitionError>;
 
 interface Owner {
   accountId: string;
@@ -49,16 +54,13 @@ function transition(options: {
   ): Promise<TransitionResult> =>
     writeTransaction(store, async (tx): Promise<TransitionResult> => {
       const video = await lockOwnedVideo(tx, owner, videoId);
-      if (!video) return { ok: false, error: { kind: 'video_not_found' } };
+      if (!video) return err({ kind: 'video_not_found' });
       if (!options.from.includes(video.status)) {
-        return {
-          ok: false,
-          error: { kind: 'invalid_state', status: video.status, message: options.refusal(video.status) },
-        };
+        return err({ kind: 'invalid_state', status: video.status, message: options.refusal(video.status) });
       }
       const error = await options.apply(tx, video, now);
-      if (error) return { ok: false, error };
-      return { ok: true, previous: video.status, video: (await findVideo(tx, video.id))! };
+      if (error) return err(error);
+      return ok({ previous: video.status, video: (await findVideo(tx, video.id))! });
     });
 }
 

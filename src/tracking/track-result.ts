@@ -1,8 +1,10 @@
 // What a track answers, shared by the track itself (track.ts) and the write that admits it (track-writes.ts).
 import type { CollectFailure, PlatformName } from '../platforms/types.ts';
+import type { Result } from '../result.ts';
 import type { VideoRow } from '../store/schema.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
+import type { StartedTracking } from './start-trackings.ts';
 
 export type TrackError =
   | { kind: 'invalid_url'; message: string }
@@ -15,9 +17,7 @@ export type TrackError =
   /** The caller's guard no longer held when the tracking was about to be written: nothing was written. */
   | { kind: 'superseded' };
 
-export type TrackResult =
-  | { ok: true; video: VideoRow; firstSnapshot: SnapshotRow }
-  | { ok: false; error: TrackError };
+export type TrackResult = Result<StartedTracking, TrackError>;
 
 /**
  * A condition of the caller's that the tracking's own transaction checks before writing it, and what the caller

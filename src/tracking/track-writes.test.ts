@@ -95,10 +95,11 @@ describe.each(DIALECTS)('writing concurrent tracks together (%s)', (dialect) => 
     const results = await writeTransaction(store, (tx) => admitAndStart(tx, batch));
     for (const [i, result] of results.entries()) {
       if (!result.ok) throw new Error(result.error.kind);
-      expect(result.video.id).toBe(batch[i]!.video.id);
-      expect(result.video.next_slot).toBe(1);
-      expect(result.video.reserved_micro_usd).toBe(SEVEN_DAYS - COST);
-      expect(result.firstSnapshot).toMatchObject({ video_id: batch[i]!.video.id, slot: 0, views: '1000' });
+      const { video, firstSnapshot } = result.value;
+      expect(video.id).toBe(batch[i]!.video.id);
+      expect(video.next_slot).toBe(1);
+      expect(video.reserved_micro_usd).toBe(SEVEN_DAYS - COST);
+      expect(firstSnapshot).toMatchObject({ video_id: batch[i]!.video.id, slot: 0, views: '1000' });
     }
     await expectInvariants(store, accountId);
   });

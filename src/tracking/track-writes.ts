@@ -4,6 +4,7 @@
 // order against the account as the earlier ones left it, and writes all the admitted ones with a handful of
 // statements.
 import { effectiveLimits } from '../billing/plans.ts';
+import { err, ok } from '../result.ts';
 import { lockAccount } from '../store/accounts.ts';
 import type { Account, Mode } from '../store/schema.ts';
 import { type Executor, type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
@@ -27,12 +28,12 @@ export async function admitAndStart(tx: Tx, trackings: readonly GuardedTracking[
   for (const tracking of trackings) {
     const { account_id: accountId, mode, reserved_micro_usd: reserve } = tracking.video;
     if (tracking.guard && !(await tracking.guard.holds(tx))) {
-      results.push({ ok: false, error: { kind: 'superseded' } });
+      results.push(err({ kind: 'superseded' }));
       continue;
     }
     const locked = accounts.get(accountId);
     if (!locked) {
-      results.push({ ok: false, error: { kind: 'account_disabled' } });
+      results.push(err({ kind: 'account_disabled' }));
       continue;
     }
     const modeKey = `${accountId}\u0000${mode}`;
@@ -41,7 +42,7 @@ export async function admitAndStart(tx: Tx, trackings: readonly GuardedTracking[
       activeVideos: activeInBatch.get(modeKey) ?? 0,
     });
     if (refusal) {
-      results.push({ ok: false, error: refusal });
+      results.push(err(refusal));
       continue;
     }
     reservedInBatch.set(accountId, (reservedInBatch.get(accountId) ?? 0) + reserve);
@@ -54,7 +55,7 @@ export async function admitAndStart(tx: Tx, trackings: readonly GuardedTracking[
     if (guard) await guard.started(tx, started[i]!.video, started[i]!.firstSnapshot);
   }
   let next = 0;
-  return results.map((result) => result ?? { ok: true, ...started[next++]! });
+  return results.map((result) => result ?? ok(started[next++]!));
 }
 
 interface QueuedTracking {

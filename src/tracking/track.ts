@@ -14,6 +14,7 @@ import type {
   UrlParse,
   VideoRef,
 } from '../platforms/types.ts';
+import { err } from '../result.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Account, Mode, VideoRow } from '../store/schema.ts';
 import type { Executor } from '../store/transaction.ts';
@@ -58,11 +59,10 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
     ? await checkAccountCanTrack(deps.store, input.knownAccount, input.mode, reserve)
     : await storedAccountRefusal(deps, input, reserve);
   if (refusal && input.knownAccount) refusal = await storedAccountRefusal(deps, input, reserve);
-  if (refusal) return { ok: false, error: refusal };
+  if (refusal) return err(refusal);
 
   const parsed = input.parsedLink ?? parseVideoUrl(input.videoLink);
-  if (parsed.kind === 'invalid')
-    return { ok: false, error: { kind: 'invalid_url', message: parsed.message } };
+  if (parsed.kind === 'invalid') return err({ kind: 'invalid_url', message: parsed.message });
   const platform = parsed.kind === 'video' ? parsed.ref.platform : parsed.platform;
   const collector = deps.collectorFor(input.mode, platform);
   if (!collector) return platformFailed(deps, input, reserve, { kind: 'no_collector', platform });
@@ -145,7 +145,7 @@ async function platformFailed(
   error: TrackError,
 ): Promise<TrackResult> {
   const refusal = input.knownAccount ? await storedAccountRefusal(deps, input, reserveMicroUsd) : null;
-  return { ok: false, error: refusal ?? error };
+  return err(refusal ?? error);
 }
 
 async function storedAccountRefusal(

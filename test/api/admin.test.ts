@@ -106,7 +106,7 @@ describe.each(DIALECTS)('the operator API (%s)', (dialect) => {
     expect([missing.statusCode, missing.json()]).toEqual([404, { error: 'Account not found' }]);
   });
 
-  it('cancels a video: 200 with both statuses, then 409; an unknown video is 404', async () => {
+  it('cancels a video: 200 with both statuses, then 409 naming the status it is in; an unknown video is 404', async () => {
     const { test_api_key: key } = (await createAccount({ email: 'cancel@example.com' })).json();
     const tracked = await api.call('POST', '/api/v1/videos/track', {
       key,
@@ -124,7 +124,11 @@ describe.each(DIALECTS)('the operator API (%s)', (dialect) => {
       status: 'cancelled',
       error_reason: 'cancelled by the operator',
     });
-    expect((await cancel(id)).statusCode).toBe(409);
+    const again = await cancel(id);
+    expect([again.statusCode, again.json()]).toEqual([
+      409,
+      { error: 'Video is already cancelled', status: 'cancelled' },
+    ]);
     expect((await cancel('vid_doesNotExist000000')).json()).toEqual({ error: 'Video not found' });
   });
 

@@ -52,7 +52,9 @@ describe.each(DIALECTS)('revocation and disabling reach every process at once (%
     const account = await api.createAccount();
     const keyId = await keyIdOf(account.liveKey);
     expect((await usage(account.liveKey)).statusCode).toBe(200);
-    expect(await revokeKey(api.store, account.id, keyId, api.clock.now())).toBe(true);
+    expect((await revokeKey(api.store, { accountId: account.id, keyId, now: api.clock.now() })).ok).toBe(
+      true,
+    );
     expect((await usage(account.liveKey)).statusCode).toBe(401);
   });
 

@@ -33,7 +33,7 @@ describe('migrating PostgreSQL', () => {
     try {
       expect(await migrateToLatest(store)).toEqual({
         ok: true,
-        applied: [
+        value: [
           '001-initial',
           '002-account-usage',
           '003-rate-limit-windows',
@@ -41,7 +41,7 @@ describe('migrating PostgreSQL', () => {
           '005-auth-version',
         ],
       });
-      expect(await migrateToLatest(store)).toEqual({ ok: true, applied: [] });
+      expect(await migrateToLatest(store)).toEqual({ ok: true, value: [] });
       const tables = await admin(
         `select table_name from information_schema.tables where table_schema = '${schema}' order by 1`,
       );
@@ -82,7 +82,7 @@ describe('migrating PostgreSQL while other schemas come and go', () => {
         const store = openStore(TEST_POSTGRES_URL, { pgSchema: schema });
         try {
           const result = await migrateToLatest(store);
-          if (!result.ok) failures.push(result.error);
+          if (!result.ok) failures.push(result.error.message);
         } finally {
           await store.close();
           await admin(`drop schema ${schema} cascade`);
@@ -157,7 +157,7 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          applied: [
+          value: [
             '002-account-usage',
             '003-rate-limit-windows',
             '004-idempotency-claims',
@@ -227,7 +227,7 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          applied: ['004-idempotency-claims', '005-auth-version'],
+          value: ['004-idempotency-claims', '005-auth-version'],
         });
         const rows = await store.db
           .selectFrom('idempotency_keys')

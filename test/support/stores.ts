@@ -67,5 +67,5 @@ export async function createTestStore(dialect: Dialect, options: { upTo?: string
 
 async function mustMigrate(store: Store, upTo: string | undefined): Promise<void> {
   const result = upTo ? await migrateUpTo(store, upTo) : await migrateToLatest(store);
-  if (!result.ok) throw new Error(`migration failed: ${result.error}`);
+  if (!result.ok) throw new Error(`migration failed: ${result.error.message}`);
 }

@@ -144,14 +144,14 @@ export function registerRoute<R extends RouteDeclaration>(
           if (query !== undefined) {
             const parsed = validate(query, request.query, 'query');
             if (route.queryIssuesReportedByHandler) input.query = parsed;
-            else if (!parsed.ok) return sendError(reply, parsed.error);
+            else if (!parsed.ok) return sendError(reply, invalidRequest(parsed.error.issues));
             else input.query = parsed.value;
           }
           const issues: FieldIssue[] = [];
           if (body !== undefined) {
             const parsed = validate(body, request.body);
             if (parsed.ok) input.body = parsed.value;
-            else issues.push(...parsed.issues);
+            else issues.push(...parsed.error.issues);
           }
           if (headers !== undefined) {
             const given: Record<string, string | undefined> = {};
@@ -160,7 +160,7 @@ export function registerRoute<R extends RouteDeclaration>(
               given[name] = Array.isArray(value) ? value[0] : value;
             }
             const parsed = validate(headers, given, 'headers');
-            if (!parsed.ok) issues.push(...parsed.issues);
+            if (!parsed.ok) issues.push(...parsed.error.issues);
           }
           if (issues.length > 0) return sendError(reply, invalidRequest(issues));
           return handler(request, reply, input as unknown as RouteInput<R>);

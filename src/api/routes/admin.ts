@@ -1,11 +1,11 @@
 // The operator API under /admin/v1 (Authorization: Bearer CONTENTSTATS_ADMIN_TOKEN).
 import type { FastifyInstance } from 'fastify';
-import { changeAccountSettings, createAccount, listKeys } from '../../accounts/accounts.ts';
+import { createAccount, listKeys } from '../../accounts/accounts.ts';
 import { addCredit } from '../../billing/funds.ts';
 import { microUsdToUsd, usdToMicroUsd } from '../../billing/money.ts';
 import { findAccount } from '../../store/accounts.ts';
 import { ledgerTotals } from '../../store/ledger.ts';
-import { cancelAccountVideos } from '../../tracking/cancel-account.ts';
+import { changeAccount } from '../../tracking/change-account.ts';
 import { cancelVideo } from '../../tracking/lifecycle.ts';
 import type { ApiContext } from '../context.ts';
 import {
@@ -14,11 +14,13 @@ import {
   cancelledVideoSchema,
   errorSchema,
   newAccountSchema,
+  statusConflictSchema,
   validationErrorSchema,
 } from '../contract/components.ts';
 import { examples } from '../contract/examples.ts';
 import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
-import { conflict, invalidRequest, notFound, sendError } from '../errors.ts';
+import { accountErrorReply, fundsErrorReply, transitionErrorReply } from '../error-replies.ts';
+import { notFound, sendError } from '../errors.ts';
 import { presentAccount, presentKey } from '../presenters.ts';
 import { createAccountBody, creditsBody, patchAccountBody, videoIdParams } from '../schemas.ts';
 
@@ -101,7 +103,7 @@ export const cancelVideoRoute = defineRoute({
   responses: {
     200: jsonResponse('Cancelled', cancelledVideoSchema, examples.cancelledVideo),
     404: jsonResponse('Video not found', errorSchema),
-    409: jsonResponse('The tracking has already ended', errorSchema),
+    409: jsonResponse('The tracking has already ended (`status` says how)', statusConflictSchema),
   },
 });
 
@@ -113,7 +115,7 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
       creditMicroUsd: usdToMicroUsd(body.credit_usd ?? 0),
       now: ctx.clock.now(),
     });
-    if (!created.ok) return sendError(reply, conflict('An account with this email already exists'));
+    if (!created.ok) return sendError(reply, accountErrorReply(created.error));
     return reply.code(201).send({
       account: presentAccount(created.value.account),
       api_key: created.value.liveKey.key,
@@ -123,7 +125,7 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
 
   registerRoute(app, getAccountRoute, async (_request, reply, { params }) => {
     const account = await findAccount(ctx.store, params.id);
-    if (!account) return sendError(reply, notFound('Account'));
+    if (!account) return sendError(reply, accountNotFound);
     const [keys, totals] = await Promise.all([
       listKeys(ctx.store, account.id),
       ledgerTotals(ctx.store, account.id),
@@ -147,47 +149,31 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
       note: body.note ?? null,
       now: ctx.clock.now(),
     });
-    if (!result.ok) {
-      if (result.error.kind === 'account_not_found') return sendError(reply, notFound('Account'));
-      return sendError(
-        reply,
-        invalidRequest([
-          {
-            field: 'amount_usd',
-            message: `would take the balance below what is reserved (available ${microUsdToUsd(result.error.availableMicroUsd)})`,
-          },
-        ]),
-      );
-    }
+    if (!result.ok) return sendError(reply, fundsErrorReply(result.error));
     return reply.code(201).send({ account: presentAccount(result.value) });
   });
 
   registerRoute(app, updateAccountRoute, async (_request, reply, { params, body }) => {
     const { disabled, ...rest } = body;
-    const result = await changeAccountSettings(ctx.store, params.id, {
-      ...rest,
-      ...(disabled === undefined ? {} : { disabled: disabled ? 1 : 0 }),
-    });
-    if (!result.ok) return sendError(reply, notFound('Account'));
-    // A disabled account's trackings are cancelled (their reservations released).
-    if (disabled === true) await cancelAccountVideos(ctx.store, result.value.id, ctx.clock.now());
-    return { account: presentAccount((await findAccount(ctx.store, result.value.id))!) };
+    const result = await changeAccount(
+      ctx.store,
+      params.id,
+      { ...rest, ...(disabled === undefined ? {} : { disabled: disabled ? 1 : 0 }) },
+      ctx.clock.now(),
+    );
+    if (!result.ok) return sendError(reply, accountErrorReply(result.error));
+    return { account: presentAccount(result.value.account) };
   });
 
   registerRoute(app, cancelVideoRoute, async (_request, reply, { params }) => {
     const result = await cancelVideo(ctx.store, params.id, ctx.clock.now(), 'cancelled by the operator');
-    if (!result.ok) {
-      if (result.error.kind === 'video_not_found') return sendError(reply, notFound('Video'));
-      return sendError(
-        reply,
-        conflict(result.error.kind === 'invalid_state' ? result.error.message : 'Cannot cancel'),
-      );
-    }
+    if (!result.ok) return sendError(reply, transitionErrorReply(result.error));
+    const { video, previous } = result.value;
     return {
       success: true,
-      id: result.video.id,
-      previous_status: result.previous,
-      new_status: result.video.status,
+      id: video.id,
+      previous_status: previous,
+      new_status: video.status,
     };
   });
 }

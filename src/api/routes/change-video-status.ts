@@ -12,7 +12,8 @@ import {
 } from '../contract/components.ts';
 import { examples } from '../contract/examples.ts';
 import { defineRoute, jsonResponse, type ResponseDeclaration, registerRoute } from '../contract/route.ts';
-import { conflict, insufficientBalance, sendError, videoNotFound } from '../errors.ts';
+import { transitionErrorReply } from '../error-replies.ts';
+import { sendError, videoNotFound } from '../errors.ts';
 import { presentVideoListItem } from '../presenters.ts';
 import { videoIdParams } from '../schemas.ts';
 
@@ -92,25 +93,8 @@ export function registerChangeVideoStatus(app: FastifyInstance, ctx: ApiContext)
         params.id,
         ctx.clock.now(),
       );
-      if (!result.ok) {
-        switch (result.error.kind) {
-          case 'video_not_found':
-            return sendError(reply, videoNotFound);
-          case 'invalid_state':
-            return sendError(reply, conflict(result.error.message, { status: result.error.status }));
-          case 'insufficient_balance':
-            return sendError(
-              reply,
-              insufficientBalance(result.error.availableMicroUsd, result.error.estimatedCostMicroUsd),
-            );
-          case 'window_over':
-            return sendError(
-              reply,
-              conflict('The tracking window has passed; the video is completed', { status: 'completed' }),
-            );
-        }
-      }
-      const { video, previous } = result;
+      if (!result.ok) return sendError(reply, transitionErrorReply(result.error));
+      const { video, previous } = result.value;
       return {
         success: true,
         id: video.id,

@@ -6,6 +6,7 @@ import type { ApiContext } from '../context.ts';
 import { errorSchema, keyListSchema, newApiKeySchema, revokedKeySchema } from '../contract/components.ts';
 import { examples } from '../contract/examples.ts';
 import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
+import { accountErrorReply } from '../error-replies.ts';
 import { notFound, sendError } from '../errors.ts';
 import { iso } from '../iso-time.ts';
 import { presentKey } from '../presenters.ts';
@@ -54,25 +55,19 @@ export const revokeKeyRoute = defineRoute({
 export function registerKeys(app: FastifyInstance, ctx: ApiContext): void {
   registerRoute(app, listKeysRoute, async (request) => {
     const { account, mode } = request.auth;
-    const keys = await listKeys(ctx.store, account.id);
-    return { keys: keys.filter((k) => mode === 'live' || k.mode === 'test').map(presentKey) };
+    return { keys: (await listKeys(ctx.store, account.id, mode)).map(presentKey) };
   });
 
   registerRoute(app, createKeyRoute, async (request, reply, { body }) => {
     const { account, mode: callerMode } = request.auth;
-    const mode = body.mode ?? callerMode;
-    if (callerMode === 'test' && mode === 'live') {
-      return reply
-        .code(403)
-        .send({ error: 'Access denied', message: 'A test key can only create test keys' });
-    }
     const created = await createApiKey(ctx.store, {
       accountId: account.id,
-      mode,
+      mode: body.mode ?? callerMode,
       name: body.name ?? null,
+      callerMode,
       now: ctx.clock.now(),
     });
-    if (!created.ok) return sendError(reply, notFound('Account'));
+    if (!created.ok) return sendError(reply, accountErrorReply(created.error));
     const key = created.value;
     return reply.code(201).send({
       id: key.id,
@@ -87,10 +82,13 @@ export function registerKeys(app: FastifyInstance, ctx: ApiContext): void {
 
   registerRoute(app, revokeKeyRoute, async (request, reply, { params }) => {
     const { account, mode } = request.auth;
-    const keys = await listKeys(ctx.store, account.id);
-    const target = keys.find((k) => k.id === params.id && (mode === 'live' || k.mode === 'test'));
-    if (!target || target.revoked_at !== null) return sendError(reply, notFound('Key'));
-    await revokeKey(ctx.store, account.id, target.id, ctx.clock.now());
-    return { id: target.id, revoked: true };
+    const revoked = await revokeKey(ctx.store, {
+      accountId: account.id,
+      keyId: params.id,
+      callerMode: mode,
+      now: ctx.clock.now(),
+    });
+    if (!revoked.ok) return sendError(reply, accountErrorReply(revoked.error));
+    return { id: params.id, revoked: true };
   });
 }

@@ -27,7 +27,7 @@ export const listVideosRoute = defineRoute({
 export function registerListVideos(app: FastifyInstance, ctx: ApiContext): void {
   registerRoute(app, listVideosRoute, async (request, reply, { query }) => {
     const { account, mode } = request.auth;
-    const issues = query.ok ? [] : [...query.issues];
+    const issues = query.ok ? [] : [...query.error.issues];
     let before: { createdAt: number; id: string } | undefined;
     const startingAfter = wellFormedString(query, request.query, 'starting_after');
     if (startingAfter !== undefined) {

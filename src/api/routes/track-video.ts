@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { failureReason, noCollectorReason } from '../../platforms/failure-reason.ts';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -9,7 +8,7 @@ import {
   holdIdempotencyClaim,
   releaseIdempotencyKey,
 } from '../../store/idempotency.ts';
-import { type TrackError, type TrackGuard, trackVideo } from '../../tracking/track.ts';
+import { type TrackGuard, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
 import {
   errorSchema,
@@ -20,15 +19,8 @@ import {
 } from '../contract/components.ts';
 import { examples } from '../contract/examples.ts';
 import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
-import {
-  type ApiErrorReply,
-  accessDenied,
-  conflict,
-  insufficientBalance,
-  invalidRequest,
-  sendError,
-  TRACK_FAILED_ERROR,
-} from '../errors.ts';
+import { trackErrorReply } from '../error-replies.ts';
+import { conflict, sendError } from '../errors.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody } from '../schemas.ts';
 
@@ -43,39 +35,6 @@ export const IDEMPOTENCY_LEASE_MS = 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
 const REPLAYABLE = new Set([201, 404]);
-
-function trackErrorReply(error: TrackError): ApiErrorReply {
-  switch (error.kind) {
-    case 'invalid_url':
-      return invalidRequest([{ field: 'video_link', message: error.message }]);
-    case 'account_disabled':
-      return accessDenied('This account is disabled');
-    case 'insufficient_balance':
-      return insufficientBalance(error.availableMicroUsd, error.estimatedCostMicroUsd);
-    case 'active_video_limit':
-      return {
-        status: 403,
-        body: {
-          error: `Concurrent video limit reached: at most ${error.limit} videos can be monitored at once`,
-          limit: error.limit,
-        },
-      };
-    case 'video_unavailable':
-      return { status: 404, body: { error: 'Video not found or is private' } };
-    case 'platform_unreadable':
-      return platformUnreadable(failureReason(error.platform, error.failure));
-    case 'no_collector':
-      return platformUnreadable(noCollectorReason(error.platform));
-    case 'superseded':
-      return conflict('A retry with this Idempotency-Key took over this request; nothing was started');
-  }
-}
-
-/** Track's 500, with what went wrong in `reason`. */
-const platformUnreadable = (reason: string): ApiErrorReply => ({
-  status: 500,
-  body: { error: TRACK_FAILED_ERROR, reason },
-});
 
 export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
   const countTracked = ctx.metrics.pairCounter('contentstats_videos_tracked_total', ['platform', 'mode']);
@@ -135,8 +94,9 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     let payload: Record<string, unknown>;
     if (result.ok) {
       status = 201;
-      payload = createdPayload ?? presentTrackedVideo(result.video, result.firstSnapshot);
-      countTracked(result.video.platform, mode);
+      const { video, firstSnapshot } = result.value;
+      payload = createdPayload ?? presentTrackedVideo(video, firstSnapshot);
+      countTracked(video.platform, mode);
     } else {
       const error = trackErrorReply(result.error);
       status = error.status;

@@ -42,7 +42,7 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
     const { account, mode } = request.auth;
     const video = await findOwnedVideo(ctx.store, account.id, mode, params.id);
     if (!video) return sendError(reply, videoNotFound);
-    const issues = query.ok ? [] : [...query.issues];
+    const issues = query.ok ? [] : [...query.error.issues];
     // The cursor's form is checked with the other parameters; whose snapshot it names needs the video.
     const startingAfter = wellFormedString(query, request.query, 'starting_after');
     if (startingAfter !== undefined && !startingAfter.startsWith(`${video.job_id}-`)) {
