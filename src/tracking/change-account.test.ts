@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from '../../test/support/invariants.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../../test/support/stores.ts';
+import { FIRST_OBSERVATION, TIKTOK_REF } from '../../test/support/tracking-fixtures.ts';
 import { createAccount } from '../accounts/accounts.ts';
 import { reservationMicroUsd } from '../billing/pricing.ts';
-import type { Observation, VideoRef } from '../platforms/types.ts';
 import { writeTransaction } from '../store/transaction.ts';
 import { findVideo } from '../store/videos.ts';
 import { changeAccount } from './change-account.ts';
@@ -14,16 +14,8 @@ import { admitAndStart } from './track-writes.ts';
 
 const COST = 15_000;
 const ONE_DAY = reservationMicroUsd(totalSlots(1), COST, 'live');
-const ref: VideoRef = {
-  platform: 'tiktok',
-  videoId: '7301234567890123456',
-  canonicalUrl: 'https://www.tiktok.com/@someone/video/7301234567890123456',
-};
-const observation: Observation = {
-  metrics: { views: 1000n, likes: 100n, comments: 10n, shares: 5n, saves: 2n },
-  metadata: { title: 'A video', creator: 'someone', description: null },
-  provider: 'simulator',
-};
+const ref = TIKTOK_REF;
+const observation = FIRST_OBSERVATION;
 
 let emails = 0;
 
