@@ -29,7 +29,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'fast', include: TEST_FILES, exclude: [...testFilesStartingProcesses(), ...SLOW_IN_PROCESS] },
+        test: {
+          name: 'fast',
+          include: TEST_FILES,
+          exclude: [...testFilesStartingProcesses(), ...SLOW_IN_PROCESS],
+          // Files share their worker's module graph instead of each importing Fastify, Kysely, pg and the rest
+          // anew (measured on 2 cores: CPU time of the run 91 s -> 32 s). Safe: no test mocks modules or globals.
+          isolate: false,
+          // Vitest runs one worker on 2 cores by default; these tests mostly wait on PostgreSQL and sockets.
+          maxWorkers: 2,
+        },
       },
       {
         extends: true,

@@ -81,9 +81,10 @@ export async function seedEndedVideo(
       ...options.video,
     })
     .execute();
-  for (const s of options.snapshots) {
-    await writeTransaction(ex, (tx) =>
-      insertSnapshotOnce(tx, {
+  // One transaction for all of them, not a commit per snapshot (24 per seeded tracking, 288 in one test).
+  await writeTransaction(ex, async (tx) => {
+    for (const s of options.snapshots) {
+      await insertSnapshotOnce(tx, {
         id: newId('snp'),
         videoId: id,
         slot: s.slot,
@@ -96,9 +97,9 @@ export async function seedEndedVideo(
         saves: s.missed ? null : (s.saves ?? null),
         provider: s.missed ? null : 'tiktok-web',
         approximate: false,
-      }),
-    );
-  }
+      });
+    }
+  });
   const video = await findVideo(ex, id);
   if (!video) throw new Error('seeded video not found');
   return video;
