@@ -63,8 +63,8 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result, GRAPHQL_URL) };
-      return readPostQueryResponse(result.response, shortcode, query.provider, now());
+      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result.error, GRAPHQL_URL) };
+      return readPostQueryResponse(result.value, shortcode, query.provider, now());
     },
   });
 
@@ -87,8 +87,8 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result, url) };
-      const { response } = result;
+      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result.error, url) };
+      const response = result.value;
       const refusal = classifyLoginWall(response) ?? classifyRefusal(response, undefined, now());
       if (refusal) return { ok: false, failure: refusal };
       if (response.status === 404 || response.status === 410) {

@@ -34,10 +34,10 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result, url) };
-    const httpFailure = classifyHttpStatus('TikTok', result.response, now(), TIKTOK_HTTP_STATUSES);
+    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result.error, url) };
+    const httpFailure = classifyHttpStatus('TikTok', result.value, now(), TIKTOK_HTTP_STATUSES);
     if (httpFailure) return { ok: false, failure: httpFailure };
-    return parseVideoPage(result.response, ref.videoId);
+    return parseVideoPage(result.value, ref.videoId);
   }
 
   return {

@@ -47,8 +47,8 @@ export async function resolveTikTokShortLink(
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result, current) };
-    const { response } = result;
+    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result.error, current) };
+    const response = result.value;
     const location = response.headers['location'];
     if (response.status < 300 || response.status >= 400 || location === undefined) {
       const failed = classifyHttpStatus('TikTok', response, options.now(), TIKTOK_HTTP_STATUSES);

@@ -141,8 +141,8 @@ export async function fetchTweetsByApiV2(
     maxBodyBytes: 8 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
-  const response = outbound.response;
+  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound.error, url) };
+  const response = outbound.value;
   const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
   if (common) return { ok: false, failure: common };
   if (response.status === 401 || response.status === 402 || response.status === 403) {

@@ -239,8 +239,8 @@ async function fetchTweetByGraphql(
       maxBodyBytes: 2 * 1024 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
-    const response = outbound.response;
+    if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound.error, url) };
+    const response = outbound.value;
 
     // An expired or distrusted guest token is answered 401/403 (error 239 "Bad guest token").
     const tokenRefused =

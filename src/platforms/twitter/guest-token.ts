@@ -87,8 +87,9 @@ export function createGuestTokenCache(options: GuestTokenCacheOptions): GuestTok
       maxBodyBytes: 64 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: outboundFailure(SOURCE, outbound, GUEST_ACTIVATE_URL) };
-    const response = outbound.response;
+    if (!outbound.ok)
+      return { ok: false, failure: outboundFailure(SOURCE, outbound.error, GUEST_ACTIVATE_URL) };
+    const response = outbound.value;
     const common = classifyHttpStatus(SOURCE, response, options.now(), X_HTTP_STATUSES);
     if (common) return { ok: false, failure: common };
     if (response.status !== 200) {

@@ -95,8 +95,8 @@ export async function fetchTweetBySyndication(
     maxBodyBytes: 2 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
-  const response = outbound.response;
+  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound.error, url) };
+  const response = outbound.value;
   const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
   if (common) return { ok: false, failure: common };
   // 404 covers deleted, protected and never-existing posts alike; it does not say which.

@@ -63,13 +63,13 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
     if (!result.ok) {
       const failure: CollectFailure = {
         kind: 'transient',
-        message: `Data API request failed (${result.kind})`,
+        message: `Data API request failed (${result.error.kind})`,
       };
-      if (result.kind === 'network' || result.kind === 'timeout')
-        failure.exchange = { failed: result.kind, host: DATA_API_HOSTS[0] };
+      if (result.error.kind === 'network' || result.error.kind === 'timeout')
+        failure.exchange = { failed: result.error.kind, host: DATA_API_HOSTS[0] };
       return { ok: false, failure };
     }
-    return readVideosListResponse(result.response.status, result.response.body, videoIds);
+    return readVideosListResponse(result.value.status, result.value.body, videoIds);
   }
 
   /** Each id's result from the API, or the reason the watch page must be asked instead. */

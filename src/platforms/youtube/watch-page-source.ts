@@ -50,8 +50,8 @@ export async function collectFromWatchPage(
       impersonateBrowser: true,
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: outboundFailure('YouTube', result, url) };
-    const { response } = result;
+    if (!result.ok) return { ok: false, failure: outboundFailure('YouTube', result.error, url) };
+    const response = result.value;
 
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.location;
