@@ -150,11 +150,11 @@ const PARSE_CASES: ReadonlyArray<() => ParseCase> = [
     jsonCase('youtube', 'data-api-videos.json', (body) => {
       const outcome = readVideosListResponse(200, body, [YOUTUBE_ID]);
       return outcome.ok
-        ? (outcome.results.get(YOUTUBE_ID) ?? {
+        ? (outcome.value.get(YOUTUBE_ID) ?? {
             ok: false,
-            failure: { kind: 'format_changed', message: '-' },
+            error: { kind: 'format_changed', message: '-' },
           })
-        : { ok: false, failure: outcome.failure };
+        : { ok: false, error: outcome.error };
     }),
   () =>
     jsonCase('instagram', 'graphql-web-info-reel.json', (body) =>
@@ -178,8 +178,8 @@ const PARSE_CASES: ReadonlyArray<() => ParseCase> = [
     jsonCase('twitter', 'api-v2-batch.json', (body) => {
       const lookup = parseTweetsLookup(body, [X_ID]);
       return lookup.ok
-        ? (lookup.results.get(X_ID) ?? { ok: false, failure: { kind: 'format_changed', message: '-' } })
-        : { ok: false, failure: lookup.failure };
+        ? (lookup.value.get(X_ID) ?? { ok: false, error: { kind: 'format_changed', message: '-' } })
+        : { ok: false, error: lookup.error };
     }),
 ];
 
@@ -200,7 +200,7 @@ function benchParsing(report: (line: string) => void): void {
   for (const makeCase of PARSE_CASES) {
     const c = makeCase();
     const first = c.parse();
-    if (!first.ok) throw new Error(`${c.platform}/${c.fixture} did not parse: ${first.failure.message}`);
+    if (!first.ok) throw new Error(`${c.platform}/${c.fixture} did not parse: ${first.error.message}`);
     const baselineMs = msPerCall(c.baseline, c.iterations);
     const parseMs = msPerCall(c.parse, c.iterations);
     const label = `${c.platform} ${c.fixture} (${(c.bytes / 1024).toFixed(0)} KB)`.padEnd(48);
@@ -274,7 +274,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function collectOnce(collector: Collector, ref: Parameters<Collector['collect']>[0][number]) {
   const [result] = await collector.collect([ref]);
-  if (!result?.ok) throw new Error(`collection failed: ${result?.failure.message ?? 'no result'}`);
+  if (!result?.ok) throw new Error(`collection failed: ${result?.error.message ?? 'no result'}`);
 }
 
 async function benchCollection(report: (line: string) => void): Promise<void> {

@@ -50,12 +50,12 @@ async function platformAndForeign(handler: FakeHandler) {
 }
 
 function expectFailure(result: OutboundResult, kind: string) {
-  expect(result.ok ? 'ok' : result.kind).toBe(kind);
+  expect(result.ok ? 'ok' : result.error.kind).toBe(kind);
 }
 
 function ok(result: OutboundResult) {
-  if (!result.ok) throw new Error(`expected success, got ${result.kind}: ${result.message}`);
-  return result.response;
+  if (!result.ok) throw new Error(`expected success, got ${result.error.kind}: ${result.error.message}`);
+  return result.value;
 }
 
 describe('the upstream rewrite', () => {

@@ -1,6 +1,8 @@
 // THE one place that makes outbound requests (invariant 5 in docs/architecture.md: only allow-listed
 // platform hosts are ever contacted). Redirects are followed here, by hand, so every hop's host is checked
 // against the allow-list before a connection is made. Never throws: every failure is a value with a kind.
+
+import { err, ok } from '../result.ts';
 import { browserHeaders, CHROME_USER_AGENT } from './browser-headers.ts';
 import { ExchangeStop } from './exchange-stop.ts';
 import { hopHeaders } from './hop-headers.ts';
@@ -36,7 +38,7 @@ export const MAX_REDIRECTS_CAP = 5;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-const failed = (kind: OutboundFailureKind, message: string): OutboundResult => ({ ok: false, kind, message });
+const failed = (kind: OutboundFailureKind, message: string): OutboundResult => err({ kind, message });
 
 /** Throws only on malformed `upstreams` origins (a configuration error, caught at boot); `fetch` never throws. */
 export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpClient {
@@ -113,16 +115,13 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
 
       const read = await response.readBody();
       if (!read.ok) return failed('too_large', `body larger than ${maxBodyBytes} bytes`);
-      return {
-        ok: true,
-        response: {
-          status: response.status,
-          headers: response.headers,
-          body: read.text,
-          finalUrl: real.href,
-          redirects,
-        },
-      };
+      return ok({
+        status: response.status,
+        headers: response.headers,
+        body: read.value,
+        finalUrl: real.href,
+        redirects,
+      });
     }
   }
 

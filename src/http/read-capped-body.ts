@@ -1,5 +1,6 @@
 // Reading a response body into memory, but never more than the cap: a platform page that suddenly weighs
 // 100 MB (or a hostile stand-in) must not take the worker's memory with it. What both transports share.
+import { err, ok } from '../result.ts';
 import type { CappedBody } from './transport.ts';
 
 /**
@@ -35,18 +36,18 @@ export async function readCappedIterable(
   const declared = declaredOverCap(headers, maxBodyBytes);
   if (declared !== null) {
     discard();
-    return { ok: false, bytesSeen: declared };
+    return err({ kind: 'too_large', bytesSeen: declared });
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for await (const chunk of body) {
       total += chunk.byteLength;
-      if (total > maxBodyBytes) return { ok: false, bytesSeen: total };
+      if (total > maxBodyBytes) return err({ kind: 'too_large', bytesSeen: total });
       chunks.push(chunk);
     }
   } finally {
     discard();
   }
-  return { ok: true, text: utf8Text(chunks) };
+  return ok(utf8Text(chunks));
 }

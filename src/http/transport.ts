@@ -1,5 +1,6 @@
 // One hop on the wire, without redirects or allow-lists: client.ts owns those. Two implementations:
 // undici (plain Node) and impit (a Chrome TLS fingerprint).
+import type { Result } from '../result.ts';
 
 export interface HopRequest {
   /** The origin connected to (after any CONTENTSTATS_UPSTREAMS rewrite), e.g. `https://api.x.com`. */
@@ -26,7 +27,8 @@ export interface StoppableHop {
   stop(reason: Error): void;
 }
 
-export type CappedBody = { ok: true; text: string } | { ok: false; bytesSeen: number };
+/** The body's text, or word that it passed the cap after `bytesSeen` bytes. */
+export type CappedBody = Result<string, { kind: 'too_large'; bytesSeen: number }>;
 
 export interface HopResponse {
   status: number;

@@ -1,5 +1,6 @@
 // The contract of the one module that performs outbound requests. Platforms depend on this interface;
 // src/http/client.ts implements it.
+import type { Result } from '../result.ts';
 
 export interface OutboundRequest {
   url: string;
@@ -44,9 +45,12 @@ export type OutboundFailureKind =
   | 'network'
   | 'aborted';
 
-export type OutboundResult =
-  | { ok: true; response: OutboundResponse }
-  | { ok: false; kind: OutboundFailureKind; message: string };
+export interface OutboundFailure {
+  kind: OutboundFailureKind;
+  message: string;
+}
+
+export type OutboundResult = Result<OutboundResponse, OutboundFailure>;
 
 export interface HttpClient {
   fetch(request: OutboundRequest): Promise<OutboundResult>;

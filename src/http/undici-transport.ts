@@ -5,6 +5,7 @@
 import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import { err, ok } from '../result.ts';
 import { declaredOverCap, utf8Text } from './read-capped-body.ts';
 import type { CappedBody, HopRequest, HopResponse, StoppableHop, Transport } from './transport.ts';
 
@@ -143,10 +144,10 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse, StoppableHop
     const declared = declaredOverCap(this.headers, this.#maxBodyBytes);
     if (declared !== null) {
       this.discard();
-      return Promise.resolve({ ok: false, bytesSeen: declared });
+      return Promise.resolve(err({ kind: 'too_large', bytesSeen: declared }));
     }
     const body = this.#body;
-    if (body === COMPLETE) return Promise.resolve({ ok: true, text: utf8Text(this.#chunks) });
+    if (body === COMPLETE) return Promise.resolve(ok(utf8Text(this.#chunks)));
     if (body instanceof Error) return Promise.reject(body);
     if (body) return Promise.resolve(body);
     return new Promise((resolve, reject) => {
@@ -156,7 +157,7 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse, StoppableHop
 
   discard(): void {
     this.#chunks = [];
-    this.#settle({ ok: false, bytesSeen: this.#bytes });
+    this.#settle(err({ kind: 'too_large', bytesSeen: this.#bytes }));
     this.#giveUp(new Error('the body was discarded'));
   }
 
@@ -185,7 +186,7 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse, StoppableHop
     this.#bytes += chunk.byteLength;
     if (this.#bytes > this.#maxBodyBytes) {
       this.#chunks = [];
-      this.#settle({ ok: false, bytesSeen: this.#bytes });
+      this.#settle(err({ kind: 'too_large', bytesSeen: this.#bytes }));
       this.#giveUp(new Error('the body passed the cap'));
       return;
     }
@@ -209,7 +210,7 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse, StoppableHop
     const reader = this.#reader;
     if (!reader) return;
     this.#reader = null;
-    if (body === COMPLETE) reader.resolve({ ok: true, text: utf8Text(this.#chunks) });
+    if (body === COMPLETE) reader.resolve(ok(utf8Text(this.#chunks)));
     else if (body instanceof Error) reader.reject(body);
     else reader.resolve(body);
   }

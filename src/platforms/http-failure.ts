@@ -1,18 +1,12 @@
 // What an HTTP exchange means for a collection when it gave no readable answer. A failed exchange (no
 // answer at all) means the same on every platform; what a status means is each platform's own, given to
 // `classifyHttpStatus` as data (`<platform>/http-statuses.ts`).
-import type { OutboundResponse, OutboundResult } from '../http/types.ts';
+import type { OutboundFailure, OutboundResponse } from '../http/types.ts';
 import { retryAfterMs } from './retry-after.ts';
 import type { CollectFailure, FailureKind } from './types.ts';
 
-type OutboundFailure = Extract<OutboundResult, { ok: false }>;
-
 /** `url` is the platform URL that was asked for: a failed exchange names its host to whoever must act on it. */
-export function outboundFailure(
-  source: string,
-  outbound: Pick<OutboundFailure, 'kind' | 'message'>,
-  url?: string,
-): CollectFailure {
+export function outboundFailure(source: string, outbound: OutboundFailure, url?: string): CollectFailure {
   switch (outbound.kind) {
     case 'timeout':
     case 'network':

@@ -1,18 +1,19 @@
 // The checks every submitted link passes before any platform looks at it. The link itself is never fetched:
 // collectors build canonical platform addresses from the video id.
 
+import { err, ok, type Result } from '../result.ts';
+
 export const MAX_URL_LENGTH = 2048;
 
-export type Link =
-  | {
-      ok: true;
-      url: URL;
-      /** The hostname, lower case, without a trailing dot or a leading `www.`, `m.` or `mobile.`. */
-      host: string;
-    }
-  | { ok: false; message: string };
+export interface CheckedLink {
+  url: URL;
+  /** The hostname, lower case, without a trailing dot or a leading `www.`, `m.` or `mobile.`. */
+  host: string;
+}
 
-const refused = (message: string): Link => ({ ok: false, message });
+export type Link = Result<CheckedLink, { kind: 'invalid'; message: string }>;
+
+const refused = (message: string): Link => err({ kind: 'invalid', message });
 
 export function readLink(input: string): Link {
   const trimmed = input.trim();
@@ -34,7 +35,7 @@ export function readLink(input: string): Link {
   if (url.port !== '') return refused('URLs with a port are not accepted');
   const hostname = url.hostname.toLowerCase().replace(/\.$/, '');
   if (isIpLiteral(hostname)) return refused('IP addresses are not accepted; use the platform link');
-  return { ok: true, url, host: hostname.replace(/^(www|m|mobile)\./, '') };
+  return ok({ url, host: hostname.replace(/^(www|m|mobile)\./, '') });
 }
 
 /** C0 controls and DEL: never part of a link (and PostgreSQL refuses NUL in text). */

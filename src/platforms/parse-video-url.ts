@@ -20,8 +20,8 @@ const UNSUPPORTED = `Unsupported platform: use a ${displayNames.slice(0, -1).joi
 
 export function parseVideoUrl(input: string): UrlParse {
   const link = readLink(input);
-  if (!link.ok) return { kind: 'invalid', message: link.message };
-  const platform = BY_LINK_HOST.get(link.host);
+  if (!link.ok) return link.error;
+  const platform = BY_LINK_HOST.get(link.value.host);
   if (!platform) return { kind: 'invalid', message: UNSUPPORTED };
-  return platform.parseLinkPath(link.url, link.host);
+  return platform.parseLinkPath(link.value.url, link.value.host);
 }

@@ -1,3 +1,4 @@
+import { err, ok, type Result } from '../result.ts';
 // The vocabulary every platform module speaks. Nothing here knows about the database, money or HTTP serving.
 
 /** Every platform, in the order they are listed; each has its descriptor in `registry.ts`. */
@@ -53,7 +54,7 @@ export interface CollectFailure {
   exchange?: { failed: 'network' | 'timeout'; host: string };
 }
 
-export type CollectResult = { ok: true; observation: Observation } | { ok: false; failure: CollectFailure };
+export type CollectResult = Result<Observation, CollectFailure>;
 
 /** A video identified on its platform. Built by parsing a URL; canonical URLs are built from the id. */
 export interface VideoRef {
@@ -83,18 +84,12 @@ export interface Collector {
   /** Reads each video's counts; the results are in the order of `refs`. Never throws. */
   collect(refs: readonly VideoRef[], signal?: AbortSignal): Promise<CollectResult[]>;
   /** Follows a short link hop by hop inside the platform's hosts to the video it points at. */
-  resolveShortLink?(
-    shortUrl: string,
-    signal?: AbortSignal,
-  ): Promise<{ ok: true; ref: VideoRef } | { ok: false; failure: CollectFailure }>;
+  resolveShortLink?(shortUrl: string, signal?: AbortSignal): Promise<Result<VideoRef, CollectFailure>>;
 }
 
-export const success = (observation: Observation): CollectResult => ({ ok: true, observation });
+export const success = (observation: Observation): CollectResult => ok(observation);
 export const failure = (
   kind: FailureKind,
   message: string,
   extra: Partial<CollectFailure> = {},
-): CollectResult => ({
-  ok: false,
-  failure: { kind, message, ...extra },
-});
+): CollectResult => err({ kind, message, ...extra });

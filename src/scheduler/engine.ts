@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Log } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Collector, CollectResult, PlatformName, VideoRef } from '../platforms/types.ts';
+import { err } from '../result.ts';
 import type { Mode } from '../store/schema.ts';
 import { type NotInTransaction, writeTransaction } from '../store/transaction.ts';
 import {
@@ -100,10 +101,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function collectBatch(collector: Collector | undefined, refs: VideoRef[]): Promise<CollectResult[]> {
     if (!collector) {
-      return refs.map(() => ({
-        ok: false,
-        failure: { kind: 'blocked', message: 'no collector configured for this platform' },
-      }));
+      return refs.map(() => err({ kind: 'blocked', message: 'no collector configured for this platform' }));
     }
     const timeout = AbortSignal.timeout(collectTimeoutMs);
     const signal = AbortSignal.any([timeout, shutdown.signal]);
@@ -113,7 +111,7 @@ export function createEngine(options: EngineOptions): Engine {
       return results;
     } catch (error) {
       const message = error instanceof Error ? error.message : 'collector failed';
-      return refs.map(() => ({ ok: false, failure: { kind: 'transient', message } }));
+      return refs.map(() => err({ kind: 'transient', message }));
     }
   }
 
@@ -154,8 +152,8 @@ export function createEngine(options: EngineOptions): Engine {
       const result = results[i]!;
       if (result.ok) successes++;
       else {
-        if (PLATFORM_TROUBLE.has(result.failure.kind)) trouble++;
-        metrics?.increment('contentstats_collect_failures_total', { platform, kind: result.failure.kind });
+        if (PLATFORM_TROUBLE.has(result.error.kind)) trouble++;
+        metrics?.increment('contentstats_collect_failures_total', { platform, kind: result.error.kind });
       }
       return { videoId: video.id, slot, result };
     });

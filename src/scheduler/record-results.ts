@@ -42,12 +42,12 @@ async function applyOne(
     if (video.status !== 'monitoring') return { fate: 'missed' };
   }
   if (item.result.ok) {
-    const outcome = await recordObservation(tx, video, item.slot, item.result.observation, now);
+    const outcome = await recordObservation(tx, video, item.slot, item.result.value, now);
     return outcome === 'stored'
       ? { fate: 'stored', latenessMs: now - slotDueAt(video, item.slot) }
       : { fate: 'skipped' };
   }
-  const failure = item.result.failure;
+  const failure = item.result.error;
   if (FAILURE_CONSEQUENCES[failure.kind] === 'end_tracking') {
     await endOrPause(tx, video, 'error', now, {
       is_deleted: failure.kind === 'not_found' && failure.deleted ? 1 : 0,
@@ -93,7 +93,7 @@ async function applyBatch(
     const fresh = videos.get(item.videoId);
     if (fresh?.status !== 'monitoring' || fresh.next_slot > item.slot) fates.set(item, { fate: 'skipped' });
     else if (item.result.ok && item.slot === fresh.next_slot)
-      plain.push({ item, video: fresh, slot: item.slot, observation: item.result.observation });
+      plain.push({ item, video: fresh, slot: item.slot, observation: item.result.value });
     else fates.set(item, await applyOne(tx, (await lockVideo(tx, item.videoId))!, item, now, backoff));
   }
   const outcomes = await recordObservations(tx, plain, now);

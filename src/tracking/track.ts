@@ -71,20 +71,17 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   if (parsed.kind === 'short_link') {
     const resolved = collector.resolveShortLink
       ? await collector.resolveShortLink(parsed.shortUrl)
-      : {
-          ok: false as const,
-          failure: { kind: 'format_changed' as const, message: 'short links not supported' },
-        };
-    if (!resolved.ok) return platformFailed(deps, input, reserve, probeError(platform, resolved.failure));
-    ref = resolved.ref;
+      : err({ kind: 'format_changed', message: 'short links not supported' });
+    if (!resolved.ok) return platformFailed(deps, input, reserve, probeError(platform, resolved.error));
+    ref = resolved.value;
   } else {
     ref = parsed.ref;
   }
 
   const startedAt = deps.clock.now();
   const probe = await probeWithOneRetry(collector, ref, deps.probeRetryDelayMs);
-  if (!probe.ok) return platformFailed(deps, input, reserve, probeError(platform, probe.failure));
-  const observation: Observation = probe.observation;
+  if (!probe.ok) return platformFailed(deps, input, reserve, probeError(platform, probe.error));
+  const observation: Observation = probe.value;
 
   const tracking = newTracking(deps, input, ref, observation, startedAt);
   return trackWritesFor(deps.store).write(input.guard ? { ...tracking, guard: input.guard } : tracking);
@@ -172,7 +169,7 @@ async function probeWithOneRetry(
   retryDelayMs: number,
 ): Promise<CollectResult> {
   const first = await collectSafely(collector, ref);
-  if (first.ok || first.failure.kind === 'not_found' || first.failure.kind === 'private') return first;
+  if (first.ok || first.error.kind === 'not_found' || first.error.kind === 'private') return first;
   if (retryDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
   return collectSafely(collector, ref);
 }
@@ -180,14 +177,9 @@ async function probeWithOneRetry(
 async function collectSafely(collector: Collector, ref: VideoRef): Promise<CollectResult> {
   try {
     const [result] = await collector.collect([ref]);
-    return (
-      result ?? { ok: false, failure: { kind: 'format_changed', message: 'collector returned no result' } }
-    );
+    return result ?? err({ kind: 'format_changed', message: 'collector returned no result' });
   } catch (error) {
     // Collectors promise never to throw; if one does, it is a failure to read, not a crash of the request.
-    return {
-      ok: false,
-      failure: { kind: 'transient', message: error instanceof Error ? error.message : 'collector error' },
-    };
+    return err({ kind: 'transient', message: error instanceof Error ? error.message : 'collector error' });
   }
 }

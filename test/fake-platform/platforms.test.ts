@@ -29,7 +29,7 @@ describe('the fake platforms', () => {
       const collector = createLiveCollectors(testConfig(variant.config), http)[variant.platform];
       const [result] = await collector.collect([parsed.ref]);
       if (!result?.ok) throw new Error(`not collected: ${JSON.stringify(result)}`);
-      const { metrics, provider } = result.observation;
+      const { metrics, provider } = result.value;
       // INSTAGRAM_PAGE reads the post page only once the GraphQL queries are retired; healthy, they answer.
       if (variant.name.startsWith('Instagram')) expect(provider).toBe('instagram-graphql');
       else expect(provider).toBe(variant.provider);

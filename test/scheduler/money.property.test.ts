@@ -361,7 +361,7 @@ async function crash(world: World, advanceMs: number) {
       new Promise<CollectResult[]>((resolve) => {
         entered();
         const abandoned = () =>
-          resolve(refs.map(() => ({ ok: false, failure: { kind: 'transient', message: 'killed' } })));
+          resolve(refs.map(() => ({ ok: false, error: { kind: 'transient', message: 'killed' } })));
         if (signal?.aborted) abandoned();
         else signal?.addEventListener('abort', abandoned, { once: true });
       }),

@@ -33,7 +33,7 @@ export function scriptedCollector(platform: PlatformName, clock: TestClock) {
       const real = await simulator.collect(refs);
       return refs.map((ref, i) => {
         const failure = failures.get(ref.videoId);
-        return failure ? { ok: false as const, failure } : real[i]!;
+        return failure ? { ok: false as const, error: failure } : real[i]!;
       });
     },
   };

@@ -99,7 +99,7 @@ describe('the Instagram collector reads a public post', () => {
     expect(collector.batchSize).toBe(1);
     expect(await collectOne(collector)).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 2_418_377n, likes: 183_204n, comments: 4_821n, shares: null, saves: null },
         metadata: {
           title: null,
@@ -147,8 +147,8 @@ describe('the Instagram collector reads a public post', () => {
       return serve({})(req);
     });
     const results = await collector.collect([instagramRef(PHOTO), instagramRef(REEL)]);
-    expect(results[0]).toMatchObject({ ok: true, observation: { metrics: { likes: 12_873n, views: null } } });
-    expect(results[1]).toMatchObject({ ok: false, failure: { kind: 'not_found' } });
+    expect(results[0]).toMatchObject({ ok: true, value: { metrics: { likes: 12_873n, views: null } } });
+    expect(results[1]).toMatchObject({ ok: false, error: { kind: 'not_found' } });
   });
 });
 
@@ -157,7 +157,7 @@ describe('the Instagram collector falls back from source to source', () => {
     const { fake, collector } = await setup(serve({ legacy: json('graphql-shortcode-media-reel.json') }));
     expect(await collectOne(collector)).toMatchObject({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 2_418_377n, likes: 183_204n, comments: 4_821n },
         provider: 'instagram-graphql-legacy',
       },
@@ -175,7 +175,7 @@ describe('the Instagram collector falls back from source to source', () => {
     );
     expect(await collectOne(collector)).toMatchObject({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 2_418_377n, likes: 183_204n, comments: 4_821n },
         provider: 'instagram-web',
       },
@@ -191,7 +191,7 @@ describe('the Instagram collector falls back from source to source', () => {
     });
     expect(await collectOne(collector)).toMatchObject({
       ok: true,
-      observation: { provider: 'instagram-web' },
+      value: { provider: 'instagram-web' },
     });
   });
 
@@ -205,7 +205,7 @@ describe('the Instagram collector falls back from source to source', () => {
     );
     expect(await collectOne(collector)).toMatchObject({
       ok: true,
-      observation: { provider: 'instagram-web' },
+      value: { provider: 'instagram-web' },
     });
     expect(sourcesAsked(fake)).toEqual(['current', 'legacy', 'page']);
   });
@@ -218,29 +218,29 @@ describe('the Instagram collector falls back from source to source', () => {
       }),
     );
     const result = await collectOne(collector);
-    expect(result).toMatchObject({ ok: false, failure: { kind: 'not_found' } });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'not_found' } });
     // The message keeps what every source said.
-    expect(!result.ok && result.failure.message).toMatch(/instagram-graphql: .*instagram-web: .*login/);
+    expect(!result.ok && result.error.message).toMatch(/instagram-graphql: .*instagram-web: .*login/);
   });
 
   it('reports not_found when the post page is a 404', async () => {
     const { collector } = await setup(
       serve({ page: { ...fakeReply.html(fixture('post-page-not-found.html'), 404) } }),
     );
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'not_found' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'not_found' } });
   });
 
   it('stops at a private account without asking further sources', async () => {
     const { fake, collector } = await setup(
       serve({ current: json('graphql-web-info-private-account.json') }),
     );
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'private' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'private' } });
     expect(sourcesAsked(fake)).toEqual(['current']);
   });
 
   it('recognises the private-account page', async () => {
     const { collector } = await setup(serve({ page: fakeReply.html(fixture('post-page-private.html')) }));
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'private' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'private' } });
   });
 });
 
@@ -249,7 +249,7 @@ describe('the Instagram collector classifies refusals', () => {
     const { fake, collector } = await setup(serve({ current: fakeReply.tooManyRequests(600) }));
     expect(await collectOne(collector)).toMatchObject({
       ok: false,
-      failure: { kind: 'rate_limited', retryAfterMs: 600_000 },
+      error: { kind: 'rate_limited', retryAfterMs: 600_000 },
     });
     expect(sourcesAsked(fake)).toEqual(['current']);
   });
@@ -261,7 +261,7 @@ describe('the Instagram collector classifies refusals', () => {
     const { collector } = await setup(
       serve({ current: json('graphql-require-login.json', 401), legacy: loginRedirect, page: loginRedirect }),
     );
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'rate_limited' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'rate_limited' } });
   });
 
   it('calls a checkpoint blocked', async () => {
@@ -272,35 +272,35 @@ describe('the Instagram collector classifies refusals', () => {
         page: fakeReply.html('', 403),
       }),
     );
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'blocked' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'blocked' } });
   });
 
   it('calls server errors everywhere transient', async () => {
     const { collector } = await setup(() => fakeReply.serverError(502));
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'transient' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'transient' } });
   });
 
   it('calls timeouts transient', async () => {
     const { collector } = await setup(() => fakeReply.slow(2_000, fakeReply.html('late')), {
       timeoutMs: 150,
     });
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'transient' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'transient' } });
   });
 
   it('calls a post page cut off mid-body transient', async () => {
     const page = fixture('post-page-reel.html');
     const { collector } = await setup(serve({ page: fakeReply.truncated(page, 50_000) }));
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'transient' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'transient' } });
   });
 
   it('calls garbage everywhere format_changed', async () => {
     const { collector } = await setup(() => fakeReply.garbage());
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'format_changed' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'format_changed' } });
   });
 
   it('calls a redirect off Instagram blocked', async () => {
     const { collector } = await setup(serve({ page: fakeReply.redirect('https://www.facebook.com/login/') }));
-    expect(await collectOne(collector)).toMatchObject({ ok: false, failure: { kind: 'blocked' } });
+    expect(await collectOne(collector)).toMatchObject({ ok: false, error: { kind: 'blocked' } });
   });
 });
 
@@ -309,8 +309,8 @@ describe('the Instagram collector never throws', () => {
     const exploding: HttpClient = { fetch: () => Promise.reject(new Error('socket exploded')) };
     const collector = createInstagramCollector({ http: exploding });
     expect(await collector.collect([instagramRef(REEL), instagramRef(PHOTO)])).toEqual([
-      { ok: false, failure: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
-      { ok: false, failure: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
+      { ok: false, error: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
+      { ok: false, error: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
     ]);
   });
 });

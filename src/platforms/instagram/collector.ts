@@ -4,6 +4,7 @@
 // (it is private; the page itself says it does not exist) ends the search.
 
 import type { HttpClient, OutboundResult } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { collectOneByOne } from '../collect-one-by-one.ts';
 import { outboundFailure } from '../http-failure.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
@@ -63,8 +64,8 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result, GRAPHQL_URL) };
-      return readPostQueryResponse(result.response, shortcode, query.provider, now());
+      if (!result.ok) return err(outboundFailure('Instagram', result.error, GRAPHQL_URL));
+      return readPostQueryResponse(result.value, shortcode, query.provider, now());
     },
   });
 
@@ -87,10 +88,10 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
         impersonateBrowser: true,
         ...(signal ? { signal } : {}),
       });
-      if (!result.ok) return { ok: false, failure: outboundFailure('Instagram', result, url) };
-      const { response } = result;
+      if (!result.ok) return err(outboundFailure('Instagram', result.error, url));
+      const response = result.value;
       const refusal = classifyLoginWall(response) ?? classifyRefusal(response, undefined, now());
-      if (refusal) return { ok: false, failure: refusal };
+      if (refusal) return err(refusal);
       if (response.status === 404 || response.status === 410) {
         return failure('not_found', `Instagram answered HTTP ${response.status} for the post page`);
       }
@@ -107,17 +108,17 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
     for (const source of sources) {
       const result = await source.read(ref.videoId, signal);
       if (result.ok) return result;
-      const { kind } = result.failure;
+      const { kind } = result.error;
       // Definite answers about the post, and an explicit "slow down", end the search: asking the next
       // source would only spend more of the allowance Instagram just said is used up.
       const definite =
         kind === 'private' ||
         (kind === 'not_found' && source === postPageSource) ||
-        (kind === 'rate_limited' && result.failure.retryAfterMs !== undefined);
+        (kind === 'rate_limited' && result.error.retryAfterMs !== undefined);
       if (definite) return result;
-      failures.push({ provider: source.provider, failure: result.failure });
+      failures.push({ provider: source.provider, failure: result.error });
     }
-    return { ok: false, failure: mostTelling(failures) };
+    return err(mostTelling(failures));
   }
 
   return {

@@ -50,7 +50,7 @@ describe('answers in the newer "v1 media" shape', () => {
   it('give exact plays, likes and comments of a reel', () => {
     expect(read(answer(fixture('graphql-web-info-reel.json')))).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 2_418_377n, likes: 183_204n, comments: 4_821n, shares: null, saves: null },
         metadata: {
           title: null,
@@ -66,7 +66,7 @@ describe('answers in the newer "v1 media" shape', () => {
   it('give no views for a photo, rather than 0', () => {
     expect(read(answer(fixture('graphql-web-info-photo.json')), PHOTO)).toMatchObject({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: null, likes: 12_873n, comments: 345n, shares: null, saves: null },
         metadata: { creator: 'breadscience', description: 'Crumb shot of the week.' },
       },
@@ -76,28 +76,28 @@ describe('answers in the newer "v1 media" shape', () => {
   it('null the likes and views an owner hid, keeping comments', () => {
     expect(read(answer(fixture('graphql-web-info-counts-hidden.json')))).toMatchObject({
       ok: true,
-      observation: { metrics: { views: null, likes: null, comments: 4_821n } },
+      value: { metrics: { views: null, likes: null, comments: 4_821n } },
     });
   });
 
   it('call a post of a private account private', () => {
     expect(read(answer(fixture('graphql-web-info-private-account.json')))).toMatchObject({
       ok: false,
-      failure: { kind: 'private' },
+      error: { kind: 'private' },
     });
   });
 
   it('call a null answer not_found', () => {
     expect(read(answer(fixture('graphql-web-info-null.json')))).toMatchObject({
       ok: false,
-      failure: { kind: 'not_found' },
+      error: { kind: 'not_found' },
     });
   });
 
   it('do not take another post for the one asked', () => {
     expect(read(answer(fixture('graphql-web-info-reel.json')), PHOTO)).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 });
@@ -106,7 +106,7 @@ describe('answers in the older xdt_shortcode_media shape', () => {
   it('give plays (not the lower view count), likes and comments', () => {
     expect(read(answer(fixture('graphql-shortcode-media-reel.json')))).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 2_418_377n, likes: 183_204n, comments: 4_821n, shares: null, saves: null },
         metadata: {
           title: null,
@@ -121,7 +121,7 @@ describe('answers in the older xdt_shortcode_media shape', () => {
   it('call data.xdt_shortcode_media: null not_found', () => {
     expect(read(answer(fixture('graphql-shortcode-media-null.json')))).toMatchObject({
       ok: false,
-      failure: { kind: 'not_found' },
+      error: { kind: 'not_found' },
     });
   });
 
@@ -129,7 +129,7 @@ describe('answers in the older xdt_shortcode_media shape', () => {
     const privateShortcode = `${REEL}${'Q'.repeat(28)}`;
     expect(read(answer(fixture('graphql-shortcode-media-null.json')), privateShortcode)).toMatchObject({
       ok: false,
-      failure: { kind: 'private' },
+      error: { kind: 'private' },
     });
   });
 });
@@ -138,7 +138,7 @@ describe('refusals and odd answers are classified', () => {
   it('call require_login rate_limited', () => {
     expect(read(answer(fixture('graphql-require-login.json'), 401))).toMatchObject({
       ok: false,
-      failure: { kind: 'rate_limited', message: expect.stringContaining('wait a few minutes') },
+      error: { kind: 'rate_limited', message: expect.stringContaining('wait a few minutes') },
     });
   });
 
@@ -146,41 +146,41 @@ describe('refusals and odd answers are classified', () => {
     const redirect = answer('', 302, {
       headers: { location: 'https://www.instagram.com/accounts/login/?next=%2Fgraphql%2Fquery' },
     });
-    expect(read(redirect)).toMatchObject({ ok: false, failure: { kind: 'rate_limited' } });
+    expect(read(redirect)).toMatchObject({ ok: false, error: { kind: 'rate_limited' } });
   });
 
   it('call a checkpoint blocked', () => {
     expect(read(answer(fixture('graphql-checkpoint-required.json'), 400))).toMatchObject({
       ok: false,
-      failure: { kind: 'blocked' },
+      error: { kind: 'blocked' },
     });
   });
 
   it('pass on Retry-After from a 429', () => {
     expect(read(answer('', 429, { headers: { 'retry-after': '300' } }))).toEqual({
       ok: false,
-      failure: { kind: 'rate_limited', message: expect.any(String), retryAfterMs: 300_000 },
+      error: { kind: 'rate_limited', message: expect.any(String), retryAfterMs: 300_000 },
     });
   });
 
   it('call a retired doc_id format_changed', () => {
     expect(read(answer(fixture('graphql-retired-doc-id.json')))).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
   it('call a server error transient', () => {
     expect(read(answer('<html>oops</html>', 502))).toMatchObject({
       ok: false,
-      failure: { kind: 'transient' },
+      error: { kind: 'transient' },
     });
   });
 
   it('call a 200 that is not JSON format_changed', () => {
     expect(read(answer('<!DOCTYPE html><html></html>'))).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
@@ -194,6 +194,6 @@ describe('refusals and odd answers are classified', () => {
         },
       },
     });
-    expect(read(answer(body))).toMatchObject({ ok: false, failure: { kind: 'format_changed' } });
+    expect(read(answer(body))).toMatchObject({ ok: false, error: { kind: 'format_changed' } });
   });
 });

@@ -6,6 +6,7 @@
 // answers with errors or an empty `data`, which reads as `format_changed` and moves on to the next source.
 
 import type { OutboundResponse } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { asArray, at, parseJson } from '../json-read.ts';
 import { type CollectResult, failure } from '../types.ts';
 import { asInstagramMedia, isPost, readInstagramMedia } from './media.ts';
@@ -84,11 +85,11 @@ export function readPostQueryResponse(
   nowMs: number,
 ): CollectResult {
   const wall = classifyLoginWall(response);
-  if (wall) return { ok: false, failure: wall };
+  if (wall) return err(wall);
 
   const json = parseJson(response.body);
   const refusal = classifyRefusal(response, json, nowMs);
-  if (refusal) return { ok: false, failure: refusal };
+  if (refusal) return err(refusal);
   if (response.status !== 200)
     return failure('format_changed', `Instagram GraphQL answered HTTP ${response.status}`);
   if (json === undefined)

@@ -9,7 +9,7 @@ describe('the post page parser reads the post the page ships', () => {
   it('takes exact counts from the preloaded web_info query', () => {
     expect(parsePostPage(fixture('post-page-reel.html'), 'C3wq-PRO_fT')).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 2_418_377n, likes: 183_204n, comments: 4_821n, shares: null, saves: null },
         metadata: {
           title: null,
@@ -24,7 +24,7 @@ describe('the post page parser reads the post the page ships', () => {
   it('takes exact counts from xig_polaris_media', () => {
     expect(parsePostPage(fixture('post-page-polaris.html'), 'DA1b2C3d4E5')).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: null, likes: 12_873n, comments: 345n, shares: null, saves: null },
         metadata: { title: null, creator: 'breadscience', description: 'Crumb shot of the week.' },
         provider: 'instagram-web',
@@ -35,7 +35,7 @@ describe('the post page parser reads the post the page ships', () => {
   it('falls back to the description meta tag, marked approximate when abbreviated', () => {
     expect(parsePostPage(fixture('post-page-meta-only.html'), 'DA1b2C3d4E5')).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: null, likes: 12_000n, comments: 345n, shares: null, saves: null },
         metadata: { title: null, creator: 'breadscience', description: null },
         provider: 'instagram-web',
@@ -47,7 +47,7 @@ describe('the post page parser reads the post the page ships', () => {
   it("does not read another post's data or meta tag as this one", () => {
     expect(parsePostPage(fixture('post-page-polaris.html'), 'C3wq-PRO_fT')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 });
@@ -58,7 +58,7 @@ describe('the post page parser classifies pages without the post', () => {
     ['post-page-private.html', 'private'],
     ['login-page.html', 'rate_limited'],
   ])('%s is %s', (file, kind) => {
-    expect(parsePostPage(fixture(file), 'C3wq-PRO_fT')).toMatchObject({ ok: false, failure: { kind } });
+    expect(parsePostPage(fixture(file), 'C3wq-PRO_fT')).toMatchObject({ ok: false, error: { kind } });
   });
 
   it('calls a page with neither data nor counts format_changed', () => {
@@ -66,7 +66,7 @@ describe('the post page parser classifies pages without the post', () => {
       parsePostPage('<!DOCTYPE html><html><head><title>Instagram</title></head></html>', 'C3wq-PRO_fT'),
     ).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
@@ -74,7 +74,7 @@ describe('the post page parser classifies pages without the post', () => {
     const page = `<html><head><title>Instagram</title></head><body><script type="application/json">{"strings":["This account is private","Sorry, this page isn't available."]}</script></body></html>`;
     expect(parsePostPage(page, 'C3wq-PRO_fT')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 });

@@ -29,7 +29,7 @@ const COUNT_KEYS = [
 export function parsePostPage(html: string, shortcode: string): CollectResult {
   for (const candidate of postObjects(embeddedJson(html), shortcode)) {
     const result = readInstagramMedia(candidate, INSTAGRAM_WEB_PROVIDER);
-    if (result.ok || result.failure.kind === 'private') return result;
+    if (result.ok || result.error.kind === 'private') return result;
   }
 
   // Only what the page shows counts as a signal: script blobs carry UI string tables with these phrases.

@@ -65,7 +65,7 @@ describe('the simulator', () => {
   ])('magic id %s answers %s', async (id, kind) => {
     const collector = createSimulatorCollector('tiktok', new TestClock());
     const [result] = await collector.collect([tiktokRef(id)]);
-    expect(result).toMatchObject({ ok: false, failure: { kind } });
+    expect(result).toMatchObject({ ok: false, error: { kind } });
   });
 
   it.each([
@@ -77,8 +77,8 @@ describe('the simulator', () => {
     expect((await at(undefined))!.ok).toBe(true); // the probe at track time
     expect((await at(0))!.ok).toBe(true);
     expect((await at(1))!.ok).toBe(true);
-    expect(await at(2)).toMatchObject({ ok: false, failure });
-    expect(await at(47)).toMatchObject({ ok: false, failure });
+    expect(await at(2)).toMatchObject({ ok: false, error: failure });
+    expect(await at(47)).toMatchObject({ ok: false, error: failure });
   });
 
   it('decides a late ending by the slot, not by how long this process has known the video', async () => {
@@ -95,6 +95,6 @@ describe('the simulator', () => {
     const a = await collector.resolveShortLink!('https://vm.tiktok.com/ZMabc123/');
     const b = await collector.resolveShortLink!('https://vm.tiktok.com/ZMabc123/');
     expect(a).toEqual(b);
-    expect(a.ok && a.ref.videoId).toMatch(/^7\d{18}$/);
+    expect(a.ok && a.value.videoId).toMatch(/^7\d{18}$/);
   });
 });

@@ -1,7 +1,9 @@
 // The test-mode platform. Every count is a pure function of (platform, video id, time): the same video read
 // at the same moment always gives the same numbers, counts never decrease, and nothing touches the network.
+
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
+import { ok } from '../../result.ts';
 import { byPlatform, videoRef } from '../registry.ts';
 import {
   type Collector,
@@ -147,7 +149,7 @@ export function createSimulatorCollector(platform: PlatformName, clock: Clock): 
       // A short link's code maps to a stable numeric id, as if TikTok had redirected to it.
       const digest = createHash('sha256').update(shortUrl).digest();
       const videoId = `7${(digest.readBigUInt64BE(0) % 10n ** 18n).toString().padStart(18, '0')}`;
-      return { ok: true, ref: videoRef(platform, videoId) };
+      return ok(videoRef(platform, videoId));
     },
   };
 }

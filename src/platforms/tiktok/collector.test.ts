@@ -61,7 +61,7 @@ async function collectOne(collector: Collector): Promise<CollectResult> {
 
 function failureOf(result: CollectResult): CollectFailure {
   if (result.ok) throw new Error('expected a failure, got an observation');
-  return result.failure;
+  return result.error;
 }
 
 describe('collecting a public TikTok video', () => {
@@ -70,7 +70,7 @@ describe('collecting a public TikTok video', () => {
     const result = await collectOne(collector);
     expect(result).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 21984337n, likes: 1843022n, comments: 12874n, shares: 40117n, saves: 210455n },
         metadata: {
           title: 'Brown butter miso cookies that stay soft for days 🍪✨',
@@ -93,13 +93,13 @@ describe('collecting a public TikTok video', () => {
         : fakeReply.html(loadFixture('video-page')),
     );
     const result = await collectOne(collector);
-    expect(result.ok && result.observation.metrics.views).toBe(21984337n);
+    expect(result.ok && result.value.metrics.views).toBe(21984337n);
   });
 
   it('reads a page with only rounded counts and says they are approximate', async () => {
     const { collector } = await setup(atVideoUrl(fakeReply.html(loadFixture('video-page-stats-only'))));
     const result = await collectOne(collector);
-    expect(result.ok && result.observation.approximate).toBe(true);
+    expect(result.ok && result.value.approximate).toBe(true);
   });
 
   it('returns one result per video, in order', async () => {
@@ -109,7 +109,7 @@ describe('collecting a public TikTok video', () => {
         : fakeReply.html(loadFixture('private-video')),
     );
     const results = await collector.collect([tiktokRef('7000000000000000001'), tiktokRef(FIXTURE_VIDEO_ID)]);
-    expect(results.map((r) => (r.ok ? 'ok' : r.failure.kind))).toEqual(['private', 'ok']);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.kind))).toEqual(['private', 'ok']);
   });
 });
 

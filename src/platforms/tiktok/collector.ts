@@ -1,6 +1,8 @@
 // The TikTok collector: one public web page per video (source `tiktok-web`), read with a browser's TLS
 // fingerprint because TikTok turns plain Node clients away at the edge.
+
 import type { HttpClient } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { collectOneByOne } from '../collect-one-by-one.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import type { Collector, CollectResult, VideoRef } from '../types.ts';
@@ -34,10 +36,10 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result, url) };
-    const httpFailure = classifyHttpStatus('TikTok', result.response, now(), TIKTOK_HTTP_STATUSES);
-    if (httpFailure) return { ok: false, failure: httpFailure };
-    return parseVideoPage(result.response, ref.videoId);
+    if (!result.ok) return err(outboundFailure('TikTok', result.error, url));
+    const httpFailure = classifyHttpStatus('TikTok', result.value, now(), TIKTOK_HTTP_STATUSES);
+    if (httpFailure) return err(httpFailure);
+    return parseVideoPage(result.value, ref.videoId);
   }
 
   return {
@@ -53,13 +55,10 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
           ...(signal ? { signal } : {}),
         });
       } catch (error) {
-        return {
-          ok: false,
-          failure: {
-            kind: 'transient',
-            message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-          },
-        };
+        return err({
+          kind: 'transient',
+          message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+        });
       }
     },
   };

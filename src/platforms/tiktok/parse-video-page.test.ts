@@ -17,13 +17,13 @@ const parse = (body: string, finalUrl = CANONICAL_URL) =>
 
 function observed(result: CollectResult): Observation {
   if (!result.ok)
-    throw new Error(`expected an observation, got ${result.failure.kind}: ${result.failure.message}`);
-  return result.observation;
+    throw new Error(`expected an observation, got ${result.error.kind}: ${result.error.message}`);
+  return result.value;
 }
 
 function failedAs(result: CollectResult) {
   if (result.ok) throw new Error('expected a failure, got an observation');
-  return result.failure;
+  return result.error;
 }
 
 const videoPage = loadFixture('video-page');

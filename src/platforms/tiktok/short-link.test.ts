@@ -55,7 +55,7 @@ describe('resolving TikTok short links', () => {
     );
     expect(await resolve(collector, 'https://vm.tiktok.com/ZMabc123/')).toEqual({
       ok: true,
-      ref: tiktokRef(FIXTURE_VIDEO_ID),
+      value: tiktokRef(FIXTURE_VIDEO_ID),
     });
     expect(tiktok.requests.map((r) => r.url.href)).toEqual(['https://vm.tiktok.com/ZMabc123/']);
   });
@@ -66,7 +66,7 @@ describe('resolving TikTok short links', () => {
     );
     expect(await resolve(collector, 'https://vt.tiktok.com/ZSxyz789/')).toEqual({
       ok: true,
-      ref: tiktokRef(FIXTURE_VIDEO_ID),
+      value: tiktokRef(FIXTURE_VIDEO_ID),
     });
   });
 
@@ -78,7 +78,7 @@ describe('resolving TikTok short links', () => {
     });
     expect(await resolve(collector, 'https://www.tiktok.com/t/ZTRabc12/')).toEqual({
       ok: true,
-      ref: tiktokRef(FIXTURE_VIDEO_ID),
+      value: tiktokRef(FIXTURE_VIDEO_ID),
     });
     expect(tiktok.requests).toHaveLength(3);
   });
@@ -87,7 +87,7 @@ describe('resolving TikTok short links', () => {
     const { foreign, collector } = await setup(() => fakeReply.redirect(`${FOREIGN}/win-a-prize`));
     const result = await resolve(collector, 'https://vm.tiktok.com/ZMabc123/');
     // Not not_found: TikTok did not say the video is missing, so the track answers 500, not a cached 404.
-    expect(result.ok ? 'ok' : result.failure.kind).toBe('blocked');
+    expect(result.ok ? 'ok' : result.error.kind).toBe('blocked');
     expect(foreign.requests).toHaveLength(0);
   });
 
@@ -97,7 +97,7 @@ describe('resolving TikTok short links', () => {
       fakeReply.redirect(`https://vm.tiktok.com/ZMloop${++n}/`),
     );
     const result = await resolve(collector, 'https://vm.tiktok.com/ZMabc123/');
-    expect(result.ok ? 'ok' : result.failure.kind).toBe('blocked');
+    expect(result.ok ? 'ok' : result.error.kind).toBe('blocked');
     expect(tiktok.requests).toHaveLength(5);
   });
 
@@ -108,13 +108,13 @@ describe('resolving TikTok short links', () => {
         : fakeReply.html('<html>home</html>'),
     );
     const result = await resolve(collector, 'https://vm.tiktok.com/ZMdead00/');
-    expect(result.ok ? 'ok' : result.failure.kind).toBe('not_found');
+    expect(result.ok ? 'ok' : result.error.kind).toBe('not_found');
   });
 
   it('a 429 on the way is a rate limit', async () => {
     const { collector } = await setup(() => fakeReply.tooManyRequests(30));
     const result = await resolve(collector, 'https://vm.tiktok.com/ZMabc123/');
-    expect(result.ok ? undefined : result.failure).toMatchObject({
+    expect(result.ok ? undefined : result.error).toMatchObject({
       kind: 'rate_limited',
       retryAfterMs: 30_000,
     });
@@ -125,13 +125,13 @@ describe('resolving TikTok short links', () => {
       fakeReply.redirect('https://www.tiktok.com/login?redirect_url=x'),
     );
     const result = await resolve(collector, 'https://vm.tiktok.com/ZMabc123/');
-    expect(result.ok ? 'ok' : result.failure.kind).toBe('rate_limited');
+    expect(result.ok ? 'ok' : result.error.kind).toBe('rate_limited');
   });
 
   it('a link that is not a TikTok short link is refused without a request', async () => {
     const { tiktok, collector } = await setup(() => fakeReply.html('x'));
     const result = await resolve(collector, 'https://youtu.be/dQw4w9WgXcQ');
-    expect(result.ok ? 'ok' : result.failure.kind).toBe('not_found');
+    expect(result.ok ? 'ok' : result.error.kind).toBe('not_found');
     expect(tiktok.requests).toHaveLength(0);
   });
 });

@@ -1,7 +1,9 @@
 // vm.tiktok.com/CODE/, vt.tiktok.com/CODE/ and www.tiktok.com/t/CODE/ only say which video they mean by
 // redirecting. Each hop is requested without following, so the Location can be judged here: stop as soon
 // as it names a video, refuse anything outside TikTok's hosts, and never download the video page itself.
+
 import type { HttpClient } from '../../http/types.ts';
+import { err, ok, type Result } from '../../result.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import type { CollectFailure, VideoRef } from '../types.ts';
 import { TIKTOK_HOSTS } from './hosts.ts';
@@ -12,7 +14,7 @@ export const MAX_SHORT_LINK_HOPS = 5;
 /** Redirect answers are tiny; anything big is a page, and we only need its status. */
 const HOP_MAX_BODY_BYTES = 512 * 1024;
 
-export type ShortLinkResult = { ok: true; ref: VideoRef } | { ok: false; failure: CollectFailure };
+export type ShortLinkResult = Result<VideoRef, CollectFailure>;
 
 export interface ShortLinkOptions {
   http: HttpClient;
@@ -21,17 +23,14 @@ export interface ShortLinkOptions {
   signal?: AbortSignal;
 }
 
-const refused = (kind: CollectFailure['kind'], message: string): ShortLinkResult => ({
-  ok: false,
-  failure: { kind, message },
-});
+const refused = (kind: CollectFailure['kind'], message: string): ShortLinkResult => err({ kind, message });
 
 export async function resolveTikTokShortLink(
   shortUrl: string,
   options: ShortLinkOptions,
 ): Promise<ShortLinkResult> {
   const parsed = parseTikTokLink(shortUrl);
-  if (parsed.kind === 'video') return { ok: true, ref: parsed.ref };
+  if (parsed.kind === 'video') return ok(parsed.ref);
   if (parsed.kind !== 'short_link') {
     return refused('not_found', 'not a TikTok short link');
   }
@@ -47,16 +46,13 @@ export async function resolveTikTokShortLink(
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: outboundFailure('TikTok', result, current) };
-    const { response } = result;
+    if (!result.ok) return err(outboundFailure('TikTok', result.error, current));
+    const response = result.value;
     const location = response.headers['location'];
     if (response.status < 300 || response.status >= 400 || location === undefined) {
       const failed = classifyHttpStatus('TikTok', response, options.now(), TIKTOK_HTTP_STATUSES);
       // A page instead of a redirect: TikTok shows its home or an error page for a dead code.
-      return {
-        ok: false,
-        failure: failed ?? { kind: 'not_found', message: 'the short link does not lead to a video' },
-      };
+      return err(failed ?? { kind: 'not_found', message: 'the short link does not lead to a video' });
     }
 
     let next: URL;
@@ -77,7 +73,7 @@ export async function resolveTikTokShortLink(
     if (/^\/login(\/|$)/.test(next.pathname))
       return refused('rate_limited', 'TikTok answered with its login wall');
     const target = parseTikTokLink(next.href);
-    if (target.kind === 'video') return { ok: true, ref: target.ref };
+    if (target.kind === 'video') return ok(target.ref);
     current = next.href;
   }
   // Endless redirects between TikTok's own hosts are a cookie/bot loop, not a property of the video.

@@ -50,7 +50,7 @@ export function parseTikTokPath(url: URL, host: string): UrlParse {
  */
 export function parseTikTokLink(href: string): UrlParse {
   const link = readLink(href);
-  if (!link.ok) return { kind: 'invalid', message: link.message };
-  if (!TIKTOK_LINK_HOSTS.includes(link.host)) return { kind: 'invalid', message: 'Not a TikTok link' };
-  return parseTikTokPath(link.url, link.host);
+  if (!link.ok) return link.error;
+  if (!TIKTOK_LINK_HOSTS.includes(link.value.host)) return { kind: 'invalid', message: 'Not a TikTok link' };
+  return parseTikTokPath(link.value.url, link.value.host);
 }

@@ -14,12 +14,12 @@ const BATCH = [VIDEO, LONG, OLD, MISSING, PROTECTED];
 
 function resultsOf(body: string, ids: readonly string[]) {
   const lookup = parseTweetsLookup(body, ids);
-  if (!lookup.ok) throw new Error(lookup.failure.message);
-  return lookup.results;
+  if (!lookup.ok) throw new Error(lookup.error.message);
+  return lookup.value;
 }
 function observed(result: CollectResult | undefined) {
   if (!result?.ok) throw new Error('expected counts');
-  return result.observation;
+  return result.value;
 }
 
 describe('parseTweetsLookup reads a batch', () => {
@@ -84,31 +84,31 @@ describe('parseTweetsLookup reads a batch', () => {
 
   it('reads "Not Found Error" as a deleted post', () => {
     const result = resultsOf(fixture('api-v2-batch.json'), BATCH).get(MISSING);
-    expect(result).toMatchObject({ ok: false, failure: { kind: 'not_found', deleted: true } });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'not_found', deleted: true } });
   });
 
   it('reads "Authorization Error" as a private post', () => {
     const result = resultsOf(fixture('api-v2-batch.json'), BATCH).get(PROTECTED);
-    expect(result).toMatchObject({ ok: false, failure: { kind: 'private' } });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'private' } });
   });
 
   it('answers a batch whose only post is gone with errors alone', () => {
     const result = resultsOf(fixture('api-v2-all-missing.json'), [MISSING]).get(MISSING);
-    expect(result).toMatchObject({ ok: false, failure: { kind: 'not_found', deleted: true } });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'not_found', deleted: true } });
   });
 
   it('reports an id absent from both data and errors as format_changed, not as missing', () => {
     const result = resultsOf(fixture('api-v2-batch.json'), [VIDEO, '1999999999999999999']).get(
       '1999999999999999999',
     );
-    expect(result).toMatchObject({ ok: false, failure: { kind: 'format_changed' } });
+    expect(result).toMatchObject({ ok: false, error: { kind: 'format_changed' } });
   });
 
   it('reports format_changed for a post without public_metrics', () => {
     const body = JSON.stringify({ data: [{ id: VIDEO, text: 'x' }] });
     expect(resultsOf(body, [VIDEO]).get(VIDEO)).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 });
@@ -120,7 +120,7 @@ describe('parseTweetsLookup fails a whole batch only when nothing can be read', 
     ['HTML', '<html><body>Over capacity</body></html>'],
     ['a problem document', fixture('api-v2-rate-limited.json')],
   ])('%s → format_changed', (_, body) => {
-    expect(parseTweetsLookup(body, BATCH)).toMatchObject({ ok: false, failure: { kind: 'format_changed' } });
+    expect(parseTweetsLookup(body, BATCH)).toMatchObject({ ok: false, error: { kind: 'format_changed' } });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { HttpClient } from '../../http/types.ts';
+import { err, ok, type Result } from '../../result.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { asArray, asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
@@ -24,21 +25,15 @@ export function tweetsLookupUrl(tweetIds: readonly string[]): string {
 }
 
 /** Either one result per requested id, or a failure of the request as a whole (no id was answered). */
-export type TweetsLookup =
-  | { ok: true; results: ReadonlyMap<string, CollectResult> }
-  | { ok: false; failure: CollectFailure };
+export type TweetsLookup = Result<ReadonlyMap<string, CollectResult>, CollectFailure>;
 
 export function parseTweetsLookup(body: string, tweetIds: readonly string[]): TweetsLookup {
   const parsed = parseJson(body);
-  if (parsed === undefined)
-    return { ok: false, failure: { kind: 'format_changed', message: `${PROVIDER}: not JSON` } };
+  if (parsed === undefined) return err({ kind: 'format_changed', message: `${PROVIDER}: not JSON` });
   const data = at(parsed, 'data');
   const errors = at(parsed, 'errors');
   if (!Array.isArray(data) && !Array.isArray(errors)) {
-    return {
-      ok: false,
-      failure: { kind: 'format_changed', message: `${PROVIDER}: neither data nor errors` },
-    };
+    return err({ kind: 'format_changed', message: `${PROVIDER}: neither data nor errors` });
   }
 
   const usernames = new Map<string, string>();
@@ -65,10 +60,10 @@ export function parseTweetsLookup(body: string, tweetIds: readonly string[]): Tw
     const tweet = tweets.get(id);
     const problem = problems.get(id);
     if (tweet) results.set(id, readTweet(tweet, usernames));
-    else if (problem) results.set(id, { ok: false, failure: failureFromProblem(problem) });
+    else if (problem) results.set(id, err(failureFromProblem(problem)));
     else results.set(id, failure('format_changed', `${PROVIDER}: id missing from the answer`));
   }
-  return { ok: true, results };
+  return ok(results);
 }
 
 function readTweet(tweet: Record<string, unknown>, usernames: ReadonlyMap<string, string>): CollectResult {
@@ -141,24 +136,21 @@ export async function fetchTweetsByApiV2(
     maxBodyBytes: 8 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
-  const response = outbound.response;
+  if (!outbound.ok) return err(outboundFailure(PROVIDER, outbound.error, url));
+  const response = outbound.value;
   const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
-  if (common) return { ok: false, failure: common };
+  if (common) return err(common);
   if (response.status === 401 || response.status === 402 || response.status === 403) {
     // A configuration problem, not a verdict on any post: the token is wrong or revoked (401), its app is not
     // attached to a project with tweet-read access (403 client-not-enrolled), or its credits ran out (402).
     const message = `${PROVIDER}: X_BEARER_TOKEN refused (HTTP ${response.status}); check the token and its plan`;
-    return { ok: false, failure: { kind: 'blocked', message } };
+    return err({ kind: 'blocked', message });
   }
   if (response.status === 400) {
-    return {
-      ok: false,
-      failure: { kind: 'format_changed', message: `${PROVIDER}: request refused (HTTP 400)` },
-    };
+    return err({ kind: 'format_changed', message: `${PROVIDER}: request refused (HTTP 400)` });
   }
   if (response.status !== 200) {
-    return { ok: false, failure: { kind: 'blocked', message: `${PROVIDER}: HTTP ${response.status}` } };
+    return err({ kind: 'blocked', message: `${PROVIDER}: HTTP ${response.status}` });
   }
   return parseTweetsLookup(response.body, tweetIds);
 }

@@ -91,13 +91,13 @@ const requestsTo = (path: string) =>
 
 function observed(result: CollectResult | undefined) {
   if (!result) throw new Error('no result');
-  if (!result.ok) throw new Error(`expected counts, got ${result.failure.kind}: ${result.failure.message}`);
-  return result.observation;
+  if (!result.ok) throw new Error(`expected counts, got ${result.error.kind}: ${result.error.message}`);
+  return result.value;
 }
 function failed(result: CollectResult | undefined) {
   if (!result) throw new Error('no result');
-  if (result.ok) throw new Error(`expected a failure, got counts from ${result.observation.provider}`);
-  return result.failure;
+  if (result.ok) throw new Error(`expected a failure, got counts from ${result.value.provider}`);
+  return result.error;
 }
 
 describe('the X collector without a bearer token (guest GraphQL, then syndication)', () => {
@@ -345,7 +345,7 @@ describe('the X collector classifies every failure', () => {
       },
     });
     const results = await collector.collect([twitterRef(VIDEO), twitterRef(OTHER)]);
-    expect(results.map((result) => !result.ok && result.failure.kind)).toEqual(['transient', 'transient']);
+    expect(results.map((result) => !result.ok && result.error.kind)).toEqual(['transient', 'transient']);
   });
 
   it('contacts nothing but the allow-listed X hosts', async () => {
@@ -494,8 +494,8 @@ describe('the X collector with a bearer token (API v2 first)', () => {
       { bearerToken: 'test-bearer', guestConcurrency: 4 },
     );
     const results = await collector.collect(manyIds(40).map(twitterRef));
-    expect(results.every((result) => !result.ok && result.failure.kind === 'rate_limited')).toBe(true);
-    expect(results.every((result) => !result.ok && result.failure.retryAfterMs === 600_000)).toBe(true);
+    expect(results.every((result) => !result.ok && result.error.kind === 'rate_limited')).toBe(true);
+    expect(results.every((result) => !result.ok && result.error.retryAfterMs === 600_000)).toBe(true);
     // Five failures in a row stop new attempts; the four workers may each have one under way by then.
     expect(requestsTo('/tweet-result').length).toBeLessThanOrEqual(8);
   });

@@ -1,4 +1,5 @@
 import type { HttpClient } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import { API_V2_MAX_IDS, fetchTweetsByApiV2 } from './api-v2.ts';
@@ -64,13 +65,13 @@ export function createTwitterCollector(options: TwitterCollectorOptions): Collec
       }
       const lookup = await fetchTweetsByApiV2({ http, bearerToken, now, timeoutMs }, batch, signal);
       if (lookup.ok) {
-        for (const [id, result] of lookup.results) results.set(id, result);
+        for (const [id, result] of lookup.value) results.set(id, result);
         continue;
       }
-      if (lookup.failure.kind === 'rate_limited' && lookup.failure.retryAfterMs !== undefined) {
-        apiV2ClosedUntilMs = now() + lookup.failure.retryAfterMs;
+      if (lookup.error.kind === 'rate_limited' && lookup.error.retryAfterMs !== undefined) {
+        apiV2ClosedUntilMs = now() + lookup.error.retryAfterMs;
       }
-      for (const id of batch) results.set(id, { ok: false, failure: lookup.failure });
+      for (const id of batch) results.set(id, err(lookup.error));
     }
     return results;
   }
@@ -127,13 +128,13 @@ export function createTwitterCollector(options: TwitterCollectorOptions): Collec
 /** Counts, "private", or "deleted": what a further source could not improve on. */
 export function isDefiniteAnswer(result: CollectResult): boolean {
   if (result.ok) return true;
-  const { kind, deleted } = result.failure;
+  const { kind, deleted } = result.error;
   return kind === 'private' || (kind === 'not_found' && deleted === true);
 }
 
 /** The source itself failed (as opposed to answering something about the post). */
 function isSourceFailure(result: CollectResult): boolean {
-  return !result.ok && result.failure.kind !== 'not_found' && result.failure.kind !== 'private';
+  return !result.ok && result.error.kind !== 'not_found' && result.error.kind !== 'private';
 }
 
 /** Combines a source's answer with the answer of the source tried after it. */
@@ -142,15 +143,11 @@ export function preferDefiniteAnswer(first: CollectResult, second: CollectResult
   if (isDefiniteAnswer(first)) return first;
   if (isDefiniteAnswer(second)) return second;
   const combined: CollectFailure = {
-    ...first.failure,
-    message: `${first.failure.message}; then ${second.failure.message}`,
+    ...first.error,
+    message: `${first.error.message}; then ${second.error.message}`,
   };
-  if (
-    combined.kind === 'rate_limited' &&
-    combined.retryAfterMs === undefined &&
-    second.failure.retryAfterMs
-  ) {
-    combined.retryAfterMs = second.failure.retryAfterMs;
+  if (combined.kind === 'rate_limited' && combined.retryAfterMs === undefined && second.error.retryAfterMs) {
+    combined.retryAfterMs = second.error.retryAfterMs;
   }
-  return { ok: false, failure: combined };
+  return err(combined);
 }

@@ -6,12 +6,12 @@ import { parseTweetResultByRestId, tweetResultByRestIdUrl } from './graphql.ts';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
 function observed(result: CollectResult) {
-  if (!result.ok) throw new Error(`expected counts, got ${result.failure.kind}: ${result.failure.message}`);
-  return result.observation;
+  if (!result.ok) throw new Error(`expected counts, got ${result.error.kind}: ${result.error.message}`);
+  return result.value;
 }
 function failed(result: CollectResult) {
   if (result.ok) throw new Error('expected a failure, got counts');
-  return result.failure;
+  return result.error;
 }
 
 describe('parseTweetResultByRestId reads a post', () => {

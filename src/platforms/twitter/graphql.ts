@@ -1,4 +1,5 @@
 import type { HttpClient } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { asArray, asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
@@ -137,15 +138,9 @@ function readTweetResult(result: Record<string, unknown>, tweetId: string): Coll
         : failure('format_changed', `${PROVIDER}: visibility wrapper empty`);
     }
     case 'TweetTombstone':
-      return {
-        ok: false,
-        failure: failureFromTombstone(PROVIDER, asString(at(result, 'tombstone', 'text', 'text')) ?? null),
-      };
+      return err(failureFromTombstone(PROVIDER, asString(at(result, 'tombstone', 'text', 'text')) ?? null));
     case 'TweetUnavailable':
-      return {
-        ok: false,
-        failure: failureFromUnavailableReason(PROVIDER, asString(result['reason']) ?? null),
-      };
+      return err(failureFromUnavailableReason(PROVIDER, asString(result['reason']) ?? null));
     default:
       return failure('format_changed', `${PROVIDER}: unknown result type ${typename ?? '(none)'}`);
   }
@@ -229,18 +224,18 @@ async function fetchTweetByGraphql(
   let lastRefusal: CollectFailure | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     const guest = await options.guestTokens.get(signal);
-    if (!guest.ok) return { ok: false, failure: guest.failure };
+    if (!guest.ok) return err(guest.error);
     const outbound = await options.http.fetch({
       url,
-      headers: headersFor(guest.token),
+      headers: headersFor(guest.value),
       allowedHosts: TWITTER_HOSTS,
       maxRedirects: 0,
       timeoutMs: options.timeoutMs,
       maxBodyBytes: 2 * 1024 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
-    const response = outbound.response;
+    if (!outbound.ok) return err(outboundFailure(PROVIDER, outbound.error, url));
+    const response = outbound.value;
 
     // An expired or distrusted guest token is answered 401/403 (error 239 "Bad guest token").
     const tokenRefused =
@@ -248,7 +243,7 @@ async function fetchTweetByGraphql(
       response.status === 403 ||
       (response.status !== 200 && errorCodes(parseJson(response.body)).includes(ERROR_BAD_GUEST_TOKEN));
     if (tokenRefused) {
-      options.guestTokens.invalidate(guest.token);
+      options.guestTokens.invalidate(guest.value);
       lastRefusal = {
         kind: 'blocked',
         message: `${PROVIDER}: guest token refused (HTTP ${response.status})`,
@@ -256,9 +251,9 @@ async function fetchTweetByGraphql(
       continue;
     }
     // Guest tokens carry their own small request budget; after a 429 the next call should start with a fresh one.
-    if (response.status === 429) options.guestTokens.invalidate(guest.token);
+    if (response.status === 429) options.guestTokens.invalidate(guest.value);
     const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
-    if (common) return { ok: false, failure: common };
+    if (common) return err(common);
     if (response.status === 400 || response.status === 404) {
       return failure(
         'format_changed',
@@ -268,8 +263,5 @@ async function fetchTweetByGraphql(
     if (response.status !== 200) return failure('blocked', `${PROVIDER}: HTTP ${response.status}`);
     return parseTweetResultByRestId(response.body, tweetId);
   }
-  return {
-    ok: false,
-    failure: lastRefusal ?? { kind: 'blocked', message: `${PROVIDER}: guest token refused` },
-  };
+  return err(lastRefusal ?? { kind: 'blocked', message: `${PROVIDER}: guest token refused` });
 }

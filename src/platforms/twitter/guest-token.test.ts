@@ -5,7 +5,7 @@ import { parseGuestActivateResponse } from './guest-token.ts';
 describe('parseGuestActivateResponse', () => {
   it('reads the guest token', () => {
     const body = readFileSync(new URL('./fixtures/guest-activate.json', import.meta.url), 'utf8');
-    expect(parseGuestActivateResponse(body)).toEqual({ ok: true, token: '1861234567890123456' });
+    expect(parseGuestActivateResponse(body)).toEqual({ ok: true, value: '1861234567890123456' });
   });
 
   it.each([
@@ -16,7 +16,7 @@ describe('parseGuestActivateResponse', () => {
   ])('reports format_changed for %s (%s)', (body) => {
     expect(parseGuestActivateResponse(body)).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 });

@@ -1,4 +1,5 @@
 import type { HttpClient } from '../../http/types.ts';
+import { err, ok, type Result } from '../../result.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { asString, at, parseJson } from '../json-read.ts';
 import type { CollectFailure } from '../types.ts';
@@ -39,20 +40,16 @@ const ACTIVATE_HEADERS = Object.freeze({
 const SOURCE = 'x-guest-activate';
 const GUEST_TOKEN = /^\d{1,30}$/;
 
-export type GuestTokenResult = { ok: true; token: string } | { ok: false; failure: CollectFailure };
+export type GuestTokenResult = Result<string, CollectFailure>;
 
 export function parseGuestActivateResponse(body: string): GuestTokenResult {
   const parsed = parseJson(body);
-  if (parsed === undefined)
-    return { ok: false, failure: { kind: 'format_changed', message: `${SOURCE}: not JSON` } };
+  if (parsed === undefined) return err({ kind: 'format_changed', message: `${SOURCE}: not JSON` });
   const token = asString(at(parsed, 'guest_token'));
   if (token === undefined || !GUEST_TOKEN.test(token)) {
-    return {
-      ok: false,
-      failure: { kind: 'format_changed', message: `${SOURCE}: no guest_token in the answer` },
-    };
+    return err({ kind: 'format_changed', message: `${SOURCE}: no guest_token in the answer` });
   }
-  return { ok: true, token };
+  return ok(token);
 }
 
 export interface GuestTokenCache {
@@ -87,17 +84,17 @@ export function createGuestTokenCache(options: GuestTokenCacheOptions): GuestTok
       maxBodyBytes: 64 * 1024,
       ...(signal ? { signal } : {}),
     });
-    if (!outbound.ok) return { ok: false, failure: outboundFailure(SOURCE, outbound, GUEST_ACTIVATE_URL) };
-    const response = outbound.response;
+    if (!outbound.ok) return err(outboundFailure(SOURCE, outbound.error, GUEST_ACTIVATE_URL));
+    const response = outbound.value;
     const common = classifyHttpStatus(SOURCE, response, options.now(), X_HTTP_STATUSES);
-    if (common) return { ok: false, failure: common };
+    if (common) return err(common);
     if (response.status !== 200) {
       // X refuses guest activation from addresses it distrusts (403) — nothing to read without it.
-      return { ok: false, failure: { kind: 'blocked', message: `${SOURCE}: HTTP ${response.status}` } };
+      return err({ kind: 'blocked', message: `${SOURCE}: HTTP ${response.status}` });
     }
     const result = parseGuestActivateResponse(response.body);
     if (result.ok) {
-      cached = { token: result.token, fetchedAtMs: options.now(), answer: Promise.resolve(result) };
+      cached = { token: result.value, fetchedAtMs: options.now(), answer: Promise.resolve(result) };
     }
     return result;
   }

@@ -8,7 +8,7 @@ const VIDEO_ID = '1812345678901234567';
 
 function failed(result: CollectResult) {
   if (result.ok) throw new Error('expected a failure, got counts');
-  return result.failure;
+  return result.error;
 }
 
 describe('syndicationToken', () => {
@@ -41,16 +41,16 @@ describe('syndicationToken', () => {
 describe('parseSyndicationTweet', () => {
   it('reads likes and replies exactly and leaves views, shares and saves null', () => {
     const result = parseSyndicationTweet(fixture('syndication-video-tweet.json'), VIDEO_ID);
-    if (!result.ok) throw new Error(result.failure.message);
-    expect(result.observation.provider).toBe('x-syndication');
-    expect(result.observation.metrics).toEqual({
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.provider).toBe('x-syndication');
+    expect(result.value.metrics).toEqual({
       views: null,
       likes: 48_190n,
       comments: 1_335n,
       shares: null,
       saves: null,
     });
-    expect(result.observation.metadata).toEqual({
+    expect(result.value.metadata).toEqual({
       title: 'Sunrise over the Dolomites, shot at 5:12 am & not a cloud in sight 🏔️',
       creator: 'skyline_drone',
       description:
@@ -60,7 +60,7 @@ describe('parseSyndicationTweet', () => {
 
   it('does not take the embedded player viewCount of 0 for views', () => {
     const result = parseSyndicationTweet(fixture('syndication-video-tweet.json'), VIDEO_ID);
-    expect(result.ok && result.observation.metrics.views).toBeNull();
+    expect(result.ok && result.value.metrics.views).toBeNull();
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import type { HttpClient } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { asRecord, asString, at, parseJson } from '../json-read.ts';
 import { type CollectResult, failure, success } from '../types.ts';
@@ -42,10 +43,7 @@ export function parseSyndicationTweet(body: string, tweetId: string): CollectRes
 
   const typename = asString(tweet['__typename']);
   if (typename === 'TweetTombstone') {
-    return {
-      ok: false,
-      failure: failureFromTombstone(PROVIDER, asString(at(tweet, 'tombstone', 'text', 'text')) ?? null),
-    };
+    return err(failureFromTombstone(PROVIDER, asString(at(tweet, 'tombstone', 'text', 'text')) ?? null));
   }
   if (typename !== undefined && typename !== 'Tweet') {
     return failure('format_changed', `${PROVIDER}: unknown type ${typename}`);
@@ -95,10 +93,10 @@ export async function fetchTweetBySyndication(
     maxBodyBytes: 2 * 1024 * 1024,
     ...(signal ? { signal } : {}),
   });
-  if (!outbound.ok) return { ok: false, failure: outboundFailure(PROVIDER, outbound, url) };
-  const response = outbound.response;
+  if (!outbound.ok) return err(outboundFailure(PROVIDER, outbound.error, url));
+  const response = outbound.value;
   const common = classifyHttpStatus(PROVIDER, response, options.now(), X_HTTP_STATUSES);
-  if (common) return { ok: false, failure: common };
+  if (common) return err(common);
   // 404 covers deleted, protected and never-existing posts alike; it does not say which.
   if (response.status === 404) return failure('not_found', `${PROVIDER}: HTTP 404`);
   if (response.status !== 200) return failure('blocked', `${PROVIDER}: HTTP ${response.status}`);

@@ -85,7 +85,7 @@ describe('the YouTube collector without an API key reads watch pages', () => {
     expect(collector.batchSize).toBe(1);
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 48_213_997n, likes: 1_234_567n, comments: 20_482n, shares: null, saves: null },
         metadata: { title: 'I built a boat in 10 days (and it floats)', creator: 'River Workshop' },
         provider: 'youtube-web',
@@ -105,7 +105,7 @@ describe('the YouTube collector without an API key reads watch pages', () => {
   it('handles each of several videos and keeps their order', async () => {
     const { collector } = await setup(servePages);
     const results = await collector.collect(['Pv8tE1aB6cD', 'Xr4bK2m9QpA', 'Un4vL9aI1bM'].map(youtubeRef));
-    expect(results.map((result) => (result.ok ? 'ok' : result.failure.kind))).toEqual([
+    expect(results.map((result) => (result.ok ? 'ok' : result.error.kind))).toEqual([
       'private',
       'ok',
       'not_found',
@@ -116,7 +116,7 @@ describe('the YouTube collector without an API key reads watch pages', () => {
     const { collector } = await setup(servePages);
     expect(await collectOne(collector, 'Lk3vN8sT1wE')).toMatchObject({
       ok: true,
-      observation: { metrics: { likes: 2_500_000n, comments: 501_000n }, approximate: true },
+      value: { metrics: { likes: 2_500_000n, comments: 501_000n }, approximate: true },
     });
   });
 });
@@ -144,7 +144,7 @@ describe('the YouTube collector with an API key reads the Data API in batches', 
     expect(results).toHaveLength(50);
     expect(results[0]).toMatchObject({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 48_213_997n, likes: 1_234_567n, comments: 20_482n, shares: null, saves: null },
         metadata: { title: 'I built a boat in 10 days (and it floats)', creator: 'River Workshop' },
         provider: 'youtube-data-api',
@@ -152,14 +152,14 @@ describe('the YouTube collector with an API key reads the Data API in batches', 
     });
     expect(results[1]).toMatchObject({
       ok: true,
-      observation: { metrics: { views: 3071n, likes: null, comments: null } },
+      value: { metrics: { views: 3071n, likes: null, comments: null } },
     });
     expect(results[2]).toMatchObject({
       ok: true,
-      observation: { metrics: { likes: 2_512_345n, comments: 501_234n } },
+      value: { metrics: { likes: 2_512_345n, comments: 501_234n } },
     });
     // Ids missing from `items` are not_found, without a trip to their watch pages.
-    expect(results.slice(3).every((result) => !result.ok && result.failure.kind === 'not_found')).toBe(true);
+    expect(results.slice(3).every((result) => !result.ok && result.error.kind === 'not_found')).toBe(true);
   });
 
   it('splits more than 50 videos into calls of at most 50', async () => {
@@ -188,7 +188,7 @@ describe('the YouTube collector with an API key reads the Data API in batches', 
     );
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: true,
-      observation: { provider: 'youtube-web', metrics: { views: 48_213_997n } },
+      value: { provider: 'youtube-web', metrics: { views: 48_213_997n } },
     });
     expect(pageRequests(fake)).toHaveLength(1);
   });
@@ -210,9 +210,9 @@ describe('the YouTube collector falls back to watch pages when the Data API cann
     const results = await collector.collect(['Xr4bK2m9QpA', 'Pv8tE1aB6cD'].map(youtubeRef));
     expect(results[0]).toMatchObject({
       ok: true,
-      observation: { provider: 'youtube-web', metrics: { views: 48_213_997n } },
+      value: { provider: 'youtube-web', metrics: { views: 48_213_997n } },
     });
-    expect(results[1]).toMatchObject({ ok: false, failure: { kind: 'private' } });
+    expect(results[1]).toMatchObject({ ok: false, error: { kind: 'private' } });
     expect(pageRequests(fake)).toHaveLength(2);
   });
 
@@ -256,8 +256,8 @@ describe('the YouTube collector falls back to watch pages when the Data API cann
       { apiKey: API_KEY },
     );
     const result = await collectOne(collector, 'Xr4bK2m9QpA');
-    expect(result).toMatchObject({ ok: false, failure: { kind: 'transient' } });
-    expect(!result.ok && result.failure.message).toContain('API_KEY_INVALID');
+    expect(result).toMatchObject({ ok: false, error: { kind: 'transient' } });
+    expect(!result.ok && result.error.message).toContain('API_KEY_INVALID');
     expect(JSON.stringify(result)).not.toContain(API_KEY);
   });
 });
@@ -267,7 +267,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     const { collector } = await setup(() => fakeReply.tooManyRequests(120));
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'rate_limited', retryAfterMs: 120_000 },
+      error: { kind: 'rate_limited', retryAfterMs: 120_000 },
     });
   });
 
@@ -279,7 +279,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     }));
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'rate_limited', retryAfterMs: 90_000 },
+      error: { kind: 'rate_limited', retryAfterMs: 90_000 },
     });
   });
 
@@ -291,7 +291,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     );
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'blocked', message: expect.stringContaining('consent') },
+      error: { kind: 'blocked', message: expect.stringContaining('consent') },
     });
   });
 
@@ -303,7 +303,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     );
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'rate_limited' },
+      error: { kind: 'rate_limited' },
     });
   });
 
@@ -321,7 +321,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     const { collector } = await setup(servePages);
     expect(await collectOne(collector, 'Bt5cK0qW2eR')).toMatchObject({
       ok: false,
-      failure: { kind: 'blocked' },
+      error: { kind: 'blocked' },
     });
   });
 
@@ -329,7 +329,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     const { collector } = await setup(() => fakeReply.serverError(503));
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'transient' },
+      error: { kind: 'transient' },
     });
   });
 
@@ -339,7 +339,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     });
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'transient' },
+      error: { kind: 'transient' },
     });
   });
 
@@ -348,7 +348,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     const { collector } = await setup(() => fakeReply.truncated(page, 100_000));
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'transient' },
+      error: { kind: 'transient' },
     });
   });
 
@@ -356,7 +356,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     const { collector } = await setup(() => fakeReply.garbage());
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
@@ -364,7 +364,7 @@ describe('the YouTube collector classifies what the watch page answers', () => {
     const { collector } = await setup(() => fakeReply.huge(9 * 1024 * 1024));
     expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 });
@@ -377,8 +377,8 @@ describe('the YouTube collector never throws', () => {
     const collector = createYouTubeCollector({ http: exploding });
     const results = await collector.collect(['Xr4bK2m9QpA', 'Lk3vN8sT1wE'].map(youtubeRef));
     expect(results).toEqual([
-      { ok: false, failure: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
-      { ok: false, failure: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
+      { ok: false, error: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
+      { ok: false, error: { kind: 'transient', message: expect.stringContaining('socket exploded') } },
     ]);
   });
 
@@ -387,6 +387,6 @@ describe('the YouTube collector never throws', () => {
     const controller = new AbortController();
     controller.abort();
     const results = await collector.collect([youtubeRef('Xr4bK2m9QpA')], controller.signal);
-    expect(results).toMatchObject([{ ok: false, failure: { kind: 'transient' } }]);
+    expect(results).toMatchObject([{ ok: false, error: { kind: 'transient' } }]);
   });
 });

@@ -3,6 +3,7 @@
 // key it reads watch pages only.
 
 import type { HttpClient } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import {
@@ -63,13 +64,13 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
     if (!result.ok) {
       const failure: CollectFailure = {
         kind: 'transient',
-        message: `Data API request failed (${result.kind})`,
+        message: `Data API request failed (${result.error.kind})`,
       };
-      if (result.kind === 'network' || result.kind === 'timeout')
-        failure.exchange = { failed: result.kind, host: DATA_API_HOSTS[0] };
-      return { ok: false, failure };
+      if (result.error.kind === 'network' || result.error.kind === 'timeout')
+        failure.exchange = { failed: result.error.kind, host: DATA_API_HOSTS[0] };
+      return err(failure);
     }
-    return readVideosListResponse(result.response.status, result.response.body, videoIds);
+    return readVideosListResponse(result.value.status, result.value.body, videoIds);
   }
 
   /** Each id's result from the API, or the reason the watch page must be asked instead. */
@@ -87,18 +88,18 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
       }
       const outcome = await callDataApi(key, chunk, signal);
       if (!outcome.ok) {
-        if (outcome.failure.kind === 'rate_limited' || outcome.failure.kind === 'blocked') {
+        if (outcome.error.kind === 'rate_limited' || outcome.error.kind === 'blocked') {
           apiPausedUntilMs = now() + apiPauseMs;
-          apiPauseReason = outcome.failure.message;
+          apiPauseReason = outcome.error.message;
         }
-        for (const id of chunk) answers.set(id, { fallbackBecause: outcome.failure.message });
+        for (const id of chunk) answers.set(id, { fallbackBecause: outcome.error.message });
         continue;
       }
       for (const id of chunk) {
-        const result = outcome.results.get(id);
+        const result = outcome.value.get(id);
         // An item the API returned in a shape we cannot read is retried on the watch page.
-        if (!result || (!result.ok && result.failure.kind === 'format_changed')) {
-          answers.set(id, { fallbackBecause: result && !result.ok ? result.failure.message : 'missing' });
+        if (!result || (!result.ok && result.error.kind === 'format_changed')) {
+          answers.set(id, { fallbackBecause: result && !result.ok ? result.error.message : 'missing' });
         } else {
           answers.set(id, result);
         }
@@ -130,10 +131,7 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
     webIds.forEach((id, index) => {
       const result = webResults[index] ?? failure('transient', 'No result');
       const apiReason = fallbackReasons.get(id);
-      results.set(
-        id,
-        result.ok || apiReason === undefined ? result : withApiReason(result.failure, apiReason),
-      );
+      results.set(id, result.ok || apiReason === undefined ? result : withApiReason(result.error, apiReason));
     });
 
     return refs.map((ref) => results.get(ref.videoId) ?? failure('transient', 'The video was not collected'));
@@ -156,8 +154,5 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
 
 /** The watch page's failure, saying why the Data API was not used for it. */
 function withApiReason(pageFailure: CollectFailure, apiReason: string): CollectResult {
-  return {
-    ok: false,
-    failure: { ...pageFailure, message: `${pageFailure.message} (Data API: ${apiReason})` },
-  };
+  return err({ ...pageFailure, message: `${pageFailure.message} (Data API: ${apiReason})` });
 }

@@ -17,12 +17,12 @@ describe('videos.list requests', () => {
 describe('videos.list answers are read per video', () => {
   const requested = ['Xr4bK2m9QpA', 'Qm7pZ0cR5yU', 'Lk3vN8sT1wE', 'Gn0ne0000Aa'];
   const outcome = readVideosListResponse(200, fixture('data-api-videos.json'), requested);
-  const result = (id: string) => (outcome.ok ? outcome.results.get(id) : undefined);
+  const result = (id: string) => (outcome.ok ? outcome.value.get(id) : undefined);
 
   it('gives exact counts and metadata for a returned video', () => {
     expect(result('Xr4bK2m9QpA')).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 48_213_997n, likes: 1_234_567n, comments: 20_482n, shares: null, saves: null },
         metadata: {
           title: 'I built a boat in 10 days (and it floats)',
@@ -37,28 +37,28 @@ describe('videos.list answers are read per video', () => {
   it('reports a hidden like count and disabled comments as null, never 0', () => {
     expect(result('Qm7pZ0cR5yU')).toMatchObject({
       ok: true,
-      observation: { metrics: { views: 3071n, likes: null, comments: null, shares: null, saves: null } },
+      value: { metrics: { views: 3071n, likes: null, comments: null, shares: null, saves: null } },
     });
   });
 
   it('keeps an empty description as an empty string', () => {
     const qm = result('Qm7pZ0cR5yU');
-    expect(qm?.ok && qm.observation.metadata.description).toBe('');
+    expect(qm?.ok && qm.value.metadata.description).toBe('');
   });
 
   it('calls an id missing from items not_found', () => {
-    expect(result('Gn0ne0000Aa')).toMatchObject({ ok: false, failure: { kind: 'not_found' } });
+    expect(result('Gn0ne0000Aa')).toMatchObject({ ok: false, error: { kind: 'not_found' } });
   });
 
   it('answers for every requested id, and only those', () => {
-    expect(outcome.ok && [...outcome.results.keys()]).toEqual(requested);
+    expect(outcome.ok && [...outcome.value.keys()]).toEqual(requested);
   });
 
   it('calls every id not_found when items is empty', () => {
     const empty = readVideosListResponse(200, fixture('data-api-empty.json'), ['Xr4bK2m9QpA']);
-    expect(empty.ok && empty.results.get('Xr4bK2m9QpA')).toMatchObject({
+    expect(empty.ok && empty.value.get('Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'not_found' },
+      error: { kind: 'not_found' },
     });
   });
 
@@ -67,9 +67,9 @@ describe('videos.list answers are read per video', () => {
       items: [{ id: 'Xr4bK2m9QpA', statistics: { viewCount: 48213997, likeCount: 'many' } }],
     });
     const odd = readVideosListResponse(200, body, ['Xr4bK2m9QpA']);
-    expect(odd.ok && odd.results.get('Xr4bK2m9QpA')).toMatchObject({
+    expect(odd.ok && odd.value.get('Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
@@ -78,9 +78,9 @@ describe('videos.list answers are read per video', () => {
       items: [{ id: 'Xr4bK2m9QpA', statistics: { viewCount: '10', likeCount: 12, commentCount: '-4' } }],
     });
     const mixed = readVideosListResponse(200, body, ['Xr4bK2m9QpA']);
-    expect(mixed.ok && mixed.results.get('Xr4bK2m9QpA')).toMatchObject({
+    expect(mixed.ok && mixed.value.get('Xr4bK2m9QpA')).toMatchObject({
       ok: true,
-      observation: { metrics: { views: 10n, likes: null, comments: null } },
+      value: { metrics: { views: 10n, likes: null, comments: null } },
     });
   });
 });
@@ -95,28 +95,28 @@ describe('videos.list failures are classified for the whole call', () => {
   ])('%s (HTTP %i) is %s', (file, status, kind) => {
     expect(readVideosListResponse(status, fixture(file), ['Xr4bK2m9QpA'])).toMatchObject({
       ok: false,
-      failure: { kind },
+      error: { kind },
     });
   });
 
   it('names the reason YouTube gave', () => {
     const quota = readVideosListResponse(403, fixture('data-api-quota-exceeded.json'), ['Xr4bK2m9QpA']);
-    expect(!quota.ok && quota.failure.message).toContain('quotaExceeded');
+    expect(!quota.ok && quota.error.message).toContain('quotaExceeded');
   });
 
   it('calls a 200 answer that is not JSON format_changed', () => {
     expect(readVideosListResponse(200, '<html>oops</html>', ['Xr4bK2m9QpA'])).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
   it('calls a 429 without a JSON body rate_limited and a bare 500 transient', () => {
     expect(readVideosListResponse(429, '', ['Xr4bK2m9QpA'])).toMatchObject({
-      failure: { kind: 'rate_limited' },
+      error: { kind: 'rate_limited' },
     });
     expect(readVideosListResponse(500, 'Internal', ['Xr4bK2m9QpA'])).toMatchObject({
-      failure: { kind: 'transient' },
+      error: { kind: 'transient' },
     });
   });
 });

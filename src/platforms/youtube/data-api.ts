@@ -4,6 +4,7 @@
 // deleted or never existed are absent from `items`.
 
 import { z } from 'zod';
+import { err, ok, type Result } from '../../result.ts';
 import { parseJson } from '../json-read.ts';
 import { type CollectFailure, type CollectResult, failure, success } from '../types.ts';
 
@@ -21,11 +22,11 @@ export function videosListUrl(videoIds: readonly string[], apiKey: string): stri
   return url.toString();
 }
 
-export type VideosListOutcome =
-  /** Every requested id has a result: an observation, `not_found`, or `format_changed` for an odd item. */
-  | { ok: true; results: Map<string, CollectResult> }
-  /** The call failed as a whole (quota, key, server); nothing was learnt about any video. */
-  | { ok: false; failure: CollectFailure };
+/**
+ * Every requested id has a result (an observation, `not_found`, or `format_changed` for an odd item), or the
+ * call failed as a whole (quota, key, server) and nothing was learnt about any video.
+ */
+export type VideosListOutcome = Result<Map<string, CollectResult>, CollectFailure>;
 
 const countString = z
   .string()
@@ -95,11 +96,11 @@ export function readVideosListResponse(
   requestedIds: readonly string[],
 ): VideosListOutcome {
   const json = parseJson(body);
-  if (status !== 200) return { ok: false, failure: classifyErrorResponse(status, json) };
+  if (status !== 200) return err(classifyErrorResponse(status, json));
 
   const parsed = videoListResponse.safeParse(json);
   if (!parsed.success) {
-    return { ok: false, failure: { kind: 'format_changed', message: 'videos.list answered without items' } };
+    return err({ kind: 'format_changed', message: 'videos.list answered without items' });
   }
 
   const byId = new Map<string, CollectResult>();
@@ -115,7 +116,7 @@ export function readVideosListResponse(
         failure('not_found', 'The Data API does not return this video (deleted, private or never existed)'),
     );
   }
-  return { ok: true, results };
+  return ok(results);
 }
 
 function itemResult(item: z.infer<typeof videoItem>): CollectResult {

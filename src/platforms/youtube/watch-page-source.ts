@@ -3,6 +3,7 @@
 // a sign-in page). Only hops inside YouTube's own hosts are followed.
 
 import type { HttpClient } from '../../http/types.ts';
+import { err } from '../../result.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
 import { type CollectResult, failure } from '../types.ts';
 import { YOUTUBE_HTTP_STATUSES } from './http-statuses.ts';
@@ -50,8 +51,8 @@ export async function collectFromWatchPage(
       impersonateBrowser: true,
       ...(signal ? { signal } : {}),
     });
-    if (!result.ok) return { ok: false, failure: outboundFailure('YouTube', result, url) };
-    const { response } = result;
+    if (!result.ok) return err(outboundFailure('YouTube', result.error, url));
+    const response = result.value;
 
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.location;
@@ -66,7 +67,7 @@ export async function collectFromWatchPage(
       return classifyRedirect(target);
     }
     const refused = classifyHttpStatus('YouTube', response, now(), YOUTUBE_HTTP_STATUSES);
-    if (refused) return { ok: false, failure: refused };
+    if (refused) return err(refused);
     return parseWatchPage(response.body, videoId);
   }
 }

@@ -8,7 +8,7 @@ describe('the watch page parser reads a public video', () => {
   it('takes exact views, likes and comments from a full page', () => {
     expect(parseWatchPage(fixture('watch-public.html'), 'Xr4bK2m9QpA')).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 48_213_997n, likes: 1_234_567n, comments: 20_482n, shares: null, saves: null },
         metadata: {
           title: 'I built a boat in 10 days (and it floats)',
@@ -22,7 +22,7 @@ describe('the watch page parser reads a public video', () => {
 
   it('keeps the description exactly, with the characters YouTube escapes inside the page', () => {
     const result = parseWatchPage(fixture('watch-public.html'), 'Xr4bK2m9QpA');
-    expect(result.ok && result.observation.metadata.description).toContain(
+    expect(result.ok && result.value.metadata.description).toContain(
       '<script>alert("not code")</script> — quotes " and backslashes \\ are escaped',
     );
   });
@@ -31,7 +31,7 @@ describe('the watch page parser reads a public video', () => {
     const result = parseWatchPage(fixture('watch-abbreviated-counts.html'), 'Lk3vN8sT1wE');
     expect(result).toMatchObject({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 98_765_432n, likes: 2_500_000n, comments: 501_000n, shares: null, saves: null },
         approximate: true,
         provider: 'youtube-web',
@@ -43,7 +43,7 @@ describe('the watch page parser reads a public video', () => {
     const result = parseWatchPage(fixture('watch-likes-hidden-comments-off.html'), 'Qm7pZ0cR5yU');
     expect(result).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 3071n, likes: null, comments: null, shares: null, saves: null },
         metadata: {
           title: 'Morning routine (comments off)',
@@ -59,7 +59,7 @@ describe('the watch page parser reads a public video', () => {
     const page = fixture('watch-public.html').replaceAll('"viewCount":"48213997"', '"viewCount":"n/a"');
     expect(parseWatchPage(page, 'Xr4bK2m9QpA')).toMatchObject({
       ok: true,
-      observation: { metrics: { views: 48_213_997n, likes: 1_234_567n, comments: 20_482n } },
+      value: { metrics: { views: 48_213_997n, likes: 1_234_567n, comments: 20_482n } },
     });
   });
 
@@ -67,18 +67,18 @@ describe('the watch page parser reads a public video', () => {
     const page = fixture('watch-public.html').replaceAll('"likeCountEntity"', '"renamedEntity"');
     expect(parseWatchPage(page, 'Xr4bK2m9QpA')).toMatchObject({
       ok: true,
-      observation: { metrics: { likes: 1_234_567n } },
+      value: { metrics: { likes: 1_234_567n } },
     });
   });
 
   it('never takes the "if liked" count, which includes the viewer\'s own like', () => {
     const result = parseWatchPage(fixture('watch-public.html'), 'Xr4bK2m9QpA');
-    expect(result.ok && result.observation.metrics.likes).not.toBe(1_234_568n);
+    expect(result.ok && result.value.metrics.likes).not.toBe(1_234_568n);
   });
 
   it('does not take the abbreviated views of related videos for the video', () => {
     const result = parseWatchPage(fixture('watch-likes-hidden-comments-off.html'), 'Qm7pZ0cR5yU');
-    expect(result.ok && result.observation.approximate).toBeFalsy();
+    expect(result.ok && result.value.approximate).toBeFalsy();
   });
 });
 
@@ -86,7 +86,7 @@ describe('the watch page parser on an age-restricted video', () => {
   it('reads the counts the gated page still carries (the video is public)', () => {
     expect(parseWatchPage(fixture('watch-age-restricted.html'), 'Ag3Rs7tD9kF')).toMatchObject({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 5_120_339n, likes: null, comments: null, shares: null, saves: null },
         metadata: { title: 'Extreme bridge jumps compilation', creator: 'Stunt Archive' },
         provider: 'youtube-web',
@@ -97,7 +97,7 @@ describe('the watch page parser on an age-restricted video', () => {
   it('calls it blocked, not private or missing, when the gated page shows no counts', () => {
     expect(parseWatchPage(fixture('watch-age-restricted-no-details.html'), 'Ag9Hd2nX4pL')).toMatchObject({
       ok: false,
-      failure: { kind: 'blocked', message: expect.stringContaining('age-restricted') },
+      error: { kind: 'blocked', message: expect.stringContaining('age-restricted') },
     });
   });
 });
@@ -106,7 +106,7 @@ describe('the watch page parser reads counts whatever the playability', () => {
   it('collects a rental that will not play without payment but shows its counts', () => {
     expect(parseWatchPage(fixture('watch-rental.html'), 'Rn7tP4yM2sK')).toEqual({
       ok: true,
-      observation: {
+      value: {
         metrics: { views: 731_204n, likes: 18_342n, comments: null, shares: null, saves: null },
         metadata: {
           title: 'The River Builders (Full Documentary)',
@@ -130,17 +130,17 @@ describe('the watch page parser classifies unavailable videos', () => {
   ])('%s is %o', (file, videoId, expected) => {
     const result = parseWatchPage(fixture(file), videoId);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.failure).toMatchObject(expected);
+    expect(!result.ok && result.error).toMatchObject(expected);
   });
 
   it('does not call an unavailable video deleted unless YouTube says it was removed', () => {
     const result = parseWatchPage(fixture('watch-unavailable.html'), 'Un4vL9aI1bM');
-    expect(!result.ok && result.failure.deleted).toBeFalsy();
+    expect(!result.ok && result.error.deleted).toBeFalsy();
   });
 
   it('tells the bot check apart from a private video', () => {
     const result = parseWatchPage(fixture('watch-bot-check.html'), 'Bt5cK0qW2eR');
-    expect(!result.ok && result.failure.message).toMatch(/not a bot/);
+    expect(!result.ok && result.error.message).toMatch(/not a bot/);
   });
 });
 
@@ -148,14 +148,14 @@ describe('the watch page parser on pages that are not a watch page', () => {
   it('calls the cookie-consent interstitial blocked', () => {
     expect(parseWatchPage(fixture('consent-interstitial.html'), 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'blocked' },
+      error: { kind: 'blocked' },
     });
   });
 
   it('calls the cookie-consent interstitial blocked in any language', () => {
     expect(parseWatchPage(fixture('consent-interstitial-de.html'), 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'blocked', message: expect.stringContaining('consent') },
+      error: { kind: 'blocked', message: expect.stringContaining('consent') },
     });
   });
 
@@ -164,14 +164,14 @@ describe('the watch page parser on pages that are not a watch page', () => {
       '<!DOCTYPE html><html><body><a href="https://consent.youtube.com/ml">Privacy</a></body></html>';
     expect(parseWatchPage(page, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
   it('calls a page without player data format_changed', () => {
     expect(parseWatchPage('<!DOCTYPE html><html><body>Hello</body></html>', 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
@@ -180,14 +180,14 @@ describe('the watch page parser on pages that are not a watch page', () => {
     const cut = page.slice(0, page.indexOf('ytInitialPlayerResponse = ') + 5000);
     expect(parseWatchPage(cut, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 
   it('treats a player response for another video as a transient glitch', () => {
     expect(parseWatchPage(fixture('watch-public.html'), 'Zz9Zz9Zz9Zz')).toMatchObject({
       ok: false,
-      failure: { kind: 'transient' },
+      error: { kind: 'transient' },
     });
   });
 
@@ -197,7 +197,7 @@ describe('the watch page parser on pages that are not a watch page', () => {
       .replaceAll('3,071 views', 'views');
     expect(parseWatchPage(page, 'Qm7pZ0cR5yU')).toMatchObject({
       ok: false,
-      failure: { kind: 'format_changed' },
+      error: { kind: 'format_changed' },
     });
   });
 });

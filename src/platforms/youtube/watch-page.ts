@@ -2,6 +2,7 @@
 // assignments matter: `ytInitialPlayerResponse` (playability, videoDetails with the exact view count,
 // microformat) and `ytInitialData` (the like button and the comments header).
 
+import { err } from '../../result.ts';
 import { asRecord, asString, at } from '../json-read.ts';
 import { type CollectResult, failure, type Metrics, success } from '../types.ts';
 import { extractAssignedObject } from './embedded-json.ts';
@@ -47,7 +48,7 @@ export function parseWatchPage(html: string, videoId: string): CollectResult {
   // A page that carries counts is read whatever its playability: a rental or a members-only video will not
   // play ("UNPLAYABLE") but still shows its views and likes. Only a page without counts is a failure.
   if (views === null && likes === null && comments === null) {
-    if (playability.kind === 'unavailable') return { ok: false, failure: playability.failure };
+    if (playability.kind === 'unavailable') return err(playability.failure);
     if (playability.kind === 'gated') {
       // Decision: an age-restricted video is public, so it is neither private nor gone; when the
       // logged-out page hides its counts we call it blocked (the Data API, with YOUTUBE_API_KEY, still
