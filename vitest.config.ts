@@ -38,11 +38,17 @@ export default defineConfig({
           isolate: false,
           // Vitest runs one worker on 2 cores by default; these tests mostly wait on PostgreSQL and sockets.
           maxWorkers: 2,
+          // Projects with different worker settings run one after the other: the fast ones first.
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'slow', include: [...testFilesStartingProcesses(), ...SLOW_IN_PROCESS] },
+        test: {
+          name: 'slow',
+          include: [...testFilesStartingProcesses(), ...SLOW_IN_PROCESS],
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },
