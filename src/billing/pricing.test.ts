@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEmptyAccount } from '../../test/support/accounts.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../../test/support/stores.ts';
 import type { Mode, VideoRow } from '../store/schema.ts';
 import { writeTransaction } from '../store/transaction.ts';
@@ -48,20 +49,7 @@ describe.each(DIALECTS)('the SQL advance of a batch charges what pricing says (%
   let store: TestStore;
   beforeAll(async () => {
     store = await createTestStore(dialect);
-    await store.db
-      .insertInto('accounts')
-      .values({
-        id: 'acc_pricing',
-        email: 'pricing@example.com',
-        plan: 'free',
-        rate_limit_per_minute: null,
-        max_active_videos: null,
-        disabled: 0,
-        balance_micro_usd: 0,
-        reserved_micro_usd: 0,
-        created_at: 0,
-      })
-      .execute();
+    await insertEmptyAccount(store, 'acc_pricing');
   });
   afterAll(() => store.destroy());
 

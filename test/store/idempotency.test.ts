@@ -6,6 +6,7 @@ import {
   type HeldClaim,
   releaseIdempotencyKey,
 } from '../../src/store/idempotency.ts';
+import { insertEmptyAccount } from '../support/accounts.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
 
 const LEASE_MS = 60_000;
@@ -14,18 +15,7 @@ describe.each(DIALECTS)('Idempotency-Key claims (%s)', (dialect) => {
   let store: TestStore;
   beforeAll(async () => {
     store = await createTestStore(dialect);
-    await store.db
-      .insertInto('accounts')
-      .values({
-        id: 'acc_a',
-        email: 'a@example.com',
-        plan: 'free',
-        disabled: 0,
-        balance_micro_usd: 0,
-        reserved_micro_usd: 0,
-        created_at: 0,
-      })
-      .execute();
+    await insertEmptyAccount(store, 'acc_a');
   });
   afterAll(() => store.destroy());
 
