@@ -16,7 +16,8 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /**
  * A SQLite connection's statements, prepared once per SQL text and run synchronously, without Kysely's
- * per-query promise chain. Prepared queries (prepared.ts) use it; nothing else should.
+ * per-query promise chain. Prepared queries (prepared.ts) use it, and the auth-version read (auth-version.ts),
+ * which reads on the write connection between writes; nothing else should.
  */
 export interface SqliteStatements {
   statement(sql: string): SqliteDatabase.Statement;
