@@ -1,11 +1,12 @@
 // X-API-Key authentication. The key's checksum is verified before any database read; found keys are cached,
 // and the cache holds only while the database's auth version stays where it was when the key was looked up:
 // every revocation and account change raises it, in whichever process it is made (another API process, the
-// CLI), so it takes effect on the next request everywhere.
+// CLI), so it takes effect on the next request everywhere. The version is read once per turn of the event loop
+// and shared by the requests that turn handles (see readVersionOncePerTurn).
 import { checkApiKeyFormat, hashApiKey } from '../accounts/api-keys.ts';
 import type { Clock } from '../clock.ts';
 import { findActiveKeyByHash, touchApiKey } from '../store/api-keys.ts';
-import { readAuthVersion } from '../store/auth-version.ts';
+import { authVersionRaisesInThisProcess, readAuthVersion } from '../store/auth-version.ts';
 import type { Account, Mode } from '../store/schema.ts';
 import type { Executor } from '../store/transaction.ts';
 import { type ApiErrorReply, apiKeyRequired, invalidApiKey } from './errors.ts';
@@ -37,8 +38,39 @@ export interface Authenticator {
   authenticate(header: string | string[] | undefined): AuthResult | Promise<AuthResult>;
 }
 
+/**
+ * The auth version, read once per turn of the event loop and shared by every request that turn handles (under
+ * load, dozens): the read costs as much as the whole /usage query, and every request of one turn reached the
+ * process while the turn's read was being made, so none of them is answered under a version older than its
+ * own arrival by more than that turn. A change committed after the read takes effect from the next turn, on
+ * PostgreSQL as on SQLite — sooner than a LISTEN/NOTIFY message could arrive.
+ */
+function readVersionOncePerTurn(store: Executor): () => number | Promise<number> {
+  let thisTurn: number | Promise<number> | undefined;
+  let raisesBeforeTurn = authVersionRaisesInThisProcess();
+  let endOfTurnScheduled = false;
+  const endTurn = () => {
+    thisTurn = undefined;
+    raisesBeforeTurn = authVersionRaisesInThisProcess();
+    endOfTurnScheduled = false;
+  };
+  return () => {
+    if (!endOfTurnScheduled) {
+      endOfTurnScheduled = true;
+      // The check phase follows the I/O callbacks of the turn.
+      setImmediate(endTurn);
+    }
+    // A change made in this process (a key revoked through the API) commits in the middle of a turn: from the
+    // raise on, each request of that turn reads for itself, so the next one sees it.
+    if (authVersionRaisesInThisProcess() !== raisesBeforeTurn) return readAuthVersion(store);
+    thisTurn ??= readAuthVersion(store);
+    return thisTurn;
+  };
+}
+
 export function createAuthenticator(store: Executor, clock: Clock): Authenticator {
   const cache = new Map<string, CacheEntry>();
+  const currentVersion = readVersionOncePerTurn(store);
   /** The auth version the cached entries were looked up under. */
   let cachedVersion: number | undefined;
   const answer = (entry: CacheEntry, now: number): AuthResult => {
@@ -87,7 +119,7 @@ export function createAuthenticator(store: Executor, clock: Clock): Authenticato
       const key = Array.isArray(header) ? header[0] : header;
       if (key === undefined || key.trim() === '') return { ok: false, error: apiKeyRequired };
       const now = clock.now();
-      const version = readAuthVersion(store);
+      const version = currentVersion();
       return version instanceof Promise
         ? version.then((read) => lookUp(key, read, now))
         : lookUp(key, version, now);

@@ -1,5 +1,6 @@
-// A counter raised with every change to what authentication answers; API processes read it per request to
-// know whether the keys they cached still stand (see migrations/005-auth-version.ts).
+// A counter raised with every change to what authentication answers; API processes read it (once per turn of the
+// event loop, see api/auth.ts) to know whether the keys they cached still stand (see
+// migrations/005-auth-version.ts).
 import { sql } from 'kysely';
 import type { Store } from './database.ts';
 import { preparedReadNow } from './prepared.ts';
@@ -30,7 +31,18 @@ export function readAuthVersion(ex: Executor): number | Promise<number> {
 
 const versionOf = (rows: Array<{ version: number }>): number => Number(rows[0]?.version ?? 0);
 
+let raisesInThisProcess = 0;
+
+/**
+ * How many times this process has raised the version (committed or not): a reader that shares one read among
+ * several requests reads afresh when this moves, so a change made here is seen by the very next request.
+ */
+export function authVersionRaisesInThisProcess(): number {
+  return raisesInThisProcess;
+}
+
 /** Call in the same transaction as the change (a revoked key, an account's settings). */
 export async function raiseAuthVersion(ex: Executor): Promise<void> {
+  raisesInThisProcess++;
   await ex.db.updateTable('auth_version').set({ version: sql`version + 1` }).where('id', '=', 1).execute();
 }

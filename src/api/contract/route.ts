@@ -132,7 +132,7 @@ export function registerRoute<R extends RouteDeclaration>(
   const headerNames = headers === undefined ? [] : Object.keys(headers.shape);
   // When every declared header is optional, a request sending none of them has nothing to check (the common
   // track request carries no Idempotency-Key): the zod pass is skipped on that hot path.
-  const headersOptional = headers !== undefined && headers.safeParse({}).success;
+  const headersOptional = headers?.safeParse({}).success === true;
   const validated =
     params === undefined && query === undefined && body === undefined && headers === undefined
       ? (request: FastifyRequest, reply: FastifyReply) => handler(request, reply, NO_INPUT as RouteInput<R>)
