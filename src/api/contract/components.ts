@@ -97,6 +97,8 @@ const videoCommon = {
   error_reason: z.string().nullable(),
   estimated_cost: usd,
   latest: snapshotSchema.nullable(),
+  tags: z.array(z.string()).describe('Labels, as first given (compared case-insensitively)'),
+  metadata: z.record(z.string(), z.string()).describe("The caller's own key → value pairs"),
 };
 
 const fullMetadata = z.object({
@@ -163,6 +165,18 @@ export const cancelledVideoSchema = named(
     new_status: videoStatusSchema,
   }),
 );
+
+// ---- Tags (campaigns) ----
+
+export const tagCountSchema = named(
+  'TagCount',
+  z.object({
+    tag: z.string().describe('The tag as given (one spelling, when videos spell it differently)'),
+    videos: z.number().int().describe('Videos carrying it'),
+  }),
+);
+
+export const tagListSchema = named('TagList', z.object({ tags: z.array(tagCountSchema) }));
 
 // ---- Money ----
 

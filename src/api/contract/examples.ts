@@ -44,6 +44,8 @@ const video: VideoRow = {
   created_at: CREATED_AT,
   last_updated_at: CREATED_AT + HOUR_MS,
   ended_at: null,
+  metadata: JSON.stringify({ client: 'Acme', brief: 'spring-24' }),
+  tags: JSON.stringify(['Spring Launch', 'creator:alex']),
 };
 
 const snapshot = (slot: number, views: string, likes: string): SnapshotRow => ({
@@ -93,6 +95,13 @@ const listItem = presentVideoListItem(video, second);
 export const examples = {
   trackedVideo: presentTrackedVideo(justTracked, first),
   videoList: { videos: [listItem], total: 1, limit: 50, has_more: false },
+  video: listItem,
+  tagList: {
+    tags: [
+      { tag: 'creator:alex', videos: 12 },
+      { tag: 'Spring Launch', videos: 80 },
+    ],
+  },
   videoDetail: presentVideoDetail(video, snapshots),
   snapshotPage: {
     video_id: video.id,

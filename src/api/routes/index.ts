@@ -22,6 +22,7 @@ import { createKeyRoute, listKeysRoute, registerKeys, revokeKeyRoute } from './k
 import { listVideosRoute, registerListVideos } from './list-videos.ts';
 import { livenessRoute, metricsRoute, readinessRoute, registerService } from './service.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
+import { registerUpdateVideo, updateVideoRoute } from './update-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
 import { listSnapshotsRoute, registerVideoSnapshots } from './video-snapshots.ts';
 
@@ -41,6 +42,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [trackVideoRoute], register: registerTrackVideo },
   { routes: [listVideosRoute], register: registerListVideos },
   { routes: [getVideoRoute], register: registerGetVideo },
+  { routes: [updateVideoRoute], register: registerUpdateVideo },
   { routes: [stopVideoRoute, pauseVideoRoute, resumeVideoRoute], register: registerChangeVideoStatus },
   { routes: [listSnapshotsRoute], register: registerVideoSnapshots },
   { routes: [usageRoute], register: registerUsage },
