@@ -244,6 +244,8 @@ export const snapshotsQuery = z.object({
 
 export const videoIdParams = z.object({ id: idParam });
 
+export const tagParams = z.object({ tag: tag.describe('A tag (URL-encoded), compared case-insensitively') });
+
 export const createKeyBody = z.object({
   mode: z.enum(MODES, { error: 'mode must be live or test' }).optional(),
   name: freeText('name', 100).nullable().optional(),

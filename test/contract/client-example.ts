@@ -114,6 +114,13 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         'POST',
         `${video(id)}/resume`,
       ),
+    listTags: () => call<Answer<Paths['/api/v1/tags']['get'], 200>>('listTags', 'GET', '/api/v1/tags'),
+    getTagSummary: (tag: string) =>
+      call<Answer<Paths['/api/v1/tags/{tag}/summary']['get'], 200>>(
+        'getTagSummary',
+        'GET',
+        `/api/v1/tags/${encodeURIComponent(tag)}/summary`,
+      ),
     getUsage: () => call<Answer<Paths['/api/v1/usage']['get'], 200>>('getUsage', 'GET', '/api/v1/usage'),
 
     listKeys: () => call<Answer<Paths['/api/v1/keys']['get'], 200>>('listKeys', 'GET', '/api/v1/keys'),
@@ -190,6 +197,9 @@ export async function tour(send: Transport, adminToken: string) {
     tags: ['Spring Launch', 'Week 1'],
   });
   const tags: string[] = labelled.tags;
+  const campaigns: Schemas['TagCount'][] = (await user.listTags()).tags;
+  const campaign: Schemas['TagSummary'] = await user.getTagSummary(campaigns[0]?.tag ?? 'Spring Launch');
+  const campaignViews: string | null = campaign.totals.views;
   const detail: Schemas['VideoDetail'] = await user.getVideo(page.videos[0]?.id ?? tracked.id);
   const views: (string | null)[] = detail.snapshots.map((snapshot: Schemas['Snapshot']) => snapshot.views);
   const snapshots: Schemas['SnapshotPage'] = await user.listSnapshots(tracked.id, { limit: '100' });
@@ -225,6 +235,8 @@ export async function tour(send: Transport, adminToken: string) {
       charges: account.ledger.charges,
       cancelled: cancelled.new_status,
       tags,
+      campaignVideos: campaign.videos,
+      campaignViews,
     },
   };
 }

@@ -101,6 +101,7 @@ describe('a client generated from /openapi.json', () => {
       stopped: 'completed',
       plan: 'pro',
       tags: ['Spring Launch', 'Week 1'],
+      campaignVideos: 1,
     });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),
