@@ -95,7 +95,14 @@ describe('a client generated from /openapi.json', () => {
       };
     };
     const { calls, seen } = await tour(send, ADMIN_TOKEN);
-    expect(seen).toMatchObject({ openapi: '3.0.3', paused: 'paused', stopped: 'completed', plan: 'pro' });
+    expect(seen).toMatchObject({
+      openapi: '3.0.3',
+      paused: 'paused',
+      stopped: 'completed',
+      plan: 'pro',
+      tags: ['Spring Launch', 'Week 1'],
+      campaignVideos: 1,
+    });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),
     );

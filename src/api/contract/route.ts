@@ -7,6 +7,7 @@ import { type Validated, validate } from '../validation.ts';
 
 export const TAGS = {
   videos: 'Track videos and read their snapshots',
+  campaigns: "Tags: an account's campaigns and what their videos add up to",
   usage: 'Balance and usage',
   keys: "The account's API keys",
   admin: 'The operator API (only when CONTENTSTATS_ADMIN_TOKEN is set)',

@@ -21,7 +21,9 @@ import { getVideoRoute, registerGetVideo } from './get-video.ts';
 import { createKeyRoute, listKeysRoute, registerKeys, revokeKeyRoute } from './keys.ts';
 import { listVideosRoute, registerListVideos } from './list-videos.ts';
 import { livenessRoute, metricsRoute, readinessRoute, registerService } from './service.ts';
+import { listTagsRoute, registerTags, tagSummaryRoute } from './tags.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
+import { registerUpdateVideo, updateVideoRoute } from './update-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
 import { listSnapshotsRoute, registerVideoSnapshots } from './video-snapshots.ts';
 
@@ -41,8 +43,10 @@ export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [trackVideoRoute], register: registerTrackVideo },
   { routes: [listVideosRoute], register: registerListVideos },
   { routes: [getVideoRoute], register: registerGetVideo },
+  { routes: [updateVideoRoute], register: registerUpdateVideo },
   { routes: [stopVideoRoute, pauseVideoRoute, resumeVideoRoute], register: registerChangeVideoStatus },
   { routes: [listSnapshotsRoute], register: registerVideoSnapshots },
+  { routes: [listTagsRoute, tagSummaryRoute], register: registerTags },
   { routes: [usageRoute], register: registerUsage },
   { routes: [listKeysRoute, createKeyRoute, revokeKeyRoute], register: registerKeys },
 ];
