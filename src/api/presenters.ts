@@ -142,24 +142,5 @@ export function presentUsage(usage: AccountUsage, mode: Mode, costPerSnapshotMic
   };
 }
 
-export const SNAPSHOT_METRICS = ['views', 'likes', 'comments', 'shares', 'saves'] as const;
-
-type Deltas = Record<`${(typeof SNAPSHOT_METRICS)[number]}_delta`, string | null>;
-
-/** Growth since the previous collected snapshot; null when either side lacks the metric. */
-export function growthDeltas(current: SnapshotRow, previous: SnapshotRow | undefined): Deltas {
-  const deltas = {} as Deltas;
-  for (const metric of SNAPSHOT_METRICS) {
-    const now = current[metric];
-    const before = previous?.[metric];
-    deltas[`${metric}_delta`] =
-      now === null || before === null || before === undefined
-        ? null
-        : (BigInt(now) - BigInt(before)).toString();
-  }
-  return deltas;
-}
-
-export const NO_DELTAS: Readonly<Deltas> = Object.fromEntries(
-  SNAPSHOT_METRICS.map((m) => [`${m}_delta`, null]),
-) as Deltas;
+// Growth is computed where the exports compute it, so the API and every export agree.
+export { growthDeltas, NO_DELTAS, SNAPSHOT_METRICS } from '../exports/growth.ts';

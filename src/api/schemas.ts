@@ -2,6 +2,7 @@
 // response shapes are in contract/components.ts.
 import { z } from 'zod';
 import { PLAN_NAMES } from '../billing/plans.ts';
+import { EXPORT_FORMATS } from '../exports/formats.ts';
 import { MAX_URL_LENGTH, parseVideoUrl } from '../platforms/parse-video-url.ts';
 import { PLATFORMS } from '../platforms/types.ts';
 import { MODES, VIDEO_STATUSES } from '../store/schema.ts';
@@ -240,6 +241,33 @@ export const snapshotsQuery = z.object({
     .optional(),
   format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
   include_missed: z.enum(['true', 'false'], { error: 'include_missed must be true or false' }).optional(),
+});
+
+/** A tag as a filter: the same rules as a tag on a video (1–64 characters of text). */
+const tagFilterValue = z
+  .string()
+  .trim()
+  .min(1, 'tag must be 1 to 64 characters')
+  .max(64, 'tag must be 1 to 64 characters')
+  .check(withoutNul('tag'))
+  .refine((tag) => !CONTROL_CHARACTERS.test(tag), 'tag must not contain control characters');
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** `tag` given once or repeated (videos carrying all of them), always a list after parsing. */
+export const tagFilter = z
+  .union([tagFilterValue, z.array(tagFilterValue).max(10, 'at most 10 tag filters')])
+  .transform((value) => (Array.isArray(value) ? value : [value]));
+
+export const exportQuery = z.object({
+  platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
+  status: z.enum(VIDEO_STATUSES, { error: `status must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
+  since: isoTime.optional().describe('Only snapshots taken at or after this time'),
+  until: isoTime.optional().describe('Only snapshots taken before this time'),
+  format: z
+    .enum(EXPORT_FORMATS, { error: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
+    .optional()
+    .describe('csv (the default), jsonl or xlsx'),
 });
 
 export const videoIdParams = z.object({ id: idParam });

@@ -121,6 +121,10 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         'GET',
         `/api/v1/tags/${encodeURIComponent(tag)}/summary`,
       ),
+    exportSnapshots: (query: Query<Paths['/api/v1/exports/snapshots']['get']> = {}) =>
+      call<string>('exportSnapshots', 'GET', '/api/v1/exports/snapshots', { query }),
+    exportVideos: (query: Query<Paths['/api/v1/exports/videos']['get']> = {}) =>
+      call<string>('exportVideos', 'GET', '/api/v1/exports/videos', { query }),
     getUsage: () => call<Answer<Paths['/api/v1/usage']['get'], 200>>('getUsage', 'GET', '/api/v1/usage'),
 
     listKeys: () => call<Answer<Paths['/api/v1/keys']['get'], 200>>('listKeys', 'GET', '/api/v1/keys'),
@@ -204,6 +208,12 @@ export async function tour(send: Transport, adminToken: string) {
   const views: (string | null)[] = detail.snapshots.map((snapshot: Schemas['Snapshot']) => snapshot.views);
   const snapshots: Schemas['SnapshotPage'] = await user.listSnapshots(tracked.id, { limit: '100' });
   const growth = snapshots.snapshots.map((snapshot) => snapshot.views_delta);
+  // Exports are files (CSV here, JSON Lines one object per line), not JSON documents.
+  const exportedCsv: string = await user.exportSnapshots({ platform: 'youtube', format: 'csv' });
+  const exportedVideos = (await user.exportVideos({ format: 'jsonl', status }))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { video_id: string });
   const paused: Schemas['StatusChange'] = await user.pauseVideo(tracked.id);
   await user.resumeVideo(tracked.id);
   const stopped = await user.stopVideo(tracked.id);
@@ -227,6 +237,8 @@ export async function tour(send: Transport, adminToken: string) {
       metrics: metrics.length > 0,
       views,
       growth,
+      exportedSnapshotLines: exportedCsv.trim().split('\n').length,
+      exportedVideos: exportedVideos.map((row) => row.video_id),
       paused: paused.new_status,
       stopped: stopped.new_status,
       keys: keys.length,

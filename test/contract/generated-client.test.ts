@@ -103,6 +103,8 @@ describe('a client generated from /openapi.json', () => {
       tags: ['Spring Launch', 'Week 1'],
       campaignVideos: 1,
     });
+    // The header and the tracked video's one snapshot; the video itself, as a row of the videos export.
+    expect(seen).toMatchObject({ exportedSnapshotLines: 2, exportedVideos: [expect.any(String)] });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),
     );

@@ -12,6 +12,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
   cli: 'anything',
   'compose.ts': [
     'api',
+    'exports',
     'scheduler',
     'notify',
     'tracking',
@@ -27,6 +28,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
     'result.ts',
   ],
   api: [
+    'exports',
     'tracking',
     'accounts',
     'billing',
@@ -38,6 +40,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
     'ids.ts',
     'result.ts',
   ],
+  exports: ['store', 'result.ts'],
   scheduler: ['tracking', 'platforms', 'observability', 'store', 'clock.ts', 'result.ts'],
   notify: ['platforms', 'store', 'clock.ts', 'result.ts'],
   tracking: ['accounts', 'billing', 'platforms', 'store', 'clock.ts', 'ids.ts', 'result.ts'],

@@ -1,5 +1,8 @@
 // The example of each 2xx answer in the OpenAPI document, made by the real presenters from sample rows: an
 // example that drifts from what the server writes fails the contract test, not a reader.
+import { SNAPSHOT_EXPORT_COLUMNS, VIDEO_EXPORT_COLUMNS } from '../../exports/columns.ts';
+import { csvHeader, csvRows, jsonLines } from '../../exports/formats.ts';
+import type { SnapshotExportRow, VideoExportRow } from '../../exports/rows.ts';
 import type { Account, ApiKeyRow, VideoRow } from '../../store/schema.ts';
 import type { SnapshotRow } from '../../store/snapshots.ts';
 import {
@@ -92,6 +95,27 @@ const account: Account = {
 
 const listItem = presentVideoListItem(video, second);
 
+const exportTags = ['spring-launch', 'creator-a'];
+const snapshotExportRows: SnapshotExportRow[] = [
+  { video, tags: exportTags, snapshot: first, deltas: growthDeltas(first, undefined) },
+  { video, tags: exportTags, snapshot: second, deltas: growthDeltas(second, first) },
+];
+const videoExportRows: VideoExportRow[] = [
+  {
+    video,
+    tags: exportTags,
+    first,
+    newest: second,
+    growth: {
+      views_growth: '2465',
+      likes_growth: '188',
+      comments_growth: '0',
+      shares_growth: '0',
+      saves_growth: '0',
+    },
+  },
+];
+
 export const examples = {
   trackedVideo: presentTrackedVideo(justTracked, first),
   videoList: { videos: [listItem], total: 1, limit: 50, has_more: false },
@@ -128,6 +152,15 @@ export const examples = {
     'shares_delta,saves_delta,provider,missed\n' +
     `${video.job_id}-0,2024-01-29T10:00:01.250Z,0,10412,1203,87,40,112,,,,,,tiktok-web,false\n` +
     `${video.job_id}-1,2024-01-29T11:00:01.250Z,1,12877,1391,87,40,112,2465,188,0,0,0,tiktok-web,false\n`,
+  exportCsv: {
+    snapshots: csvHeader(SNAPSHOT_EXPORT_COLUMNS) + csvRows(snapshotExportRows, SNAPSHOT_EXPORT_COLUMNS),
+    videos: csvHeader(VIDEO_EXPORT_COLUMNS) + csvRows(videoExportRows, VIDEO_EXPORT_COLUMNS),
+  },
+  exportJsonl: {
+    snapshots: jsonLines(snapshotExportRows, SNAPSHOT_EXPORT_COLUMNS),
+    videos: jsonLines(videoExportRows, VIDEO_EXPORT_COLUMNS),
+  },
+  exportXlsx: '(the bytes of an .xlsx workbook: one sheet, a header row, then the same rows as the CSV)',
   statusChange: (previous: VideoRow['status'], next: VideoRow['status']) => ({
     success: true,
     id: video.id,

@@ -10,6 +10,8 @@ export const TAGS = {
   campaigns: "Tags: an account's campaigns and what their videos add up to",
   usage: 'Balance and usage',
   keys: "The account's API keys",
+  exports: "Exports across the account's videos (CSV, JSON Lines, XLSX), streamed",
+  'share-links': 'Read-only links to a video or a campaign, opened without a key',
   admin: 'The operator API (only when CONTENTSTATS_ADMIN_TOKEN is set)',
   service: 'Health, metrics and this document',
 } as const;
@@ -17,7 +19,13 @@ export type Tag = keyof typeof TAGS;
 
 /** Who may call: an API key (`/api/v1`), the operator's bearer token (`/admin/v1`), or anyone. */
 export type Auth = 'apiKey' | 'admin' | 'none';
-export type MediaType = 'application/json' | 'text/csv' | 'text/plain';
+export type MediaType =
+  | 'application/json'
+  | 'text/csv'
+  | 'text/plain'
+  | 'text/html'
+  | 'application/x-ndjson'
+  | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface ResponseContent {

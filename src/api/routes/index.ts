@@ -17,6 +17,7 @@ import {
   resumeVideoRoute,
   stopVideoRoute,
 } from './change-video-status.ts';
+import { exportSnapshotsRoute, exportVideosRoute, registerExports } from './exports.ts';
 import { getVideoRoute, registerGetVideo } from './get-video.ts';
 import { createKeyRoute, listKeysRoute, registerKeys, revokeKeyRoute } from './keys.ts';
 import { listVideosRoute, registerListVideos } from './list-videos.ts';
@@ -49,6 +50,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [listTagsRoute, tagSummaryRoute], register: registerTags },
   { routes: [usageRoute], register: registerUsage },
   { routes: [listKeysRoute, createKeyRoute, revokeKeyRoute], register: registerKeys },
+  { routes: [exportSnapshotsRoute, exportVideosRoute], register: registerExports },
 ];
 
 /** Under /admin/v1, behind the operator's token. */

@@ -1,0 +1,149 @@
+// The queries behind the exports (account-wide, per share link, and the CLI's): keyset pages over an account's
+// videos and their snapshots, each one short and served by an index, so an export of any size holds one page
+// in memory and stops between two pages when its reader goes away.
+import type { Compilable } from 'kysely';
+import type { Store } from './database.ts';
+import type { Mode, VideoRow, VideoStatus } from './schema.ts';
+import { SNAPSHOT_SELECTION, type SnapshotRow } from './snapshots.ts';
+import type { Executor } from './transaction.ts';
+
+/** Which videos an export covers: always one account in one mode, narrowed by the list filters. */
+export interface ExportScope {
+  accountId: string;
+  mode: Mode;
+  platform?: string;
+  status?: VideoStatus;
+  /** Only this video (a share link of one video). */
+  videoId?: string;
+}
+
+/** Snapshots taken in [sinceMs, untilMs). */
+export interface TimeWindow {
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+const EXPORT_VIDEO_COLUMNS = [
+  'id',
+  'job_id',
+  'video_link',
+  'canonical_url',
+  'platform',
+  'title',
+  'creator',
+  'status',
+  'created_at',
+  'ended_at',
+  'snapshots_collected',
+  'snapshots_missed',
+] as const;
+export type ExportVideo = Pick<VideoRow, (typeof EXPORT_VIDEO_COLUMNS)[number]>;
+
+export interface VideoCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** The scope's videos after the cursor, oldest first (the account's listing index, read forwards). */
+export async function exportVideosPage(
+  ex: Executor,
+  scope: ExportScope,
+  after: VideoCursor | undefined,
+  limit: number,
+): Promise<ExportVideo[]> {
+  let query = ex.db
+    .selectFrom('videos')
+    .select(EXPORT_VIDEO_COLUMNS)
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode);
+  if (scope.platform !== undefined) query = query.where('platform', '=', scope.platform);
+  if (scope.status !== undefined) query = query.where('status', '=', scope.status);
+  if (scope.videoId !== undefined) query = query.where('id', '=', scope.videoId);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)),
+    );
+  }
+  const rows = await readCommitted(ex, query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(limit));
+  // PostgreSQL hands back BIGINT columns as numbers (database.ts); SQLite already does.
+  return rows.map((row) => ({ ...row, created_at: Number(row.created_at) }));
+}
+
+export interface SnapshotCursor {
+  videoId: string;
+  slot: number;
+}
+
+/**
+ * Collected snapshots of these videos after the cursor, in (video, slot) order: the snapshots' primary key,
+ * read forwards.
+ */
+export async function exportSnapshotsPage(
+  ex: Executor,
+  videoIds: readonly string[],
+  after: SnapshotCursor | undefined,
+  window: TimeWindow,
+  limit: number,
+): Promise<SnapshotRow[]> {
+  if (videoIds.length === 0) return [];
+  let query = ex.db
+    .selectFrom('snapshots')
+    .select(SNAPSHOT_SELECTION)
+    .where('video_id', 'in', videoIds)
+    .where('missed', '=', 0);
+  if (window.sinceMs !== undefined) query = query.where('taken_at', '>=', window.sinceMs);
+  if (window.untilMs !== undefined) query = query.where('taken_at', '<', window.untilMs);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('video_id', 'slot'), '>', eb.tuple(after.videoId, after.slot)),
+    );
+  }
+  const rows = await readCommitted(ex, query.orderBy('video_id', 'asc').orderBy('slot', 'asc').limit(limit));
+  return rows.map((row) => ({ ...row, taken_at: Number(row.taken_at) }));
+}
+
+/**
+ * The first or the newest collected snapshot of each of these videos inside the window (a video with none
+ * there is absent from the map). Slots and times rise together, so the window bounds the slots.
+ */
+export async function boundarySnapshots(
+  ex: Executor,
+  videoIds: readonly string[],
+  window: TimeWindow,
+  which: 'first' | 'newest',
+): Promise<Map<string, SnapshotRow>> {
+  const found = new Map<string, SnapshotRow>();
+  if (videoIds.length === 0) return found;
+  const query = ex.db
+    .selectFrom('snapshots')
+    .select(SNAPSHOT_SELECTION)
+    .where('video_id', 'in', videoIds)
+    .where((eb) =>
+      eb(
+        'slot',
+        '=',
+        eb
+          .selectFrom('snapshots as edge')
+          .select((e) => (which === 'first' ? e.fn.min('edge.slot') : e.fn.max('edge.slot')).as('s'))
+          .whereRef('edge.video_id', '=', 'snapshots.video_id')
+          .where('edge.missed', '=', 0)
+          .$if(window.sinceMs !== undefined, (q) => q.where('edge.taken_at', '>=', window.sinceMs!))
+          .$if(window.untilMs !== undefined, (q) => q.where('edge.taken_at', '<', window.untilMs!)),
+      ),
+    );
+  for (const row of await readCommitted(ex, query)) {
+    found.set(row.video_id, { ...row, taken_at: Number(row.taken_at) });
+  }
+  return found;
+}
+
+/**
+ * Runs a read. On SQLite, outside a transaction, it goes to the read-only connection, which sees committed
+ * data and never waits behind the writes the scheduler keeps making while a long export runs.
+ */
+async function readCommitted<Row>(ex: Executor, query: Compilable<Row>): Promise<Row[]> {
+  const compiled = query.compile();
+  const reader = ex.sqliteTransaction ? undefined : (ex as Partial<Store>).readCommitted;
+  if (reader) return reader.statement(compiled.sql).all(...compiled.parameters) as Row[];
+  return (await ex.db.executeQuery(compiled)).rows;
+}
