@@ -58,6 +58,54 @@ export function buildSeries(snapshots, metric, mode, scale) {
   return { x, y, approximate, gaps };
 }
 
+const COMBINED_MAX_POINTS = 1000;
+
+/**
+ * A campaign's metric over time: at each moment, the sum of each video's latest collected value at or before
+ * it (the same definition as the roll-up's totals); a video adds nothing before its first snapshot.
+ * @param {Snapshot[][]} perVideo each video's snapshots, oldest first
+ * @param {string} metric
+ * @returns {{x: number[], y: (number | null)[]}}
+ */
+export function combinedSeries(perVideo, metric) {
+  const readings = perVideo.map((snapshots) =>
+    snapshots
+      .filter((s) => !s.missed && s[metric] !== null && s[metric] !== undefined)
+      .map((s) => ({ t: Date.parse(s.snapshot_time) / 1000, v: Number(s[metric]) })),
+  );
+  let times = [...new Set(readings.flatMap((r) => r.map((p) => p.t)))].sort((a, b) => a - b);
+  const first = times[0];
+  const last = times.at(-1);
+  if (first !== undefined && last !== undefined && times.length > COMBINED_MAX_POINTS) {
+    const step = (last - first) / (COMBINED_MAX_POINTS - 1);
+    times = Array.from({ length: COMBINED_MAX_POINTS }, (_, i) =>
+      i === COMBINED_MAX_POINTS - 1 ? last : first + i * step,
+    );
+  }
+  const next = readings.map(() => 0);
+  /** @type {(number | null)[]} */
+  const current = readings.map(() => null);
+  const y = times.map((time) => {
+    let sum = 0;
+    let any = false;
+    readings.forEach((r, i) => {
+      let at = next[i] ?? 0;
+      while (at < r.length && (r[at]?.t ?? Infinity) <= time) {
+        current[i] = r[at]?.v ?? null;
+        at++;
+      }
+      next[i] = at;
+      const value = current[i];
+      if (value !== null && value !== undefined) {
+        sum += value;
+        any = true;
+      }
+    });
+    return any ? sum : null;
+  });
+  return { x: times, y };
+}
+
 /** @type {Promise<any> | undefined} */
 let uPlotModule;
 function loadUPlot() {
@@ -79,7 +127,8 @@ const full = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
  * Draws (or redraws) a chart in `container`, sized to it.
  * @param {HTMLElement} container
  * @param {ChartSeries} series
- * @param {{label: string, scale: ChartScale, mode: ChartMode}} options
+ * @param {{label: string, scale: ChartScale, mode: ChartMode, approximate?: boolean}} options (approximate: false
+ *   leaves out the series of approximate points, for data that has none)
  * @returns {Promise<{destroy: () => void}>}
  */
 export async function drawChart(container, series, options) {
@@ -119,19 +168,23 @@ export async function drawChart(container, series, options) {
             v === null ? '—' : full.format(v),
           ...(bars ? { paths: bars } : {}),
         },
-        {
-          label: 'Approximate',
-          stroke: '#b45309',
-          fill: '#b45309',
-          width: 0,
-          paths: () => null,
-          points: { show: true, size: 8, stroke: '#b45309', fill: '#fbbf24' },
-          value: (/** @type {unknown} */ _u, /** @type {number | null} */ v) =>
-            v === null ? '—' : `≈${full.format(v)}`,
-        },
+        ...(options.approximate === false
+          ? []
+          : [
+              {
+                label: 'Approximate',
+                stroke: '#b45309',
+                fill: '#b45309',
+                width: 0,
+                paths: () => null,
+                points: { show: true, size: 8, stroke: '#b45309', fill: '#fbbf24' },
+                value: (/** @type {unknown} */ _u, /** @type {number | null} */ v) =>
+                  v === null ? '—' : `≈${full.format(v)}`,
+              },
+            ]),
       ],
     },
-    [series.x, series.y, series.approximate],
+    options.approximate === false ? [series.x, series.y] : [series.x, series.y, series.approximate],
     container,
   );
   const resize = new ResizeObserver(() => {

@@ -3,11 +3,11 @@
 // released together, so these are facts about this version, not guesses made at run time.
 export const FEATURES = Object.freeze({
   /** Tags and metadata on videos, GET /tags and the per-tag summary (campaign pages). */
-  tags: false,
+  tags: true,
   /** POST /videos/track/batch. */
   batchTrack: false,
   /** GET /exports/snapshots?format=csv|xlsx (a video's CSV comes from its snapshots route either way). */
-  exports: false,
+  exports: true,
   /** POST /share-links and the read-only page at /s/<token>. */
   shareLinks: false,
   /** /webhooks and their deliveries. */

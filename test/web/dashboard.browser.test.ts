@@ -246,6 +246,7 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
         'https://www.tiktok.com/@demo/video/7300000000000004030',
       ].join('\n'),
     );
+    await page.getByLabel('Tags').fill('Spring Launch');
     await expect.poll(() => page.locator('.estimate').innerText()).toContain('5 links');
     await page.getByRole('button', { name: 'Track', exact: true }).click();
     await expect
@@ -309,6 +310,45 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
       .split('\n');
     expect(csv[0]).toMatch(/^snapshot_id,snapshot_time,slot,views,likes/);
     expect(csv.length - 1).toBeGreaterThanOrEqual(3);
+  });
+
+  it('edits a video’s tags and opens the campaign page with its roll-up, chart and videos', async () => {
+    await page.goto(`${server.url}/#/videos?tag=${encodeURIComponent('Spring Launch')}`);
+    const rows = page.locator('table.videos tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    // The video tracked alone joins the campaign from its own page.
+    await page.goto(`${server.url}/#/videos`);
+    await page.locator('a.video-title').filter({ hasText: '7301234567890123456' }).click();
+    await page.getByLabel('Tags', { exact: true }).fill('Spring Launch, solo');
+    await page.getByRole('button', { name: 'Save tags' }).click();
+    await expect
+      .poll(() => page.locator('.video-head a.tag').allInnerTexts())
+      .toEqual(['Spring Launch', 'solo']);
+
+    await page.locator('.video-head a.tag').filter({ hasText: 'Spring Launch' }).click();
+    await expect.poll(() => page.locator('h1.campaign-title').innerText()).toBe('Campaign “Spring Launch”');
+    const totals = page.locator('.totals');
+    await expect.poll(() => totals.innerText()).toMatch(/Videos\s+4/);
+    expect(await totals.innerText()).toMatch(/Views\s+[\d,]+/);
+    expect(await totals.innerText()).toContain('24 h +');
+    expect(await page.locator('.breakdowns').innerText()).toContain('TikTok');
+    expect(await page.locator('.breakdowns').innerText()).toContain('YouTube');
+    await expect
+      .poll(() => page.locator('main').getAttribute('data-campaign-chart'), { timeout: 10_000 })
+      .not.toBeNull();
+    expect(await page.locator('#campaign-chart-summary').innerText()).toContain('over 4 videos');
+    await expect.poll(() => page.locator('table.videos tbody tr').count()).toBe(4);
+    await page.screenshot({ path: join(OUTPUT, `${dialect}-campaign-desktop.png`), fullPage: true });
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toContain('video_id');
+
+    await page.goto(`${server.url}/#/campaigns`);
+    await expect.poll(() => page.locator('table.campaigns').innerText()).toContain('Spring Launch');
   });
 
   it('shows the account: usage and keys, a new key shown once', async () => {

@@ -30,8 +30,9 @@ const sparklineCache = new Map();
  * @param {import('../app.js').ViewContext} context
  * @param {HTMLElement} main
  * @param {import('../app.js').Route} route
+ * @param {{embedded?: boolean}} [options] embedded: a campaign's videos, under an h2 and without filters
  */
-export function render(context, main, route) {
+export function render(context, main, route, options = {}) {
   const { api } = context;
   const filters = {
     platform: route.query.get('platform') ?? '',
@@ -60,7 +61,6 @@ export function render(context, main, route) {
         id: 'filter-tag',
         value: filters.tag,
         autocomplete: 'off',
-        list: 'known-tags',
       })
     : null;
   const linkInput = h('input', {
@@ -121,15 +121,15 @@ export function render(context, main, route) {
     h(
       'div',
       { class: 'page-head' },
-      h('h1', null, 'Videos'),
+      options.embedded ? h('h2', { id: 'campaign-videos-title' }, 'Videos') : h('h1', null, 'Videos'),
       h(
         'div',
         { class: 'actions' },
         refresh,
-        h('a', { class: 'button primary', href: '#/track' }, 'Track videos'),
+        options.embedded ? null : h('a', { class: 'button primary', href: '#/track' }, 'Track videos'),
       ),
     ),
-    form,
+    options.embedded ? null : form,
     status,
     h('div', { class: 'table-wrap' }, table),
     h('div', { class: 'actions center' }, more),
