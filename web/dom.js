@@ -1,6 +1,6 @@
 // @ts-check
 // Building the page. Every value is set as a text node or a DOM property, never parsed as HTML: a title that
-// holds `<script>` shows as those characters. There is no innerHTML anywhere in the dashboard.
+// holds `<script>` shows as those characters. Nothing in the dashboard parses a string as HTML.
 
 /**
  * @typedef {string | number | Node | null | undefined | false} Child
