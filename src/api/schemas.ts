@@ -143,6 +143,22 @@ export const exportQuery = z.object({
     .describe('csv (the default), jsonl or xlsx'),
 });
 
+export const createShareLinkBody = z
+  .object({
+    video_id: idParam.optional().describe('A video of the account (in the mode of the calling key)'),
+    tag: tagFilterValue.optional().describe('A campaign: every video carrying this tag, now and later'),
+    expires_at: isoTime.nullable().optional().describe('When the link stops opening; omitted or null: never'),
+  })
+  .superRefine((body, context) => {
+    if ((body.video_id === undefined) === (body.tag === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['video_id'],
+        message: 'give exactly one of video_id and tag',
+      });
+    }
+  });
+
 export const videoIdParams = z.object({ id: idParam });
 
 export const createKeyBody = z.object({
