@@ -65,6 +65,8 @@ function videoCommon(video: VideoRow, latest: SnapshotRow | undefined) {
       estimatedCostMicroUsd(totalSlots(video.duration_days), video.cost_per_snapshot_micro_usd),
     ),
     latest: latest ? presentSnapshot(video, latest) : null,
+    tags: JSON.parse(video.tags) as string[],
+    metadata: JSON.parse(video.metadata) as Record<string, string>,
   };
 }
 

@@ -60,6 +60,114 @@ const videoLink = z
     return z.NEVER;
   });
 
+// ---- Tags and metadata (campaigns) ----
+
+export const MAX_TAGS = 10;
+export const MAX_TAG_LENGTH = 64;
+export const MAX_METADATA_KEYS = 20;
+export const MAX_METADATA_KEY_LENGTH = 40;
+export const MAX_METADATA_VALUE_LENGTH = 500;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A tag: trimmed, 1–64 characters, no control characters (so it fits a CSV cell and a URL path alike). */
+const tag = z
+  .string({ error: 'a tag must be a string' })
+  .transform((given) => given.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'a tag must not be empty')
+      .max(MAX_TAG_LENGTH, `a tag must be at most ${MAX_TAG_LENGTH} characters`)
+      .refine((text) => !CONTROL_CHARACTERS.test(text), 'a tag must not contain control characters')
+      .check(withoutNul('a tag')),
+  );
+
+/**
+ * Up to 10 tags, compared case-insensitively: a later spelling of a tag already given is dropped, so each
+ * tag keeps the spelling it was first given in.
+ */
+export const tagList = z
+  .array(tag, { error: 'tags must be an array of strings' })
+  .max(MAX_TAGS, `tags must hold at most ${MAX_TAGS} tags`)
+  .transform(withoutCaseDuplicates)
+  .describe(
+    `Up to ${MAX_TAGS} labels of 1–${MAX_TAG_LENGTH} characters (trimmed), compared case-insensitively`,
+  );
+
+export function withoutCaseDuplicates(tags: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const kept: string[] = [];
+  for (const given of tags) {
+    const key = given.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(given);
+  }
+  return kept;
+}
+
+/**
+ * Up to 20 keys of 1–40 characters, each to a string of at most 500. Read key by key from the object as sent
+ * (into an object without a prototype), so a key such as `__proto__` is kept as data like any other.
+ */
+export const metadataObject = z
+  .custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'metadata must be an object of string values',
+  )
+  .meta({
+    type: 'object',
+    maxProperties: MAX_METADATA_KEYS,
+    propertyNames: { minLength: 1, maxLength: MAX_METADATA_KEY_LENGTH },
+    additionalProperties: { type: 'string', maxLength: MAX_METADATA_VALUE_LENGTH },
+  })
+  .transform((given, ctx) => {
+    const entries = Object.entries(given);
+    if (entries.length > MAX_METADATA_KEYS) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `metadata must hold at most ${MAX_METADATA_KEYS} keys`,
+        input: given,
+      });
+      return z.NEVER;
+    }
+    const kept: Record<string, string> = Object.create(null);
+    for (const [key, value] of entries) {
+      const problem = metadataKeyProblem(key) ?? metadataValueProblem(value);
+      if (problem) {
+        ctx.issues.push({ code: 'custom', message: problem, path: [key], input: value });
+        continue;
+      }
+      kept[key] = value as string;
+    }
+    return kept;
+  })
+  .describe(
+    `Up to ${MAX_METADATA_KEYS} keys of 1–${MAX_METADATA_KEY_LENGTH} characters, each to a string of at most ` +
+      `${MAX_METADATA_VALUE_LENGTH} characters`,
+  );
+
+function metadataKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || key.length > MAX_METADATA_KEY_LENGTH) {
+    return `a metadata key must be 1–${MAX_METADATA_KEY_LENGTH} characters`;
+  }
+  if (CONTROL_CHARACTERS.test(key) || LONE_SURROGATE.test(key)) {
+    return 'a metadata key must not contain control characters or lone surrogates';
+  }
+  return undefined;
+}
+
+function metadataValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'a metadata value must be a string';
+  if (value.length > MAX_METADATA_VALUE_LENGTH) {
+    return `a metadata value must be at most ${MAX_METADATA_VALUE_LENGTH} characters`;
+  }
+  if (value.includes('\u0000')) return 'a metadata value must not contain NUL characters';
+  if (LONE_SURROGATE.test(value)) return 'a metadata value must be well-formed Unicode (no lone surrogate)';
+  return undefined;
+}
+
 // ---- Requests ----
 
 export const trackBody = z
@@ -74,18 +182,37 @@ export const trackBody = z
       .min(1, integerMessage('duration_days', 1, 30))
       .max(30, integerMessage('duration_days', 1, 30))
       .describe('How many days to track (1–30); one snapshot per interval (hourly)'),
+    tags: tagList.optional(),
+    metadata: metadataObject.optional(),
   })
-  .transform(({ video_link, duration_days }) => ({
+  .transform(({ video_link, duration_days, tags, metadata }) => ({
     video_link: video_link.submitted,
     duration_days,
     parsedLink: video_link.parsed,
+    tags,
+    metadata,
   }));
+
+export const patchVideoBody = z
+  .object({
+    tags: tagList.optional().describe('Replaces all the tags ([] removes them)'),
+    metadata: metadataObject.optional().describe('Replaces all the metadata ({} removes it)'),
+  })
+  .refine((body) => body.tags !== undefined || body.metadata !== undefined, {
+    message: 'give tags, metadata or both',
+  });
 
 const limitParam = z
   .string()
   .regex(/^\d{1,3}$/, integerMessage('limit', 1, 100))
   .transform(Number)
   .refine((n) => n >= 1 && n <= 100, integerMessage('limit', 1, 100));
+
+/** `tag` given once or repeated (videos carrying all of them): always a list once parsed. */
+const tagFilter = z
+  .union([z.string(), z.array(z.string())], { error: 'tag must be a tag' })
+  .transform((given) => (Array.isArray(given) ? given : [given]))
+  .pipe(z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tag filters`));
 
 export const listVideosQuery = z.object({
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
@@ -94,6 +221,9 @@ export const listVideosQuery = z.object({
   // Every tracked link parses, so a link that does not could match nothing: it is refused as on track.
   video_link: videoLink.optional(),
   starting_after: idParam.optional(),
+  tag: tagFilter
+    .optional()
+    .describe('Only videos carrying this tag; repeat it for videos carrying all of them'),
 });
 
 const isoTime = z.string().datetime({ offset: true, error: 'must be an ISO 8601 time' });
@@ -116,23 +246,10 @@ export const snapshotsQuery = z.object({
   include_missed: z.enum(['true', 'false'], { error: 'include_missed must be true or false' }).optional(),
 });
 
-/** A tag as a filter: the same rules as a tag on a video (1–64 characters of text). */
-const tagFilterValue = z
-  .string()
-  .trim()
-  .min(1, 'tag must be 1 to 64 characters')
-  .max(64, 'tag must be 1 to 64 characters')
-  .check(withoutNul('tag'))
-  .refine((tag) => !CONTROL_CHARACTERS.test(tag), 'tag must not contain control characters');
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** `tag` given once or repeated (videos carrying all of them), always a list after parsing. */
-export const tagFilter = z
-  .union([tagFilterValue, z.array(tagFilterValue).max(10, 'at most 10 tag filters')])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
-
 export const exportQuery = z.object({
+  tag: tagFilter
+    .optional()
+    .describe('Only videos carrying this tag; repeat it for videos carrying all of them'),
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
   status: z.enum(VIDEO_STATUSES, { error: `status must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
   since: isoTime.optional().describe('Only snapshots taken at or after this time'),
@@ -146,7 +263,7 @@ export const exportQuery = z.object({
 export const createShareLinkBody = z
   .object({
     video_id: idParam.optional().describe('A video of the account (in the mode of the calling key)'),
-    tag: tagFilterValue.optional().describe('A campaign: every video carrying this tag, now and later'),
+    tag: tag.optional().describe('A campaign: every video carrying this tag, now and later'),
     expires_at: isoTime.nullable().optional().describe('When the link stops opening; omitted or null: never'),
   })
   .superRefine((body, context) => {
@@ -160,6 +277,8 @@ export const createShareLinkBody = z
   });
 
 export const videoIdParams = z.object({ id: idParam });
+
+export const tagParams = z.object({ tag: tag.describe('A tag (URL-encoded), compared case-insensitively') });
 
 export const createKeyBody = z.object({
   mode: z.enum(MODES, { error: 'mode must be live or test' }).optional(),

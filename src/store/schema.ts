@@ -84,6 +84,21 @@ export interface VideosTable {
   created_at: number;
   last_updated_at: number;
   ended_at: number | null;
+  /** The caller's metadata, a JSON object of string values (migration 007). */
+  metadata: Generated<string>;
+  /** The video's tags as given, in order, a JSON array of strings; `video_tags` indexes them (migration 007). */
+  tags: Generated<string>;
+}
+
+/** One tag of one video (migration 007): `tag` as given, `tag_key` its trimmed lowercase comparison form. */
+export interface VideoTagsTable {
+  video_id: string;
+  account_id: string;
+  mode: Mode;
+  tag: string;
+  tag_key: string;
+  position: number;
+  video_created_at: number;
 }
 
 export interface SnapshotsTable {
@@ -181,6 +196,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   ledger_entries: LedgerEntriesTable;
   videos: VideosTable;
+  video_tags: VideoTagsTable;
   snapshots: SnapshotsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;

@@ -6,6 +6,7 @@ import type { Observation } from '../platforms/types.ts';
 import { type LedgerPosting, postLedgerEntries } from '../store/ledger.ts';
 import type { VideoRow } from '../store/schema.ts';
 import { insertFirstSnapshots, type NewSnapshot, type SnapshotRow, snapshotRow } from '../store/snapshots.ts';
+import { indexVideoTags } from '../store/tags.ts';
 import type { Tx } from '../store/transaction.ts';
 import { type AccountUsageChange, addUsages } from '../store/usage.ts';
 import { insertVideos } from '../store/videos.ts';
@@ -81,6 +82,10 @@ export async function startTrackings(tx: Tx, trackings: readonly NewTracking[]):
     };
   });
   await insertVideos(
+    tx,
+    started.map(({ video }) => video),
+  );
+  await indexVideoTags(
     tx,
     started.map(({ video }) => video),
   );

@@ -48,6 +48,9 @@ export interface TrackInput {
   knownAccount?: Account;
   /** The link already parsed by the caller, when it was. */
   parsedLink?: UrlParse;
+  /** Tags as given (trimmed, without case-insensitive duplicates) and metadata, both already validated. */
+  tags?: readonly string[];
+  metadata?: Readonly<Record<string, string>>;
   guard?: TrackGuard;
 }
 
@@ -90,7 +93,7 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
 /** A tracking about to be written: the video before slot 0 (its whole estimate to reserve) and slot 0's probe. */
 export function newTracking(
   deps: Pick<TrackingDeps, 'intervalSeconds' | 'costPerSnapshotMicroUsd'>,
-  input: Pick<TrackInput, 'accountId' | 'mode' | 'videoLink' | 'durationDays'>,
+  input: Pick<TrackInput, 'accountId' | 'mode' | 'videoLink' | 'durationDays' | 'tags' | 'metadata'>,
   ref: VideoRef,
   observation: Observation,
   startedAt: number,
@@ -123,6 +126,8 @@ export function newTracking(
     created_at: startedAt,
     last_updated_at: startedAt,
     ended_at: null,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    tags: JSON.stringify(input.tags ?? []),
   };
   return { video, observation };
 }

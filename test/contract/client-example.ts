@@ -43,13 +43,14 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
     path: string,
     options: {
       body?: unknown;
-      query?: Record<string, string | undefined>;
+      query?: Record<string, string | string[] | undefined>;
       headers?: Record<string, string>;
     } = {},
   ): Promise<T> {
+    // A repeated parameter (tag=a&tag=b) is given as an array.
     const query = Object.entries(options.query ?? {})
-      .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+      .flatMap(([name, value]) => (value === undefined ? [] : [value].flat().map((one) => [name, one])))
+      .map(([name, value]) => `${encodeURIComponent(name!)}=${encodeURIComponent(value!)}`)
       .join('&');
     const headers: Record<string, string> = { ...options.headers };
     if (credentials.apiKey) headers['x-api-key'] = credentials.apiKey;
@@ -87,6 +88,8 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
       call<Answer<Paths['/api/v1/videos']['get'], 200>>('listVideos', 'GET', '/api/v1/videos', { query }),
     getVideo: (id: Id<Paths['/api/v1/videos/{id}']['get']>) =>
       call<Answer<Paths['/api/v1/videos/{id}']['get'], 200>>('getVideo', 'GET', video(id)),
+    updateVideo: (id: string, body: RequestBody<Paths['/api/v1/videos/{id}']['patch']>) =>
+      call<Answer<Paths['/api/v1/videos/{id}']['patch'], 200>>('updateVideo', 'PATCH', video(id), { body }),
     listSnapshots: (
       id: Id<Paths['/api/v1/videos/{id}/snapshots']['get']>,
       query: Query<Paths['/api/v1/videos/{id}/snapshots']['get']> = {},
@@ -115,6 +118,13 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
       call<string>('exportSnapshots', 'GET', '/api/v1/exports/snapshots', { query }),
     exportVideos: (query: Query<Paths['/api/v1/exports/videos']['get']> = {}) =>
       call<string>('exportVideos', 'GET', '/api/v1/exports/videos', { query }),
+    listTags: () => call<Answer<Paths['/api/v1/tags']['get'], 200>>('listTags', 'GET', '/api/v1/tags'),
+    getTagSummary: (tag: string) =>
+      call<Answer<Paths['/api/v1/tags/{tag}/summary']['get'], 200>>(
+        'getTagSummary',
+        'GET',
+        `/api/v1/tags/${encodeURIComponent(tag)}/summary`,
+      ),
     getUsage: () => call<Answer<Paths['/api/v1/usage']['get'], 200>>('getUsage', 'GET', '/api/v1/usage'),
 
     listKeys: () => call<Answer<Paths['/api/v1/keys']['get'], 200>>('listKeys', 'GET', '/api/v1/keys'),
@@ -172,11 +182,28 @@ export async function tour(send: Transport, adminToken: string) {
   const user = contentstatsClient(send, { apiKey: created.test_api_key });
 
   const tracked: Schemas['TrackedVideo'] = await user.trackVideo(
-    { video_link: 'https://youtu.be/dQw4w9WgXcQ', duration_days: 1 },
+    {
+      video_link: 'https://youtu.be/dQw4w9WgXcQ',
+      duration_days: 1,
+      tags: ['Spring Launch'],
+      metadata: { client: 'Acme' },
+    },
     'client-example-1',
   );
   const status: Schemas['VideoStatus'] = tracked.status;
-  const page: Schemas['VideoList'] = await user.listVideos({ status, platform: 'youtube', limit: '10' });
+  const page: Schemas['VideoList'] = await user.listVideos({
+    status,
+    platform: 'youtube',
+    limit: '10',
+    tag: ['spring launch'],
+  });
+  const labelled: Schemas['Video'] = await user.updateVideo(tracked.id, {
+    tags: ['Spring Launch', 'Week 1'],
+  });
+  const tags: string[] = labelled.tags;
+  const campaigns: Schemas['TagCount'][] = (await user.listTags()).tags;
+  const campaign: Schemas['TagSummary'] = await user.getTagSummary(campaigns[0]?.tag ?? 'Spring Launch');
+  const campaignViews: string | null = campaign.totals.views;
   const detail: Schemas['VideoDetail'] = await user.getVideo(page.videos[0]?.id ?? tracked.id);
   const views: (string | null)[] = detail.snapshots.map((snapshot: Schemas['Snapshot']) => snapshot.views);
   const snapshots: Schemas['SnapshotPage'] = await user.listSnapshots(tracked.id, { limit: '100' });
@@ -219,6 +246,9 @@ export async function tour(send: Transport, adminToken: string) {
       plan: updated.plan,
       charges: account.ledger.charges,
       cancelled: cancelled.new_status,
+      tags,
+      campaignVideos: campaign.videos,
+      campaignViews,
     },
   };
 }

@@ -95,7 +95,14 @@ describe('a client generated from /openapi.json', () => {
       };
     };
     const { calls, seen } = await tour(send, ADMIN_TOKEN);
-    expect(seen).toMatchObject({ openapi: '3.0.3', paused: 'paused', stopped: 'completed', plan: 'pro' });
+    expect(seen).toMatchObject({
+      openapi: '3.0.3',
+      paused: 'paused',
+      stopped: 'completed',
+      plan: 'pro',
+      tags: ['Spring Launch', 'Week 1'],
+      campaignVideos: 1,
+    });
     // The header and the tracked video's one snapshot; the video itself, as a row of the videos export.
     expect(seen).toMatchObject({ exportedSnapshotLines: 2, exportedVideos: [expect.any(String)] });
     const operations = Object.values(document.paths).flatMap((methods) =>

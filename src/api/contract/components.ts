@@ -97,6 +97,8 @@ const videoCommon = {
   error_reason: z.string().nullable(),
   estimated_cost: usd,
   latest: snapshotSchema.nullable(),
+  tags: z.array(z.string()).describe('Labels, as first given (compared case-insensitively)'),
+  metadata: z.record(z.string(), z.string()).describe("The caller's own key → value pairs"),
 };
 
 const fullMetadata = z.object({
@@ -161,6 +163,54 @@ export const cancelledVideoSchema = named(
     id: z.string(),
     previous_status: videoStatusSchema,
     new_status: videoStatusSchema,
+  }),
+);
+
+// ---- Tags (campaigns) ----
+
+export const tagCountSchema = named(
+  'TagCount',
+  z.object({
+    tag: z.string().describe('The tag as given (one spelling, when videos spell it differently)'),
+    videos: z.number().int().describe('Videos carrying it'),
+  }),
+);
+
+export const tagListSchema = named('TagList', z.object({ tags: z.array(tagCountSchema) }));
+
+const metricSum = z
+  .string()
+  .nullable()
+  .describe('An exact decimal string; null when no video has the metric');
+export const metricSumsSchema = named(
+  'MetricSums',
+  z.object({
+    views: metricSum,
+    likes: metricSum,
+    comments: metricSum,
+    shares: metricSum,
+    saves: metricSum,
+  }),
+);
+
+export const tagSummarySchema = named(
+  'TagSummary',
+  z.object({
+    tag: z.string().describe('The tag as asked for'),
+    videos: z.number().int().describe('Videos carrying the tag'),
+    by_status: z.record(videoStatusSchema, z.number().int()).describe('Videos per status (every status)'),
+    by_platform: z.record(platformSchema, z.number().int()).describe('Videos per platform (every platform)'),
+    totals: metricSumsSchema.describe("Σ of each video's newest collected value"),
+    growth_24h: metricSumsSchema.describe(
+      "Σ of each video's growth over the last 24 hours: its newest value minus its newest value at or before " +
+        'then (a video tracked more recently counts from its first snapshot)',
+    ),
+    growth_7d: metricSumsSchema.describe('The same over the last 7 days'),
+    charged_usd: usd.describe("What the videos' snapshots were charged (0 in test mode)"),
+    newest_snapshot_at: isoTime
+      .nullable()
+      .describe('When the newest snapshot of any of the videos was taken'),
+    as_of: isoTime.describe('The time the summary was computed at'),
   }),
 );
 

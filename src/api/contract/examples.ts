@@ -48,6 +48,8 @@ const video: VideoRow = {
   created_at: CREATED_AT,
   last_updated_at: CREATED_AT + HOUR_MS,
   ended_at: null,
+  metadata: JSON.stringify({ client: 'Acme', brief: 'spring-24' }),
+  tags: JSON.stringify(['Spring Launch', 'creator:alex']),
 };
 
 const snapshot = (slot: number, views: string, likes: string): SnapshotRow => ({
@@ -133,6 +135,25 @@ const videoExportRows: VideoExportRow[] = [
 export const examples = {
   trackedVideo: presentTrackedVideo(justTracked, first),
   videoList: { videos: [listItem], total: 1, limit: 50, has_more: false },
+  video: listItem,
+  tagSummary: {
+    tag: 'Spring Launch',
+    videos: 80,
+    by_status: { monitoring: 72, completed: 6, paused: 0, error: 2, cancelled: 0 },
+    by_platform: { tiktok: 51, youtube: 12, instagram: 17, twitter: 0 },
+    totals: { views: '18420771', likes: '1203345', comments: '40211', shares: '19877', saves: '30110' },
+    growth_24h: { views: '912004', likes: '51230', comments: '1877', shares: '1012', saves: '1510' },
+    growth_7d: { views: '6120330', likes: '402118', comments: '13002', shares: '7011', saves: '9980' },
+    charged_usd: 121.5,
+    newest_snapshot_at: '2024-02-05T09:00:01.250Z',
+    as_of: '2024-02-05T09:12:44.000Z',
+  },
+  tagList: {
+    tags: [
+      { tag: 'creator:alex', videos: 12 },
+      { tag: 'Spring Launch', videos: 80 },
+    ],
+  },
   videoDetail: presentVideoDetail(video, snapshots),
   snapshotPage: {
     video_id: video.id,

@@ -7,6 +7,7 @@ import { type Validated, validate } from '../validation.ts';
 
 export const TAGS = {
   videos: 'Track videos and read their snapshots',
+  campaigns: "Tags: an account's campaigns and what their videos add up to",
   usage: 'Balance and usage',
   keys: "The account's API keys",
   exports: "Exports across the account's videos (CSV, JSON Lines, XLSX), streamed",

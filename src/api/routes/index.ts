@@ -29,7 +29,9 @@ import {
   revokeShareLinkRoute,
 } from './share-links.ts';
 import { registerSharedView, sharedCsvRoute, sharedJsonRoute, sharedPageRoute } from './shared-view.ts';
+import { listTagsRoute, registerTags, tagSummaryRoute } from './tags.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
+import { registerUpdateVideo, updateVideoRoute } from './update-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
 import { listSnapshotsRoute, registerVideoSnapshots } from './video-snapshots.ts';
 
@@ -51,8 +53,10 @@ export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [trackVideoRoute], register: registerTrackVideo },
   { routes: [listVideosRoute], register: registerListVideos },
   { routes: [getVideoRoute], register: registerGetVideo },
+  { routes: [updateVideoRoute], register: registerUpdateVideo },
   { routes: [stopVideoRoute, pauseVideoRoute, resumeVideoRoute], register: registerChangeVideoStatus },
   { routes: [listSnapshotsRoute], register: registerVideoSnapshots },
+  { routes: [listTagsRoute, tagSummaryRoute], register: registerTags },
   { routes: [usageRoute], register: registerUsage },
   { routes: [listKeysRoute, createKeyRoute, revokeKeyRoute], register: registerKeys },
   { routes: [exportSnapshotsRoute, exportVideosRoute], register: registerExports },

@@ -49,7 +49,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     let claim: HeldClaim | undefined;
     if (idempotencyKey !== undefined) {
       const requestHash = createHash('sha256')
-        .update(JSON.stringify([mode, body.video_link, body.duration_days]))
+        .update(JSON.stringify(requestIdentity(mode, body)))
         .digest('hex');
       const outcome = await claimIdempotencyKey(ctx.store, {
         accountId: account.id,
@@ -84,6 +84,8 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       durationDays: body.duration_days,
       knownAccount: account,
       parsedLink: body.parsedLink,
+      ...(body.tags ? { tags: body.tags } : {}),
+      ...(body.metadata ? { metadata: body.metadata } : {}),
       ...(guard ? { guard } : {}),
     }).catch(async (error: unknown) => {
       if (claim) await releaseIdempotencyKey(ctx.store, claim);
@@ -118,6 +120,20 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     }
     return reply.code(status).send(payload);
   });
+}
+
+/**
+ * What the Idempotency-Key's request hash covers: the mode and the body as it means (tags and metadata only when
+ * given, so a body without them hashes as it did before they existed).
+ */
+function requestIdentity(
+  mode: string,
+  body: { video_link: string; duration_days: number; tags?: string[]; metadata?: Record<string, string> },
+): unknown[] {
+  const identity: unknown[] = [mode, body.video_link, body.duration_days];
+  if (body.tags !== undefined || body.metadata !== undefined)
+    identity.push(body.tags ?? null, body.metadata ?? null);
+  return identity;
 }
 
 function replay(
