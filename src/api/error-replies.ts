@@ -1,6 +1,7 @@
 // What each domain error answers over HTTP: one function per error union, each an exhaustive switch, so a new
 // kind does not compile until it is given an answer here. The routes only call these.
 import type { AccountError } from '../accounts/accounts.ts';
+import type { ShareLinkError } from '../accounts/share-links.ts';
 import type { FundsError } from '../billing/funds.ts';
 import { microUsdToUsd } from '../billing/money.ts';
 import { PLAN_NAMES } from '../billing/plans.ts';
@@ -106,3 +107,16 @@ const platformUnreadable = (reason: string): ApiErrorReply => ({
   status: 500,
   body: { error: TRACK_FAILED_ERROR, reason },
 });
+
+export function shareLinkErrorReply(error: ShareLinkError): ApiErrorReply {
+  switch (error.kind) {
+    case 'video_not_found':
+      return videoNotFound;
+    case 'expiry_not_in_future':
+      return invalidRequest([{ field: 'expires_at', message: 'expires_at must be in the future' }]);
+    case 'share_link_not_found':
+      return notFound('Share link');
+    default:
+      return unmapped(error);
+  }
+}

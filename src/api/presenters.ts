@@ -3,7 +3,7 @@
 import { microUsdToUsd } from '../billing/money.ts';
 import { effectiveLimits } from '../billing/plans.ts';
 import { estimatedCostMicroUsd, isChargedMode, snapshotsAffordable } from '../billing/pricing.ts';
-import type { Account, ApiKeyRow, Mode, VideoRow } from '../store/schema.ts';
+import type { Account, ApiKeyRow, Mode, ShareLinkRow, VideoRow } from '../store/schema.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';
 import type { AccountUsage } from '../store/usage.ts';
 import { daysRemaining, totalSlots } from '../tracking/slots.ts';
@@ -144,3 +144,23 @@ export function presentUsage(usage: AccountUsage, mode: Mode, costPerSnapshotMic
 
 // Growth is computed where the exports compute it, so the API and every export agree.
 export { growthDeltas, NO_DELTAS, SNAPSHOT_METRICS } from '../exports/growth.ts';
+
+export function presentShareLink(link: ShareLinkRow, now: number) {
+  return {
+    id: link.id,
+    prefix: link.prefix,
+    video_id: link.video_id,
+    tag: link.tag,
+    mode: link.mode,
+    origin: link.origin,
+    status:
+      link.revoked_at !== null
+        ? ('revoked' as const)
+        : link.expires_at !== null && link.expires_at <= now
+          ? ('expired' as const)
+          : ('active' as const),
+    created_at: iso(link.created_at),
+    expires_at: isoOrNull(link.expires_at),
+    revoked_at: isoOrNull(link.revoked_at),
+  };
+}

@@ -208,6 +208,12 @@ const limitParam = z
   .transform(Number)
   .refine((n) => n >= 1 && n <= 100, integerMessage('limit', 1, 100));
 
+/** `tag` given once or repeated (videos carrying all of them): always a list once parsed. */
+const tagFilter = z
+  .union([z.string(), z.array(z.string())], { error: 'tag must be a tag' })
+  .transform((given) => (Array.isArray(given) ? given : [given]))
+  .pipe(z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tag filters`));
+
 export const listVideosQuery = z.object({
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
   status: z.enum(VIDEO_STATUSES, { error: `status must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
@@ -215,10 +221,7 @@ export const listVideosQuery = z.object({
   // Every tracked link parses, so a link that does not could match nothing: it is refused as on track.
   video_link: videoLink.optional(),
   starting_after: idParam.optional(),
-  tag: z
-    .union([z.string(), z.array(z.string())], { error: 'tag must be a tag' })
-    .transform((given) => (Array.isArray(given) ? given : [given]))
-    .pipe(z.array(tag).max(MAX_TAGS, `at most ${MAX_TAGS} tag filters`))
+  tag: tagFilter
     .optional()
     .describe('Only videos carrying this tag; repeat it for videos carrying all of them'),
 });
@@ -243,23 +246,10 @@ export const snapshotsQuery = z.object({
   include_missed: z.enum(['true', 'false'], { error: 'include_missed must be true or false' }).optional(),
 });
 
-/** A tag as a filter: the same rules as a tag on a video (1–64 characters of text). */
-const tagFilterValue = z
-  .string()
-  .trim()
-  .min(1, 'tag must be 1 to 64 characters')
-  .max(64, 'tag must be 1 to 64 characters')
-  .check(withoutNul('tag'))
-  .refine((tag) => !CONTROL_CHARACTERS.test(tag), 'tag must not contain control characters');
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** `tag` given once or repeated (videos carrying all of them), always a list after parsing. */
-export const tagFilter = z
-  .union([tagFilterValue, z.array(tagFilterValue).max(10, 'at most 10 tag filters')])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
-
 export const exportQuery = z.object({
+  tag: tagFilter
+    .optional()
+    .describe('Only videos carrying this tag; repeat it for videos carrying all of them'),
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }).optional(),
   status: z.enum(VIDEO_STATUSES, { error: `status must be one of ${VIDEO_STATUSES.join(', ')}` }).optional(),
   since: isoTime.optional().describe('Only snapshots taken at or after this time'),
@@ -269,6 +259,22 @@ export const exportQuery = z.object({
     .optional()
     .describe('csv (the default), jsonl or xlsx'),
 });
+
+export const createShareLinkBody = z
+  .object({
+    video_id: idParam.optional().describe('A video of the account (in the mode of the calling key)'),
+    tag: tag.optional().describe('A campaign: every video carrying this tag, now and later'),
+    expires_at: isoTime.nullable().optional().describe('When the link stops opening; omitted or null: never'),
+  })
+  .superRefine((body, context) => {
+    if ((body.video_id === undefined) === (body.tag === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['video_id'],
+        message: 'give exactly one of video_id and tag',
+      });
+    }
+  });
 
 export const videoIdParams = z.object({ id: idParam });
 

@@ -11,6 +11,7 @@ import {
   type VideoCursor,
 } from '../store/exports.ts';
 import { collectedSnapshotBefore, type SnapshotRow } from '../store/snapshots.ts';
+import { videoTags } from '../store/tags.ts';
 import type { Executor } from '../store/transaction.ts';
 import {
   countDifference,
@@ -65,9 +66,9 @@ async function* videoPages(ex: Executor, request: ExportRequest, pageSize: numbe
   }
 }
 
-/** Tags of each video (none until tags are stored). */
-async function tagsOf(_ex: Executor, _videos: readonly ExportVideo[]): Promise<Map<string, string[]>> {
-  return new Map();
+/** Each video's tags as given, in order (the video row holds them as JSON). */
+function tagsOf(videos: readonly ExportVideo[]): Map<string, string[]> {
+  return new Map(videos.map((v) => [v.id, videoTags(v)]));
 }
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
@@ -80,7 +81,7 @@ export async function* snapshotExportPages(
   const snapshotPage = request.pageSize ?? DEFAULT_SNAPSHOT_PAGE;
   for await (const videos of videoPages(ex, request, request.pageSize ?? DEFAULT_VIDEO_PAGE)) {
     const byId = new Map(videos.map((v) => [v.id, v]));
-    const tags = await tagsOf(ex, videos);
+    const tags = tagsOf(videos);
     const ids = [...byId.keys()];
     let after: SnapshotCursor | undefined;
     let previous: SnapshotRow | undefined;
@@ -120,8 +121,8 @@ export async function* videoExportPages(
 ): AsyncGenerator<VideoExportRow[]> {
   for await (const videos of videoPages(ex, request, request.pageSize ?? DEFAULT_VIDEO_PAGE)) {
     const ids = videos.map((v) => v.id);
-    const [tags, firsts, newests] = await Promise.all([
-      tagsOf(ex, videos),
+    const tags = tagsOf(videos);
+    const [firsts, newests] = await Promise.all([
       boundarySnapshots(ex, ids, request.window, 'first'),
       boundarySnapshots(ex, ids, request.window, 'newest'),
     ]);

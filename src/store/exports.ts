@@ -5,6 +5,7 @@ import type { Compilable } from 'kysely';
 import type { Store } from './database.ts';
 import type { Mode, VideoRow, VideoStatus } from './schema.ts';
 import { SNAPSHOT_SELECTION, type SnapshotRow } from './snapshots.ts';
+import { tagKey } from './tags.ts';
 import type { Executor } from './transaction.ts';
 
 /** Which videos an export covers: always one account in one mode, narrowed by the list filters. */
@@ -13,6 +14,8 @@ export interface ExportScope {
   mode: Mode;
   platform?: string;
   status?: VideoStatus;
+  /** Only videos carrying every one of these tags (compared case-insensitively). */
+  tags?: readonly string[];
   /** Only this video (a share link of one video). */
   videoId?: string;
 }
@@ -36,6 +39,7 @@ const EXPORT_VIDEO_COLUMNS = [
   'ended_at',
   'snapshots_collected',
   'snapshots_missed',
+  'tags',
 ] as const;
 export type ExportVideo = Pick<VideoRow, (typeof EXPORT_VIDEO_COLUMNS)[number]>;
 
@@ -46,6 +50,20 @@ export interface VideoCursor {
 
 /** The scope's videos after the cursor, oldest first (the account's listing index, read forwards). */
 export async function exportVideosPage(
+  ex: Executor,
+  scope: ExportScope,
+  after: VideoCursor | undefined,
+  limit: number,
+): Promise<ExportVideo[]> {
+  const rows =
+    scope.tags && scope.tags.length > 0
+      ? await taggedVideosPage(ex, scope, scope.tags.map(tagKey), after, limit)
+      : await untaggedVideosPage(ex, scope, after, limit);
+  // PostgreSQL hands back BIGINT columns as numbers (database.ts); SQLite already does.
+  return rows.map((row) => ({ ...row, created_at: Number(row.created_at) }));
+}
+
+async function untaggedVideosPage(
   ex: Executor,
   scope: ExportScope,
   after: VideoCursor | undefined,
@@ -64,9 +82,51 @@ export async function exportVideosPage(
       eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)),
     );
   }
-  const rows = await readCommitted(ex, query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(limit));
-  // PostgreSQL hands back BIGINT columns as numbers (database.ts); SQLite already does.
-  return rows.map((row) => ({ ...row, created_at: Number(row.created_at) }));
+  return readCommitted(ex, query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(limit));
+}
+
+/**
+ * The tag filter, as the video list does it (store/videos.ts): the account's videos carrying the first tag
+ * through `video_tags_by_account`, in (created_at, id) order, keeping those that carry the others too.
+ */
+async function taggedVideosPage(
+  ex: Executor,
+  scope: ExportScope,
+  tagKeys: readonly string[],
+  after: VideoCursor | undefined,
+  limit: number,
+): Promise<ExportVideo[]> {
+  const [first, ...others] = tagKeys as [string, ...string[]];
+  let query = ex.db
+    .selectFrom('video_tags as t')
+    .innerJoin('videos', 'videos.id', 't.video_id')
+    .select(EXPORT_VIDEO_COLUMNS.map((column) => `videos.${column}` as const))
+    .where('t.account_id', '=', scope.accountId)
+    .where('t.mode', '=', scope.mode)
+    .where('t.tag_key', '=', first);
+  for (const other of others) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('video_tags as o')
+          .select('o.video_id')
+          .whereRef('o.video_id', '=', 't.video_id')
+          .where('o.tag_key', '=', other),
+      ),
+    );
+  }
+  if (scope.platform !== undefined) query = query.where('videos.platform', '=', scope.platform);
+  if (scope.status !== undefined) query = query.where('videos.status', '=', scope.status);
+  if (scope.videoId !== undefined) query = query.where('videos.id', '=', scope.videoId);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('t.video_created_at', 't.video_id'), '>', eb.tuple(after.createdAt, after.id)),
+    );
+  }
+  return readCommitted(
+    ex,
+    query.orderBy('t.video_created_at', 'asc').orderBy('t.video_id', 'asc').limit(limit),
+  );
 }
 
 export interface SnapshotCursor {

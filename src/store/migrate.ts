@@ -15,6 +15,7 @@ import { rateLimitWindowsMigration } from './migrations/003-rate-limit-windows.t
 import { idempotencyClaimsMigration } from './migrations/004-idempotency-claims.ts';
 import { authVersionMigration } from './migrations/005-auth-version.ts';
 import { tagsMetadataMigration } from './migrations/007-tags-metadata.ts';
+import { shareLinksMigration } from './migrations/008-share-links.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
@@ -25,6 +26,7 @@ function migrationsFor(store: Store): Record<string, Migration> {
     '004-idempotency-claims': idempotencyClaimsMigration,
     '005-auth-version': authVersionMigration,
     '007-tags-metadata': tagsMetadataMigration,
+    '008-share-links': shareLinksMigration,
   };
 }
 

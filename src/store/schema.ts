@@ -170,6 +170,24 @@ export interface AuthVersionTable {
   version: number;
 }
 
+/** A read-only link to one video's or one tag's data (migrations/008-share-links.ts). */
+export interface ShareLinksTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  token_hash: string;
+  /** The first characters of the token, shown in listings. */
+  prefix: string;
+  /** Exactly one of video_id and tag is set. */
+  video_id: string | null;
+  tag: string | null;
+  origin: 'api' | 'email';
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface Database {
   auth_version: AuthVersionTable;
   accounts: AccountsTable;
@@ -182,6 +200,7 @@ export interface Database {
   snapshots: SnapshotsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
+  share_links: ShareLinksTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -189,3 +208,4 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type VideoRow = Selectable<VideosTable>;
 export type NewVideo = Insertable<VideosTable>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
+export type ShareLinkRow = Selectable<ShareLinksTable>;

@@ -114,6 +114,10 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         'POST',
         `${video(id)}/resume`,
       ),
+    exportSnapshots: (query: Query<Paths['/api/v1/exports/snapshots']['get']> = {}) =>
+      call<string>('exportSnapshots', 'GET', '/api/v1/exports/snapshots', { query }),
+    exportVideos: (query: Query<Paths['/api/v1/exports/videos']['get']> = {}) =>
+      call<string>('exportVideos', 'GET', '/api/v1/exports/videos', { query }),
     listTags: () => call<Answer<Paths['/api/v1/tags']['get'], 200>>('listTags', 'GET', '/api/v1/tags'),
     getTagSummary: (tag: string) =>
       call<Answer<Paths['/api/v1/tags/{tag}/summary']['get'], 200>>(
@@ -121,10 +125,33 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         'GET',
         `/api/v1/tags/${encodeURIComponent(tag)}/summary`,
       ),
-    exportSnapshots: (query: Query<Paths['/api/v1/exports/snapshots']['get']> = {}) =>
-      call<string>('exportSnapshots', 'GET', '/api/v1/exports/snapshots', { query }),
-    exportVideos: (query: Query<Paths['/api/v1/exports/videos']['get']> = {}) =>
-      call<string>('exportVideos', 'GET', '/api/v1/exports/videos', { query }),
+    createShareLink: (body: RequestBody<Paths['/api/v1/share-links']['post']>) =>
+      call<Answer<Paths['/api/v1/share-links']['post'], 201>>(
+        'createShareLink',
+        'POST',
+        '/api/v1/share-links',
+        {
+          body,
+        },
+      ),
+    listShareLinks: () =>
+      call<Answer<Paths['/api/v1/share-links']['get'], 200>>('listShareLinks', 'GET', '/api/v1/share-links'),
+    revokeShareLink: (id: Id<Paths['/api/v1/share-links/{id}']['delete']>) =>
+      call<Answer<Paths['/api/v1/share-links/{id}']['delete'], 200>>(
+        'revokeShareLink',
+        'DELETE',
+        `/api/v1/share-links/${encodeURIComponent(id)}`,
+      ),
+    // What a share link opens needs no key: a browser, or a spreadsheet's IMPORTDATA.
+    getSharedPage: (token: string) => call<string>('getSharedPage', 'GET', `/s/${encodeURIComponent(token)}`),
+    getSharedCsv: (token: string, query: Query<Paths['/s/{token}.csv']['get']> = {}) =>
+      call<string>('getSharedCsv', 'GET', `/s/${encodeURIComponent(token)}.csv`, { query }),
+    getSharedJson: (token: string) =>
+      call<Answer<Paths['/s/{token}.json']['get'], 200>>(
+        'getSharedJson',
+        'GET',
+        `/s/${encodeURIComponent(token)}.json`,
+      ),
     getUsage: () => call<Answer<Paths['/api/v1/usage']['get'], 200>>('getUsage', 'GET', '/api/v1/usage'),
 
     listKeys: () => call<Answer<Paths['/api/v1/keys']['get'], 200>>('listKeys', 'GET', '/api/v1/keys'),
@@ -214,6 +241,13 @@ export async function tour(send: Transport, adminToken: string) {
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { video_id: string });
+  const shared: Schemas['NewShareLink'] = await user.createShareLink({ tag: 'Spring Launch' });
+  const anyone = contentstatsClient(send, {});
+  const sharedPage: string = await anyone.getSharedPage(shared.token);
+  const sharedCsv: string = await anyone.getSharedCsv(shared.token, { rows: 'videos' });
+  const sharedRows: Record<string, unknown>[] = await anyone.getSharedJson(shared.token);
+  const shareLinks: Schemas['ShareLink'][] = (await user.listShareLinks()).share_links;
+  const revokedLink: Schemas['RevokedShareLink'] = await user.revokeShareLink(shared.id);
   const paused: Schemas['StatusChange'] = await user.pauseVideo(tracked.id);
   await user.resumeVideo(tracked.id);
   const stopped = await user.stopVideo(tracked.id);
@@ -231,7 +265,7 @@ export async function tour(send: Transport, adminToken: string) {
   const cancelled: Schemas['CancelledVideo'] = await operator.cancelVideo(second.id);
 
   return {
-    calls: [...operator.calls, ...user.calls],
+    calls: [...operator.calls, ...user.calls, ...anyone.calls],
     seen: {
       openapi: document.openapi,
       metrics: metrics.length > 0,
@@ -239,6 +273,11 @@ export async function tour(send: Transport, adminToken: string) {
       growth,
       exportedSnapshotLines: exportedCsv.trim().split('\n').length,
       exportedVideos: exportedVideos.map((row) => row.video_id),
+      sharedPage: sharedPage.startsWith('<!doctype html>'),
+      sharedCsvLines: sharedCsv.trim().split('\n').length,
+      sharedRows: sharedRows.length,
+      shareLinks: shareLinks.map((link) => link.status),
+      revokedLink: revokedLink.revoked,
       paused: paused.new_status,
       stopped: stopped.new_status,
       keys: keys.length,

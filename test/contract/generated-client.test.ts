@@ -105,6 +105,14 @@ describe('a client generated from /openapi.json', () => {
     });
     // The header and the tracked video's one snapshot; the video itself, as a row of the videos export.
     expect(seen).toMatchObject({ exportedSnapshotLines: 2, exportedVideos: [expect.any(String)] });
+    // The campaign's link, opened without a key: one video, its one snapshot; then revoked.
+    expect(seen).toMatchObject({
+      sharedPage: true,
+      sharedCsvLines: 2,
+      sharedRows: 1,
+      shareLinks: ['active'],
+      revokedLink: true,
+    });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),
     );

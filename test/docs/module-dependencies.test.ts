@@ -29,6 +29,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
   ],
   api: [
     'exports',
+    'notify',
     'tracking',
     'accounts',
     'billing',

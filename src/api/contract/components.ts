@@ -308,6 +308,42 @@ export const accountDetailSchema = named(
   z.object({ account: accountSchema, keys: z.array(apiKeySchema), ledger: ledgerTotalsSchema }),
 );
 
+// ---- Share links ----
+
+const shareLinkFields = {
+  id: z.string(),
+  prefix: z.string().describe("The token's first characters, for recognising it"),
+  video_id: z.string().nullable().describe('The video the link shows (null for a campaign link)'),
+  tag: z.string().nullable().describe('The tag whose videos the link shows (null for a video link)'),
+  mode: modeSchema,
+  origin: z.enum(['api', 'email']).describe('Made by POST /share-links, or for a notification email'),
+  status: z.enum(['active', 'expired', 'revoked']),
+  created_at: isoTime,
+  expires_at: isoTime.nullable().describe('null: never expires'),
+  revoked_at: isoTime.nullable(),
+};
+
+export const shareLinkSchema = named('ShareLink', z.object(shareLinkFields));
+
+export const newShareLinkSchema = named(
+  'NewShareLink',
+  z.object({
+    ...shareLinkFields,
+    url: z.string().describe('PUBLIC_BASE_URL/s/<token>: a read-only page; add .csv or .json for the data'),
+    token: z.string().describe('Shown only in this answer; only its hash is stored'),
+  }),
+);
+
+export const shareLinkListSchema = named(
+  'ShareLinkList',
+  z.object({ share_links: z.array(shareLinkSchema) }),
+);
+
+export const revokedShareLinkSchema = named(
+  'RevokedShareLink',
+  z.object({ id: z.string(), revoked: z.literal(true) }),
+);
+
 // ---- Service ----
 
 export const livenessSchema = named('Liveness', z.object({ status: z.literal('ok') }));

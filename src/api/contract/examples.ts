@@ -3,12 +3,13 @@
 import { SNAPSHOT_EXPORT_COLUMNS, VIDEO_EXPORT_COLUMNS } from '../../exports/columns.ts';
 import { csvHeader, csvRows, jsonLines } from '../../exports/formats.ts';
 import type { SnapshotExportRow, VideoExportRow } from '../../exports/rows.ts';
-import type { Account, ApiKeyRow, VideoRow } from '../../store/schema.ts';
+import type { Account, ApiKeyRow, ShareLinkRow, VideoRow } from '../../store/schema.ts';
 import type { SnapshotRow } from '../../store/snapshots.ts';
 import {
   growthDeltas,
   presentAccount,
   presentKey,
+  presentShareLink,
   presentSnapshot,
   presentTrackedVideo,
   presentUsage,
@@ -95,6 +96,21 @@ const account: Account = {
 
 const listItem = presentVideoListItem(video, second);
 
+const shareLink: ShareLinkRow = {
+  id: 'shl_2Gt7yH4jK9lP1zXc',
+  account_id: video.account_id,
+  mode: 'live',
+  token_hash: '',
+  prefix: 'shr_Qm4Zt8',
+  video_id: null,
+  tag: 'spring-launch',
+  origin: 'api',
+  created_at: CREATED_AT,
+  expires_at: CREATED_AT + 30 * 86_400_000,
+  revoked_at: null,
+};
+const shareToken = 'shr_Qm4Zt8wX2cV6bN1mL5kJ9hG3fD7sA0pO';
+
 const exportTags = ['spring-launch', 'creator-a'];
 const snapshotExportRows: SnapshotExportRow[] = [
   { video, tags: exportTags, snapshot: first, deltas: growthDeltas(first, undefined) },
@@ -161,6 +177,15 @@ export const examples = {
     videos: jsonLines(videoExportRows, VIDEO_EXPORT_COLUMNS),
   },
   exportXlsx: '(the bytes of an .xlsx workbook: one sheet, a header row, then the same rows as the CSV)',
+  newShareLink: {
+    ...presentShareLink(shareLink, CREATED_AT),
+    url: `https://stats.example.com/s/${shareToken}`,
+    token: shareToken,
+  },
+  shareLinkList: { share_links: [presentShareLink(shareLink, CREATED_AT)] },
+  revokedShareLink: { id: shareLink.id, revoked: true },
+  sharedPage:
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>spring-launch · contentstats</title>…',
   statusChange: (previous: VideoRow['status'], next: VideoRow['status']) => ({
     success: true,
     id: video.id,

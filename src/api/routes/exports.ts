@@ -104,6 +104,7 @@ export function registerExports(app: FastifyInstance, ctx: ApiContext): void {
         {
           accountId: account.id,
           mode,
+          ...(query.tag ? { tags: query.tag } : {}),
           ...(query.platform ? { platform: query.platform } : {}),
           ...(query.status ? { status: query.status } : {}),
         },

@@ -22,6 +22,13 @@ import { getVideoRoute, registerGetVideo } from './get-video.ts';
 import { createKeyRoute, listKeysRoute, registerKeys, revokeKeyRoute } from './keys.ts';
 import { listVideosRoute, registerListVideos } from './list-videos.ts';
 import { livenessRoute, metricsRoute, readinessRoute, registerService } from './service.ts';
+import {
+  createShareLinkRoute,
+  listShareLinksRoute,
+  registerShareLinks,
+  revokeShareLinkRoute,
+} from './share-links.ts';
+import { registerSharedView, sharedCsvRoute, sharedJsonRoute, sharedPageRoute } from './shared-view.ts';
 import { listTagsRoute, registerTags, tagSummaryRoute } from './tags.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
 import { registerUpdateVideo, updateVideoRoute } from './update-video.ts';
@@ -37,6 +44,8 @@ export interface RouteGroup {
 /** At the root, no key needed. */
 export const SERVICE_ROUTES: readonly RouteGroup[] = [
   { routes: [livenessRoute, readinessRoute, metricsRoute], register: registerService },
+  // What a share link opens: the token is the credential.
+  { routes: [sharedPageRoute, sharedCsvRoute, sharedJsonRoute], register: registerSharedView },
 ];
 
 /** Under /api/v1, behind key authentication and the rate limit. */
@@ -51,6 +60,10 @@ export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [usageRoute], register: registerUsage },
   { routes: [listKeysRoute, createKeyRoute, revokeKeyRoute], register: registerKeys },
   { routes: [exportSnapshotsRoute, exportVideosRoute], register: registerExports },
+  {
+    routes: [createShareLinkRoute, listShareLinksRoute, revokeShareLinkRoute],
+    register: registerShareLinks,
+  },
 ];
 
 /** Under /admin/v1, behind the operator's token. */
