@@ -9,7 +9,7 @@ export const FEATURES = Object.freeze({
   /** GET /exports/snapshots?format=csv|xlsx (a video's CSV comes from its snapshots route either way). */
   exports: true,
   /** POST /share-links and the read-only page at /s/<token>. */
-  shareLinks: false,
+  shareLinks: true,
   /** /webhooks and their deliveries. */
   webhooks: false,
 });

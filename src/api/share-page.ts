@@ -1,6 +1,7 @@
 // The read-only page a share link opens: one video (its counts, growth and time series) or a campaign (every
 // video carrying the tag, with totals). Self-contained and static: every value is escaped, the only style is
-// one fixed <style> block allowed by its hash, and the page runs no script (its CSP says so).
+// one fixed <style> block allowed by its hash, and it reads without script; the only script is the dashboard's
+// chart (web/share.js, from /assets/), which adds a chart above the tables from the link's own .json.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ExportRequest, SnapshotExportRow, VideoExportRow } from '../exports/rows.ts';
@@ -8,6 +9,7 @@ import { snapshotExportPages, videoExportPages } from '../exports/rows.ts';
 import { escapeHtml } from '../notify/html-escape.ts';
 import { platformDisplayName } from '../platforms/registry.ts';
 import type { Executor } from '../store/transaction.ts';
+import { dashboardAssets } from './dashboard/assets.ts';
 
 const METRICS = ['views', 'likes', 'comments', 'shares', 'saves'] as const;
 
@@ -19,10 +21,15 @@ const STYLE = [
   'td.up{color:#1a7f37}td.down{color:#b42318}tfoot td{font-weight:600}',
 ].join('');
 
-/** The page's Content-Security-Policy: nothing may load or run but the one stylesheet above. */
+/**
+ * The page's Content-Security-Policy: the one stylesheet above, and the dashboard's chart (its script and
+ * stylesheet from /assets/, reading the link's own .json), which the page adds to the tables it already shows.
+ */
 export const SHARE_PAGE_CSP = [
   "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  `style-src 'self' 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "script-src 'self'",
+  "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -80,6 +87,9 @@ async function* pageParts(ex: Executor, input: SharePageInput) {
     '<meta name="robots" content="noindex,nofollow">',
     `<title>${e(heading)} · contentstats</title>`,
     `<style>${STYLE}</style>`,
+    // The dashboard's read-only chart, added by script to the page, which reads without it (web/share.js).
+    `<link rel="stylesheet" href="/assets/${dashboardAssets().version}/share.css">`,
+    `<script type="module" src="/assets/${dashboardAssets().version}/share.js"></script>`,
     '</head><body>',
     `<h1>${e(heading)}</h1>`,
     `<p class="meta">Read-only view shared from contentstats · counts as of ${e(new Date(input.now).toISOString().slice(0, 16).replace('T', ' '))} UTC · `,

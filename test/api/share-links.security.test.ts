@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardAssets } from '../../src/api/dashboard/assets.ts';
 import { TestClock } from '../../src/clock.ts';
 import { ADMIN_TOKEN, createTestApi, type TestApi } from '../support/api.ts';
 import { csvObjects } from '../support/csv.ts';
@@ -182,19 +183,23 @@ describe.each(DIALECTS)('share links (%s)', (dialect) => {
     expect(liveRows.map((r) => r.video_id)).toEqual([ids.live]);
   });
 
-  it('serves a read-only page: every value escaped, no script, a CSP that allows none', async () => {
+  it('serves a read-only page: every value escaped, no inline script, only the dashboard’s chart', async () => {
     const { token } = (await create({ video_id: ids.launch })).json();
     const page = await open(`/s/${token}`);
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
-    expect(csp).not.toContain('script-src');
+    expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.headers['cache-control']).toBe('no-store');
-    // No tag from the title survives as markup (its text, onerror= included, is shown escaped).
-    expect(page.body).not.toMatch(/<script|<img/i);
+    // No tag from the title survives as markup (its text, onerror= included, is shown escaped); the one script
+    // is the dashboard's chart, from its own file.
+    expect(page.body).not.toMatch(/<img/i);
+    expect(page.body.match(/<script[^>]*>/gi)).toEqual([
+      `<script type="module" src="/assets/${dashboardAssets().version}/share.js">`,
+    ]);
     expect(page.body).toContain(
       '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;',
     );

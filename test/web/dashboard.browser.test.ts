@@ -42,6 +42,7 @@ async function startServer(
       PORT: String(port),
       LOG_LEVEL: 'warn',
       SNAPSHOT_INTERVAL_SECONDS: '2',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -224,6 +225,32 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await page.getByText('Growth per interval', { exact: true }).click();
     await expect.poll(() => summary.innerText()).toContain('growth per interval');
     await page.screenshot({ path: join(OUTPUT, `${dialect}-video-desktop.png`), fullPage: true });
+  });
+
+  it('makes a share link that opens without a key: the tables and the read-only chart', async () => {
+    await page.goto(`${server.url}/#/videos/${hostileId}`);
+    await page.getByRole('button', { name: 'Share link' }).click();
+    const shown = page.getByLabel('Share link (anyone with it can view, read-only)');
+    await expect.poll(() => shown.inputValue()).toMatch(/\/s\/\S+$/);
+    const url = await shown.inputValue();
+    expect(url.startsWith(`${server.url}/s/`)).toBe(true);
+
+    // A new tab: its session storage is empty, so the page is opened with no key, as anyone would.
+    const shared = await context.newPage();
+    shared.on('pageerror', (error) => pageErrors.push(`share page: ${error}`));
+    shared.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await shared.goto(url);
+    expect(await shared.locator('h1').textContent()).toBe(HOSTILE_TITLE);
+    expect(await shared.evaluate(() => sessionStorage.length)).toBe(0);
+    await expect
+      .poll(() => shared.locator('.share-chart canvas').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    expect(await shared.locator('.chart-summary').innerText()).toContain('4 missed slots shown as gaps');
+    expect(await shared.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await shared.screenshot({ path: join(OUTPUT, `${dialect}-share-desktop.png`), fullPage: true });
+    await shared.close();
   });
 
   it('tracks one link, then a pasted list, and tells each link’s outcome', async () => {

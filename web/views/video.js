@@ -2,7 +2,7 @@
 // One video: what it is, its chart per metric (linear or log, totals or growth per interval), its snapshots,
 // and what can be done with it (pause, resume, stop with the money each moves shown first; tags; CSV; a share
 // link). `renderVideoDetail` draws the read-only part alone, for the share page.
-import { buildSeries, drawChart } from '../chart.js';
+import { renderChartPanel } from '../chart-panel.js';
 import { confirmDialog, externalLink, field, h, replace, toast } from '../dom.js';
 import { FEATURES } from '../features.js';
 import {
@@ -232,127 +232,16 @@ export function videoHeading(video) {
  */
 export function renderVideoDetail(container, initialVideo, options = {}) {
   let video = initialVideo;
-  const available = METRICS.filter((metric) =>
-    video.snapshots.some((/** @type {any} */ s) => s[metric] !== null),
-  );
-  const state = {
-    metric: /** @type {string} */ (available[0] ?? 'views'),
-    /** @type {import('../chart.js').ChartScale} */ scale: 'linear',
-    /** @type {import('../chart.js').ChartMode} */ mode: 'total',
-  };
   const facts = h('dl', { class: 'facts' });
-  const summary = h('p', { class: 'chart-summary', id: 'chart-summary' });
-  const chartBox = h('div', { class: 'chart', role: 'img', 'aria-describedby': 'chart-summary' });
+  const chartSection = h('section', { 'aria-labelledby': 'chart-title' });
   const tableBox = h('div');
-
-  const radios = (
-    /** @type {string} */ legend,
-    /** @type {string} */ name,
-    /** @type {[string, string][]} */ choices,
-    /** @type {string} */ current,
-    /** @type {(v: string) => void} */ onChange,
-  ) =>
-    h(
-      'fieldset',
-      { class: 'segmented' },
-      h('legend', null, legend),
-      choices.map(([value, label]) =>
-        h(
-          'label',
-          null,
-          h('input', {
-            type: 'radio',
-            name,
-            value,
-            checked: value === current,
-            onchange: () => onChange(value),
-          }),
-          h('span', null, label),
-        ),
-      ),
-    );
-  const controls = h(
-    'div',
-    { class: 'chart-controls' },
-    radios(
-      'Metric',
-      'metric',
-      available.map((m) => [m, m.charAt(0).toUpperCase() + m.slice(1)]),
-      state.metric,
-      (v) => {
-        state.metric = v;
-        void draw();
-      },
-    ),
-    radios(
-      'Scale',
-      'scale',
-      [
-        ['linear', 'Linear'],
-        ['log', 'Log'],
-      ],
-      state.scale,
-      (v) => {
-        state.scale = /** @type {any} */ (v);
-        void draw();
-      },
-    ),
-    radios(
-      'Show',
-      'mode',
-      [
-        ['total', 'Total'],
-        ['growth', 'Growth per interval'],
-      ],
-      state.mode,
-      (v) => {
-        state.mode = /** @type {any} */ (v);
-        void draw();
-      },
-    ),
-  );
   replace(
     container,
     facts,
-    h(
-      'section',
-      { 'aria-labelledby': 'chart-title' },
-      h('h2', { id: 'chart-title' }, 'Over time'),
-      controls,
-      summary,
-      chartBox,
-    ),
+    chartSection,
     h('section', { 'aria-labelledby': 'table-title' }, h('h2', { id: 'table-title' }, 'Snapshots'), tableBox),
   );
-
-  /** @type {{destroy: () => void} | undefined} */
-  let chart;
-  let drawing = 0;
-  async function draw() {
-    const series = buildSeries(video.snapshots, state.metric, state.mode, state.scale);
-    const label = `${state.metric}${state.mode === 'growth' ? ' growth per interval' : ''}`;
-    const values = series.y.filter((v) => v !== null);
-    summary.textContent =
-      values.length === 0
-        ? `No ${state.metric} to draw yet.`
-        : `${label}: ${values.length} snapshot${values.length === 1 ? '' : 's'}` +
-          (state.mode === 'total' ? `, from ${fullCount(values[0])} to ${fullCount(values.at(-1))}` : '') +
-          (series.gaps > 0
-            ? `; ${series.gaps} missed slot${series.gaps === 1 ? '' : 's'} shown as gaps`
-            : '') +
-          (series.approximate.some((v) => v !== null) ? '; orange points are approximate' : '') +
-          (state.scale === 'log' ? '; log scale' : '') +
-          '.';
-    const mine = ++drawing;
-    const next = await drawChart(chartBox, series, { label, scale: state.scale, mode: state.mode });
-    if (mine !== drawing) {
-      next.destroy();
-      return;
-    }
-    chart?.destroy();
-    chart = next;
-    container.dataset.chartPoints = String(series.x.length);
-  }
+  const chart = renderChartPanel(chartSection, video.snapshots);
 
   function fill() {
     replace(facts, ...factsOf(video, options.readOnly ?? false));
@@ -360,18 +249,16 @@ export function renderVideoDetail(container, initialVideo, options = {}) {
   }
 
   fill();
-  void draw();
   return {
     /** @param {any} next */
     update(next) {
       const changed = next.snapshots.length !== video.snapshots.length || next.status !== video.status;
       video = next;
       fill();
-      if (changed) void draw();
+      if (changed) chart.update(video.snapshots);
     },
     destroy() {
-      drawing += 1;
-      chart?.destroy();
+      chart.destroy();
     },
   };
 }

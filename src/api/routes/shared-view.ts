@@ -31,7 +31,8 @@ export const sharedPageRoute = defineRoute({
   path: '/s/{token}',
   operationId: 'getSharedPage',
   tag: 'share-links',
-  summary: "A share link's read-only page (HTML, no script)",
+  summary:
+    "A share link's read-only page (HTML that reads without script; the dashboard's chart is added by one)",
   auth: 'none',
   params: tokenParams,
   unknownId: SHARED_NOT_FOUND,
