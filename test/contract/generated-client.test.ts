@@ -101,7 +101,8 @@ describe('a client generated from /openapi.json', () => {
       stopped: 'completed',
       plan: 'pro',
       tags: ['Spring Launch', 'Week 1'],
-      campaignVideos: 1,
+      campaignVideos: 2,
+      batchStatuses: [201, 404],
     });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),

@@ -22,6 +22,7 @@ import { createKeyRoute, listKeysRoute, registerKeys, revokeKeyRoute } from './k
 import { listVideosRoute, registerListVideos } from './list-videos.ts';
 import { livenessRoute, metricsRoute, readinessRoute, registerService } from './service.ts';
 import { listTagsRoute, registerTags, tagSummaryRoute } from './tags.ts';
+import { registerTrackBatch, trackBatchRoute } from './track-batch.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
 import { registerUpdateVideo, updateVideoRoute } from './update-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
@@ -41,6 +42,7 @@ export const SERVICE_ROUTES: readonly RouteGroup[] = [
 /** Under /api/v1, behind key authentication and the rate limit. */
 export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [trackVideoRoute], register: registerTrackVideo },
+  { routes: [trackBatchRoute], register: registerTrackBatch },
   { routes: [listVideosRoute], register: registerListVideos },
   { routes: [getVideoRoute], register: registerGetVideo },
   { routes: [updateVideoRoute], register: registerUpdateVideo },
