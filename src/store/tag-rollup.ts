@@ -84,22 +84,12 @@ function taggedVideos(ex: Executor, q: { accountId: string; mode: Mode; tagKey: 
     ]);
 }
 
-export async function tagRollup(
+/** The sums of the tagged videos' newest values, growth and charges: one statement (exported for EXPLAIN). */
+export function rollupSumsQuery(
   ex: Executor,
   q: { accountId: string; mode: Mode; tagKey: string; now: number },
-): Promise<TagRollup | undefined> {
-  const counts = await ex.db
-    .selectFrom('video_tags as t')
-    .innerJoin('videos as v', 'v.id', 't.video_id')
-    .where('t.account_id', '=', q.accountId)
-    .where('t.mode', '=', q.mode)
-    .where('t.tag_key', '=', q.tagKey)
-    .groupBy(['v.status', 'v.platform'])
-    .select((eb) => ['v.status', 'v.platform', eb.fn.countAll<number | string>().as('n')])
-    .execute();
-  if (counts.length === 0) return undefined;
-
-  const sums = await ex.db
+) {
+  return ex.db
     .with('tagged', () => taggedVideos(ex, q))
     .selectFrom('tagged')
     .leftJoin('snapshots as l', (j) =>
@@ -127,8 +117,25 @@ export async function tagRollup(
         'tagged.snapshots_collected',
       )} * ${sql.ref('tagged.cost_per_snapshot_micro_usd')} else 0 end)`.as('charged'),
       eb.fn.max('l.taken_at').as('newest'),
-    ])
-    .executeTakeFirstOrThrow();
+    ]);
+}
+
+export async function tagRollup(
+  ex: Executor,
+  q: { accountId: string; mode: Mode; tagKey: string; now: number },
+): Promise<TagRollup | undefined> {
+  const counts = await ex.db
+    .selectFrom('video_tags as t')
+    .innerJoin('videos as v', 'v.id', 't.video_id')
+    .where('t.account_id', '=', q.accountId)
+    .where('t.mode', '=', q.mode)
+    .where('t.tag_key', '=', q.tagKey)
+    .groupBy(['v.status', 'v.platform'])
+    .select((eb) => ['v.status', 'v.platform', eb.fn.countAll<number | string>().as('n')])
+    .execute();
+  if (counts.length === 0) return undefined;
+
+  const sums = await rollupSumsQuery(ex, q).executeTakeFirstOrThrow();
 
   const byStatus: Partial<Record<VideoStatus, number>> = {};
   const byPlatform: Record<string, number> = {};

@@ -101,7 +101,8 @@ describe('a client generated from /openapi.json', () => {
       stopped: 'completed',
       plan: 'pro',
       tags: ['Spring Launch', 'Week 1'],
-      campaignVideos: 1,
+      campaignVideos: 2,
+      batchStatuses: [201, 404],
     });
     // The header and the tracked video's one snapshot; the video itself, as a row of the videos export.
     expect(seen).toMatchObject({ exportedSnapshotLines: 2, exportedVideos: [expect.any(String)] });
