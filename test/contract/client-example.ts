@@ -126,9 +126,14 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         `/api/v1/tags/${encodeURIComponent(tag)}/summary`,
       ),
     createShareLink: (body: RequestBody<Paths['/api/v1/share-links']['post']>) =>
-      call<Answer<Paths['/api/v1/share-links']['post'], 201>>('createShareLink', 'POST', '/api/v1/share-links', {
-        body,
-      }),
+      call<Answer<Paths['/api/v1/share-links']['post'], 201>>(
+        'createShareLink',
+        'POST',
+        '/api/v1/share-links',
+        {
+          body,
+        },
+      ),
     listShareLinks: () =>
       call<Answer<Paths['/api/v1/share-links']['get'], 200>>('listShareLinks', 'GET', '/api/v1/share-links'),
     revokeShareLink: (id: Id<Paths['/api/v1/share-links/{id}']['delete']>) =>
