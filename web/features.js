@@ -5,7 +5,7 @@ export const FEATURES = Object.freeze({
   /** Tags and metadata on videos, GET /tags and the per-tag summary (campaign pages). */
   tags: true,
   /** POST /videos/track/batch. */
-  batchTrack: false,
+  batchTrack: true,
   /** GET /exports/snapshots?format=csv|xlsx (a video's CSV comes from its snapshots route either way). */
   exports: true,
   /** POST /share-links and the read-only page at /s/<token>. */

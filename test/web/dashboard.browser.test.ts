@@ -275,10 +275,18 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     );
     await page.getByLabel('Tags').fill('Spring Launch');
     await expect.poll(() => page.locator('.estimate').innerText()).toContain('5 links');
+    const batches: number[] = [];
+    const onResponse = (response: { url(): string; status(): number }) => {
+      if (response.url().endsWith('/api/v1/videos/track/batch')) batches.push(response.status());
+    };
+    page.on('response', onResponse);
     await page.getByRole('button', { name: 'Track', exact: true }).click();
     await expect
       .poll(() => page.locator('.results h2').innerText(), { timeout: 20_000 })
       .toBe('3 of 5 tracked');
+    page.off('response', onResponse);
+    // One batch: refused whole for its malformed link (400), then sent again without it.
+    expect(batches).toEqual([400, 200]);
     const outcomes = await page.locator('table.outcomes tbody tr').allInnerTexts();
     expect(outcomes[0]).toContain('Created');
     expect(outcomes[1]).toContain('Created');

@@ -125,23 +125,7 @@ export async function render(context, main) {
     /** @type {{link: string, status: number, video?: any, message?: string}[]} */
     let outcomes = [];
     if (FEATURES.batchTrack) {
-      const answer = await api.request('POST', '/videos/track/batch', {
-        body: {
-          videos: list.map((video_link) => ({ video_link, duration_days: dayCount })),
-          ...(tagList.length ? { tags: tagList } : {}),
-        },
-        headers: { 'idempotency-key': crypto.randomUUID() },
-      });
-      if (answer.ok) {
-        outcomes = answer.body.results.map((/** @type {any} */ r) => ({
-          link: list[r.index] ?? '',
-          status: r.status,
-          video: r.video,
-          message: r.error ? errorText(r.error) : undefined,
-        }));
-      } else {
-        outcomes = list.map((link) => ({ link, status: answer.status, message: answer.message }));
-      }
+      outcomes = await trackBatch(context, list, dayCount, tagList);
     } else {
       for (const link of list) {
         const answer = await api.request('POST', '/videos/track', {
@@ -218,6 +202,64 @@ export async function render(context, main) {
     if (refreshed.ok) Object.assign(usage ?? {}, refreshed.body);
     update();
   });
+}
+
+/**
+ * One batch request. The API refuses a whole batch (400) when an item is malformed, naming it as
+ * `videos[i]…`: those items are answered as refused and the others sent again, once.
+ * @param {import('../app.js').ViewContext} context
+ * @param {string[]} list
+ * @param {number} days
+ * @param {string[]} tags
+ * @returns {Promise<{link: string, status: number, video?: any, message?: string}[]>}
+ */
+async function trackBatch(context, list, days, tags) {
+  /** @type {({link: string, status: number, video?: any, message?: string} | undefined)[]} */
+  const outcomes = list.map(() => undefined);
+  let pending = list.map((link, index) => ({ link, index }));
+  for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
+    const answer = await context.api.request('POST', '/videos/track/batch', {
+      body: {
+        videos: pending.map(({ link }) => ({ video_link: link, duration_days: days })),
+        ...(tags.length ? { tags } : {}),
+      },
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    });
+    if (answer.ok) {
+      for (const result of answer.body.results) {
+        const item = pending[result.index];
+        if (!item) continue;
+        outcomes[item.index] = {
+          link: item.link,
+          status: result.status,
+          video: result.video,
+          message: result.error ? errorText(result.error) : undefined,
+        };
+      }
+      pending = [];
+      break;
+    }
+    /** @type {Map<number, string[]>} */
+    const refused = new Map();
+    for (const detail of Array.isArray(answer.body?.details) ? answer.body.details : []) {
+      const at = /^videos\[(\d+)\]/.exec(String(detail?.field ?? ''));
+      if (!at) continue;
+      const position = Number(at[1]);
+      refused.set(position, [...(refused.get(position) ?? []), String(detail.message ?? '')]);
+    }
+    if (answer.status !== 400 || refused.size === 0 || attempt === 1) {
+      for (const { link, index } of pending)
+        outcomes[index] = { link, status: answer.status, message: answer.message };
+      pending = [];
+      break;
+    }
+    for (const [position, messages] of refused) {
+      const item = pending[position];
+      if (item) outcomes[item.index] = { link: item.link, status: 400, message: messages.join('; ') };
+    }
+    pending = pending.filter((_, position) => !refused.has(position));
+  }
+  return outcomes.map((o, index) => o ?? { link: list[index] ?? '', status: 0, message: 'Not answered' });
 }
 
 /** @param {any} error */
