@@ -10,6 +10,4 @@ export const FEATURES = Object.freeze({
   exports: true,
   /** POST /share-links and the read-only page at /s/<token>. */
   shareLinks: true,
-  /** /webhooks and their deliveries. */
-  webhooks: false,
 });

@@ -7,6 +7,8 @@
 // videos and a chart of 720 snapshots (printed; recorded in docs/benchmarks.md).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -43,6 +45,9 @@ async function startServer(
       LOG_LEVEL: 'warn',
       SNAPSHOT_INTERVAL_SECONDS: '2',
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      // The test's webhook receiver listens on plain HTTP on this machine.
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -395,6 +400,54 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     const shown = page.getByLabel('New key (shown only this once: store it now)');
     await expect.poll(() => shown.inputValue()).toMatch(/^cs_test_/);
     await expect.poll(() => page.locator('table.keys').innerText()).toContain('from the dashboard');
+  });
+
+  it('adds a webhook on the account page, sends a test and shows its delivery (where the API has webhooks)', async () => {
+    const probe = await fetch(`${server.url}/api/v1/webhooks`, { headers: { 'x-api-key': testKey } });
+    await page.goto(`${server.url}/#/account`);
+    await page.locator('dl.usage').waitFor();
+    if (probe.status === 404) {
+      // A service without webhooks: the section is not shown at all.
+      await expect.poll(() => page.getByRole('heading', { name: 'Webhooks' }).count()).toBe(0);
+      return;
+    }
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push(body);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/hooks`);
+      await page.getByLabel('Description').fill('<b>ops</b> channel');
+      await page.getByRole('button', { name: 'Add webhook' }).click();
+      const secret = page.getByLabel('Signing secret (shown only this once: store it now)');
+      await expect.poll(() => secret.inputValue()).toMatch(/^whsec_/);
+      const card = page.locator('.webhook').first();
+      expect(await card.innerText()).toContain('<b>ops</b> channel');
+      await card.getByRole('button', { name: 'Send a test' }).click();
+      await expect
+        .poll(() => received.some((body) => body.includes('webhook.test')), { timeout: 15_000 })
+        .toBe(true);
+      await expect
+        .poll(
+          async () => {
+            await card.getByRole('button', { name: 'Deliveries' }).click();
+            return card.locator('.deliveries').innerText();
+          },
+          { timeout: 15_000 },
+        )
+        .toContain('webhook.test');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('works at phone width without sideways scrolling', async () => {

@@ -1,7 +1,6 @@
 // @ts-check
 // The account: usage and money, API keys (create: shown once; revoke), and webhooks where the API has them.
 import { confirmDialog, field, h, replace, toast } from '../dom.js';
-import { FEATURES } from '../features.js';
 import { dateTime, fullCount, money } from '../format.js';
 
 /**
@@ -19,15 +18,12 @@ export async function render(context, main) {
     { 'aria-labelledby': 'keys-title', class: 'card' },
     h('h2', { id: 'keys-title' }, 'API keys'),
   );
-  const webhooksBox = FEATURES.webhooks
-    ? h('section', { 'aria-labelledby': 'webhooks-title', class: 'card' })
-    : null;
+  // Shown only if the API has webhooks (the view asks it).
+  const webhooksBox = h('section', { class: 'card', 'aria-label': 'Webhooks' });
   replace(main, h('h1', null, 'Account'), usageBox, keysBox, webhooksBox);
   await Promise.all([renderUsage(context, usageBox), renderKeys(context, keysBox)]);
-  if (webhooksBox) {
-    const { renderWebhooks } = await import('./webhooks.js');
-    await renderWebhooks(context, webhooksBox);
-  }
+  const { renderWebhooks } = await import('./webhooks.js');
+  await renderWebhooks(context, webhooksBox);
 }
 
 /** @param {import('../app.js').ViewContext} context @param {HTMLElement} box */
