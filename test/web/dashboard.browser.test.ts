@@ -402,7 +402,9 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await expect.poll(() => page.locator('table.keys').innerText()).toContain('from the dashboard');
   });
 
-  it('adds a webhook on the account page, sends a test and shows its delivery (where the API has webhooks)', async () => {
+  it('adds a webhook on the account page, sends a test and shows its delivery (where the API has webhooks)', {
+    timeout: 60_000,
+  }, async () => {
     const probe = await fetch(`${server.url}/api/v1/webhooks`, { headers: { 'x-api-key': testKey } });
     await page.goto(`${server.url}/#/account`);
     await page.locator('dl.usage').waitFor();
@@ -422,10 +424,11 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
         response.writeHead(204).end();
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    // Every address (IPv4 and IPv6): the endpoint is named by host (the API refuses IP literals) as localhost.
+    await new Promise<void>((resolve) => receiver.listen(0, resolve));
     try {
       const { port } = receiver.address() as AddressInfo;
-      await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/hooks`);
+      await page.getByLabel('Endpoint URL').fill(`http://localhost:${port}/hooks`);
       await page.getByLabel('Description').fill('<b>ops</b> channel');
       await page.getByRole('button', { name: 'Add webhook' }).click();
       const secret = page.getByLabel('Signing secret (shown only this once: store it now)');
