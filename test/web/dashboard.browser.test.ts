@@ -384,8 +384,23 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
-    const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\n')[0]).toContain('video_id');
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\n');
+    expect(csv[0]).toMatch(/^video_id,/);
+    // Only the campaign's four videos, each with its snapshots.
+    expect(new Set(csv.slice(1).map((line) => line.split(',')[0])).size).toBe(4);
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download XLSX' }).click(),
+    ]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    // An XLSX file is a ZIP archive.
+    expect(
+      readFileSync((await xlsx.path())!)
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
 
     await page.goto(`${server.url}/#/campaigns`);
     await expect.poll(() => page.locator('table.campaigns').innerText()).toContain('Spring Launch');
