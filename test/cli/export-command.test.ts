@@ -51,7 +51,7 @@ describe.each(DIALECTS)('contentstats export (%s)', (dialect) => {
       const run = await cli('--account', email, ...args);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const rows = args.includes('videos') ? 'videos' : 'snapshots';
+      const rows = (args as readonly string[]).includes('videos') ? 'videos' : 'snapshots';
       const served = await api.call('GET', `/api/v1/exports/${rows}${query}`, { key });
       expect(run.stdout).toBe(served.body);
     }
