@@ -170,28 +170,67 @@ function metadataValueProblem(value: unknown): string | undefined {
 
 // ---- Requests ----
 
-export const trackBody = z
+const trackFields = {
+  video_link: videoLink.describe('A TikTok, YouTube, Instagram or X video link'),
+  duration_days: z
+    .number({
+      error: (issue) =>
+        issue.input === undefined ? 'duration_days is required' : integerMessage('duration_days', 1, 30),
+    })
+    .int(integerMessage('duration_days', 1, 30))
+    .min(1, integerMessage('duration_days', 1, 30))
+    .max(30, integerMessage('duration_days', 1, 30))
+    .describe('How many days to track (1–30); one snapshot per interval (hourly)'),
+  tags: tagList.optional(),
+  metadata: metadataObject.optional(),
+};
+
+type TrackFields = z.output<z.ZodObject<typeof trackFields>>;
+
+const trackRequest = ({ video_link, duration_days, tags, metadata }: TrackFields) => ({
+  video_link: video_link.submitted,
+  duration_days,
+  parsedLink: video_link.parsed,
+  tags,
+  metadata,
+});
+
+export const trackBody = z.object(trackFields).transform(trackRequest);
+
+export const MAX_BATCH_ITEMS = 100;
+
+/**
+ * A batch is checked whole: a malformed item (bad link, duration, tags or metadata) is a 400 for the whole
+ * batch naming it (`videos[3].video_link`), and nothing is tracked — so one request never half-fails on
+ * something the caller could have fixed before sending it. The batch's own `tags` are added to every item's.
+ */
+export const trackBatchBody = z
   .object({
-    video_link: videoLink.describe('A TikTok, YouTube, Instagram or X video link'),
-    duration_days: z
-      .number({
-        error: (issue) =>
-          issue.input === undefined ? 'duration_days is required' : integerMessage('duration_days', 1, 30),
+    videos: z
+      .array(z.object(trackFields), {
+        error: (issue) => (issue.input === undefined ? 'videos is required' : 'videos must be an array'),
       })
-      .int(integerMessage('duration_days', 1, 30))
-      .min(1, integerMessage('duration_days', 1, 30))
-      .max(30, integerMessage('duration_days', 1, 30))
-      .describe('How many days to track (1–30); one snapshot per interval (hourly)'),
-    tags: tagList.optional(),
-    metadata: metadataObject.optional(),
+      .min(1, `videos must hold 1–${MAX_BATCH_ITEMS} items`)
+      .max(MAX_BATCH_ITEMS, `videos must hold 1–${MAX_BATCH_ITEMS} items`)
+      .describe(`1–${MAX_BATCH_ITEMS} videos to track, each as the body of POST /videos/track`),
+    tags: tagList.optional().describe('Tags added to every item'),
   })
-  .transform(({ video_link, duration_days, tags, metadata }) => ({
-    video_link: video_link.submitted,
-    duration_days,
-    parsedLink: video_link.parsed,
-    tags,
-    metadata,
-  }));
+  .transform(({ videos, tags }, ctx) =>
+    videos.map((item, index) => {
+      const request = trackRequest(item);
+      if (tags === undefined) return request;
+      const merged = withoutCaseDuplicates([...(item.tags ?? []), ...tags]);
+      if (merged.length > MAX_TAGS) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `with the batch's tags, more than ${MAX_TAGS} tags`,
+          path: ['videos', index, 'tags'],
+          input: item.tags,
+        });
+      }
+      return { ...request, tags: merged };
+    }),
+  );
 
 export const patchVideoBody = z
   .object({

@@ -196,8 +196,24 @@ describe.each(DIALECTS)('campaign roll-ups (%s)', (dialect) => {
     }
   });
 
+  it('a tag with a slash, a percent sign, a question mark and non-ASCII letters is found through its URL-encoded path', async () => {
+    const tag = 'Été/2024 100% ok?';
+    const response = await api.call('POST', '/api/v1/videos/track', {
+      key: keys.testKey,
+      body: { video_link: 'https://youtu.be/aaaaaaaaaa6', duration_days: 1, tags: [tag] },
+    });
+    expect(response.statusCode).toBe(201);
+    const body = (await summary('été/2024 100% OK?', keys.testKey)).json();
+    expect(body).toMatchObject({ tag: 'été/2024 100% OK?', videos: 1 });
+    const listed = await api.call('GET', `/api/v1/videos?tag=${encodeURIComponent('ÉTÉ/2024 100% ok?')}`, {
+      key: keys.testKey,
+    });
+    expect(listed.json().videos).toHaveLength(1);
+  });
+
   it('test mode rolls up its own videos and charges nothing', async () => {
     const body = (await summary('spring launch', keys.testKey)).json();
     expect(body).toMatchObject({ videos: 1, charged_usd: 0 });
+    expect(body.by_platform.youtube).toBe(1);
   });
 });

@@ -84,6 +84,16 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         body,
         ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
       }),
+    trackVideoBatch: (
+      body: RequestBody<Paths['/api/v1/videos/track/batch']['post']>,
+      idempotencyKey?: string,
+    ) =>
+      call<Answer<Paths['/api/v1/videos/track/batch']['post'], 200>>(
+        'trackVideoBatch',
+        'POST',
+        '/api/v1/videos/track/batch',
+        { body, ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}) },
+      ),
     listVideos: (query: Query<Paths['/api/v1/videos']['get']> = {}) =>
       call<Answer<Paths['/api/v1/videos']['get'], 200>>('listVideos', 'GET', '/api/v1/videos', { query }),
     getVideo: (id: Id<Paths['/api/v1/videos/{id}']['get']>) =>
@@ -228,6 +238,17 @@ export async function tour(send: Transport, adminToken: string) {
     tags: ['Spring Launch', 'Week 1'],
   });
   const tags: string[] = labelled.tags;
+  const batch: Schemas['BatchResult'] = await user.trackVideoBatch(
+    {
+      videos: [
+        { video_link: 'https://www.tiktok.com/@someone/video/7301234567890123456', duration_days: 1 },
+        { video_link: 'https://youtu.be/abcdefg4040', duration_days: 1 },
+      ],
+      tags: ['Spring Launch'],
+    },
+    'client-example-batch',
+  );
+  const batchStatuses: number[] = batch.results.map((result: Schemas['BatchItemResult']) => result.status);
   const campaigns: Schemas['TagCount'][] = (await user.listTags()).tags;
   const campaign: Schemas['TagSummary'] = await user.getTagSummary(campaigns[0]?.tag ?? 'Spring Launch');
   const campaignViews: string | null = campaign.totals.views;
@@ -287,6 +308,7 @@ export async function tour(send: Transport, adminToken: string) {
       cancelled: cancelled.new_status,
       tags,
       campaignVideos: campaign.videos,
+      batchStatuses,
       campaignViews,
     },
   };

@@ -185,6 +185,14 @@ describe.each(['sqlite', 'postgres'] as const)(
           snapshotsCollected: 7,
           chargedMicroUsd: 0,
         });
+        // 007: videos tracked before tags existed carry none, and empty metadata.
+        const labels = await store.db
+          .selectFrom('videos')
+          .select(['id', 'tags', 'metadata'])
+          .orderBy('id')
+          .execute();
+        expect(labels).toEqual(['v1', 'v2', 'v3', 'v4'].map((id) => ({ id, tags: '[]', metadata: '{}' })));
+        expect(await store.db.selectFrom('video_tags').selectAll().execute()).toEqual([]);
         // An account without videos has no row yet, and reads as zeros.
         expect(await accountUsage(store, 'acc_b', 'live')).toMatchObject({
           activeVideos: 0,

@@ -415,3 +415,30 @@ export const trackFailedSchema = named(
       ),
   }),
 );
+
+// ---- Batch tracking ----
+
+export const batchItemResultSchema = named(
+  'BatchItemResult',
+  z.object({
+    index: z.number().int().describe("The item's place in `videos`, from 0"),
+    status: z
+      .number()
+      .int()
+      .describe('What POST /videos/track would have answered for this item: 201, 402, 403, 404, 409 or 500'),
+    video: trackedVideoSchema.optional().describe('The tracked video (status 201)'),
+    error: z
+      .union([insufficientBalanceSchema, videoLimitReachedSchema, trackFailedSchema, errorSchema])
+      .optional()
+      .describe('The body of that answer (other statuses)'),
+  }),
+);
+
+export const batchResultSchema = named(
+  'BatchResult',
+  z.object({
+    results: z.array(batchItemResultSchema).describe('One per item, in order'),
+    created: z.number().int().describe('Items tracked (status 201)'),
+    failed: z.number().int().describe('Items not tracked'),
+  }),
+);

@@ -136,6 +136,14 @@ export const examples = {
   trackedVideo: presentTrackedVideo(justTracked, first),
   videoList: { videos: [listItem], total: 1, limit: 50, has_more: false },
   video: listItem,
+  batchResult: {
+    results: [
+      { index: 0, status: 201, video: presentTrackedVideo(justTracked, first) },
+      { index: 1, status: 404, error: { error: 'Video not found or is private' } },
+    ],
+    created: 1,
+    failed: 1,
+  },
   tagSummary: {
     tag: 'Spring Launch',
     videos: 80,

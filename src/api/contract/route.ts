@@ -83,6 +83,8 @@ interface RouteBase {
   queryIssuesReportedByHandler?: true;
   body?: z.ZodType;
   bodyRequired?: boolean;
+  /** A body limit above the service's default (the batch track's 100 items). */
+  bodyLimitBytes?: number;
   /**
    * Request headers by their documented names, checked with the body (each bad one named beside the body's
    * bad fields); the handler reads their values from the request.
@@ -186,6 +188,7 @@ export function registerRoute<R extends RouteDeclaration>(
     method: route.method,
     url,
     handler: validated,
+    ...(route.bodyLimitBytes ? { bodyLimit: route.bodyLimitBytes } : {}),
     ...(serialized
       ? { schema: { response: { 200: z.toJSONSchema(serialized.schema, { target: 'draft-7' }) } } }
       : {}),

@@ -30,6 +30,7 @@ import {
 } from './share-links.ts';
 import { registerSharedView, sharedCsvRoute, sharedJsonRoute, sharedPageRoute } from './shared-view.ts';
 import { listTagsRoute, registerTags, tagSummaryRoute } from './tags.ts';
+import { registerTrackBatch, trackBatchRoute } from './track-batch.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
 import { registerUpdateVideo, updateVideoRoute } from './update-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
@@ -51,6 +52,7 @@ export const SERVICE_ROUTES: readonly RouteGroup[] = [
 /** Under /api/v1, behind key authentication and the rate limit. */
 export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [trackVideoRoute], register: registerTrackVideo },
+  { routes: [trackBatchRoute], register: registerTrackBatch },
   { routes: [listVideosRoute], register: registerListVideos },
   { routes: [getVideoRoute], register: registerGetVideo },
   { routes: [updateVideoRoute], register: registerUpdateVideo },

@@ -24,7 +24,7 @@ import { conflict, sendError } from '../errors.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody } from '../schemas.ts';
 
-const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /**
  * How long a request's claim on its Idempotency-Key is presumed alive. A track answers within seconds (the
  * probe has its timeouts and one quick retry); a claim still unanswered after this belongs to a request that
@@ -33,6 +33,11 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
  */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_HEADER = z
+  .string()
+  .regex(IDEMPOTENCY_KEY, 'must be 1–255 printable ASCII characters without spaces')
+  .optional()
+  .describe('The same key and body within 24 hours replays the first answer');
 /** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
 const REPLAYABLE = new Set([201, 404]);
 
@@ -136,7 +141,7 @@ function requestIdentity(
   return identity;
 }
 
-function replay(
+export function replay(
   reply: FastifyReply,
   existing: { request_hash: string; status_code: number | null; response_body: string | null },
   requestHash: string,
@@ -162,13 +167,7 @@ export const trackVideoRoute = defineRoute({
   summary: 'Start tracking a video (takes and charges the first snapshot)',
   auth: 'apiKey',
   body: trackBody,
-  headers: z.object({
-    'Idempotency-Key': z
-      .string()
-      .regex(IDEMPOTENCY_KEY, 'must be 1–255 printable ASCII characters without spaces')
-      .optional()
-      .describe('The same key and body within 24 hours replays the first answer'),
-  }),
+  headers: z.object({ 'Idempotency-Key': IDEMPOTENCY_KEY_HEADER }),
   responses: {
     201: {
       ...jsonResponse('Tracking started', trackedVideoSchema, examples.trackedVideo),
