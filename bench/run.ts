@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
 // BENCH_ONLY=http,engine,platforms,rollup picks sections.
 import { benchEngine } from './engine.ts';
+import { benchExport } from './export.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
 import { benchRollup } from './rollup.ts';
@@ -9,6 +10,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   http: benchHttp,
   engine: benchEngine,
   platforms: benchPlatforms,
+  export: benchExport,
   rollup: benchRollup,
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());

@@ -2,6 +2,7 @@
 // around an injected CliIo so that a test runs a command in its own process and reads its exit code.
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './accounts.ts';
+import { registerExportCommand } from './export.ts';
 import { CommandFailure, EXIT, type ExitCode } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { migrateCommand } from './migrate.ts';
@@ -48,6 +49,7 @@ export function buildProgram(io: CliIo): Command {
     .action((options: { status?: boolean }) => migrateCommand(io, { status: options.status === true }));
 
   registerAccountCommands(program, io);
+  registerExportCommand(program, io);
 
   program
     .command('track')

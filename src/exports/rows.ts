@@ -6,7 +6,6 @@ import {
   type ExportVideo,
   exportSnapshotsPage,
   exportVideosPage,
-  type SnapshotCursor,
   type TimeWindow,
   type VideoCursor,
 } from '../store/exports.ts';
@@ -73,43 +72,39 @@ function tagsOf(videos: readonly ExportVideo[]): Map<string, string[]> {
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
-/** Every collected snapshot of the scope's videos in the window, video by video, oldest first. */
+/**
+ * Every collected snapshot of the scope's videos in the window, video by video, oldest first. Each video is read
+ * in slot order straight from the snapshots' primary key; a page holds at most one video's rows.
+ */
 export async function* snapshotExportPages(
   ex: Executor,
   request: ExportRequest,
 ): AsyncGenerator<SnapshotExportRow[]> {
   const snapshotPage = request.pageSize ?? DEFAULT_SNAPSHOT_PAGE;
   for await (const videos of videoPages(ex, request, request.pageSize ?? DEFAULT_VIDEO_PAGE)) {
-    const byId = new Map(videos.map((v) => [v.id, v]));
     const tags = tagsOf(videos);
-    const ids = [...byId.keys()];
-    let after: SnapshotCursor | undefined;
-    let previous: SnapshotRow | undefined;
-    for (;;) {
-      if (request.signal?.aborted) return;
-      const snapshots = await exportSnapshotsPage(ex, ids, after, request.window, snapshotPage);
-      if (snapshots.length === 0) break;
-      const rows: SnapshotExportRow[] = [];
-      for (const snapshot of snapshots) {
-        if (previous?.video_id !== snapshot.video_id) {
-          // A video's first row in the window grows from the collected snapshot before the window, if any.
-          previous =
-            request.window.sinceMs !== undefined && snapshot.slot > 0
-              ? await collectedSnapshotBefore(ex, snapshot.video_id, snapshot.slot)
-              : undefined;
+    for (const video of videos) {
+      const videoTagList = tags.get(video.id) ?? NO_TAGS;
+      let afterSlot = -1;
+      let previous: SnapshotRow | undefined;
+      for (;;) {
+        if (request.signal?.aborted) return;
+        const snapshots = await exportSnapshotsPage(ex, video.id, afterSlot, request.window, snapshotPage);
+        if (snapshots.length === 0) break;
+        if (afterSlot === -1 && request.window.sinceMs !== undefined && snapshots[0]!.slot > 0) {
+          // The window's first snapshot grows from the collected one before the window, if any.
+          previous = await collectedSnapshotBefore(ex, video.id, snapshots[0]!.slot);
         }
-        rows.push({
-          video: byId.get(snapshot.video_id)!,
-          tags: tags.get(snapshot.video_id) ?? NO_TAGS,
-          snapshot,
-          deltas: growthDeltas(snapshot, previous),
-        });
-        previous = snapshot;
+        const rows: SnapshotExportRow[] = new Array(snapshots.length);
+        for (let i = 0; i < snapshots.length; i++) {
+          const snapshot = snapshots[i]!;
+          rows[i] = { video, tags: videoTagList, snapshot, deltas: growthDeltas(snapshot, previous) };
+          previous = snapshot;
+        }
+        yield rows;
+        if (snapshots.length < snapshotPage) break;
+        afterSlot = snapshots.at(-1)!.slot;
       }
-      yield rows;
-      if (snapshots.length < snapshotPage) break;
-      const last = snapshots.at(-1)!;
-      after = { videoId: last.video_id, slot: last.slot };
     }
   }
 }

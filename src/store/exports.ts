@@ -129,36 +129,26 @@ async function taggedVideosPage(
   );
 }
 
-export interface SnapshotCursor {
-  videoId: string;
-  slot: number;
-}
-
 /**
- * Collected snapshots of these videos after the cursor, in (video, slot) order: the snapshots' primary key,
- * read forwards.
+ * Collected snapshots of one video after a slot, oldest first: the snapshots' primary key (video, slot), read
+ * forwards from the cursor.
  */
 export async function exportSnapshotsPage(
   ex: Executor,
-  videoIds: readonly string[],
-  after: SnapshotCursor | undefined,
+  videoId: string,
+  afterSlot: number,
   window: TimeWindow,
   limit: number,
 ): Promise<SnapshotRow[]> {
-  if (videoIds.length === 0) return [];
   let query = ex.db
     .selectFrom('snapshots')
     .select(SNAPSHOT_SELECTION)
-    .where('video_id', 'in', videoIds)
+    .where('video_id', '=', videoId)
+    .where('slot', '>', afterSlot)
     .where('missed', '=', 0);
   if (window.sinceMs !== undefined) query = query.where('taken_at', '>=', window.sinceMs);
   if (window.untilMs !== undefined) query = query.where('taken_at', '<', window.untilMs);
-  if (after) {
-    query = query.where((eb) =>
-      eb(eb.refTuple('video_id', 'slot'), '>', eb.tuple(after.videoId, after.slot)),
-    );
-  }
-  const rows = await readCommitted(ex, query.orderBy('video_id', 'asc').orderBy('slot', 'asc').limit(limit));
+  const rows = await readCommitted(ex, query.orderBy('slot', 'asc').limit(limit));
   return rows.map((row) => ({ ...row, taken_at: Number(row.taken_at) }));
 }
 

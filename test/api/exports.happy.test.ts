@@ -88,21 +88,26 @@ describe.each(DIALECTS)('account-wide exports (%s)', (dialect) => {
     key = account.testKey;
     liveKey = account.liveKey;
     otherKey = (await api.createAccount()).testKey;
-    const track = async (k: string, link: string) => {
+    const track = async (k: string, link: string, tags: string[] = []) => {
       const response = await api.call('POST', '/api/v1/videos/track', {
         key: k,
-        body: { video_link: link, duration_days: 1 },
+        body: { video_link: link, duration_days: 1, tags },
       });
       expect(response.statusCode).toBe(201);
       return response.json().id as string;
     };
-    ids.tiktokA = await track(key, 'https://www.tiktok.com/@a/video/7300000000000000017');
+    ids.tiktokA = await track(key, 'https://www.tiktok.com/@a/video/7300000000000000017', ['Spring Launch']);
     clock.advance(1_000);
-    ids.youtube = await track(key, 'https://www.youtube.com/watch?v=dQw4w9WgXcQ');
+    ids.youtube = await track(key, 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', [
+      'spring launch',
+      'Week 1',
+    ]);
     clock.advance(1_000);
     ids.tiktokB = await track(key, 'https://www.tiktok.com/@b/video/7300000000000000027');
-    ids.live = await track(liveKey, 'https://www.tiktok.com/@l/video/7300000000000000037');
-    ids.other = await track(otherKey, 'https://www.tiktok.com/@o/video/7300000000000000047');
+    ids.live = await track(liveKey, 'https://www.tiktok.com/@l/video/7300000000000000037', ['Spring Launch']);
+    ids.other = await track(otherKey, 'https://www.tiktok.com/@o/video/7300000000000000047', [
+      'Spring Launch',
+    ]);
     const engine = createTestEngine(api);
     for (const hour of [1, 2, 3]) {
       clock.set(START + hour * HOUR + 5_000);
@@ -152,7 +157,9 @@ describe.each(DIALECTS)('account-wide exports (%s)', (dialect) => {
       expect(row.platform).toBe(db.platform);
       expect(row.video_link).toBe(db.video_link);
       expect(row.provider).toBe(db.provider);
-      expect(row.tags).toBe('');
+      expect(row.tags).toBe(
+        { [ids.tiktokA!]: 'Spring Launch', [ids.youtube!]: 'spring launch, Week 1' }[db.video_id] ?? '',
+      );
       for (const m of METRICS) {
         expect(row[m]).toBe(db[m] ?? '');
         const delta =
@@ -206,6 +213,20 @@ describe.each(DIALECTS)('account-wide exports (%s)', (dialect) => {
     expect(window[0]!.views_delta).not.toBe('');
   });
 
+  it('filters by tag, case-insensitively; repeated tags select the videos carrying them all', async () => {
+    const videoIds = async (query: string) =>
+      csvObjects((await get(`/api/v1/exports/videos?${query}`)).body).map((r) => r.video_id);
+    expect(await videoIds('tag=SPRING%20LAUNCH')).toEqual([ids.tiktokA, ids.youtube]);
+    expect(await videoIds('tag=spring%20launch&tag=week%201')).toEqual([ids.youtube]);
+    expect(await videoIds('tag=nothing')).toEqual([]);
+    expect(await videoIds('tag=spring%20launch&platform=tiktok')).toEqual([ids.tiktokA]);
+    const snapshots = csvObjects((await get('/api/v1/exports/snapshots?tag=Week%201')).body);
+    expect(new Set(snapshots.map((r) => r.video_id))).toEqual(new Set([ids.youtube]));
+    expect(snapshots).toHaveLength(4);
+    const tooLong = await get(`/api/v1/exports/videos?tag=${'x'.repeat(65)}`);
+    expect([tooLong.statusCode, tooLong.json().details[0].field]).toEqual([400, 'tag[0]']);
+  });
+
   it('writes the same rows as JSON Lines, counts as exact strings and tags as a list', async () => {
     const response = await get('/api/v1/exports/snapshots?format=jsonl');
     expect(response.statusCode).toBe(200);
@@ -218,7 +239,10 @@ describe.each(DIALECTS)('account-wide exports (%s)', (dialect) => {
     expect(lines).toHaveLength(csv.length);
     for (const [i, line] of lines.entries()) {
       expect(Object.keys(line)).toEqual(SNAPSHOT_HEADER);
-      expect(line.tags).toEqual([]);
+      expect(line.tags).toEqual(
+        { [ids.tiktokA!]: ['Spring Launch'], [ids.youtube!]: ['spring launch', 'Week 1'] }[line.video_id] ??
+          [],
+      );
       expect(line.slot).toBe(Number(csv[i]!.slot));
       expect(line.views).toBe(csv[i]!.views);
       expect(line.views_delta).toBe(csv[i]!.views_delta === '' ? null : csv[i]!.views_delta);

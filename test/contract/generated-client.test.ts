@@ -104,13 +104,17 @@ describe('a client generated from /openapi.json', () => {
       campaignVideos: 2,
       batchStatuses: [201, 404],
     });
-    // The header and the tracked video's one snapshot; the video itself, as a row of the videos export.
-    expect(seen).toMatchObject({ exportedSnapshotLines: 2, exportedVideos: [expect.any(String)] });
-    // The campaign's link, opened without a key: one video, its one snapshot; then revoked.
+    // The header and the YouTube video's one snapshot; the two monitored videos (the tracked one and the
+    // batch's TikTok one) as rows of the videos export.
+    expect(seen).toMatchObject({
+      exportedSnapshotLines: 2,
+      exportedVideos: [expect.any(String), expect.any(String)],
+    });
+    // The campaign's link, opened without a key: its two videos, one snapshot each; then revoked.
     expect(seen).toMatchObject({
       sharedPage: true,
-      sharedCsvLines: 2,
-      sharedRows: 1,
+      sharedCsvLines: 3,
+      sharedRows: 2,
       shareLinks: ['active'],
       revokedLink: true,
     });

@@ -40,6 +40,7 @@ describe('migrating PostgreSQL', () => {
           '004-idempotency-claims',
           '005-auth-version',
           '007-tags-metadata',
+          '008-share-links',
         ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, value: [] });
@@ -171,6 +172,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '004-idempotency-claims',
             '005-auth-version',
             '007-tags-metadata',
+            '008-share-links',
           ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
@@ -244,7 +246,7 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          value: ['004-idempotency-claims', '005-auth-version', '007-tags-metadata'],
+          value: ['004-idempotency-claims', '005-auth-version', '007-tags-metadata', '008-share-links'],
         });
         const rows = await store.db
           .selectFrom('idempotency_keys')
