@@ -119,6 +119,56 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
     revokeKey: (id: Id<Paths['/api/v1/keys/{id}']['delete']>) =>
       call<Answer<Paths['/api/v1/keys/{id}']['delete'], 200>>('revokeKey', 'DELETE', `/api/v1/keys/${id}`),
 
+    createWebhook: (body: RequestBody<Paths['/api/v1/webhooks']['post']>) =>
+      call<Answer<Paths['/api/v1/webhooks']['post'], 201>>('createWebhook', 'POST', '/api/v1/webhooks', {
+        body,
+      }),
+    listWebhooks: () =>
+      call<Answer<Paths['/api/v1/webhooks']['get'], 200>>('listWebhooks', 'GET', '/api/v1/webhooks'),
+    getWebhook: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}']['get'], 200>>('getWebhook', 'GET', `/api/v1/webhooks/${id}`),
+    updateWebhook: (id: string, body: RequestBody<Paths['/api/v1/webhooks/{id}']['patch']>) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}']['patch'], 200>>(
+        'updateWebhook',
+        'PATCH',
+        `/api/v1/webhooks/${id}`,
+        { body },
+      ),
+    deleteWebhook: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}']['delete'], 200>>(
+        'deleteWebhook',
+        'DELETE',
+        `/api/v1/webhooks/${id}`,
+      ),
+    rotateWebhookSecret: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/rotate-secret']['post'], 200>>(
+        'rotateWebhookSecret',
+        'POST',
+        `/api/v1/webhooks/${id}/rotate-secret`,
+      ),
+    testWebhook: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/test']['post'], 202>>(
+        'testWebhook',
+        'POST',
+        `/api/v1/webhooks/${id}/test`,
+      ),
+    listWebhookDeliveries: (
+      id: string,
+      query: Query<Paths['/api/v1/webhooks/{id}/deliveries']['get']> = {},
+    ) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/deliveries']['get'], 200>>(
+        'listWebhookDeliveries',
+        'GET',
+        `/api/v1/webhooks/${id}/deliveries`,
+        { query },
+      ),
+    redeliverWebhook: (id: string, deliveryId: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver']['post'], 202>>(
+        'redeliverWebhook',
+        'POST',
+        `/api/v1/webhooks/${id}/deliveries/${deliveryId}/redeliver`,
+      ),
+
     createAccount: (body: RequestBody<Paths['/admin/v1/accounts']['post']>) =>
       call<Answer<Paths['/admin/v1/accounts']['post'], 201>>('createAccount', 'POST', '/admin/v1/accounts', {
         body,
@@ -187,6 +237,22 @@ export async function tour(send: Transport, adminToken: string) {
   const newKey: Schemas['NewApiKey'] = await user.createKey({ mode, name: 'ci' });
   const revoked: Schemas['RevokedKey'] = await user.revokeKey(newKey.id);
 
+  const hook: Schemas['NewWebhookEndpoint'] = await user.createWebhook({
+    url: 'https://hooks.example.com/contentstats',
+    events: ['snapshot.created', 'tracking.completed'],
+    description: 'ci',
+  });
+  const hooks: Schemas['WebhookEndpoint'][] = (await user.listWebhooks()).webhooks;
+  await user.getWebhook(hook.id);
+  const changed: Schemas['WebhookEndpoint'] = await user.updateWebhook(hook.id, { events: ['balance.low'] });
+  const rotated: Schemas['RotatedWebhookSecret'] = await user.rotateWebhookSecret(hook.id);
+  const test: Schemas['WebhookTestSent'] = await user.testWebhook(hook.id);
+  const deliveries: Schemas['WebhookDeliveryPage'] = await user.listWebhookDeliveries(hook.id, {
+    limit: '10',
+  });
+  const again: Schemas['WebhookDelivery'] = await user.redeliverWebhook(hook.id, test.delivery_id);
+  const deletedHook: Schemas['DeletedWebhook'] = await user.deleteWebhook(hook.id);
+
   const account: Schemas['AccountDetail'] = await operator.getAccount(accountId);
   await operator.addCredit(accountId, { amount_usd: 5, note: 'top-up' });
   const updated: Schemas['Account'] = (await operator.updateAccount(accountId, { plan: 'pro' })).account;
@@ -207,6 +273,14 @@ export async function tour(send: Transport, adminToken: string) {
       plan: updated.plan,
       charges: account.ledger.charges,
       cancelled: cancelled.new_status,
+      webhooks: {
+        secret: hook.secret.startsWith('whsec_') && rotated.secret !== hook.secret,
+        listed: hooks.length,
+        events: changed.events,
+        deliveries: deliveries.deliveries.map((d) => d.event_type),
+        redelivered: again.event_id === deliveries.deliveries[0]?.event_id,
+        deleted: deletedHook.deleted,
+      },
     },
   };
 }

@@ -96,6 +96,14 @@ describe('a client generated from /openapi.json', () => {
     };
     const { calls, seen } = await tour(send, ADMIN_TOKEN);
     expect(seen).toMatchObject({ openapi: '3.0.3', paused: 'paused', stopped: 'completed', plan: 'pro' });
+    expect(seen.webhooks).toEqual({
+      secret: true,
+      listed: 1,
+      events: ['balance.low'],
+      deliveries: ['webhook.test'],
+      redelivered: true,
+      deleted: true,
+    });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),
     );

@@ -9,6 +9,7 @@ export const TAGS = {
   videos: 'Track videos and read their snapshots',
   usage: 'Balance and usage',
   keys: "The account's API keys",
+  webhooks: 'Signed webhooks: endpoints, deliveries, test events',
   admin: 'The operator API (only when CONTENTSTATS_ADMIN_TOKEN is set)',
   service: 'Health, metrics and this document',
 } as const;

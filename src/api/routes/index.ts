@@ -24,6 +24,7 @@ import { livenessRoute, metricsRoute, readinessRoute, registerService } from './
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
 import { listSnapshotsRoute, registerVideoSnapshots } from './video-snapshots.ts';
+import { registerWebhooks, WEBHOOK_ROUTES } from './webhooks.ts';
 
 /** The routes one file declares, and the function that registers them with their handlers. */
 export interface RouteGroup {
@@ -45,6 +46,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
   { routes: [listSnapshotsRoute], register: registerVideoSnapshots },
   { routes: [usageRoute], register: registerUsage },
   { routes: [listKeysRoute, createKeyRoute, revokeKeyRoute], register: registerKeys },
+  { routes: WEBHOOK_ROUTES, register: registerWebhooks },
 ];
 
 /** Under /admin/v1, behind the operator's token. */
