@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type {
   DeliveryStatus,
   Mode,
+  VideoRow,
   WebhookDeliveriesTable,
   WebhookDeliveryRow,
   WebhookEndpointRow,
@@ -269,6 +270,7 @@ export interface DueDelivery {
   previous_secret: string | null;
   previous_secret_expires_at: number | null;
   failing_since: number | null;
+  disabled: number;
   account_id: string;
   payload: string;
   event_created_at: number;
@@ -285,14 +287,18 @@ export async function claimDueDeliveries(
   now: number,
   leaseUntil: number,
   limit: number,
+  skipEndpoints: readonly string[] = [],
 ): Promise<DueDelivery[]> {
   let ids: { id: string; attempts: number }[];
+  // Endpoints whose every delivery slot this worker is using are left to later (or to other workers).
+  const skip = skipEndpoints.length > 0 ? skipEndpoints : ['-'];
   if (ex.dialect === 'postgres') {
     const result = await sql<{ id: string; attempts: number }>`
       update webhook_deliveries set attempts = attempts + 1, next_attempt_at = ${leaseUntil}
       where id in (
         select id from webhook_deliveries
         where next_attempt_at is not null and next_attempt_at <= ${now}
+          and endpoint_id not in (${sql.join(skip)})
         order by next_attempt_at, id
         limit ${limit}
         for update skip locked)
@@ -304,6 +310,7 @@ export async function claimDueDeliveries(
       .select(['id', 'attempts'])
       .where('next_attempt_at', 'is not', null)
       .where('next_attempt_at', '<=', now)
+      .where('endpoint_id', 'not in', skip)
       .orderBy('next_attempt_at')
       .orderBy('id')
       .limit(limit)
@@ -336,6 +343,7 @@ export async function claimDueDeliveries(
       'w.previous_secret',
       'w.previous_secret_expires_at',
       'w.failing_since',
+      'w.disabled',
       'w.account_id',
       'e.payload',
       'e.created_at as event_created_at',
@@ -353,6 +361,7 @@ export async function claimDueDeliveries(
     previous_secret_expires_at:
       row.previous_secret_expires_at === null ? null : Number(row.previous_secret_expires_at),
     failing_since: row.failing_since === null ? null : Number(row.failing_since),
+    disabled: Number(row.disabled),
     event_created_at: Number(row.event_created_at),
   }));
 }
@@ -493,4 +502,21 @@ export async function dailySpendMicroUsd(ex: Executor, accountId: string): Promi
     .where('status', '=', 'monitoring')
     .executeTakeFirstOrThrow();
   return Number(row.spend ?? 0);
+}
+
+/** A top-up re-arms the balance alert. */
+export async function rearmBalanceAlert(ex: Executor, accountId: string): Promise<void> {
+  await ex.db
+    .updateTable('balance_alerts')
+    .set({ alerted_at: null })
+    .where('account_id', '=', accountId)
+    .where('alerted_at', 'is not', null)
+    .execute();
+}
+
+/** Whole video rows (as the API presents them), by id. */
+export async function videoRowsById(ex: Executor, ids: readonly string[]): Promise<Map<string, VideoRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ex.db.selectFrom('videos').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, row]));
 }

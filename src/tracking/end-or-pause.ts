@@ -6,6 +6,7 @@ import type { VideoRow, VideoStatus } from '../store/schema.ts';
 import type { Tx } from '../store/transaction.ts';
 import { addUsage } from '../store/usage.ts';
 import { updateVideo } from '../store/videos.ts';
+import { announceTrackingEnded } from '../webhooks/tracking-events.ts';
 
 export interface EndDetails {
   error_reason?: string | null;
@@ -62,6 +63,7 @@ export async function endOrPause(
     error_reason: ended.error_reason,
   });
   if (video.status === 'monitoring') await addUsage(tx, video.account_id, video.mode, { activeVideos: -1 });
+  await announceTrackingEnded(tx, ended, now);
   if (status === 'completed' || status === 'error') {
     await enqueueOutbox(tx, {
       kind: 'email',

@@ -145,6 +145,7 @@ describe.each(DIALECTS)('webhook endpoints (%s)', (dialect) => {
       ],
       has_more: false,
     });
+    api.clock.advance(1); // a later delivery id: the listing is newest first
     const again = await api.call(
       'POST',
       `/api/v1/webhooks/${hook.id}/deliveries/${test.json().delivery_id}/redeliver`,
