@@ -184,8 +184,10 @@ export interface WebhookEventsTable {
   account_id: string;
   mode: Mode;
   type: string;
-  /** The exact body sent on every attempt. */
-  payload: string;
+  /** The exact body sent on every attempt; null until first sent when `deferred_data` is set. */
+  payload: string | null;
+  /** What a snapshot.created payload is rendered from at its first delivery (webhooks/snapshot-payload.ts). */
+  deferred_data: string | null;
   created_at: number;
 }
 

@@ -2,6 +2,7 @@
 // delivery workers' claim. A delivery's life: pending (next_attempt_at = due) → claimed (attempts + 1,
 // next_attempt_at = the lease's end) → delivered, pending again at its retry time, or failed.
 import { sql } from 'kysely';
+import { preparedForIds, preparedInsertMany } from './prepared.ts';
 import type {
   DeliveryStatus,
   Mode,
@@ -12,6 +13,7 @@ import type {
   WebhookEndpointsTable,
   WebhookEventsTable,
 } from './schema.ts';
+import { listSnapshots, type SnapshotRow } from './snapshots.ts';
 import type { Executor, Tx } from './transaction.ts';
 
 // PostgreSQL hands BIGINT columns back as numbers (database.ts) except where noted; counts here are small.
@@ -152,34 +154,47 @@ export async function insertWebhookEvents(
   events: readonly WebhookEventsTable[],
   deliveries: readonly NewDelivery[],
 ): Promise<void> {
-  if (events.length > 0)
-    await tx.db
-      .insertInto('webhook_events')
-      .values([...events])
-      .execute();
+  await insertEventRows(tx, events);
   await insertDeliveries(tx, deliveries);
 }
 
+// Prepared once: recording a batch writes an event and a delivery per stored snapshot when subscribed.
+const EVENT_COLUMNS = ['id', 'account_id', 'mode', 'type', 'payload', 'deferred_data', 'created_at'] as const;
+type EventInsert = { [K in keyof WebhookEventsTable]: WebhookEventsTable[K] };
+const insertEventRows = preparedInsertMany(EVENT_COLUMNS, (tx, rows: EventInsert[]) =>
+  tx.db.insertInto('webhook_events').values(rows),
+);
+
+type DeliveryInsert = {
+  [K in Exclude<keyof WebhookDeliveriesTable, 'last_attempt_at' | 'delivered_at'>]: WebhookDeliveriesTable[K];
+};
+const DELIVERY_COLUMNS = [
+  'id',
+  'endpoint_id',
+  'event_id',
+  'status',
+  'next_attempt_at',
+  'created_at',
+] as const;
+const insertDeliveryRows = preparedInsertMany(DELIVERY_COLUMNS, (tx, rows: DeliveryInsert[]) =>
+  tx.db.insertInto('webhook_deliveries').values(rows),
+);
+
 export async function insertDeliveries(ex: Executor, deliveries: readonly NewDelivery[]): Promise<void> {
-  if (deliveries.length === 0) return;
-  await ex.db
-    .insertInto('webhook_deliveries')
-    .values(
-      deliveries.map(
-        (d): WebhookDeliveriesTable => ({
-          id: d.id,
-          endpoint_id: d.endpointId,
-          event_id: d.eventId,
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: d.at,
-          last_attempt_at: null,
-          delivered_at: null,
-          created_at: d.at,
-        }),
-      ),
-    )
-    .execute();
+  await insertDeliveryRows(
+    ex,
+    deliveries.map(
+      (d): DeliveryInsert => ({
+        id: d.id,
+        endpoint_id: d.endpointId,
+        event_id: d.eventId,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: d.at,
+        created_at: d.at,
+      }),
+    ),
+  );
 }
 
 export async function findWebhookEvent(ex: Executor, id: string): Promise<WebhookEventsTable | undefined> {
@@ -272,7 +287,10 @@ export interface DueDelivery {
   failing_since: number | null;
   disabled: number;
   account_id: string;
-  payload: string;
+  event_type: string;
+  /** Null until the event is first sent when it is rendered from `deferred_data`. */
+  payload: string | null;
+  deferred_data: string | null;
   event_created_at: number;
 }
 
@@ -345,7 +363,9 @@ export async function claimDueDeliveries(
       'w.failing_since',
       'w.disabled',
       'w.account_id',
+      'e.type as event_type',
       'e.payload',
+      'e.deferred_data',
       'e.created_at as event_created_at',
     ])
     .where(
@@ -516,7 +536,39 @@ export async function rearmBalanceAlert(ex: Executor, accountId: string): Promis
 
 /** Whole video rows (as the API presents them), by id. */
 export async function videoRowsById(ex: Executor, ids: readonly string[]): Promise<Map<string, VideoRow>> {
-  if (ids.length === 0) return new Map();
-  const rows = await ex.db.selectFrom('videos').selectAll().where('id', 'in', ids).execute();
+  const rows = await wholeVideos(ex, ids);
   return new Map(rows.map((row) => [row.id, row]));
+}
+
+const wholeVideos = preparedForIds((ex, ids) =>
+  ex.db.selectFrom('videos').selectAll().where('id', 'in', ids),
+);
+
+/** Fixes a deferred event's body at its first delivery, so every attempt and endpoint sends the same bytes. */
+export async function freezeEventPayload(ex: Executor, eventId: string, payload: string): Promise<string> {
+  await ex.db
+    .updateTable('webhook_events')
+    .set({ payload })
+    .where('id', '=', eventId)
+    .where('payload', 'is', null)
+    .execute();
+  const row = await ex.db
+    .selectFrom('webhook_events')
+    .select('payload')
+    .where('id', '=', eventId)
+    .executeTakeFirstOrThrow();
+  return row.payload ?? payload;
+}
+
+/** A video's row and one of its snapshots (a deferred payload's sources). */
+export async function videoAndSnapshot(
+  ex: Executor,
+  videoId: string,
+  slot: number,
+): Promise<{ video: VideoRow; snapshot: SnapshotRow } | undefined> {
+  const video = await ex.db.selectFrom('videos').selectAll().where('id', '=', videoId).executeTakeFirst();
+  if (!video) return undefined;
+  const snapshots = await listSnapshots(ex, { videoId, afterSlot: slot - 1, limit: 1, includeMissed: true });
+  const snapshot = snapshots.find((s) => s.slot === slot);
+  return snapshot ? { video, snapshot } : undefined;
 }

@@ -19,6 +19,7 @@ import {
 } from '../store/webhooks.ts';
 import { MAX_ATTEMPTS, retryDelayAfter } from './retry-schedule.ts';
 import { signatureHeader } from './signing.ts';
+import { renderDeferredPayload } from './snapshot-payload.ts';
 
 export interface DeliveryLog {
   info(fields: Record<string, unknown>, message: string): void;
@@ -155,11 +156,26 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   async function attempt(delivery: DueDelivery): Promise<void> {
     const startedAt = clock.now();
     const started = performance.now();
-    const result: OutboundResult | null = delivery.disabled ? null : await send(delivery, startedAt);
+    const payload =
+      delivery.payload ??
+      (delivery.deferred_data === null
+        ? undefined
+        : await renderDeferredPayload(store, {
+            id: delivery.event_id,
+            type: delivery.event_type,
+            createdAt: delivery.event_created_at,
+            deferredData: delivery.deferred_data,
+          }));
+    const result: OutboundResult | null =
+      delivery.disabled || payload === undefined ? null : await send(delivery, payload, startedAt);
     const durationMs = Math.round(performance.now() - started);
     const status = result?.ok ? result.value.status : null;
     const delivered = status !== null && status >= 200 && status < 300;
-    const error = delivered ? null : failureText(result);
+    const error = delivered
+      ? null
+      : payload === undefined
+        ? 'the video or snapshot of this event no longer exists'
+        : failureText(result);
     const nextDelay = delivered || delivery.disabled ? null : retryDelayAfter(delivery.attempts, random);
     const outcome: AttemptOutcome = {
       deliveryId: delivery.id,
@@ -220,7 +236,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     log.warn({ webhook_id: delivery.endpoint_id, reason }, 'webhook endpoint disabled');
   }
 
-  function send(delivery: DueDelivery, now: number): Promise<OutboundResult> {
+  function send(delivery: DueDelivery, payload: string, now: number): Promise<OutboundResult> {
     const timestamp = Math.floor(now / 1000);
     const secrets =
       delivery.previous_secret !== null && (delivery.previous_secret_expires_at ?? 0) > now
@@ -233,9 +249,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         ...HEADERS_BASE,
         'webhook-id': delivery.event_id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, delivery.payload),
+        'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, payload),
       },
-      body: delivery.payload,
+      body: payload,
       allowedHosts: [new URL(delivery.url).host],
       maxRedirects: 0,
       timeoutMs,

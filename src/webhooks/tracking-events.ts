@@ -7,7 +7,13 @@ import { collectedSnapshotBefore, latestSnapshot, type SnapshotRow } from '../st
 import type { Tx } from '../store/transaction.ts';
 import { recordMilestones, videoRowsById } from '../store/webhooks.ts';
 import { MILESTONE_METRICS, MILESTONE_THRESHOLDS } from './event-types.ts';
-import { loadSubscriptions, type WebhookEvent, writeEvents } from './write-events.ts';
+import { deferredSnapshotData, snapshotEventData } from './snapshot-payload.ts';
+import {
+  type DeferredWebhookEvent,
+  loadSubscriptions,
+  type WebhookEvent,
+  writeEvents,
+} from './write-events.ts';
 
 type Owner = Pick<VideoRow, 'id' | 'account_id' | 'mode'>;
 
@@ -42,21 +48,17 @@ export async function announceStoredSnapshots(
     tx,
     wanted.map((s) => s.video.id),
   );
-  const events: WebhookEvent[] = [];
+  const events: (WebhookEvent | DeferredWebhookEvent)[] = [];
   for (const { video: owner, snapshot } of wanted) {
     const video = videos.get(owner.id);
     if (!video) continue;
-    const data = () => ({
-      video: presentVideoListItem(video, snapshot),
-      snapshot: presentSnapshot(video, snapshot),
-    });
     if (listens(owner, 'snapshot.created')) {
       events.push({
         accountId: video.account_id,
         mode: video.mode,
         type: 'snapshot.created',
         at: now,
-        data: data(),
+        deferredData: deferredSnapshotData(video, snapshot),
       });
     }
     if (listens(owner, 'video.milestone')) {
@@ -66,7 +68,7 @@ export async function announceStoredSnapshots(
           mode: video.mode,
           type: 'video.milestone',
           at: now,
-          data: { ...milestone, ...data() },
+          data: { ...milestone, ...snapshotEventData(video, snapshot) },
         });
       }
     }

@@ -41,8 +41,11 @@ export const webhooksMigration: Migration = {
       .addColumn('account_id', 'text', (c) => c.notNull())
       .addColumn('mode', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
-      // The body sent, byte for byte, on every attempt: {"id","type","created_at","data"}.
-      .addColumn('payload', 'text', (c) => c.notNull())
+      // The body sent, byte for byte, on every attempt: {"id","type","created_at","data"}. Null until first
+      // sent for a snapshot.created event, whose `data` is rendered then from `deferred_data` (see
+      // webhooks/snapshot-payload.ts): recording stays cheap, and the payload still shows the event's moment.
+      .addColumn('payload', 'text')
+      .addColumn('deferred_data', 'text')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
 
