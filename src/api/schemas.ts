@@ -204,3 +204,9 @@ export const webhookDeliveriesQuery = z.object({
   limit: limitParam.optional(),
   starting_after: idParam.optional().describe('A delivery id: the page after it'),
 });
+
+export const balanceAlertBody = z.object({
+  threshold_usd: usdAmount('threshold_usd', 0, 1_000_000)
+    .nullable()
+    .describe('Alert below this available balance; null: one day of current spend'),
+});

@@ -169,6 +169,20 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         `/api/v1/webhooks/${id}/deliveries/${deliveryId}/redeliver`,
       ),
 
+    getBalanceAlert: () =>
+      call<Answer<Paths['/api/v1/alerts/balance-low']['get'], 200>>(
+        'getBalanceAlert',
+        'GET',
+        '/api/v1/alerts/balance-low',
+      ),
+    updateBalanceAlert: (body: RequestBody<Paths['/api/v1/alerts/balance-low']['patch']>) =>
+      call<Answer<Paths['/api/v1/alerts/balance-low']['patch'], 200>>(
+        'updateBalanceAlert',
+        'PATCH',
+        '/api/v1/alerts/balance-low',
+        { body },
+      ),
+
     createAccount: (body: RequestBody<Paths['/admin/v1/accounts']['post']>) =>
       call<Answer<Paths['/admin/v1/accounts']['post'], 201>>('createAccount', 'POST', '/admin/v1/accounts', {
         body,
@@ -252,6 +266,10 @@ export async function tour(send: Transport, adminToken: string) {
   });
   const again: Schemas['WebhookDelivery'] = await user.redeliverWebhook(hook.id, test.delivery_id);
   const deletedHook: Schemas['DeletedWebhook'] = await user.deleteWebhook(hook.id);
+  // The balance alert is about live money: a live key sets it.
+  const liveUser = contentstatsClient(send, { apiKey: created.api_key });
+  const alert: Schemas['BalanceAlert'] = await liveUser.updateBalanceAlert({ threshold_usd: 2.5 });
+  const alertRead: Schemas['BalanceAlert'] = await liveUser.getBalanceAlert();
 
   const account: Schemas['AccountDetail'] = await operator.getAccount(accountId);
   await operator.addCredit(accountId, { amount_usd: 5, note: 'top-up' });
@@ -260,7 +278,7 @@ export async function tour(send: Transport, adminToken: string) {
   const cancelled: Schemas['CancelledVideo'] = await operator.cancelVideo(second.id);
 
   return {
-    calls: [...operator.calls, ...user.calls],
+    calls: [...operator.calls, ...user.calls, ...liveUser.calls],
     seen: {
       openapi: document.openapi,
       metrics: metrics.length > 0,
@@ -280,6 +298,7 @@ export async function tour(send: Transport, adminToken: string) {
         deliveries: deliveries.deliveries.map((d) => d.event_type),
         redelivered: again.event_id === deliveries.deliveries[0]?.event_id,
         deleted: deletedHook.deleted,
+        alert: [alert.threshold_usd, alertRead.armed],
       },
     },
   };

@@ -103,6 +103,7 @@ describe('a client generated from /openapi.json', () => {
       deliveries: ['webhook.test'],
       redelivered: true,
       deleted: true,
+      alert: [2.5, true],
     });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),

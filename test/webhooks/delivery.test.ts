@@ -236,6 +236,38 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
     expect(listed[0]!.attempts[0]!.response_body).toBe('{"ok":true}');
   });
 
+  it('alerts below the account’s own threshold once, and a top-up re-arms it', async () => {
+    const account = await api.createAccount({ creditUsd: 100 });
+    const hook = await register(account.liveKey, '/threshold', ['balance.low']);
+    const alert = (body: unknown, key = account.liveKey) =>
+      api.call('PATCH', '/api/v1/alerts/balance-low', { key, body });
+    expect((await alert({ threshold_usd: 99.9 }, account.testKey)).statusCode).toBe(403);
+    expect((await alert({ threshold_usd: -1 })).json().details[0].field).toBe('threshold_usd');
+    expect((await alert({ threshold_usd: 99.9 })).json()).toEqual({ threshold_usd: 99.9, armed: true });
+    const trackOne = (id: string) =>
+      api.call('POST', '/api/v1/videos/track', {
+        key: account.liveKey,
+        body: { video_link: `https://www.tiktok.com/@u/video/${id}`, duration_days: 1 },
+      });
+    await trackOne('7300000000000000101');
+    await trackOne('7300000000000000102');
+    const read = () => api.call('GET', '/api/v1/alerts/balance-low', { key: account.liveKey });
+    expect((await read()).json()).toEqual({ threshold_usd: 99.9, armed: false });
+    await api.call('POST', `/admin/v1/accounts/${account.id}/credits`, {
+      headers: { authorization: `Bearer ${api.config.adminToken}` },
+      body: { amount_usd: 0.01 },
+    });
+    expect((await read()).json()).toEqual({ threshold_usd: 99.9, armed: true });
+    await trackOne('7300000000000000103');
+    await worker().runOnce();
+    const alerts = receiver.on('/threshold').map((d) => verify(hook.secret, d) as { data: EventData });
+    // (Sent concurrently: in either order.)
+    expect(alerts.map((a) => [a.data.available_usd, a.data.threshold_usd]).sort().reverse()).toEqual([
+      [99.64, 99.9],
+      [98.93, 99.9],
+    ]);
+  });
+
   it('sends a test-mode event to test endpoints only', async () => {
     const account = await api.createAccount({ creditUsd: 10 });
     await register(account.liveKey, '/live-only', ['snapshot.created', 'tracking.completed']);

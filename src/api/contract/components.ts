@@ -346,6 +346,14 @@ export const webhookTestSentSchema = named(
   z.object({ event_id: z.string(), delivery_id: z.string() }),
 );
 
+export const balanceAlertSchema = named(
+  'BalanceAlert',
+  z.object({
+    threshold_usd: usd.nullable().describe('null: one day of the live trackings’ current spend'),
+    armed: z.boolean().describe('False once balance.low fired, until a top-up or a new threshold'),
+  }),
+);
+
 // What the receivers get: {id, type, created_at, data}. Named so the OpenAPI document carries each payload.
 const eventOf = <T extends string, D extends z.ZodType>(type: T | readonly T[], data: D) =>
   z.object({

@@ -224,6 +224,7 @@ export const examples = {
     },
     [],
   ),
+  balanceAlert: { threshold_usd: 5, armed: true },
   liveness: { status: 'ok' },
   readiness: { status: 'ready' },
   metrics:

@@ -1,7 +1,13 @@
 // An account's webhook endpoints and their deliveries. Per mode: a test key manages test endpoints, which
 // receive test-mode events only. Another account's endpoint or delivery is as unknown as a missing one.
 import type { FastifyInstance } from 'fastify';
+import { microUsdToUsd } from '../../billing/money.ts';
 import { listWebhookEndpoints } from '../../store/webhooks.ts';
+import {
+  type BalanceAlertSettings,
+  balanceAlertSettings,
+  changeBalanceAlertThreshold,
+} from '../../webhooks/balance-alert-settings.ts';
 import {
   changeWebhookEndpoint,
   createWebhookEndpoint,
@@ -14,6 +20,7 @@ import {
 } from '../../webhooks/endpoints.ts';
 import type { ApiContext } from '../context.ts';
 import {
+  balanceAlertSchema,
   deletedWebhookSchema,
   errorSchema,
   newWebhookEndpointSchema,
@@ -29,9 +36,10 @@ import {
 import { examples } from '../contract/examples.ts';
 import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
 import { webhookErrorReply } from '../error-replies.ts';
-import { invalidRequest, notFound, sendError } from '../errors.ts';
+import { accessDenied, invalidRequest, notFound, sendError } from '../errors.ts';
 import { iso } from '../iso-time.ts';
 import {
+  balanceAlertBody,
   createWebhookBody,
   patchWebhookBody,
   videoIdParams,
@@ -181,7 +189,34 @@ export const redeliverWebhookRoute = defineRoute({
   },
 });
 
+export const getBalanceAlertRoute = defineRoute({
+  method: 'GET',
+  path: '/api/v1/alerts/balance-low',
+  operationId: 'getBalanceAlert',
+  tag: 'webhooks',
+  summary: 'The balance.low threshold (live money) and whether the alert is armed',
+  auth: 'apiKey',
+  responses: { 200: jsonResponse('The setting', balanceAlertSchema, examples.balanceAlert) },
+});
+
+export const updateBalanceAlertRoute = defineRoute({
+  method: 'PATCH',
+  path: '/api/v1/alerts/balance-low',
+  operationId: 'updateBalanceAlert',
+  tag: 'webhooks',
+  summary: 'Set the balance.low threshold (null: one day of current spend); re-arms the alert',
+  auth: 'apiKey',
+  body: balanceAlertBody,
+  responses: {
+    200: jsonResponse('The setting', balanceAlertSchema, examples.balanceAlert),
+    400: jsonResponse('A bad threshold', validationErrorSchema),
+    403: jsonResponse('A test key: test mode has no money to alert about', errorSchema),
+  },
+});
+
 export const WEBHOOK_ROUTES = [
+  getBalanceAlertRoute,
+  updateBalanceAlertRoute,
   createWebhookRoute,
   listWebhooksRoute,
   getWebhookRoute,
@@ -198,6 +233,23 @@ export function registerWebhooks(app: FastifyInstance, ctx: ApiContext): void {
   const ownerOf = (auth: { account: { id: string }; mode: 'live' | 'test' }) => ({
     accountId: auth.account.id,
     mode: auth.mode,
+  });
+
+  const presentAlert = (settings: BalanceAlertSettings) => ({
+    threshold_usd: settings.thresholdMicroUsd === null ? null : microUsdToUsd(settings.thresholdMicroUsd),
+    armed: settings.armed,
+  });
+
+  registerRoute(app, getBalanceAlertRoute, async (request) =>
+    presentAlert(await balanceAlertSettings(ctx.store, request.auth.account.id)),
+  );
+
+  registerRoute(app, updateBalanceAlertRoute, async (request, reply, { body }) => {
+    if (request.auth.mode !== 'live') {
+      return sendError(reply, accessDenied('balance.low is about live money: use a live key'));
+    }
+    const threshold = body.threshold_usd === null ? null : Math.round(body.threshold_usd * 1_000_000);
+    return presentAlert(await changeBalanceAlertThreshold(ctx.store, request.auth.account.id, threshold));
   });
 
   registerRoute(app, createWebhookRoute, async (request, reply, { body }) => {
