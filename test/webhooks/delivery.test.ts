@@ -262,7 +262,12 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
     await worker().runOnce();
     const alerts = receiver.on('/threshold').map((d) => verify(hook.secret, d) as { data: EventData });
     // (Sent concurrently: in either order.)
-    expect(alerts.map((a) => [a.data.available_usd, a.data.threshold_usd]).sort().reverse()).toEqual([
+    expect(
+      alerts
+        .map((a) => [a.data.available_usd, a.data.threshold_usd])
+        .sort()
+        .reverse(),
+    ).toEqual([
       [99.64, 99.9],
       [98.93, 99.9],
     ]);
