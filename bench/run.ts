@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,platforms,rollup picks sections.
+// BENCH_ONLY=http,engine,platforms,rollup,webhooks picks sections.
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
 import { benchRollup } from './rollup.ts';
+import { benchWebhooks } from './webhooks.ts';
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   http: benchHttp,
@@ -12,6 +13,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   platforms: benchPlatforms,
   export: benchExport,
   rollup: benchRollup,
+  webhooks: benchWebhooks,
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of Object.entries(sections)) {

@@ -8,6 +8,7 @@ import { PLAN_NAMES } from '../billing/plans.ts';
 import { failureReason, noCollectorReason } from '../platforms/failure-reason.ts';
 import type { TransitionError } from '../tracking/lifecycle.ts';
 import type { TrackError } from '../tracking/track.ts';
+import type { WebhookError } from '../webhooks/endpoints.ts';
 import {
   type ApiErrorReply,
   accessDenied,
@@ -116,6 +117,30 @@ export function shareLinkErrorReply(error: ShareLinkError): ApiErrorReply {
       return invalidRequest([{ field: 'expires_at', message: 'expires_at must be in the future' }]);
     case 'share_link_not_found':
       return notFound('Share link');
+    default:
+      return unmapped(error);
+  }
+}
+
+export function webhookErrorReply(error: WebhookError): ApiErrorReply {
+  switch (error.kind) {
+    case 'webhook_not_found':
+      return notFound('Webhook');
+    case 'delivery_not_found':
+      return notFound('Delivery');
+    case 'endpoint_limit':
+      return {
+        status: 403,
+        body: {
+          error: 'Webhook limit reached',
+          message: `The plan allows ${error.limit} webhook endpoints per mode`,
+          limit: error.limit,
+        },
+      };
+    case 'invalid_url':
+      return invalidRequest([{ field: 'url', message: error.message }]);
+    case 'account_not_found':
+      return notFound('Account');
     default:
       return unmapped(error);
   }

@@ -6,6 +6,8 @@ import { EXPORT_FORMATS } from '../exports/formats.ts';
 import { MAX_URL_LENGTH, parseVideoUrl } from '../platforms/parse-video-url.ts';
 import { PLATFORMS } from '../platforms/types.ts';
 import { MODES, VIDEO_STATUSES } from '../store/schema.ts';
+import { MAX_WEBHOOK_URL_LENGTH } from '../webhooks/endpoint-url.ts';
+import { WEBHOOK_EVENT_TYPES } from '../webhooks/event-types.ts';
 
 const integerMessage = (field: string, min: number, max: number) =>
   `${field} must be an integer between ${min} and ${max}`;
@@ -367,4 +369,46 @@ export const patchAccountBody = z.object({
   rate_limit_per_minute: optionalLimit('rate_limit_per_minute', 1_000_000),
   max_active_videos: optionalLimit('max_active_videos', 10_000_000),
   disabled: z.boolean({ error: 'disabled must be true or false' }).optional(),
+});
+
+// ---- Webhooks ----
+
+const webhookEvents = z
+  .array(
+    z.enum(WEBHOOK_EVENT_TYPES, { error: `each event must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}` }),
+    { error: 'events must be a list of event types' },
+  )
+  .min(1, 'events must not be empty')
+  .max(WEBHOOK_EVENT_TYPES.length * 2, 'events lists an event more than twice');
+
+const webhookUrl = z
+  .string({ error: (issue) => (issue.input === undefined ? 'url is required' : 'url must be a string') })
+  .max(MAX_WEBHOOK_URL_LENGTH, `url must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`)
+  .check(withoutNul('url'))
+  .describe('https:// (http:// only where the operator allows it); no credentials, no IP address');
+
+export const createWebhookBody = z.object({
+  url: webhookUrl,
+  events: webhookEvents.describe('The event types to receive'),
+  description: freeText('description', 500).nullable().optional(),
+});
+
+export const patchWebhookBody = z.object({
+  url: webhookUrl.optional(),
+  events: webhookEvents.optional(),
+  description: freeText('description', 500).nullable().optional(),
+  disabled: z.boolean({ error: 'disabled must be true or false' }).optional(),
+});
+
+export const webhookDeliveryParams = z.object({ id: idParam, delivery_id: idParam });
+
+export const webhookDeliveriesQuery = z.object({
+  limit: limitParam.optional(),
+  starting_after: idParam.optional().describe('A delivery id: the page after it'),
+});
+
+export const balanceAlertBody = z.object({
+  threshold_usd: usdAmount('threshold_usd', 0, 1_000_000)
+    .nullable()
+    .describe('Alert below this available balance; null: one day of current spend'),
 });

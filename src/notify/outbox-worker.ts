@@ -8,6 +8,7 @@
 // notification is the better failure than a lost one.
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../store/transaction.ts';
+import { renderAccountAlertEmail } from './account-alert-email.ts';
 import {
   claimEmailRow,
   countWaitingEmails,
@@ -117,7 +118,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const claimedAttempts = row.attempts + 1;
     let rendered: RenderResult;
     try {
-      rendered = await renderTrackingEmail(store, row, { publicBaseUrl });
+      rendered =
+        (await renderAccountAlertEmail(store, row)) ??
+        (await renderTrackingEmail(store, row, { publicBaseUrl }));
     } catch (error) {
       return fail(row, claimedAttempts, `rendering failed: ${errorText(error)}`, false);
     }

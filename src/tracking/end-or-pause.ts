@@ -7,6 +7,7 @@ import type { VideoRow, VideoStatus } from '../store/schema.ts';
 import type { Tx } from '../store/transaction.ts';
 import { addUsage } from '../store/usage.ts';
 import { updateVideo } from '../store/videos.ts';
+import { announceTrackingEnded } from '../webhooks/tracking-events.ts';
 
 export interface EndDetails {
   error_reason?: string | null;
@@ -63,6 +64,7 @@ export async function endOrPause(
     error_reason: ended.error_reason,
   });
   if (video.status === 'monitoring') await addUsage(tx, video.account_id, video.mode, { activeVideos: -1 });
+  await announceTrackingEnded(tx, ended, now);
   if (status === 'completed' || status === 'error') {
     // The email's data links open in a browser: a share link of this video for 30 days, made with the email.
     // Its token rides in the outbox row until the email is sent (notify/outbox-worker.ts then drops it).

@@ -10,6 +10,7 @@ import { indexVideoTags } from '../store/tags.ts';
 import type { Tx } from '../store/transaction.ts';
 import { type AccountUsageChange, addUsages } from '../store/usage.ts';
 import { insertVideos } from '../store/videos.ts';
+import { checkBalanceLow } from '../webhooks/balance-low.ts';
 import { observedSnapshot } from './observed-snapshot.ts';
 import { slotDueAt } from './slots.ts';
 
@@ -92,5 +93,13 @@ export async function startTrackings(tx: Tx, trackings: readonly NewTracking[]):
   await insertFirstSnapshots(tx, snapshots);
   await postLedgerEntries(tx, postings);
   await addUsages(tx, usageChanges);
+  const reserving = trackings.filter(({ video }) => video.reserved_micro_usd > 0);
+  if (reserving.length > 0) {
+    await checkBalanceLow(
+      tx,
+      reserving.map(({ video }) => video.account_id),
+      reserving[0]!.video.created_at,
+    );
+  }
   return started;
 }

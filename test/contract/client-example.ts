@@ -170,6 +170,70 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
     revokeKey: (id: Id<Paths['/api/v1/keys/{id}']['delete']>) =>
       call<Answer<Paths['/api/v1/keys/{id}']['delete'], 200>>('revokeKey', 'DELETE', `/api/v1/keys/${id}`),
 
+    createWebhook: (body: RequestBody<Paths['/api/v1/webhooks']['post']>) =>
+      call<Answer<Paths['/api/v1/webhooks']['post'], 201>>('createWebhook', 'POST', '/api/v1/webhooks', {
+        body,
+      }),
+    listWebhooks: () =>
+      call<Answer<Paths['/api/v1/webhooks']['get'], 200>>('listWebhooks', 'GET', '/api/v1/webhooks'),
+    getWebhook: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}']['get'], 200>>('getWebhook', 'GET', `/api/v1/webhooks/${id}`),
+    updateWebhook: (id: string, body: RequestBody<Paths['/api/v1/webhooks/{id}']['patch']>) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}']['patch'], 200>>(
+        'updateWebhook',
+        'PATCH',
+        `/api/v1/webhooks/${id}`,
+        { body },
+      ),
+    deleteWebhook: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}']['delete'], 200>>(
+        'deleteWebhook',
+        'DELETE',
+        `/api/v1/webhooks/${id}`,
+      ),
+    rotateWebhookSecret: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/rotate-secret']['post'], 200>>(
+        'rotateWebhookSecret',
+        'POST',
+        `/api/v1/webhooks/${id}/rotate-secret`,
+      ),
+    testWebhook: (id: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/test']['post'], 202>>(
+        'testWebhook',
+        'POST',
+        `/api/v1/webhooks/${id}/test`,
+      ),
+    listWebhookDeliveries: (
+      id: string,
+      query: Query<Paths['/api/v1/webhooks/{id}/deliveries']['get']> = {},
+    ) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/deliveries']['get'], 200>>(
+        'listWebhookDeliveries',
+        'GET',
+        `/api/v1/webhooks/${id}/deliveries`,
+        { query },
+      ),
+    redeliverWebhook: (id: string, deliveryId: string) =>
+      call<Answer<Paths['/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver']['post'], 202>>(
+        'redeliverWebhook',
+        'POST',
+        `/api/v1/webhooks/${id}/deliveries/${deliveryId}/redeliver`,
+      ),
+
+    getBalanceAlert: () =>
+      call<Answer<Paths['/api/v1/alerts/balance-low']['get'], 200>>(
+        'getBalanceAlert',
+        'GET',
+        '/api/v1/alerts/balance-low',
+      ),
+    updateBalanceAlert: (body: RequestBody<Paths['/api/v1/alerts/balance-low']['patch']>) =>
+      call<Answer<Paths['/api/v1/alerts/balance-low']['patch'], 200>>(
+        'updateBalanceAlert',
+        'PATCH',
+        '/api/v1/alerts/balance-low',
+        { body },
+      ),
+
     createAccount: (body: RequestBody<Paths['/admin/v1/accounts']['post']>) =>
       call<Answer<Paths['/admin/v1/accounts']['post'], 201>>('createAccount', 'POST', '/admin/v1/accounts', {
         body,
@@ -279,6 +343,26 @@ export async function tour(send: Transport, adminToken: string) {
   const newKey: Schemas['NewApiKey'] = await user.createKey({ mode, name: 'ci' });
   const revoked: Schemas['RevokedKey'] = await user.revokeKey(newKey.id);
 
+  const hook: Schemas['NewWebhookEndpoint'] = await user.createWebhook({
+    url: 'https://hooks.example.com/contentstats',
+    events: ['snapshot.created', 'tracking.completed'],
+    description: 'ci',
+  });
+  const hooks: Schemas['WebhookEndpoint'][] = (await user.listWebhooks()).webhooks;
+  await user.getWebhook(hook.id);
+  const changed: Schemas['WebhookEndpoint'] = await user.updateWebhook(hook.id, { events: ['balance.low'] });
+  const rotated: Schemas['RotatedWebhookSecret'] = await user.rotateWebhookSecret(hook.id);
+  const test: Schemas['WebhookTestSent'] = await user.testWebhook(hook.id);
+  const deliveries: Schemas['WebhookDeliveryPage'] = await user.listWebhookDeliveries(hook.id, {
+    limit: '10',
+  });
+  const again: Schemas['WebhookDelivery'] = await user.redeliverWebhook(hook.id, test.delivery_id);
+  const deletedHook: Schemas['DeletedWebhook'] = await user.deleteWebhook(hook.id);
+  // The balance alert is about live money: a live key sets it.
+  const liveUser = contentstatsClient(send, { apiKey: created.api_key });
+  const alert: Schemas['BalanceAlert'] = await liveUser.updateBalanceAlert({ threshold_usd: 2.5 });
+  const alertRead: Schemas['BalanceAlert'] = await liveUser.getBalanceAlert();
+
   const account: Schemas['AccountDetail'] = await operator.getAccount(accountId);
   await operator.addCredit(accountId, { amount_usd: 5, note: 'top-up' });
   const updated: Schemas['Account'] = (await operator.updateAccount(accountId, { plan: 'pro' })).account;
@@ -286,7 +370,7 @@ export async function tour(send: Transport, adminToken: string) {
   const cancelled: Schemas['CancelledVideo'] = await operator.cancelVideo(second.id);
 
   return {
-    calls: [...operator.calls, ...user.calls, ...anyone.calls],
+    calls: [...operator.calls, ...user.calls, ...anyone.calls, ...liveUser.calls],
     seen: {
       openapi: document.openapi,
       metrics: metrics.length > 0,
@@ -310,6 +394,15 @@ export async function tour(send: Transport, adminToken: string) {
       campaignVideos: campaign.videos,
       batchStatuses,
       campaignViews,
+      webhooks: {
+        secret: hook.secret.startsWith('whsec_') && rotated.secret !== hook.secret,
+        listed: hooks.length,
+        events: changed.events,
+        deliveries: deliveries.deliveries.map((d) => d.event_type),
+        redelivered: again.event_id === deliveries.deliveries[0]?.event_id,
+        deleted: deletedHook.deleted,
+        alert: [alert.threshold_usd, alertRead.armed],
+      },
     },
   };
 }

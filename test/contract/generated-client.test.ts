@@ -118,6 +118,15 @@ describe('a client generated from /openapi.json', () => {
       shareLinks: ['active'],
       revokedLink: true,
     });
+    expect(seen.webhooks).toEqual({
+      secret: true,
+      listed: 1,
+      events: ['balance.low'],
+      deliveries: ['webhook.test'],
+      redelivered: true,
+      deleted: true,
+      alert: [2.5, true],
+    });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),
     );

@@ -39,6 +39,7 @@ describe('migrating PostgreSQL', () => {
           '003-rate-limit-windows',
           '004-idempotency-claims',
           '005-auth-version',
+          '006-webhooks',
           '007-tags-metadata',
           '008-share-links',
         ],
@@ -171,6 +172,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '003-rate-limit-windows',
             '004-idempotency-claims',
             '005-auth-version',
+            '006-webhooks',
             '007-tags-metadata',
             '008-share-links',
           ],
@@ -246,7 +248,13 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          value: ['004-idempotency-claims', '005-auth-version', '007-tags-metadata', '008-share-links'],
+          value: [
+            '004-idempotency-claims',
+            '005-auth-version',
+            '006-webhooks',
+            '007-tags-metadata',
+            '008-share-links',
+          ],
         });
         const rows = await store.db
           .selectFrom('idempotency_keys')

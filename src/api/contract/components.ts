@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { PLAN_NAMES } from '../../billing/plans.ts';
 import { PLATFORMS } from '../../platforms/types.ts';
-import { MODES, VIDEO_STATUSES } from '../../store/schema.ts';
+import { DELIVERY_STATUSES, MODES, VIDEO_STATUSES } from '../../store/schema.ts';
+import { MILESTONE_METRICS, WEBHOOK_EVENT_TYPES } from '../../webhooks/event-types.ts';
 import { TRACK_FAILED_ERROR } from '../errors.ts';
 
 export const responseComponents = z.registry<{ id: string }>();
@@ -344,6 +345,153 @@ export const revokedShareLinkSchema = named(
   z.object({ id: z.string(), revoked: z.literal(true) }),
 );
 
+// ---- Webhooks ----
+
+export const webhookEventTypeSchema = named('WebhookEventType', z.enum(WEBHOOK_EVENT_TYPES));
+
+const webhookEndpointFields = {
+  id: z.string(),
+  url: z.string(),
+  events: z.array(webhookEventTypeSchema),
+  description: z.string().nullable(),
+  mode: modeSchema.describe("The key's mode: the endpoint receives that mode's events only"),
+  disabled: z.boolean(),
+  disabled_reason: z
+    .string()
+    .nullable()
+    .describe('Why it is disabled: by the account, or after failing continuously for 5 days'),
+  previous_secret_expires_at: isoTime
+    .nullable()
+    .describe('After a rotation: until when the previous secret also signs'),
+  created_at: isoTime,
+  updated_at: isoTime,
+};
+
+export const webhookEndpointSchema = named('WebhookEndpoint', z.object(webhookEndpointFields));
+
+export const newWebhookEndpointSchema = named(
+  'NewWebhookEndpoint',
+  z.object({
+    ...webhookEndpointFields,
+    secret: z.string().describe('The signing secret (whsec_…): shown only in this answer'),
+  }),
+);
+
+export const webhookEndpointListSchema = named(
+  'WebhookEndpointList',
+  z.object({ webhooks: z.array(webhookEndpointSchema) }),
+);
+
+export const rotatedWebhookSecretSchema = named(
+  'RotatedWebhookSecret',
+  z.object({
+    id: z.string(),
+    secret: z.string().describe('The new signing secret: shown only in this answer'),
+    previous_secret_expires_at: isoTime.describe('Until then the previous secret signs beside the new one'),
+  }),
+);
+
+export const deletedWebhookSchema = named(
+  'DeletedWebhook',
+  z.object({ id: z.string(), deleted: z.literal(true) }),
+);
+
+export const webhookDeliveryAttemptSchema = named(
+  'WebhookDeliveryAttempt',
+  z.object({
+    attempt: z.number().int(),
+    started_at: isoTime,
+    duration_ms: z.number().int(),
+    response_status: z.number().int().nullable().describe('null when no answer came'),
+    response_body: z.string().nullable().describe('The start of the answer (at most 1 KB)'),
+    error: z.string().nullable().describe('Why the attempt failed; null when it succeeded'),
+  }),
+);
+
+export const webhookDeliverySchema = named(
+  'WebhookDelivery',
+  z.object({
+    id: z.string(),
+    event_id: z.string().describe('The webhook-id header: the same on every attempt and redelivery'),
+    event_type: webhookEventTypeSchema,
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.array(webhookDeliveryAttemptSchema),
+    next_attempt_at: isoTime.nullable().describe('While pending: when it is tried next'),
+    created_at: isoTime,
+    delivered_at: isoTime.nullable(),
+  }),
+);
+
+export const webhookDeliveryPageSchema = named(
+  'WebhookDeliveryPage',
+  z.object({ deliveries: z.array(webhookDeliverySchema), has_more: z.boolean() }),
+);
+
+export const webhookTestSentSchema = named(
+  'WebhookTestSent',
+  z.object({ event_id: z.string(), delivery_id: z.string() }),
+);
+
+export const balanceAlertSchema = named(
+  'BalanceAlert',
+  z.object({
+    threshold_usd: usd.nullable().describe('null: one day of the live trackings’ current spend'),
+    armed: z.boolean().describe('False once balance.low fired, until a top-up or a new threshold'),
+  }),
+);
+
+// What the receivers get: {id, type, created_at, data}. Named so the OpenAPI document carries each payload.
+const eventOf = <T extends string, D extends z.ZodType>(type: T | readonly T[], data: D) =>
+  z.object({
+    id: z.string().describe('evt_…, also the webhook-id header'),
+    type: typeof type === 'string' ? z.literal(type) : z.enum(type as readonly T[] as [T, ...T[]]),
+    created_at: isoTime,
+    data,
+  });
+
+export const snapshotCreatedEventSchema = named(
+  'SnapshotCreatedEvent',
+  eventOf('snapshot.created', z.object({ video: videoSchema, snapshot: snapshotSchema })),
+);
+export const snapshotMissedEventSchema = named(
+  'SnapshotMissedEvent',
+  eventOf('snapshot.missed', z.object({ video: videoSchema, snapshot: snapshotSchema })),
+);
+export const trackingEventSchema = named(
+  'TrackingEvent',
+  eventOf(['tracking.completed', 'tracking.error', 'tracking.paused'], z.object({ video: videoSchema })),
+);
+export const balanceLowEventSchema = named(
+  'BalanceLowEvent',
+  eventOf(
+    'balance.low',
+    z.object({
+      available_usd: usd.describe('Balance minus what is reserved'),
+      balance_usd: usd,
+      reserved_usd: usd,
+      threshold_usd: usd.describe("The account's threshold, or one day of its current spend"),
+      daily_spend_usd: usd.describe('What its live trackings cost per day'),
+    }),
+  ),
+);
+export const videoMilestoneEventSchema = named(
+  'VideoMilestoneEvent',
+  eventOf(
+    'video.milestone',
+    z.object({
+      metric: z.enum(MILESTONE_METRICS),
+      threshold: z.number().int().describe('1000, 10000, … 100000000'),
+      value: z.string().describe('The count that reached it'),
+      video: videoSchema,
+      snapshot: snapshotSchema,
+    }),
+  ),
+);
+export const webhookTestEventSchema = named(
+  'WebhookTestEvent',
+  eventOf('webhook.test', z.object({ webhook_id: z.string(), message: z.string() })),
+);
+
 // ---- Service ----
 
 export const livenessSchema = named('Liveness', z.object({ status: z.literal('ok') }));
@@ -395,6 +543,15 @@ export const rateLimitExceededSchema = named(
 export const videoLimitReachedSchema = named(
   'VideoLimitReached',
   z.object({ error: z.string(), limit: z.number().int().describe('Videos the account may monitor at once') }),
+);
+
+export const webhookLimitReachedSchema = named(
+  'WebhookLimitReached',
+  z.object({
+    error: z.literal('Webhook limit reached'),
+    message: z.string(),
+    limit: z.number().int().describe('Webhook endpoints the plan allows per mode'),
+  }),
 );
 
 export const statusConflictSchema = named(

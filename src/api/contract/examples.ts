@@ -3,7 +3,7 @@
 import { SNAPSHOT_EXPORT_COLUMNS, VIDEO_EXPORT_COLUMNS } from '../../exports/columns.ts';
 import { csvHeader, csvRows, jsonLines } from '../../exports/formats.ts';
 import type { SnapshotExportRow, VideoExportRow } from '../../exports/rows.ts';
-import type { Account, ApiKeyRow, ShareLinkRow, VideoRow } from '../../store/schema.ts';
+import type { Account, ApiKeyRow, ShareLinkRow, VideoRow, WebhookEndpointRow } from '../../store/schema.ts';
 import type { SnapshotRow } from '../../store/snapshots.ts';
 import {
   growthDeltas,
@@ -16,6 +16,7 @@ import {
   presentVideoDetail,
   presentVideoListItem,
 } from '../presenters.ts';
+import { presentDelivery, presentWebhookEndpoint } from '../webhook-presenters.ts';
 
 const HOUR_MS = 3_600_000;
 const CREATED_AT = Date.parse('2024-01-29T10:00:00.000Z');
@@ -131,6 +132,54 @@ const videoExportRows: VideoExportRow[] = [
     },
   },
 ];
+const webhook: WebhookEndpointRow = {
+  id: 'wh_0Lk3Pq9sT2vX8mZbN4cR',
+  account_id: video.account_id,
+  mode: 'live',
+  url: 'https://hooks.example.com/contentstats',
+  description: 'Production receiver',
+  events: JSON.stringify(['snapshot.created', 'tracking.completed', 'balance.low']),
+  disabled: 0,
+  disabled_reason: null,
+  secret: 'whsec_MfKQ9r8GKYqXsbpXhtWTDVyd4l8P5lZ+',
+  previous_secret: null,
+  previous_secret_expires_at: null,
+  failing_since: null,
+  created_at: CREATED_AT,
+  updated_at: CREATED_AT,
+};
+const delivery = {
+  id: 'dlv_0Lk3Q1aB7yH2kD5fG8jL',
+  endpoint_id: webhook.id,
+  event_id: 'evt_0Lk3Q1aB9sW4eR6tY1uI',
+  event_type: 'snapshot.created',
+  status: 'delivered' as const,
+  attempts: 2,
+  next_attempt_at: null,
+  last_attempt_at: CREATED_AT + HOUR_MS + 6_400,
+  delivered_at: CREATED_AT + HOUR_MS + 6_431,
+  created_at: CREATED_AT + HOUR_MS + 1_250,
+};
+const deliveryAttempts = [
+  {
+    delivery_id: delivery.id,
+    attempt: 1,
+    started_at: CREATED_AT + HOUR_MS + 1_262,
+    duration_ms: 10_000,
+    response_status: null,
+    response_body: null,
+    error: 'timeout: no complete answer within 10000 ms',
+  },
+  {
+    delivery_id: delivery.id,
+    attempt: 2,
+    started_at: CREATED_AT + HOUR_MS + 6_400,
+    duration_ms: 31,
+    response_status: 200,
+    response_body: '{"ok":true}',
+    error: null,
+  },
+];
 
 export const examples = {
   trackedVideo: presentTrackedVideo(justTracked, first),
@@ -237,6 +286,31 @@ export const examples = {
   },
   accountResult: { account: presentAccount(account) },
   cancelledVideo: { success: true, id: video.id, previous_status: 'monitoring', new_status: 'cancelled' },
+  newWebhook: { ...presentWebhookEndpoint(webhook, CREATED_AT), secret: webhook.secret },
+  webhook: presentWebhookEndpoint(webhook, CREATED_AT),
+  webhookList: { webhooks: [presentWebhookEndpoint(webhook, CREATED_AT)] },
+  deletedWebhook: { id: webhook.id, deleted: true },
+  rotatedSecret: {
+    id: webhook.id,
+    secret: 'whsec_Q2xvdWRzIGFyZSBub3QgYSBzZWNyZXQhISE=',
+    previous_secret_expires_at: '2024-01-30T10:00:00.000Z',
+  },
+  webhookTestSent: { event_id: 'evt_0Lk3Q1aB9sW4eR6tY1uJ', delivery_id: 'dlv_0Lk3Q1aB7yH2kD5fG8jM' },
+  webhookDeliveryPage: { deliveries: [presentDelivery(delivery, deliveryAttempts)], has_more: false },
+  redelivery: presentDelivery(
+    {
+      ...delivery,
+      id: 'dlv_0Lk3Q9zX1cV2bN3mA4sD',
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: CREATED_AT + 2 * HOUR_MS,
+      last_attempt_at: null,
+      delivered_at: null,
+      created_at: CREATED_AT + 2 * HOUR_MS,
+    },
+    [],
+  ),
+  balanceAlert: { threshold_usd: 5, armed: true },
   liveness: { status: 'ok' },
   readiness: { status: 'ready' },
   metrics:

@@ -12,6 +12,7 @@ export const TAGS = {
   keys: "The account's API keys",
   exports: "Exports across the account's videos (CSV, JSON Lines, XLSX), streamed",
   'share-links': 'Read-only links to a video or a campaign, opened without a key',
+  webhooks: 'Signed webhooks: endpoints, deliveries, test events',
   admin: 'The operator API (only when CONTENTSTATS_ADMIN_TOKEN is set)',
   service: 'Health, metrics and this document',
 } as const;

@@ -35,6 +35,7 @@ import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
 import { registerUpdateVideo, updateVideoRoute } from './update-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
 import { listSnapshotsRoute, registerVideoSnapshots } from './video-snapshots.ts';
+import { registerWebhooks, WEBHOOK_ROUTES } from './webhooks.ts';
 
 /** The routes one file declares, and the function that registers them with their handlers. */
 export interface RouteGroup {
@@ -66,6 +67,7 @@ export const API_ROUTES: readonly RouteGroup[] = [
     routes: [createShareLinkRoute, listShareLinksRoute, revokeShareLinkRoute],
     register: registerShareLinks,
   },
+  { routes: WEBHOOK_ROUTES, register: registerWebhooks },
 ];
 
 /** Under /admin/v1, behind the operator's token. */
