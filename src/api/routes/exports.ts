@@ -1,7 +1,7 @@
 // GET /exports/snapshots and /exports/videos: every video of the account (in the key's mode) that matches the
 // filters, streamed as CSV, JSON Lines or XLSX. The rows are read a page at a time as the client takes them,
 // and reading stops when the client goes away.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type ExportRows, exportRows } from '../../exports/export.ts';
 import { CONTENT_TYPES, type ExportFormat } from '../../exports/formats.ts';
@@ -65,7 +65,6 @@ const FILE_EXTENSIONS: Record<ExportFormat, string> = { csv: 'csv', jsonl: 'json
  */
 export function sendExport(
   ctx: ApiContext,
-  request: FastifyRequest,
   reply: FastifyReply,
   rows: ExportRows,
   format: ExportFormat | 'json',
@@ -74,9 +73,7 @@ export function sendExport(
   fileName?: string,
 ): FastifyReply {
   const stop = new AbortController();
-  request.raw.once('close', () => {
-    if (!reply.raw.writableFinished) stop.abort();
-  });
+  // The response closes when it is finished or when the connection goes away: only the latter stops reading.
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) stop.abort();
   });
@@ -97,7 +94,6 @@ export function registerExports(app: FastifyInstance, ctx: ApiContext): void {
       const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 10);
       return sendExport(
         ctx,
-        request,
         reply,
         rows,
         format,

@@ -1,7 +1,7 @@
 // GET /s/{token}, /s/{token}.csv and /s/{token}.json: what a share link opens, with no header needed (a
 // browser, Google Sheets' IMPORTDATA, Excel's web query). A token that does not open now — malformed,
 // unknown, revoked, expired, or its account disabled — gets one and the same 404, whatever the reason.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { openShareLink } from '../../accounts/share-links.ts';
 import type { ExportRows } from '../../exports/export.ts';
@@ -143,13 +143,13 @@ export function registerSharedView(app: FastifyInstance, ctx: ApiContext): void 
     [sharedCsvRoute, 'csv'],
     [sharedJsonRoute, 'json'],
   ] as const) {
-    registerRoute(app, route, async (request: FastifyRequest, reply, { params, query }) => {
+    registerRoute(app, route, async (_request, reply, { params, query }) => {
       const link = await open(params.token);
       if (!link) return notFound(reply);
       if (!query.ok) return sendError(sharedHeaders(reply), invalidRequest(query.error.issues));
       const rows: ExportRows = query.value.rows ?? 'snapshots';
       const { scope, window } = exportRequestOf(link);
-      return sendExport(ctx, request, sharedHeaders(reply), rows, format, scope, window);
+      return sendExport(ctx, sharedHeaders(reply), rows, format, scope, window);
     });
   }
 }
