@@ -101,7 +101,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   }
 
   async function claimAndStart(): Promise<number> {
-    const room = maxInFlight - inFlight;
+    // Claimed a few at a time: one claim could otherwise fill every slot with a single endpoint's deliveries,
+    // and a hanging endpoint would hold up the others until its timeouts ran out.
+    const room = Math.min(maxInFlight - inFlight, 2 * perEndpoint);
     if (room <= 0) return 0;
     const saturated = [...endpoints].filter(([, e]) => e.running >= perEndpoint).map(([id]) => id);
     const now = clock.now();
@@ -137,18 +139,21 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
           inFlight--;
           if (endpoint.running === 0 && endpoint.waiting.length === 0) endpoints.delete(endpointId);
           else startWaiting(endpointId);
-          if (inFlight === 0) {
-            const waiters = idleWaiters;
-            idleWaiters = [];
-            for (const resolve of waiters) resolve();
-          }
+          // Someone waiting for room (runOnce) or for the end (stop) looks again.
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const resolve of waiters) resolve();
           if (active && lastClaimFull) void pump().catch(logPumpError);
         });
     }
   }
 
-  const idle = (): Promise<void> =>
+  /** Resolves when an attempt in flight has finished (at once when none is). */
+  const oneFinished = (): Promise<void> =>
     inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+  const idle = async (): Promise<void> => {
+    while (inFlight > 0) await oneFinished();
+  };
 
   const logPumpError = (error: unknown) =>
     log.error({ error: errorText(error) }, 'claiming webhook deliveries failed; trying again next interval');
@@ -273,7 +278,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   return {
     async runOnce() {
       const before = { ...summary };
-      while ((await pump()) > 0 || inFlight > 0) await idle();
+      for (;;) {
+        const claimed = await pump();
+        if (claimed > 0 && inFlight < maxInFlight) continue;
+        if (inFlight === 0) break;
+        await oneFinished();
+      }
       return {
         delivered: summary.delivered - before.delivered,
         retrying: summary.retrying - before.retrying,
