@@ -43,17 +43,34 @@ export function routeCollectors(clock: Clock, liveCollectors: LiveCollectors): C
   return (mode, platform) => (mode === 'test' ? simulators[platform] : liveCollectors[platform]);
 }
 
-export async function composeService(options: ComposeOptions): Promise<ServiceParts> {
-  const { store, config, clock } = options;
-  const collectorFor = routeCollectors(clock, options.liveCollectors);
-  const tracking: TrackingDeps = {
+/** What tracking needs, from the config: the API's tracks and the CLI's `track --file` share it. */
+export function composeTrackingDeps(
+  store: Store,
+  config: Config,
+  clock: Clock,
+  liveCollectors: LiveCollectors,
+  probeRetryDelayMs = 500,
+): TrackingDeps {
+  return {
     store,
     clock,
     intervalSeconds: config.snapshotIntervalSeconds,
     costPerSnapshotMicroUsd: config.costPerSnapshotMicroUsd,
-    collectorFor,
-    probeRetryDelayMs: options.probeRetryDelayMs ?? 500,
+    collectorFor: routeCollectors(clock, liveCollectors),
+    probeRetryDelayMs,
   };
+}
+
+export async function composeService(options: ComposeOptions): Promise<ServiceParts> {
+  const { store, config, clock } = options;
+  const tracking = composeTrackingDeps(
+    store,
+    config,
+    clock,
+    options.liveCollectors,
+    options.probeRetryDelayMs,
+  );
+  const collectorFor = tracking.collectorFor;
   const metrics = createMetrics(SERVICE_METRICS);
   // Gauges read from the database when Prometheus scrapes, so they are right in every process.
   metrics.onScrape(async () => {

@@ -40,6 +40,11 @@ const upstreamsSchema = z
     return map.data;
   });
 
+const booleanFlag = z
+  .enum(['true', 'false', ''], { error: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true');
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z
@@ -103,6 +108,8 @@ const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  WEBHOOK_ALLOW_HTTP: booleanFlag,
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag,
 });
 
 /** Node refuses a headers timeout longer than the request timeout (the headers are part of the request). */
@@ -141,6 +148,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** An idle kept-alive connection is closed after this. */
   keepAliveTimeoutMs: number;
+  /** Webhook URLs may be plain http:// (otherwise https:// only). */
+  webhookAllowHttp: boolean;
+  /** Webhooks may reach loopback, private, link-local and metadata addresses (self-hosted setups). */
+  webhookAllowPrivateTargets: boolean;
 }
 
 /** The configuration, or one message per bad variable, each naming it. */
@@ -177,6 +188,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
     requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
     keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+    webhookAllowHttp: e.WEBHOOK_ALLOW_HTTP,
+    webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   });
 }
 

@@ -27,7 +27,13 @@ export function generateApiKey(mode: Mode): GeneratedKey {
   return { key, mode, prefix: key.slice(0, KEY_PREFIX_LENGTH), hash: hashApiKey(key) };
 }
 
-export const hashApiKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+/**
+ * What is stored of a secret that is shown once (an API key, a share link's token): its SHA-256, hex. The
+ * secrets are random and long, so a plain hash is enough, and looking one up by its hash is constant-time.
+ */
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export const hashApiKey = hashSecret;
 
 /** The key's mode when it is well formed and its checksum matches; null otherwise. */
 export function checkApiKeyFormat(key: string): Mode | null {

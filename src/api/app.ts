@@ -17,6 +17,8 @@ import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { registerRoute } from './contract/route.ts';
+import { dashboardAssets } from './dashboard/assets.ts';
+import { registerDashboard } from './dashboard/routes.ts';
 import { type ApiErrorReply, frameworkErrorReply, internalError, sendError } from './errors.ts';
 import { buildOpenApiDocument, openApiDocumentRoute } from './openapi.ts';
 import type { RateDecision } from './rate-limit.ts';
@@ -102,6 +104,7 @@ export async function buildApp(
   registerRoute(app, openApiDocumentRoute, async () => openApi);
   await app.register(swagger, { mode: 'static', specification: { document: openApi as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerDashboard(app, dashboardAssets());
 
   await app.register(
     async (api) => {

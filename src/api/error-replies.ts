@@ -1,12 +1,14 @@
 // What each domain error answers over HTTP: one function per error union, each an exhaustive switch, so a new
 // kind does not compile until it is given an answer here. The routes only call these.
 import type { AccountError } from '../accounts/accounts.ts';
+import type { ShareLinkError } from '../accounts/share-links.ts';
 import type { FundsError } from '../billing/funds.ts';
 import { microUsdToUsd } from '../billing/money.ts';
 import { PLAN_NAMES } from '../billing/plans.ts';
 import { failureReason, noCollectorReason } from '../platforms/failure-reason.ts';
 import type { TransitionError } from '../tracking/lifecycle.ts';
 import type { TrackError } from '../tracking/track.ts';
+import type { WebhookError } from '../webhooks/endpoints.ts';
 import {
   type ApiErrorReply,
   accessDenied,
@@ -106,3 +108,40 @@ const platformUnreadable = (reason: string): ApiErrorReply => ({
   status: 500,
   body: { error: TRACK_FAILED_ERROR, reason },
 });
+
+export function shareLinkErrorReply(error: ShareLinkError): ApiErrorReply {
+  switch (error.kind) {
+    case 'video_not_found':
+      return videoNotFound;
+    case 'expiry_not_in_future':
+      return invalidRequest([{ field: 'expires_at', message: 'expires_at must be in the future' }]);
+    case 'share_link_not_found':
+      return notFound('Share link');
+    default:
+      return unmapped(error);
+  }
+}
+
+export function webhookErrorReply(error: WebhookError): ApiErrorReply {
+  switch (error.kind) {
+    case 'webhook_not_found':
+      return notFound('Webhook');
+    case 'delivery_not_found':
+      return notFound('Delivery');
+    case 'endpoint_limit':
+      return {
+        status: 403,
+        body: {
+          error: 'Webhook limit reached',
+          message: `The plan allows ${error.limit} webhook endpoints per mode`,
+          limit: error.limit,
+        },
+      };
+    case 'invalid_url':
+      return invalidRequest([{ field: 'url', message: error.message }]);
+    case 'account_not_found':
+      return notFound('Account');
+    default:
+      return unmapped(error);
+  }
+}

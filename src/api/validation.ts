@@ -16,12 +16,22 @@ export function validate<S extends z.ZodType>(
   const seen = new Set<string>();
   const issues: FieldIssue[] = [];
   for (const issue of parsed.error.issues) {
-    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : root;
+    const field = issue.path.length > 0 ? fieldName(issue.path) : root;
     if (seen.has(field)) continue;
     seen.add(field);
     issues.push({ field, message: issue.message });
   }
   return err({ kind: 'invalid_request', issues });
+}
+
+/** A field's path as a reader writes it: `videos[3].video_link`, `metadata.campaign`. */
+function fieldName(path: readonly PropertyKey[]): string {
+  let name = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') name += `[${segment}]`;
+    else name += name === '' ? String(segment) : `.${String(segment)}`;
+  }
+  return name;
 }
 
 /**

@@ -6,6 +6,7 @@ import { lockAccount } from '../store/accounts.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import type { Account } from '../store/schema.ts';
 import { type Executor, writeTransaction } from '../store/transaction.ts';
+import { rearmBalanceAlert } from '../store/webhooks.ts';
 
 export type FundsError =
   | { kind: 'account_not_found' }
@@ -34,6 +35,8 @@ export async function addCredit(
       note: input.note,
       at: input.now,
     });
+    // A top-up re-arms the balance.low alert (webhooks/balance-low.ts).
+    if (input.amountMicroUsd > 0) await rearmBalanceAlert(tx, account.id);
     const updated = await lockAccount(tx, account.id);
     return ok(updated!);
   });

@@ -7,13 +7,15 @@ interface PlanLimits {
   requestsPerMinute: number;
   /** Videos monitored (or paused) at once per mode; null = unlimited. */
   maxActiveVideos: number | null;
+  /** Webhook endpoints per mode. */
+  maxWebhookEndpoints: number;
 }
 
 export const PLANS: Record<PlanName, PlanLimits> = {
-  free: { requestsPerMinute: 60, maxActiveVideos: 10 },
-  pro: { requestsPerMinute: 300, maxActiveVideos: 100 },
+  free: { requestsPerMinute: 60, maxActiveVideos: 10, maxWebhookEndpoints: 10 },
+  pro: { requestsPerMinute: 300, maxActiveVideos: 100, maxWebhookEndpoints: 10 },
   // Enterprise rates are negotiated: the operator sets rate_limit_per_minute per account.
-  enterprise: { requestsPerMinute: 1000, maxActiveVideos: null },
+  enterprise: { requestsPerMinute: 1000, maxActiveVideos: null, maxWebhookEndpoints: 50 },
 };
 
 export const isPlanName = (value: string): value is PlanName =>
@@ -27,5 +29,6 @@ export function effectiveLimits(
   return {
     requestsPerMinute: account.rate_limit_per_minute ?? plan.requestsPerMinute,
     maxActiveVideos: account.max_active_videos ?? plan.maxActiveVideos,
+    maxWebhookEndpoints: plan.maxWebhookEndpoints,
   };
 }

@@ -82,6 +82,8 @@ describe.each(DIALECTS)('the SQL advance of a batch charges what pricing says (%
     created_at: 0,
     last_updated_at: 0,
     ended_at: null,
+    metadata: '{}',
+    tags: '[]',
   });
 
   it('takes each video’s snapshot charge out of its reservation, and nothing in test mode', async () => {

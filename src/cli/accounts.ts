@@ -13,7 +13,7 @@ import { type CliIo, writeLine } from './io.ts';
 import { withStore } from './runtime.ts';
 
 /** An account named by id (acc_…) or email. */
-async function accountOrRefuse(store: Store, idOrEmail: string): Promise<Account> {
+export async function accountOrRefuse(store: Store, idOrEmail: string): Promise<Account> {
   const account = idOrEmail.includes('@')
     ? await findAccountByEmail(store, idOrEmail.trim().toLowerCase())
     : await findAccount(store, idOrEmail);

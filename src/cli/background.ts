@@ -1,13 +1,16 @@
-// The work that runs beside (or instead of) the API: the snapshot engine and the email outbox.
+// The work that runs beside (or instead of) the API: the snapshot engine, the email outbox and, where the
+// engine runs, the webhook deliveries.
 import type pino from 'pino';
 import { systemClock } from '../clock.ts';
 import type { CollectorFor } from '../compose.ts';
 import type { Config } from '../config.ts';
+import { createHttpClient } from '../http/client.ts';
 import { createSmtpMailer } from '../notify/mailer.ts';
 import { createOutboxWorker } from '../notify/outbox-worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createEngine } from '../scheduler/engine.ts';
 import type { Store } from '../store/database.ts';
+import { createDeliveryWorker, WEBHOOK_USER_AGENT } from '../webhooks/delivery-worker.ts';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -49,10 +52,28 @@ export async function startBackgroundWork(options: {
   });
   emailWorker.start(5_000);
 
+  // Webhook deliveries, claimed through the database: any number of processes share them. Their own client
+  // instance: no browser headers, no platform proxies, public addresses only unless the operator allows more.
+  const webhookHttp = options.scheduler
+    ? createHttpClient({ upstreams: config.upstreams, ownHeadersOnly: true, userAgent: WEBHOOK_USER_AGENT })
+    : undefined;
+  const webhookWorker = webhookHttp
+    ? createDeliveryWorker({
+        store,
+        clock: systemClock,
+        http: webhookHttp,
+        log: logger.child({ module: 'webhooks' }),
+        allowPrivateTargets: config.webhookAllowPrivateTargets,
+      })
+    : undefined;
+  webhookWorker?.start(1_000);
+
   return {
     async stop() {
       await engine?.stop();
       await emailWorker.stop();
+      await webhookWorker?.stop();
+      await webhookHttp?.close();
     },
   };
 }

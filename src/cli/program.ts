@@ -2,10 +2,12 @@
 // around an injected CliIo so that a test runs a command in its own process and reads its exit code.
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './accounts.ts';
+import { registerExportCommand } from './export.ts';
 import { CommandFailure, EXIT, type ExitCode } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
+import { trackFileCommand } from './track-file.ts';
 import { workerCommand } from './worker.ts';
 
 /** The command tree. Commander's own exits are turned into CommanderErrors (see runCli). */
@@ -47,6 +49,41 @@ export function buildProgram(io: CliIo): Command {
     .action((options: { status?: boolean }) => migrateCommand(io, { status: options.status === true }));
 
   registerAccountCommands(program, io);
+  registerExportCommand(program, io);
+
+  program
+    .command('track')
+    .description(
+      "Track every link of a file for an account, with the API's checks and money rules, item by item in order",
+    )
+    .requiredOption('--account <account>', 'the account (id or email)')
+    .requiredOption(
+      '--file <path>',
+      'one link per line, or a CSV with a video_link column (optional duration_days, tags separated by ; or ,)',
+    )
+    .option('--days <n>', 'days to track each link (a CSV duration_days cell overrides it)', '7')
+    .option(
+      '--tag <tag>',
+      'a tag for every link (repeat for more)',
+      (tag: string, all: string[]) => [...all, tag],
+      [],
+    )
+    .option('--mode <mode>', 'live (charges the balance) or test (the simulator, free)', 'live')
+    .option('--results <path>', "where each row's answer is written (CSV)", '<file>.results.csv')
+    .action(
+      (options: {
+        account: string;
+        file: string;
+        days: string;
+        tag: string[];
+        mode: string;
+        results: string;
+      }) =>
+        trackFileCommand(io, {
+          ...options,
+          ...(options.results === '<file>.results.csv' ? { results: undefined } : {}),
+        }),
+    );
   return program;
 }
 

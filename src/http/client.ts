@@ -2,7 +2,9 @@
 // platform hosts are ever contacted). Redirects are followed here, by hand, so every hop's host is checked
 // against the allow-list before a connection is made. Never throws: every failure is a value with a kind.
 
+import { isIP } from 'node:net';
 import { err, ok } from '../result.ts';
+import { isNonPublicAddress, NON_PUBLIC, NonPublicAddressError } from './address-guard.ts';
 import { browserHeaders, CHROME_USER_AGENT } from './browser-headers.ts';
 import { ExchangeStop } from './exchange-stop.ts';
 import { hopHeaders } from './hop-headers.ts';
@@ -24,6 +26,8 @@ export interface HttpClientOptions {
   /** Default body cap. */
   maxBodyBytes?: number;
   userAgent?: string;
+  /** Send only `userAgent` and each request's own headers, not a browser's. */
+  ownHeadersOnly?: boolean;
 }
 
 export interface ClosableHttpClient extends HttpClient {
@@ -47,6 +51,8 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const defaultMaxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const plainHeaders = hopHeaders(browserHeaders(options.userAgent ?? CHROME_USER_AGENT));
+  // A client that is not a browser (webhook deliveries) sends its user agent and the request's headers only.
+  const ownHeaders = hopHeaders(options.userAgent ? { 'user-agent': options.userAgent } : {});
   // impit brings its own Chrome headers; only an operator's explicit User-Agent overrides them.
   const impersonationHeaders = hopHeaders(options.userAgent ? { 'user-agent': options.userAgent } : {});
   const undici = createUndiciTransport({
@@ -64,8 +70,12 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
 
     const maxRedirects = Math.max(0, Math.min(request.maxRedirects ?? MAX_REDIRECTS_CAP, MAX_REDIRECTS_CAP));
     const maxBodyBytes = request.maxBodyBytes ?? defaultMaxBodyBytes;
-    const send = request.impersonateBrowser ? impit : undici.send;
-    const headersFor = request.impersonateBrowser ? impersonationHeaders : plainHeaders;
+    const send = request.impersonateBrowser && !request.onlyPublicAddresses ? impit : undici.send;
+    const headersFor = request.impersonateBrowser
+      ? impersonationHeaders
+      : options.ownHeadersOnly
+        ? ownHeaders
+        : plainHeaders;
     const proxyUrl = nextProxy();
     const redirects: string[] = [];
     let real = first;
@@ -74,6 +84,13 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
 
     for (;;) {
       const wire = toWire(real, upstreams);
+      const onlyPublic = request.onlyPublicAddresses === true && wire.upstream === null;
+      if (onlyPublic) {
+        const literal = real.hostname.startsWith('[') ? real.hostname.slice(1, -1) : real.hostname;
+        if (isIP(literal) !== 0 && isNonPublicAddress(literal)) {
+          return failed('host_not_allowed', `${literal} is not a public address`);
+        }
+      }
       const response = await send({
         origin: wire.origin,
         path: wire.path,
@@ -82,7 +99,8 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
         body,
         maxBodyBytes,
         stop,
-        proxyUrl,
+        proxyUrl: onlyPublic ? undefined : proxyUrl,
+        onlyPublicAddresses: onlyPublic,
       });
 
       const location = response.headers['location'];
@@ -136,6 +154,9 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
         if (request.signal?.aborted) return failed('aborted', 'aborted by the caller');
         if (stop.cause === 'timeout') return failed('timeout', `no complete answer within ${timeoutMs} ms`);
         if (isTimeoutError(error)) return failed('timeout', `timed out: ${describe(error)}`);
+        if (error instanceof NonPublicAddressError || (error as { code?: unknown })?.code === NON_PUBLIC) {
+          return failed('host_not_allowed', (error as Error).message);
+        }
         return failed('network', describe(error));
       } finally {
         stop.dispose();

@@ -15,6 +15,8 @@ export interface HopRequest {
   /** The transport registers the hop here as it sends it, to be stopped if the exchange must end. */
   stop: HopStop;
   proxyUrl?: string;
+  /** Connect only to public addresses (address-guard.ts), never through a proxy. */
+  onlyPublicAddresses?: boolean;
 }
 
 export interface HopStop {

@@ -25,6 +25,11 @@ export interface OutboundRequest {
   /** Use a browser-like TLS fingerprint and headers (for platforms that block plain Node clients). */
   impersonateBrowser?: boolean;
   signal?: AbortSignal;
+  /**
+   * The URL is not ours to choose (a webhook): connect only to public addresses, checked on the address the
+   * host resolves to (src/http/address-guard.ts); no proxy. A hop rewritten by CONTENTSTATS_UPSTREAMS is trusted.
+   */
+  onlyPublicAddresses?: boolean;
 }
 
 export interface OutboundResponse {

@@ -6,6 +6,7 @@ import type { Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { err, ok } from '../result.ts';
+import { publicOnlyLookup } from './address-guard.ts';
 import { declaredOverCap, utf8Text } from './read-capped-body.ts';
 import type { CappedBody, HopRequest, HopResponse, StoppableHop, Transport } from './transport.ts';
 
@@ -17,8 +18,14 @@ export interface UndiciTransport {
 export function createUndiciTransport(options: { connectTimeoutMs: number }): UndiciTransport {
   const connect = { timeout: options.connectTimeoutMs };
   const direct = new Agent({ connect });
+  // Made on first use: only webhook deliveries ask for it.
+  let publicOnly: Agent | undefined;
   const viaProxy = new Map<string, ProxyAgent>();
-  const dispatcherFor = (proxyUrl: string | undefined): Dispatcher => {
+  const dispatcherFor = (proxyUrl: string | undefined, onlyPublic: boolean | undefined): Dispatcher => {
+    if (onlyPublic) {
+      publicOnly ??= new Agent({ connect: { ...connect, lookup: publicOnlyLookup } });
+      return publicOnly;
+    }
     if (!proxyUrl) return direct;
     let agent = viaProxy.get(proxyUrl);
     if (!agent) {
@@ -32,7 +39,7 @@ export function createUndiciTransport(options: { connectTimeoutMs: number }): Un
     send: (hop) => {
       const exchange = new UndiciHop(hop);
       try {
-        dispatcherFor(hop.proxyUrl).dispatch(
+        dispatcherFor(hop.proxyUrl, hop.onlyPublicAddresses).dispatch(
           {
             origin: hop.origin,
             path: hop.path,
@@ -50,7 +57,11 @@ export function createUndiciTransport(options: { connectTimeoutMs: number }): Un
       return exchange.response;
     },
     close: async () => {
-      await Promise.all([direct.close(), ...[...viaProxy.values()].map((agent) => agent.close())]);
+      await Promise.all([
+        direct.close(),
+        publicOnly?.close(),
+        ...[...viaProxy.values()].map((agent) => agent.close()),
+      ]);
     },
   };
 }

@@ -51,11 +51,14 @@ export async function claimEmailRow(ex: Executor, row: EmailOutboxRow, leaseUnti
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Records delivery. Unconditional on the claim: once the server accepted it, the row is sent whoever holds it. */
-export async function markEmailSent(ex: Executor, id: number, now: number): Promise<void> {
+/**
+ * Records delivery. Unconditional on the claim: once the server accepted it, the row is sent whoever holds it.
+ * `payload` replaces the row's (the worker drops what only the sending needed).
+ */
+export async function markEmailSent(ex: Executor, id: number, now: number, payload?: string): Promise<void> {
   await ex.db
     .updateTable('outbox')
-    .set({ sent_at: now, last_error: null })
+    .set({ sent_at: now, last_error: null, ...(payload === undefined ? {} : { payload }) })
     .where('id', '=', id)
     .where('sent_at', 'is', null)
     .execute();
@@ -84,8 +87,18 @@ export async function giveUpEmail(
   id: number,
   claimedAttempts: number,
   error: string,
+  payload?: string,
 ): Promise<void> {
   await scheduleEmailRetry(ex, id, claimedAttempts, GIVEN_UP_AT, error);
+  if (payload !== undefined) {
+    await ex.db
+      .updateTable('outbox')
+      .set({ payload })
+      .where('id', '=', id)
+      .where('sent_at', 'is', null)
+      .where('attempts', '=', claimedAttempts)
+      .execute();
+  }
 }
 
 /** Email rows still to be sent, now or at a later retry (given-up rows excluded). */

@@ -8,6 +8,7 @@
 // notification is the better failure than a lost one.
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../store/transaction.ts';
+import { renderAccountAlertEmail } from './account-alert-email.ts';
 import {
   claimEmailRow,
   countWaitingEmails,
@@ -20,6 +21,7 @@ import {
 import type { Mailer } from './mailer.ts';
 import { type BackoffPolicy, retryDelayMs } from './retry-backoff.ts';
 import { type RenderResult, renderTrackingEmail } from './tracking-email.ts';
+import { withoutShareToken } from './tracking-report.ts';
 
 /** The slice of a logger the worker uses; a pino logger fits. */
 export interface NotifyLog {
@@ -116,14 +118,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const claimedAttempts = row.attempts + 1;
     let rendered: RenderResult;
     try {
-      rendered = await renderTrackingEmail(store, row, { publicBaseUrl });
+      rendered =
+        (await renderAccountAlertEmail(store, row)) ??
+        (await renderTrackingEmail(store, row, { publicBaseUrl }));
     } catch (error) {
       return fail(row, claimedAttempts, `rendering failed: ${errorText(error)}`, false);
     }
     if (!rendered.ok) return fail(row, claimedAttempts, rendered.error.message, true);
     const result = await sender.send(rendered.value);
     if (!result.ok) return fail(row, claimedAttempts, result.error.message, result.error.permanent);
-    await markEmailSent(store, row.id, clock.now());
+    await markEmailSent(store, row.id, clock.now(), withoutShareToken(row.payload));
     log.info(
       { outbox_id: row.id, account_id: row.account_id, attempts: claimedAttempts },
       'notification email sent',
@@ -142,7 +146,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const reason = permanent
         ? `gave up, permanent failure: ${error}`
         : `gave up after ${claimedAttempts} attempts: ${error}`;
-      await giveUpEmail(store, row.id, claimedAttempts, reason);
+      await giveUpEmail(store, row.id, claimedAttempts, reason, withoutShareToken(row.payload));
       log.error(fields, 'notification email given up; the row stays in the outbox with its last error');
       return 'gave_up';
     }

@@ -55,8 +55,7 @@ interface EmailContent {
   canonicalUrl: string;
   countsCaption: string | null;
   metrics: MetricSummary[];
-  videoDataUrl: string;
-  csvUrl: string;
+  dataLinks: DataLinks;
   testModeNote: string | null;
 }
 
@@ -72,7 +71,6 @@ function describeTracking(report: TrackingReport, options: TrackingEmailOptions)
   const ending = describeEnding(report);
   const testMode = video.mode === 'test';
   const subjectTitle = title.length > SUBJECT_TITLE_MAX ? `${title.slice(0, SUBJECT_TITLE_MAX - 1)}…` : title;
-  const base = `${options.publicBaseUrl}/api/v1/videos/${encodeURIComponent(video.id)}`;
 
   const facts: Array<[string, string]> = [
     ['Video', title],
@@ -108,12 +106,34 @@ function describeTracking(report: TrackingReport, options: TrackingEmailOptions)
     canonicalUrl: video.canonical_url,
     countsCaption,
     metrics: report.metrics,
-    videoDataUrl: base,
-    csvUrl: `${base}/snapshots?format=csv`,
+    dataLinks: dataLinks(report, options.publicBaseUrl),
     testModeNote: testMode
       ? 'This tracking used a test key: its numbers come from the built-in simulator, not from the platform.'
       : null,
   };
+}
+
+/**
+ * Where the email sends its reader for the data: the share link made with the email (a page, CSV and JSON that
+ * open without a key, until it expires), or — for an email queued before share links existed — the API.
+ */
+type DataLinks =
+  | { kind: 'share'; pageUrl: string; csvUrl: string; jsonUrl: string; expiresAt: number }
+  | { kind: 'api'; videoDataUrl: string; csvUrl: string };
+
+function dataLinks(report: TrackingReport, publicBaseUrl: string): DataLinks {
+  if (report.share) {
+    const pageUrl = `${publicBaseUrl}/s/${encodeURIComponent(report.share.token)}`;
+    return {
+      kind: 'share',
+      pageUrl,
+      csvUrl: `${pageUrl}.csv`,
+      jsonUrl: `${pageUrl}.json`,
+      expiresAt: report.share.expiresAt,
+    };
+  }
+  const base = `${publicBaseUrl}/api/v1/videos/${encodeURIComponent(report.video.id)}`;
+  return { kind: 'api', videoDataUrl: base, csvUrl: `${base}/snapshots?format=csv` };
 }
 
 interface Ending {
@@ -170,15 +190,24 @@ function textPart(content: EmailContent): string {
   } else {
     lines.push('No snapshot was collected, so there are no counts to report.');
   }
-  lines.push(
-    '',
-    'Your data (send your API key in the X-API-Key header):',
-    `  Video and snapshots (JSON): ${content.videoDataUrl}`,
-    `  Snapshots as CSV:           ${content.csvUrl}`,
-    '',
-    '— contentstats',
-    '',
-  );
+  const links = content.dataLinks;
+  lines.push('');
+  if (links.kind === 'share') {
+    lines.push(
+      `Your data (opens in a browser or a spreadsheet, no API key needed, until ${formatTime(links.expiresAt)}):`,
+      `  Video page:        ${links.pageUrl}`,
+      `  Snapshots as CSV:  ${links.csvUrl}`,
+      `  Snapshots as JSON: ${links.jsonUrl}`,
+      SHARE_NOTE,
+    );
+  } else {
+    lines.push(
+      'Your data (send your API key in the X-API-Key header):',
+      `  Video and snapshots (JSON): ${links.videoDataUrl}`,
+      `  Snapshots as CSV:           ${links.csvUrl}`,
+    );
+  }
+  lines.push('', '— contentstats', '');
   return lines.join('\n');
 }
 
@@ -213,14 +242,29 @@ function htmlPart(content: EmailContent): string {
     content.testModeNote ? `<p><em>${escapeHtml(content.testModeNote)}</em></p>` : '',
     `<table style="border-collapse:collapse">\n${facts}\n</table>`,
     counts,
-    `<p>Your data: ${link(content.videoDataUrl, 'video and snapshots (JSON)')} · ${link(content.csvUrl, 'snapshots as CSV')}<br>`,
-    '<small>Send your API key in the X-API-Key header.</small></p>',
+    dataLinksHtml(content.dataLinks),
     '<p style="color:#777">— contentstats</p>',
     '</body></html>',
   ]
     .filter((line) => line !== '')
     .join('\n')
     .concat('\n');
+}
+
+const SHARE_NOTE =
+  "Anyone with these links can see this video's counts; list or revoke them with GET/DELETE /api/v1/share-links.";
+
+function dataLinksHtml(links: DataLinks): string {
+  if (links.kind === 'share') {
+    return [
+      `<p>Your data: ${link(links.pageUrl, 'video page')} · ${link(links.csvUrl, 'snapshots as CSV')} · ${link(links.jsonUrl, 'JSON')}<br>`,
+      `<small>These links open without an API key until ${escapeHtml(formatTime(links.expiresAt))}. ${escapeHtml(SHARE_NOTE)}</small></p>`,
+    ].join('\n');
+  }
+  return [
+    `<p>Your data: ${link(links.videoDataUrl, 'video and snapshots (JSON)')} · ${link(links.csvUrl, 'snapshots as CSV')}<br>`,
+    '<small>Send your API key in the X-API-Key header.</small></p>',
+  ].join('\n');
 }
 
 /** Only http(s) addresses become links; anything else is shown as text. */

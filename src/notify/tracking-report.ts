@@ -16,6 +16,8 @@ export type TrackingEvent = (typeof TRACKING_EVENTS)[number];
 export interface TrackingEmailPayload {
   event: TrackingEvent;
   videoId: string;
+  /** The share link made with the email (rows queued before share links existed have none). */
+  share?: { token: string; expiresAt: number };
 }
 
 export const METRICS = ['views', 'likes', 'comments', 'shares', 'saves'] as const;
@@ -32,6 +34,7 @@ export interface MetricSummary {
 
 export interface TrackingReport {
   event: TrackingEvent;
+  share: TrackingEmailPayload['share'];
   recipient: string;
   video: VideoRow;
   firstSnapshot: SnapshotRow | null;
@@ -55,11 +58,33 @@ export function parseTrackingEmailPayload(payloadJson: string): PayloadParse {
     return unrenderable('payload is not JSON');
   }
   if (typeof value !== 'object' || value === null) return unrenderable('payload is not an object');
-  const { event, video_id: videoId } = value as { event?: unknown; video_id?: unknown };
+  const {
+    event,
+    video_id: videoId,
+    share_token: shareToken,
+    share_expires_at: shareExpiresAt,
+  } = value as { event?: unknown; video_id?: unknown; share_token?: unknown; share_expires_at?: unknown };
   if (!TRACKING_EVENTS.some((known) => known === event))
     return unrenderable(`unknown event ${String(event)}`);
   if (typeof videoId !== 'string' || videoId === '') return unrenderable('payload has no video_id');
-  return ok({ event: event as TrackingEvent, videoId });
+  const share =
+    typeof shareToken === 'string' && typeof shareExpiresAt === 'number'
+      ? { token: shareToken, expiresAt: shareExpiresAt }
+      : undefined;
+  return ok({ event: event as TrackingEvent, videoId, ...(share ? { share } : {}) });
+}
+
+/**
+ * The payload once its email is sent or given up: without the share link's token, so that, as for every
+ * token, only its hash is kept (the link itself keeps working until it expires).
+ */
+export function withoutShareToken(payloadJson: string): string {
+  try {
+    const { share_token: _token, ...rest } = JSON.parse(payloadJson) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  } catch {
+    return payloadJson;
+  }
 }
 
 export type ReportLoad = Result<TrackingReport, Unrenderable>;
@@ -83,6 +108,7 @@ export async function loadTrackingReport(
   const finalSnapshot = newest ?? null;
   return ok({
     event: payload.event,
+    share: payload.share,
     recipient: account.email,
     video,
     firstSnapshot,

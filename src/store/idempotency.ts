@@ -136,3 +136,24 @@ function keyFilter(key: { accountId: string; mode: Mode; key: string }) {
 function heldBy<Q extends Filterable>(claim: HeldClaim, query: Q): Q {
   return keyFilter(claim)(query).where('claim_token', '=', claim.token).where('status_code', 'is', null);
 }
+
+/**
+ * Inside a write transaction holding the claim: the progress of a long request (a batch) so far, kept in the
+ * record while it is in flight, so a retry that takes the claim over resumes after what was already done.
+ */
+export async function recordIdempotencyProgress(
+  tx: Executor,
+  claim: HeldClaim,
+  progress: string,
+): Promise<void> {
+  await heldBy(claim, tx.db.updateTable('idempotency_keys')).set({ response_body: progress }).execute();
+}
+
+/** The progress an in-flight claim recorded (read by the request that now holds it); undefined when none. */
+export async function idempotencyProgress(ex: Executor, claim: HeldClaim): Promise<string | undefined> {
+  const row = await heldBy(
+    claim,
+    ex.db.selectFrom('idempotency_keys').select('response_body'),
+  ).executeTakeFirst();
+  return row?.response_body ?? undefined;
+}

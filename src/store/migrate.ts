@@ -14,6 +14,9 @@ import { accountUsageMigration } from './migrations/002-account-usage.ts';
 import { rateLimitWindowsMigration } from './migrations/003-rate-limit-windows.ts';
 import { idempotencyClaimsMigration } from './migrations/004-idempotency-claims.ts';
 import { authVersionMigration } from './migrations/005-auth-version.ts';
+import { webhooksMigration } from './migrations/006-webhooks.ts';
+import { tagsMetadataMigration } from './migrations/007-tags-metadata.ts';
+import { shareLinksMigration } from './migrations/008-share-links.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
@@ -23,6 +26,9 @@ function migrationsFor(store: Store): Record<string, Migration> {
     '003-rate-limit-windows': rateLimitWindowsMigration,
     '004-idempotency-claims': idempotencyClaimsMigration,
     '005-auth-version': authVersionMigration,
+    '006-webhooks': webhooksMigration,
+    '007-tags-metadata': tagsMetadataMigration,
+    '008-share-links': shareLinksMigration,
   };
 }
 

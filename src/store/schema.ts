@@ -84,6 +84,21 @@ export interface VideosTable {
   created_at: number;
   last_updated_at: number;
   ended_at: number | null;
+  /** The caller's metadata, a JSON object of string values (migration 007). */
+  metadata: Generated<string>;
+  /** The video's tags as given, in order, a JSON array of strings; `video_tags` indexes them (migration 007). */
+  tags: Generated<string>;
+}
+
+/** One tag of one video (migration 007): `tag` as given, `tag_key` its trimmed lowercase comparison form. */
+export interface VideoTagsTable {
+  video_id: string;
+  account_id: string;
+  mode: Mode;
+  tag: string;
+  tag_key: string;
+  position: number;
+  video_created_at: number;
 }
 
 export interface SnapshotsTable {
@@ -155,7 +170,106 @@ export interface AuthVersionTable {
   version: number;
 }
 
+/** A read-only link to one video's or one tag's data (migrations/008-share-links.ts). */
+export interface ShareLinksTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  token_hash: string;
+  /** The first characters of the token, shown in listings. */
+  prefix: string;
+  /** Exactly one of video_id and tag is set. */
+  video_id: string | null;
+  tag: string | null;
+  origin: 'api' | 'email';
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A registered webhook endpoint (migrations/006-webhooks.ts). */
+export interface WebhookEndpointsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  url: string;
+  description: string | null;
+  /** JSON array of event types. */
+  events: string;
+  disabled: number;
+  disabled_reason: string | null;
+  /** `whsec_` + base64 key. */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  /** When the current run of failed attempts began; null after a success. */
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  type: string;
+  /** The exact body sent on every attempt; null until first sent when `deferred_data` is set. */
+  payload: string | null;
+  /** What a snapshot.created payload is rendered from at its first delivery (webhooks/snapshot-payload.ts). */
+  deferred_data: string | null;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** Due time while pending (the lease's end while an attempt runs); null once delivered or failed. */
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  delivered_at: number | null;
+  created_at: number;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
+export interface VideoMilestonesTable {
+  video_id: string;
+  metric: string;
+  threshold: number | string;
+  reached_at: number;
+}
+
+/** An account's balance.low alert: its own threshold and whether it is armed (migrations/006-webhooks.ts). */
+export interface BalanceAlertsTable {
+  account_id: string;
+  /** Alert when the available balance falls below this; null = one day of the account's current spend. */
+  threshold_micro_usd: number | null;
+  /** When the alert was last sent; null = armed (a top-up re-arms it). */
+  alerted_at: number | null;
+}
+
 export interface Database {
+  balance_alerts: BalanceAlertsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  video_milestones: VideoMilestonesTable;
   auth_version: AuthVersionTable;
   accounts: AccountsTable;
   rate_limit_windows: RateLimitWindowsTable;
@@ -163,9 +277,11 @@ export interface Database {
   api_keys: ApiKeysTable;
   ledger_entries: LedgerEntriesTable;
   videos: VideosTable;
+  video_tags: VideoTagsTable;
   snapshots: SnapshotsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
+  share_links: ShareLinksTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -173,3 +289,6 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type VideoRow = Selectable<VideosTable>;
 export type NewVideo = Insertable<VideosTable>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
+export type ShareLinkRow = Selectable<ShareLinksTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

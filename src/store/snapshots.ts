@@ -107,7 +107,7 @@ function emptySnapshot(): NewSnapshot {
 }
 
 // Counts are cast to text in SQL so values beyond 2^53 arrive exact.
-const SNAPSHOT_SELECTION = [
+export const SNAPSHOT_SELECTION = [
   'id',
   'video_id',
   'slot',

@@ -31,6 +31,8 @@ const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
   'created_at',
   'last_updated_at',
   'ended_at',
+  'metadata',
+  'tags',
 ];
 
 const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[]) =>
@@ -38,7 +40,10 @@ const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[
 );
 
 export async function insertVideos(tx: Tx, videos: readonly NewVideo[]): Promise<void> {
-  await insertVideoRows(tx, videos);
+  await insertVideoRows(
+    tx,
+    videos.map((video) => ({ ...video, metadata: video.metadata ?? '{}', tags: video.tags ?? '[]' })),
+  );
 }
 
 const ownedVideo = preparedRead((ex, id: string, accountId: string, mode: Mode) =>
@@ -151,6 +156,8 @@ export interface VideoListQuery {
   status?: VideoStatus;
   /** Matches the submitted link or the canonical URL. */
   links?: string[];
+  /** Only videos carrying every one of these tags (their comparison forms, see tagKey in tags.ts). */
+  tagKeys?: string[];
   /** Only videos older than this one (cursor). */
   before?: { createdAt: number; id: string };
   limit: number;
@@ -158,6 +165,7 @@ export interface VideoListQuery {
 
 /** Newest first; fetches one extra row so the caller knows whether there is more. */
 export async function listVideos(ex: Executor, q: VideoListQuery): Promise<VideoRow[]> {
+  if (q.tagKeys && q.tagKeys.length > 0) return listTaggedVideos(ex, q, q.tagKeys);
   let query = ex.db
     .selectFrom('videos')
     .selectAll()
@@ -181,6 +189,55 @@ export async function listVideos(ex: Executor, q: VideoListQuery): Promise<Video
   return query
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+}
+
+/**
+ * The tag filter: walks the account's videos carrying the first tag newest first through `video_tags_by_account`
+ * (video_created_at, video_id — the same order and cursor as the plain list), keeping those that carry the
+ * other tags too.
+ */
+async function listTaggedVideos(ex: Executor, q: VideoListQuery, tagKeys: string[]): Promise<VideoRow[]> {
+  const [first, ...others] = tagKeys as [string, ...string[]];
+  let query = ex.db
+    .selectFrom('video_tags as t')
+    .innerJoin('videos', 'videos.id', 't.video_id')
+    .selectAll('videos')
+    .where('t.account_id', '=', q.accountId)
+    .where('t.mode', '=', q.mode)
+    .where('t.tag_key', '=', first);
+  for (const other of others) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('video_tags as o')
+          .select('o.video_id')
+          .whereRef('o.video_id', '=', 't.video_id')
+          .where('o.tag_key', '=', other),
+      ),
+    );
+  }
+  if (q.platform) query = query.where('videos.platform', '=', q.platform);
+  if (q.status) query = query.where('videos.status', '=', q.status);
+  if (q.links && q.links.length > 0) {
+    const links = q.links;
+    query = query.where((eb) =>
+      eb.or([eb('videos.video_link', 'in', links), eb('videos.canonical_url', 'in', links)]),
+    );
+  }
+  if (q.before) {
+    const { createdAt, id } = q.before;
+    query = query.where((eb) =>
+      eb.or([
+        eb('t.video_created_at', '<', createdAt),
+        eb.and([eb('t.video_created_at', '=', createdAt), eb('t.video_id', '<', id)]),
+      ]),
+    );
+  }
+  return query
+    .orderBy('t.video_created_at', 'desc')
+    .orderBy('t.video_id', 'desc')
     .limit(q.limit + 1)
     .execute();
 }

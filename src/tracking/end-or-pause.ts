@@ -1,11 +1,13 @@
 // Taking a video out of `monitoring`, the one way a tracking stops: completion, an error, the owner's stop or
 // pause, the operator's cancel. What is left of the reservation goes back in the same transaction.
+import { EMAIL_SHARE_LINK_TTL_MS, issueShareLink } from '../accounts/share-links.ts';
 import { postLedgerEntry } from '../store/ledger.ts';
 import { enqueueOutbox } from '../store/outbox.ts';
 import type { VideoRow, VideoStatus } from '../store/schema.ts';
 import type { Tx } from '../store/transaction.ts';
 import { addUsage } from '../store/usage.ts';
 import { updateVideo } from '../store/videos.ts';
+import { announceTrackingEnded } from '../webhooks/tracking-events.ts';
 
 export interface EndDetails {
   error_reason?: string | null;
@@ -62,13 +64,26 @@ export async function endOrPause(
     error_reason: ended.error_reason,
   });
   if (video.status === 'monitoring') await addUsage(tx, video.account_id, video.mode, { activeVideos: -1 });
+  await announceTrackingEnded(tx, ended, now);
   if (status === 'completed' || status === 'error') {
+    // The email's data links open in a browser: a share link of this video for 30 days, made with the email.
+    // Its token rides in the outbox row until the email is sent (notify/outbox-worker.ts then drops it).
+    const link = await issueShareLink(tx, {
+      accountId: video.account_id,
+      mode: video.mode,
+      scope: { videoId: video.id },
+      expiresAt: now + EMAIL_SHARE_LINK_TTL_MS,
+      origin: 'email',
+      now,
+    });
     await enqueueOutbox(tx, {
       kind: 'email',
       accountId: video.account_id,
       payload: {
         event: status === 'completed' ? 'tracking.completed' : 'tracking.error',
         video_id: video.id,
+        share_token: link.token,
+        share_expires_at: now + EMAIL_SHARE_LINK_TTL_MS,
       },
       at: now,
     });

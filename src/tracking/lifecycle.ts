@@ -7,6 +7,7 @@ import type { Mode, VideoRow, VideoStatus } from '../store/schema.ts';
 import { type NotInTransaction, type Tx, writeTransaction } from '../store/transaction.ts';
 import { addUsage } from '../store/usage.ts';
 import { findVideo, lockVideo, updateVideo } from '../store/videos.ts';
+import { checkBalanceLow } from '../webhooks/balance-low.ts';
 import { endOrPause } from './end-or-pause.ts';
 import { recordMissedSlots } from './record-missed-slots.ts';
 import { slotAt, slotDueAt } from './slots.ts';
@@ -127,6 +128,7 @@ export const resumeVideo = transition({
     // The current slot's due time has passed (its window is open), so the scheduler collects it at once.
     const resumed: VideoRow = { ...video, status: 'monitoring', reserved_micro_usd: reserve };
     if (currentSlot > video.next_slot) await recordMissedSlots(tx, resumed, currentSlot, now);
+    if (reserve > 0) await checkBalanceLow(tx, [video.account_id], now);
     return undefined;
   },
 });

@@ -2,8 +2,9 @@
 // a row with no counts and no charge, never backfilled.
 import { newTimeOrderedId } from '../ids.ts';
 import type { VideoRow } from '../store/schema.ts';
-import { insertSnapshotsOnce, missedSnapshot } from '../store/snapshots.ts';
+import { insertSnapshotsOnce, missedSnapshot, snapshotRow } from '../store/snapshots.ts';
 import type { Tx } from '../store/transaction.ts';
+import { announceMissedSnapshots } from '../webhooks/tracking-events.ts';
 import { advanceVideo } from './advance-video.ts';
 
 /**
@@ -18,14 +19,11 @@ export async function recordMissedSlots(
 ): Promise<VideoRow> {
   const until = Math.min(toSlot, video.total_slots);
   const slots = Array.from({ length: Math.max(0, until - video.next_slot) }, (_, i) => video.next_slot + i);
-  const missed = (
-    await insertSnapshotsOnce(
-      tx,
-      slots.map((slot) => missedSnapshot(newTimeOrderedId('snp', now), video.id, slot, now)),
-    )
-  ).size;
+  const snapshots = slots.map((slot) => missedSnapshot(newTimeOrderedId('snp', now), video.id, slot, now));
+  const stored = await insertSnapshotsOnce(tx, snapshots);
+  const missed = stored.size;
   if (until <= video.next_slot) return video;
-  return advanceVideo(
+  const advanced = await advanceVideo(
     tx,
     {
       ...video,
@@ -36,4 +34,11 @@ export async function recordMissedSlots(
     },
     now,
   );
+  await announceMissedSnapshots(
+    tx,
+    advanced,
+    snapshots.filter((s) => stored.has(s.id)).map(snapshotRow),
+    now,
+  );
+  return advanced;
 }

@@ -6,10 +6,11 @@ import { newTimeOrderedId } from '../ids.ts';
 import type { Observation } from '../platforms/types.ts';
 import { postLedgerEntries } from '../store/ledger.ts';
 import type { VideoRow } from '../store/schema.ts';
-import { insertSnapshotsOnce } from '../store/snapshots.ts';
+import { insertSnapshotsOnce, snapshotRow } from '../store/snapshots.ts';
 import type { Tx } from '../store/transaction.ts';
 import { addUsages } from '../store/usage.ts';
 import { advanceVideosOneSlot, findVideo, type RecordingVideo, updateVideo } from '../store/videos.ts';
+import { announceStoredSnapshots } from '../webhooks/tracking-events.ts';
 import { advanceVideo } from './advance-video.ts';
 import { endOrPause } from './end-or-pause.ts';
 import { observedSnapshot } from './observed-snapshot.ts';
@@ -50,12 +51,10 @@ export async function recordObservations(
     }
   }
   const snapshotIds = new Map(collectable.map((item) => [item.video.id, newTimeOrderedId('snp', now)]));
-  const stored = await insertSnapshotsOnce(
-    tx,
-    collectable.map(({ video, slot, observation }) =>
-      observedSnapshot(snapshotIds.get(video.id)!, video.id, slot, now, observation),
-    ),
+  const newSnapshots = collectable.map(({ video, slot, observation }) =>
+    observedSnapshot(snapshotIds.get(video.id)!, video.id, slot, now, observation),
   );
+  const stored = await insertSnapshotsOnce(tx, newSnapshots);
   const storedItems = collectable.filter((item) => stored.has(snapshotIds.get(item.video.id)!));
   for (const item of collectable)
     outcomes.set(item.video.id, stored.has(snapshotIds.get(item.video.id)!) ? 'stored' : 'already_recorded');
@@ -120,6 +119,13 @@ export async function recordObservations(
       await updateVideo(tx, video.id, metadata);
     }
   }
+  await announceStoredSnapshots(
+    tx,
+    newSnapshots
+      .filter((snapshot) => stored.has(snapshot.id))
+      .map((snapshot, i) => ({ video: storedItems[i]!.video, snapshot: snapshotRow(snapshot) })),
+    now,
+  );
   return outcomes;
 }
 

@@ -11,9 +11,3 @@ export const slotDueAt = (video: Pick<VideoRow, 'created_at' | 'interval_seconds
 /** The slot whose window contains `now` (slot k's window is [due(k), due(k+1))). */
 export const slotAt = (video: Pick<VideoRow, 'created_at' | 'interval_seconds'>, now: number): number =>
   Math.floor((now - video.created_at) / (video.interval_seconds * 1000));
-
-/** Whole "days" (of 24 slots) of the tracking still ahead; 0 once it has ended. */
-export function daysRemaining(video: Pick<VideoRow, 'status' | 'total_slots' | 'next_slot'>): number {
-  if (video.status !== 'monitoring' && video.status !== 'paused') return 0;
-  return Math.ceil(Math.max(0, video.total_slots - video.next_slot) / SLOTS_PER_DAY);
-}

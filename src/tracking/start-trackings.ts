@@ -6,9 +6,11 @@ import type { Observation } from '../platforms/types.ts';
 import { type LedgerPosting, postLedgerEntries } from '../store/ledger.ts';
 import type { VideoRow } from '../store/schema.ts';
 import { insertFirstSnapshots, type NewSnapshot, type SnapshotRow, snapshotRow } from '../store/snapshots.ts';
+import { indexVideoTags } from '../store/tags.ts';
 import type { Tx } from '../store/transaction.ts';
 import { type AccountUsageChange, addUsages } from '../store/usage.ts';
 import { insertVideos } from '../store/videos.ts';
+import { checkBalanceLow } from '../webhooks/balance-low.ts';
 import { observedSnapshot } from './observed-snapshot.ts';
 import { slotDueAt } from './slots.ts';
 
@@ -84,8 +86,20 @@ export async function startTrackings(tx: Tx, trackings: readonly NewTracking[]):
     tx,
     started.map(({ video }) => video),
   );
+  await indexVideoTags(
+    tx,
+    started.map(({ video }) => video),
+  );
   await insertFirstSnapshots(tx, snapshots);
   await postLedgerEntries(tx, postings);
   await addUsages(tx, usageChanges);
+  const reserving = trackings.filter(({ video }) => video.reserved_micro_usd > 0);
+  if (reserving.length > 0) {
+    await checkBalanceLow(
+      tx,
+      reserving.map(({ video }) => video.account_id),
+      reserving[0]!.video.created_at,
+    );
+  }
   return started;
 }

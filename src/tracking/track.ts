@@ -14,7 +14,7 @@ import type {
   UrlParse,
   VideoRef,
 } from '../platforms/types.ts';
-import { err } from '../result.ts';
+import { err, ok, type Result } from '../result.ts';
 import { findAccount } from '../store/accounts.ts';
 import type { Account, Mode, VideoRow } from '../store/schema.ts';
 import type { Executor } from '../store/transaction.ts';
@@ -48,13 +48,28 @@ export interface TrackInput {
   knownAccount?: Account;
   /** The link already parsed by the caller, when it was. */
   parsedLink?: UrlParse;
+  /** Tags as given (trimmed, without case-insensitive duplicates) and metadata, both already validated. */
+  tags?: readonly string[];
+  metadata?: Readonly<Record<string, string>>;
   guard?: TrackGuard;
 }
 
 export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise<TrackResult> {
+  const prepared = await prepareTrack(deps, input);
+  if (!prepared.ok) return prepared;
+  return writeTrack(deps, prepared.value, input.guard);
+}
+
+/** A track up to its write: the account's early check, the link, and the probe that is its slot 0. */
+export type PreparedTrack = Result<NewTracking, TrackError>;
+
+/**
+ * Everything a track does before its write: a cheap check of the account (the authoritative one is in the
+ * write's transaction), the link, and the platform's probe. The batch runs these concurrently.
+ */
+export async function prepareTrack(deps: TrackingDeps, input: TrackInput): Promise<PreparedTrack> {
   const reserve = reserveFor(input, deps.costPerSnapshotMicroUsd);
-  // A cheap check before touching the platform; the authoritative one is in the transaction below. A cached
-  // view of the account may predate a top-up or a plan change: only the stored account may refuse.
+  // A cached view of the account may predate a top-up or a plan change: only the stored account may refuse.
   let refusal = input.knownAccount
     ? await checkAccountCanTrack(deps.store, input.knownAccount, input.mode, reserve)
     : await storedAccountRefusal(deps, input, reserve);
@@ -82,15 +97,42 @@ export async function trackVideo(deps: TrackingDeps, input: TrackInput): Promise
   const probe = await probeWithOneRetry(collector, ref, deps.probeRetryDelayMs);
   if (!probe.ok) return platformFailed(deps, input, reserve, probeError(platform, probe.error));
   const observation: Observation = probe.value;
+  return ok(newTracking(deps, input, ref, observation, startedAt));
+}
 
-  const tracking = newTracking(deps, input, ref, observation, startedAt);
-  return trackWritesFor(deps.store).write(input.guard ? { ...tracking, guard: input.guard } : tracking);
+/** Writes a prepared tracking: the account is checked again, under lock, with the reservation in the same transaction. */
+export function writeTrack(
+  deps: TrackingDeps,
+  tracking: NewTracking,
+  guard?: TrackGuard,
+): Promise<TrackResult> {
+  return trackWritesFor(deps.store).write(guard ? { ...tracking, guard } : tracking);
+}
+
+/**
+ * A track the platform refused (or could not be read for), answered after other tracks of the same account
+ * were written: the account's refusal comes first, as it would for this track sent alone at that moment.
+ */
+export async function refusalBefore(
+  deps: TrackingDeps,
+  input: TrackInput,
+  error: TrackError,
+): Promise<TrackError> {
+  if (
+    error.kind !== 'video_unavailable' &&
+    error.kind !== 'platform_unreadable' &&
+    error.kind !== 'no_collector'
+  ) {
+    return error;
+  }
+  const refusal = await storedAccountRefusal(deps, input, reserveFor(input, deps.costPerSnapshotMicroUsd));
+  return refusal ?? error;
 }
 
 /** A tracking about to be written: the video before slot 0 (its whole estimate to reserve) and slot 0's probe. */
 export function newTracking(
   deps: Pick<TrackingDeps, 'intervalSeconds' | 'costPerSnapshotMicroUsd'>,
-  input: Pick<TrackInput, 'accountId' | 'mode' | 'videoLink' | 'durationDays'>,
+  input: Pick<TrackInput, 'accountId' | 'mode' | 'videoLink' | 'durationDays' | 'tags' | 'metadata'>,
   ref: VideoRef,
   observation: Observation,
   startedAt: number,
@@ -123,6 +165,8 @@ export function newTracking(
     created_at: startedAt,
     last_updated_at: startedAt,
     ended_at: null,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    tags: JSON.stringify(input.tags ?? []),
   };
   return { video, observation };
 }
@@ -140,7 +184,7 @@ async function platformFailed(
   input: TrackInput,
   reserveMicroUsd: number,
   error: TrackError,
-): Promise<TrackResult> {
+): Promise<Result<never, TrackError>> {
   const refusal = input.knownAccount ? await storedAccountRefusal(deps, input, reserveMicroUsd) : null;
   return err(refusal ?? error);
 }

@@ -95,7 +95,38 @@ describe('a client generated from /openapi.json', () => {
       };
     };
     const { calls, seen } = await tour(send, ADMIN_TOKEN);
-    expect(seen).toMatchObject({ openapi: '3.0.3', paused: 'paused', stopped: 'completed', plan: 'pro' });
+    expect(seen).toMatchObject({
+      openapi: '3.0.3',
+      paused: 'paused',
+      stopped: 'completed',
+      plan: 'pro',
+      tags: ['Spring Launch', 'Week 1'],
+      campaignVideos: 2,
+      batchStatuses: [201, 404],
+    });
+    // The header and the YouTube video's one snapshot; the two monitored videos (the tracked one and the
+    // batch's TikTok one) as rows of the videos export.
+    expect(seen).toMatchObject({
+      exportedSnapshotLines: 2,
+      exportedVideos: [expect.any(String), expect.any(String)],
+    });
+    // The campaign's link, opened without a key: its two videos, one snapshot each; then revoked.
+    expect(seen).toMatchObject({
+      sharedPage: true,
+      sharedCsvLines: 3,
+      sharedRows: 2,
+      shareLinks: ['active'],
+      revokedLink: true,
+    });
+    expect(seen.webhooks).toEqual({
+      secret: true,
+      listed: 1,
+      events: ['balance.low'],
+      deliveries: ['webhook.test'],
+      redelivered: true,
+      deleted: true,
+      alert: [2.5, true],
+    });
     const operations = Object.values(document.paths).flatMap((methods) =>
       Object.values(methods).map((operation) => operation.operationId),
     );

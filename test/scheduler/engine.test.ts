@@ -90,7 +90,15 @@ describe.each(DIALECTS)('the snapshot engine (%s)', (dialect) => {
       active_videos: 0,
     });
     const outbox = await api.store.db.selectFrom('outbox').selectAll().execute();
-    expect(outbox.map((o) => JSON.parse(o.payload))).toEqual([{ event: 'tracking.completed', video_id: id }]);
+    // The email row carries the token of the 30-day share link its data links open (see notify/).
+    expect(outbox.map((o) => JSON.parse(o.payload))).toEqual([
+      {
+        event: 'tracking.completed',
+        video_id: id,
+        share_token: expect.stringMatching(/^shr_/),
+        share_expires_at: expect.any(Number),
+      },
+    ]);
     await expectInvariants(api.store, account.id);
   });
 

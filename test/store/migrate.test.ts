@@ -39,6 +39,9 @@ describe('migrating PostgreSQL', () => {
           '003-rate-limit-windows',
           '004-idempotency-claims',
           '005-auth-version',
+          '006-webhooks',
+          '007-tags-metadata',
+          '008-share-links',
         ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, value: [] });
@@ -169,6 +172,9 @@ describe.each(['sqlite', 'postgres'] as const)(
             '003-rate-limit-windows',
             '004-idempotency-claims',
             '005-auth-version',
+            '006-webhooks',
+            '007-tags-metadata',
+            '008-share-links',
           ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
@@ -181,6 +187,14 @@ describe.each(['sqlite', 'postgres'] as const)(
           snapshotsCollected: 7,
           chargedMicroUsd: 0,
         });
+        // 007: videos tracked before tags existed carry none, and empty metadata.
+        const labels = await store.db
+          .selectFrom('videos')
+          .select(['id', 'tags', 'metadata'])
+          .orderBy('id')
+          .execute();
+        expect(labels).toEqual(['v1', 'v2', 'v3', 'v4'].map((id) => ({ id, tags: '[]', metadata: '{}' })));
+        expect(await store.db.selectFrom('video_tags').selectAll().execute()).toEqual([]);
         // An account without videos has no row yet, and reads as zeros.
         expect(await accountUsage(store, 'acc_b', 'live')).toMatchObject({
           activeVideos: 0,
@@ -234,7 +248,13 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          value: ['004-idempotency-claims', '005-auth-version'],
+          value: [
+            '004-idempotency-claims',
+            '005-auth-version',
+            '006-webhooks',
+            '007-tags-metadata',
+            '008-share-links',
+          ],
         });
         const rows = await store.db
           .selectFrom('idempotency_keys')

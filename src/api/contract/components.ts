@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { PLAN_NAMES } from '../../billing/plans.ts';
 import { PLATFORMS } from '../../platforms/types.ts';
-import { MODES, VIDEO_STATUSES } from '../../store/schema.ts';
+import { DELIVERY_STATUSES, MODES, VIDEO_STATUSES } from '../../store/schema.ts';
+import { MILESTONE_METRICS, WEBHOOK_EVENT_TYPES } from '../../webhooks/event-types.ts';
 import { TRACK_FAILED_ERROR } from '../errors.ts';
 
 export const responseComponents = z.registry<{ id: string }>();
@@ -97,6 +98,8 @@ const videoCommon = {
   error_reason: z.string().nullable(),
   estimated_cost: usd,
   latest: snapshotSchema.nullable(),
+  tags: z.array(z.string()).describe('Labels, as first given (compared case-insensitively)'),
+  metadata: z.record(z.string(), z.string()).describe("The caller's own key → value pairs"),
 };
 
 const fullMetadata = z.object({
@@ -161,6 +164,54 @@ export const cancelledVideoSchema = named(
     id: z.string(),
     previous_status: videoStatusSchema,
     new_status: videoStatusSchema,
+  }),
+);
+
+// ---- Tags (campaigns) ----
+
+export const tagCountSchema = named(
+  'TagCount',
+  z.object({
+    tag: z.string().describe('The tag as given (one spelling, when videos spell it differently)'),
+    videos: z.number().int().describe('Videos carrying it'),
+  }),
+);
+
+export const tagListSchema = named('TagList', z.object({ tags: z.array(tagCountSchema) }));
+
+const metricSum = z
+  .string()
+  .nullable()
+  .describe('An exact decimal string; null when no video has the metric');
+export const metricSumsSchema = named(
+  'MetricSums',
+  z.object({
+    views: metricSum,
+    likes: metricSum,
+    comments: metricSum,
+    shares: metricSum,
+    saves: metricSum,
+  }),
+);
+
+export const tagSummarySchema = named(
+  'TagSummary',
+  z.object({
+    tag: z.string().describe('The tag as asked for'),
+    videos: z.number().int().describe('Videos carrying the tag'),
+    by_status: z.record(videoStatusSchema, z.number().int()).describe('Videos per status (every status)'),
+    by_platform: z.record(platformSchema, z.number().int()).describe('Videos per platform (every platform)'),
+    totals: metricSumsSchema.describe("Σ of each video's newest collected value"),
+    growth_24h: metricSumsSchema.describe(
+      "Σ of each video's growth over the last 24 hours: its newest value minus its newest value at or before " +
+        'then (a video tracked more recently counts from its first snapshot)',
+    ),
+    growth_7d: metricSumsSchema.describe('The same over the last 7 days'),
+    charged_usd: usd.describe("What the videos' snapshots were charged (0 in test mode)"),
+    newest_snapshot_at: isoTime
+      .nullable()
+      .describe('When the newest snapshot of any of the videos was taken'),
+    as_of: isoTime.describe('The time the summary was computed at'),
   }),
 );
 
@@ -258,6 +309,189 @@ export const accountDetailSchema = named(
   z.object({ account: accountSchema, keys: z.array(apiKeySchema), ledger: ledgerTotalsSchema }),
 );
 
+// ---- Share links ----
+
+const shareLinkFields = {
+  id: z.string(),
+  prefix: z.string().describe("The token's first characters, for recognising it"),
+  video_id: z.string().nullable().describe('The video the link shows (null for a campaign link)'),
+  tag: z.string().nullable().describe('The tag whose videos the link shows (null for a video link)'),
+  mode: modeSchema,
+  origin: z.enum(['api', 'email']).describe('Made by POST /share-links, or for a notification email'),
+  status: z.enum(['active', 'expired', 'revoked']),
+  created_at: isoTime,
+  expires_at: isoTime.nullable().describe('null: never expires'),
+  revoked_at: isoTime.nullable(),
+};
+
+export const shareLinkSchema = named('ShareLink', z.object(shareLinkFields));
+
+export const newShareLinkSchema = named(
+  'NewShareLink',
+  z.object({
+    ...shareLinkFields,
+    url: z.string().describe('PUBLIC_BASE_URL/s/<token>: a read-only page; add .csv or .json for the data'),
+    token: z.string().describe('Shown only in this answer; only its hash is stored'),
+  }),
+);
+
+export const shareLinkListSchema = named(
+  'ShareLinkList',
+  z.object({ share_links: z.array(shareLinkSchema) }),
+);
+
+export const revokedShareLinkSchema = named(
+  'RevokedShareLink',
+  z.object({ id: z.string(), revoked: z.literal(true) }),
+);
+
+// ---- Webhooks ----
+
+export const webhookEventTypeSchema = named('WebhookEventType', z.enum(WEBHOOK_EVENT_TYPES));
+
+const webhookEndpointFields = {
+  id: z.string(),
+  url: z.string(),
+  events: z.array(webhookEventTypeSchema),
+  description: z.string().nullable(),
+  mode: modeSchema.describe("The key's mode: the endpoint receives that mode's events only"),
+  disabled: z.boolean(),
+  disabled_reason: z
+    .string()
+    .nullable()
+    .describe('Why it is disabled: by the account, or after failing continuously for 5 days'),
+  previous_secret_expires_at: isoTime
+    .nullable()
+    .describe('After a rotation: until when the previous secret also signs'),
+  created_at: isoTime,
+  updated_at: isoTime,
+};
+
+export const webhookEndpointSchema = named('WebhookEndpoint', z.object(webhookEndpointFields));
+
+export const newWebhookEndpointSchema = named(
+  'NewWebhookEndpoint',
+  z.object({
+    ...webhookEndpointFields,
+    secret: z.string().describe('The signing secret (whsec_…): shown only in this answer'),
+  }),
+);
+
+export const webhookEndpointListSchema = named(
+  'WebhookEndpointList',
+  z.object({ webhooks: z.array(webhookEndpointSchema) }),
+);
+
+export const rotatedWebhookSecretSchema = named(
+  'RotatedWebhookSecret',
+  z.object({
+    id: z.string(),
+    secret: z.string().describe('The new signing secret: shown only in this answer'),
+    previous_secret_expires_at: isoTime.describe('Until then the previous secret signs beside the new one'),
+  }),
+);
+
+export const deletedWebhookSchema = named(
+  'DeletedWebhook',
+  z.object({ id: z.string(), deleted: z.literal(true) }),
+);
+
+export const webhookDeliveryAttemptSchema = named(
+  'WebhookDeliveryAttempt',
+  z.object({
+    attempt: z.number().int(),
+    started_at: isoTime,
+    duration_ms: z.number().int(),
+    response_status: z.number().int().nullable().describe('null when no answer came'),
+    response_body: z.string().nullable().describe('The start of the answer (at most 1 KB)'),
+    error: z.string().nullable().describe('Why the attempt failed; null when it succeeded'),
+  }),
+);
+
+export const webhookDeliverySchema = named(
+  'WebhookDelivery',
+  z.object({
+    id: z.string(),
+    event_id: z.string().describe('The webhook-id header: the same on every attempt and redelivery'),
+    event_type: webhookEventTypeSchema,
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.array(webhookDeliveryAttemptSchema),
+    next_attempt_at: isoTime.nullable().describe('While pending: when it is tried next'),
+    created_at: isoTime,
+    delivered_at: isoTime.nullable(),
+  }),
+);
+
+export const webhookDeliveryPageSchema = named(
+  'WebhookDeliveryPage',
+  z.object({ deliveries: z.array(webhookDeliverySchema), has_more: z.boolean() }),
+);
+
+export const webhookTestSentSchema = named(
+  'WebhookTestSent',
+  z.object({ event_id: z.string(), delivery_id: z.string() }),
+);
+
+export const balanceAlertSchema = named(
+  'BalanceAlert',
+  z.object({
+    threshold_usd: usd.nullable().describe('null: one day of the live trackings’ current spend'),
+    armed: z.boolean().describe('False once balance.low fired, until a top-up or a new threshold'),
+  }),
+);
+
+// What the receivers get: {id, type, created_at, data}. Named so the OpenAPI document carries each payload.
+const eventOf = <T extends string, D extends z.ZodType>(type: T | readonly T[], data: D) =>
+  z.object({
+    id: z.string().describe('evt_…, also the webhook-id header'),
+    type: typeof type === 'string' ? z.literal(type) : z.enum(type as readonly T[] as [T, ...T[]]),
+    created_at: isoTime,
+    data,
+  });
+
+export const snapshotCreatedEventSchema = named(
+  'SnapshotCreatedEvent',
+  eventOf('snapshot.created', z.object({ video: videoSchema, snapshot: snapshotSchema })),
+);
+export const snapshotMissedEventSchema = named(
+  'SnapshotMissedEvent',
+  eventOf('snapshot.missed', z.object({ video: videoSchema, snapshot: snapshotSchema })),
+);
+export const trackingEventSchema = named(
+  'TrackingEvent',
+  eventOf(['tracking.completed', 'tracking.error', 'tracking.paused'], z.object({ video: videoSchema })),
+);
+export const balanceLowEventSchema = named(
+  'BalanceLowEvent',
+  eventOf(
+    'balance.low',
+    z.object({
+      available_usd: usd.describe('Balance minus what is reserved'),
+      balance_usd: usd,
+      reserved_usd: usd,
+      threshold_usd: usd.describe("The account's threshold, or one day of its current spend"),
+      daily_spend_usd: usd.describe('What its live trackings cost per day'),
+    }),
+  ),
+);
+export const videoMilestoneEventSchema = named(
+  'VideoMilestoneEvent',
+  eventOf(
+    'video.milestone',
+    z.object({
+      metric: z.enum(MILESTONE_METRICS),
+      threshold: z.number().int().describe('1000, 10000, … 100000000'),
+      value: z.string().describe('The count that reached it'),
+      video: videoSchema,
+      snapshot: snapshotSchema,
+    }),
+  ),
+);
+export const webhookTestEventSchema = named(
+  'WebhookTestEvent',
+  eventOf('webhook.test', z.object({ webhook_id: z.string(), message: z.string() })),
+);
+
 // ---- Service ----
 
 export const livenessSchema = named('Liveness', z.object({ status: z.literal('ok') }));
@@ -311,6 +545,15 @@ export const videoLimitReachedSchema = named(
   z.object({ error: z.string(), limit: z.number().int().describe('Videos the account may monitor at once') }),
 );
 
+export const webhookLimitReachedSchema = named(
+  'WebhookLimitReached',
+  z.object({
+    error: z.literal('Webhook limit reached'),
+    message: z.string(),
+    limit: z.number().int().describe('Webhook endpoints the plan allows per mode'),
+  }),
+);
+
 export const statusConflictSchema = named(
   'StatusConflict',
   z.object({ error: z.string(), status: videoStatusSchema.describe('The status the video is in') }),
@@ -327,5 +570,32 @@ export const trackFailedSchema = named(
           'www.tiktok.com)", or that the platform blocked the request, rate limited it, or answered in a format ' +
           'that was not recognised',
       ),
+  }),
+);
+
+// ---- Batch tracking ----
+
+export const batchItemResultSchema = named(
+  'BatchItemResult',
+  z.object({
+    index: z.number().int().describe("The item's place in `videos`, from 0"),
+    status: z
+      .number()
+      .int()
+      .describe('What POST /videos/track would have answered for this item: 201, 402, 403, 404, 409 or 500'),
+    video: trackedVideoSchema.optional().describe('The tracked video (status 201)'),
+    error: z
+      .union([insufficientBalanceSchema, videoLimitReachedSchema, trackFailedSchema, errorSchema])
+      .optional()
+      .describe('The body of that answer (other statuses)'),
+  }),
+);
+
+export const batchResultSchema = named(
+  'BatchResult',
+  z.object({
+    results: z.array(batchItemResultSchema).describe('One per item, in order'),
+    created: z.number().int().describe('Items tracked (status 201)'),
+    failed: z.number().int().describe('Items not tracked'),
   }),
 );

@@ -1,17 +1,22 @@
 // The example of each 2xx answer in the OpenAPI document, made by the real presenters from sample rows: an
 // example that drifts from what the server writes fails the contract test, not a reader.
-import type { Account, ApiKeyRow, VideoRow } from '../../store/schema.ts';
+import { SNAPSHOT_EXPORT_COLUMNS, VIDEO_EXPORT_COLUMNS } from '../../exports/columns.ts';
+import { csvHeader, csvRows, jsonLines } from '../../exports/formats.ts';
+import type { SnapshotExportRow, VideoExportRow } from '../../exports/rows.ts';
+import type { Account, ApiKeyRow, ShareLinkRow, VideoRow, WebhookEndpointRow } from '../../store/schema.ts';
 import type { SnapshotRow } from '../../store/snapshots.ts';
 import {
   growthDeltas,
   presentAccount,
   presentKey,
+  presentShareLink,
   presentSnapshot,
   presentTrackedVideo,
   presentUsage,
   presentVideoDetail,
   presentVideoListItem,
 } from '../presenters.ts';
+import { presentDelivery, presentWebhookEndpoint } from '../webhook-presenters.ts';
 
 const HOUR_MS = 3_600_000;
 const CREATED_AT = Date.parse('2024-01-29T10:00:00.000Z');
@@ -44,6 +49,8 @@ const video: VideoRow = {
   created_at: CREATED_AT,
   last_updated_at: CREATED_AT + HOUR_MS,
   ended_at: null,
+  metadata: JSON.stringify({ client: 'Acme', brief: 'spring-24' }),
+  tags: JSON.stringify(['Spring Launch', 'creator:alex']),
 };
 
 const snapshot = (slot: number, views: string, likes: string): SnapshotRow => ({
@@ -90,9 +97,120 @@ const account: Account = {
 
 const listItem = presentVideoListItem(video, second);
 
+const shareLink: ShareLinkRow = {
+  id: 'shl_2Gt7yH4jK9lP1zXc',
+  account_id: video.account_id,
+  mode: 'live',
+  token_hash: '',
+  prefix: 'shr_Qm4Zt8',
+  video_id: null,
+  tag: 'spring-launch',
+  origin: 'api',
+  created_at: CREATED_AT,
+  expires_at: CREATED_AT + 30 * 86_400_000,
+  revoked_at: null,
+};
+const shareToken = 'shr_Qm4Zt8wX2cV6bN1mL5kJ9hG3fD7sA0pO';
+
+const exportTags = ['spring-launch', 'creator-a'];
+const snapshotExportRows: SnapshotExportRow[] = [
+  { video, tags: exportTags, snapshot: first, deltas: growthDeltas(first, undefined) },
+  { video, tags: exportTags, snapshot: second, deltas: growthDeltas(second, first) },
+];
+const videoExportRows: VideoExportRow[] = [
+  {
+    video,
+    tags: exportTags,
+    first,
+    newest: second,
+    growth: {
+      views_growth: '2465',
+      likes_growth: '188',
+      comments_growth: '0',
+      shares_growth: '0',
+      saves_growth: '0',
+    },
+  },
+];
+const webhook: WebhookEndpointRow = {
+  id: 'wh_0Lk3Pq9sT2vX8mZbN4cR',
+  account_id: video.account_id,
+  mode: 'live',
+  url: 'https://hooks.example.com/contentstats',
+  description: 'Production receiver',
+  events: JSON.stringify(['snapshot.created', 'tracking.completed', 'balance.low']),
+  disabled: 0,
+  disabled_reason: null,
+  secret: 'whsec_MfKQ9r8GKYqXsbpXhtWTDVyd4l8P5lZ+',
+  previous_secret: null,
+  previous_secret_expires_at: null,
+  failing_since: null,
+  created_at: CREATED_AT,
+  updated_at: CREATED_AT,
+};
+const delivery = {
+  id: 'dlv_0Lk3Q1aB7yH2kD5fG8jL',
+  endpoint_id: webhook.id,
+  event_id: 'evt_0Lk3Q1aB9sW4eR6tY1uI',
+  event_type: 'snapshot.created',
+  status: 'delivered' as const,
+  attempts: 2,
+  next_attempt_at: null,
+  last_attempt_at: CREATED_AT + HOUR_MS + 6_400,
+  delivered_at: CREATED_AT + HOUR_MS + 6_431,
+  created_at: CREATED_AT + HOUR_MS + 1_250,
+};
+const deliveryAttempts = [
+  {
+    delivery_id: delivery.id,
+    attempt: 1,
+    started_at: CREATED_AT + HOUR_MS + 1_262,
+    duration_ms: 10_000,
+    response_status: null,
+    response_body: null,
+    error: 'timeout: no complete answer within 10000 ms',
+  },
+  {
+    delivery_id: delivery.id,
+    attempt: 2,
+    started_at: CREATED_AT + HOUR_MS + 6_400,
+    duration_ms: 31,
+    response_status: 200,
+    response_body: '{"ok":true}',
+    error: null,
+  },
+];
+
 export const examples = {
   trackedVideo: presentTrackedVideo(justTracked, first),
   videoList: { videos: [listItem], total: 1, limit: 50, has_more: false },
+  video: listItem,
+  batchResult: {
+    results: [
+      { index: 0, status: 201, video: presentTrackedVideo(justTracked, first) },
+      { index: 1, status: 404, error: { error: 'Video not found or is private' } },
+    ],
+    created: 1,
+    failed: 1,
+  },
+  tagSummary: {
+    tag: 'Spring Launch',
+    videos: 80,
+    by_status: { monitoring: 72, completed: 6, paused: 0, error: 2, cancelled: 0 },
+    by_platform: { tiktok: 51, youtube: 12, instagram: 17, twitter: 0 },
+    totals: { views: '18420771', likes: '1203345', comments: '40211', shares: '19877', saves: '30110' },
+    growth_24h: { views: '912004', likes: '51230', comments: '1877', shares: '1012', saves: '1510' },
+    growth_7d: { views: '6120330', likes: '402118', comments: '13002', shares: '7011', saves: '9980' },
+    charged_usd: 121.5,
+    newest_snapshot_at: '2024-02-05T09:00:01.250Z',
+    as_of: '2024-02-05T09:12:44.000Z',
+  },
+  tagList: {
+    tags: [
+      { tag: 'creator:alex', videos: 12 },
+      { tag: 'Spring Launch', videos: 80 },
+    ],
+  },
   videoDetail: presentVideoDetail(video, snapshots),
   snapshotPage: {
     video_id: video.id,
@@ -107,6 +225,24 @@ export const examples = {
     'shares_delta,saves_delta,provider,missed\n' +
     `${video.job_id}-0,2024-01-29T10:00:01.250Z,0,10412,1203,87,40,112,,,,,,tiktok-web,false\n` +
     `${video.job_id}-1,2024-01-29T11:00:01.250Z,1,12877,1391,87,40,112,2465,188,0,0,0,tiktok-web,false\n`,
+  exportCsv: {
+    snapshots: csvHeader(SNAPSHOT_EXPORT_COLUMNS) + csvRows(snapshotExportRows, SNAPSHOT_EXPORT_COLUMNS),
+    videos: csvHeader(VIDEO_EXPORT_COLUMNS) + csvRows(videoExportRows, VIDEO_EXPORT_COLUMNS),
+  },
+  exportJsonl: {
+    snapshots: jsonLines(snapshotExportRows, SNAPSHOT_EXPORT_COLUMNS),
+    videos: jsonLines(videoExportRows, VIDEO_EXPORT_COLUMNS),
+  },
+  exportXlsx: '(the bytes of an .xlsx workbook: one sheet, a header row, then the same rows as the CSV)',
+  newShareLink: {
+    ...presentShareLink(shareLink, CREATED_AT),
+    url: `https://stats.example.com/s/${shareToken}`,
+    token: shareToken,
+  },
+  shareLinkList: { share_links: [presentShareLink(shareLink, CREATED_AT)] },
+  revokedShareLink: { id: shareLink.id, revoked: true },
+  sharedPage:
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>spring-launch · contentstats</title>…',
   statusChange: (previous: VideoRow['status'], next: VideoRow['status']) => ({
     success: true,
     id: video.id,
@@ -150,6 +286,31 @@ export const examples = {
   },
   accountResult: { account: presentAccount(account) },
   cancelledVideo: { success: true, id: video.id, previous_status: 'monitoring', new_status: 'cancelled' },
+  newWebhook: { ...presentWebhookEndpoint(webhook, CREATED_AT), secret: webhook.secret },
+  webhook: presentWebhookEndpoint(webhook, CREATED_AT),
+  webhookList: { webhooks: [presentWebhookEndpoint(webhook, CREATED_AT)] },
+  deletedWebhook: { id: webhook.id, deleted: true },
+  rotatedSecret: {
+    id: webhook.id,
+    secret: 'whsec_Q2xvdWRzIGFyZSBub3QgYSBzZWNyZXQhISE=',
+    previous_secret_expires_at: '2024-01-30T10:00:00.000Z',
+  },
+  webhookTestSent: { event_id: 'evt_0Lk3Q1aB9sW4eR6tY1uJ', delivery_id: 'dlv_0Lk3Q1aB7yH2kD5fG8jM' },
+  webhookDeliveryPage: { deliveries: [presentDelivery(delivery, deliveryAttempts)], has_more: false },
+  redelivery: presentDelivery(
+    {
+      ...delivery,
+      id: 'dlv_0Lk3Q9zX1cV2bN3mA4sD',
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: CREATED_AT + 2 * HOUR_MS,
+      last_attempt_at: null,
+      delivered_at: null,
+      created_at: CREATED_AT + 2 * HOUR_MS,
+    },
+    [],
+  ),
+  balanceAlert: { threshold_usd: 5, armed: true },
   liveness: { status: 'ok' },
   readiness: { status: 'ready' },
   metrics:

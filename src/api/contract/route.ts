@@ -7,8 +7,12 @@ import { type Validated, validate } from '../validation.ts';
 
 export const TAGS = {
   videos: 'Track videos and read their snapshots',
+  campaigns: "Tags: an account's campaigns and what their videos add up to",
   usage: 'Balance and usage',
   keys: "The account's API keys",
+  exports: "Exports across the account's videos (CSV, JSON Lines, XLSX), streamed",
+  'share-links': 'Read-only links to a video or a campaign, opened without a key',
+  webhooks: 'Signed webhooks: endpoints, deliveries, test events',
   admin: 'The operator API (only when CONTENTSTATS_ADMIN_TOKEN is set)',
   service: 'Health, metrics and this document',
 } as const;
@@ -16,7 +20,13 @@ export type Tag = keyof typeof TAGS;
 
 /** Who may call: an API key (`/api/v1`), the operator's bearer token (`/admin/v1`), or anyone. */
 export type Auth = 'apiKey' | 'admin' | 'none';
-export type MediaType = 'application/json' | 'text/csv' | 'text/plain';
+export type MediaType =
+  | 'application/json'
+  | 'text/csv'
+  | 'text/plain'
+  | 'text/html'
+  | 'application/x-ndjson'
+  | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface ResponseContent {
@@ -74,6 +84,8 @@ interface RouteBase {
   queryIssuesReportedByHandler?: true;
   body?: z.ZodType;
   bodyRequired?: boolean;
+  /** A body limit above the service's default (the batch track's 100 items). */
+  bodyLimitBytes?: number;
   /**
    * Request headers by their documented names, checked with the body (each bad one named beside the body's
    * bad fields); the handler reads their values from the request.
@@ -177,6 +189,7 @@ export function registerRoute<R extends RouteDeclaration>(
     method: route.method,
     url,
     handler: validated,
+    ...(route.bodyLimitBytes ? { bodyLimit: route.bodyLimitBytes } : {}),
     ...(serialized
       ? { schema: { response: { 200: z.toJSONSchema(serialized.schema, { target: 'draft-7' }) } } }
       : {}),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { latestSnapshots } from '../../store/snapshots.ts';
+import { tagKey } from '../../store/tags.ts';
 import { findOwnedVideo, listVideos } from '../../store/videos.ts';
 import type { ApiContext } from '../context.ts';
 import { videoListSchema } from '../contract/components.ts';
@@ -50,6 +51,7 @@ export function registerListVideos(app: FastifyInstance, ctx: ApiContext): void 
       platform: query.value.platform,
       status: query.value.status,
       links,
+      tagKeys: query.value.tag?.map(tagKey),
       before,
       limit,
     });

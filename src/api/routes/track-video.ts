@@ -24,7 +24,7 @@ import { conflict, sendError } from '../errors.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBody } from '../schemas.ts';
 
-const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 /**
  * How long a request's claim on its Idempotency-Key is presumed alive. A track answers within seconds (the
  * probe has its timeouts and one quick retry); a claim still unanswered after this belongs to a request that
@@ -33,6 +33,11 @@ const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
  */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_HEADER = z
+  .string()
+  .regex(IDEMPOTENCY_KEY, 'must be 1–255 printable ASCII characters without spaces')
+  .optional()
+  .describe('The same key and body within 24 hours replays the first answer');
 /** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
 const REPLAYABLE = new Set([201, 404]);
 
@@ -49,7 +54,7 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
     let claim: HeldClaim | undefined;
     if (idempotencyKey !== undefined) {
       const requestHash = createHash('sha256')
-        .update(JSON.stringify([mode, body.video_link, body.duration_days]))
+        .update(JSON.stringify(requestIdentity(mode, body)))
         .digest('hex');
       const outcome = await claimIdempotencyKey(ctx.store, {
         accountId: account.id,
@@ -84,6 +89,8 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
       durationDays: body.duration_days,
       knownAccount: account,
       parsedLink: body.parsedLink,
+      ...(body.tags ? { tags: body.tags } : {}),
+      ...(body.metadata ? { metadata: body.metadata } : {}),
       ...(guard ? { guard } : {}),
     }).catch(async (error: unknown) => {
       if (claim) await releaseIdempotencyKey(ctx.store, claim);
@@ -120,7 +127,21 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
   });
 }
 
-function replay(
+/**
+ * What the Idempotency-Key's request hash covers: the mode and the body as it means (tags and metadata only when
+ * given, so a body without them hashes as it did before they existed).
+ */
+function requestIdentity(
+  mode: string,
+  body: { video_link: string; duration_days: number; tags?: string[]; metadata?: Record<string, string> },
+): unknown[] {
+  const identity: unknown[] = [mode, body.video_link, body.duration_days];
+  if (body.tags !== undefined || body.metadata !== undefined)
+    identity.push(body.tags ?? null, body.metadata ?? null);
+  return identity;
+}
+
+export function replay(
   reply: FastifyReply,
   existing: { request_hash: string; status_code: number | null; response_body: string | null },
   requestHash: string,
@@ -146,13 +167,7 @@ export const trackVideoRoute = defineRoute({
   summary: 'Start tracking a video (takes and charges the first snapshot)',
   auth: 'apiKey',
   body: trackBody,
-  headers: z.object({
-    'Idempotency-Key': z
-      .string()
-      .regex(IDEMPOTENCY_KEY, 'must be 1–255 printable ASCII characters without spaces')
-      .optional()
-      .describe('The same key and body within 24 hours replays the first answer'),
-  }),
+  headers: z.object({ 'Idempotency-Key': IDEMPOTENCY_KEY_HEADER }),
   responses: {
     201: {
       ...jsonResponse('Tracking started', trackedVideoSchema, examples.trackedVideo),

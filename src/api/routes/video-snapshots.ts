@@ -1,6 +1,7 @@
 // GET /videos/{id}/snapshots: the time series with per-interval growth deltas, as JSON or CSV.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { csvLine } from '../../exports/csv.ts';
 import { collectedSnapshotBefore, listSnapshots } from '../../store/snapshots.ts';
 import { findOwnedVideo } from '../../store/videos.ts';
 import type { ApiContext } from '../context.ts';
@@ -93,24 +94,23 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
         'provider',
         'missed',
       ];
-      const lines = [header.join(',')];
+      // The one CSV writer of every export: formula-safe cells, quoted where they must be.
+      let csv = csvLine(header);
       for (const { snapshot: s, deltas } of withDeltas) {
-        lines.push(
-          [
-            `${video.job_id}-${s.slot}`,
-            iso(s.taken_at),
-            s.slot,
-            ...METRICS.map((m) => s[m] ?? ''),
-            ...METRICS.map((m) => deltas[`${m}_delta`] ?? ''),
-            s.provider ?? '',
-            s.missed ? 'true' : 'false',
-          ].join(','),
-        );
+        csv += csvLine([
+          `${video.job_id}-${s.slot}`,
+          iso(s.taken_at),
+          s.slot,
+          ...METRICS.map((m) => s[m]),
+          ...METRICS.map((m) => deltas[`${m}_delta`]),
+          s.provider,
+          s.missed ? 'true' : 'false',
+        ]);
       }
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${video.id}-snapshots.csv"`)
-        .send(`${lines.join('\n')}\n`);
+        .send(csv);
     }
     return {
       video_id: video.id,

@@ -1,0 +1,199 @@
+// The queries behind the exports (account-wide, per share link, and the CLI's): keyset pages over an account's
+// videos and their snapshots, each one short and served by an index, so an export of any size holds one page
+// in memory and stops between two pages when its reader goes away.
+import type { Compilable } from 'kysely';
+import type { Store } from './database.ts';
+import type { Mode, VideoRow, VideoStatus } from './schema.ts';
+import { SNAPSHOT_SELECTION, type SnapshotRow } from './snapshots.ts';
+import { tagKey } from './tags.ts';
+import type { Executor } from './transaction.ts';
+
+/** Which videos an export covers: always one account in one mode, narrowed by the list filters. */
+export interface ExportScope {
+  accountId: string;
+  mode: Mode;
+  platform?: string;
+  status?: VideoStatus;
+  /** Only videos carrying every one of these tags (compared case-insensitively). */
+  tags?: readonly string[];
+  /** Only this video (a share link of one video). */
+  videoId?: string;
+}
+
+/** Snapshots taken in [sinceMs, untilMs). */
+export interface TimeWindow {
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+const EXPORT_VIDEO_COLUMNS = [
+  'id',
+  'job_id',
+  'video_link',
+  'canonical_url',
+  'platform',
+  'title',
+  'creator',
+  'status',
+  'created_at',
+  'ended_at',
+  'snapshots_collected',
+  'snapshots_missed',
+  'tags',
+] as const;
+export type ExportVideo = Pick<VideoRow, (typeof EXPORT_VIDEO_COLUMNS)[number]>;
+
+export interface VideoCursor {
+  createdAt: number;
+  id: string;
+}
+
+/** The scope's videos after the cursor, oldest first (the account's listing index, read forwards). */
+export async function exportVideosPage(
+  ex: Executor,
+  scope: ExportScope,
+  after: VideoCursor | undefined,
+  limit: number,
+): Promise<ExportVideo[]> {
+  const rows =
+    scope.tags && scope.tags.length > 0
+      ? await taggedVideosPage(ex, scope, scope.tags.map(tagKey), after, limit)
+      : await untaggedVideosPage(ex, scope, after, limit);
+  // PostgreSQL hands back BIGINT columns as numbers (database.ts); SQLite already does.
+  return rows.map((row) => ({ ...row, created_at: Number(row.created_at) }));
+}
+
+async function untaggedVideosPage(
+  ex: Executor,
+  scope: ExportScope,
+  after: VideoCursor | undefined,
+  limit: number,
+): Promise<ExportVideo[]> {
+  let query = ex.db
+    .selectFrom('videos')
+    .select(EXPORT_VIDEO_COLUMNS)
+    .where('account_id', '=', scope.accountId)
+    .where('mode', '=', scope.mode);
+  if (scope.platform !== undefined) query = query.where('platform', '=', scope.platform);
+  if (scope.status !== undefined) query = query.where('status', '=', scope.status);
+  if (scope.videoId !== undefined) query = query.where('id', '=', scope.videoId);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.createdAt, after.id)),
+    );
+  }
+  return readCommitted(ex, query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(limit));
+}
+
+/**
+ * The tag filter, as the video list does it (store/videos.ts): the account's videos carrying the first tag
+ * through `video_tags_by_account`, in (created_at, id) order, keeping those that carry the others too.
+ */
+async function taggedVideosPage(
+  ex: Executor,
+  scope: ExportScope,
+  tagKeys: readonly string[],
+  after: VideoCursor | undefined,
+  limit: number,
+): Promise<ExportVideo[]> {
+  const [first, ...others] = tagKeys as [string, ...string[]];
+  let query = ex.db
+    .selectFrom('video_tags as t')
+    .innerJoin('videos', 'videos.id', 't.video_id')
+    .select(EXPORT_VIDEO_COLUMNS.map((column) => `videos.${column}` as const))
+    .where('t.account_id', '=', scope.accountId)
+    .where('t.mode', '=', scope.mode)
+    .where('t.tag_key', '=', first);
+  for (const other of others) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('video_tags as o')
+          .select('o.video_id')
+          .whereRef('o.video_id', '=', 't.video_id')
+          .where('o.tag_key', '=', other),
+      ),
+    );
+  }
+  if (scope.platform !== undefined) query = query.where('videos.platform', '=', scope.platform);
+  if (scope.status !== undefined) query = query.where('videos.status', '=', scope.status);
+  if (scope.videoId !== undefined) query = query.where('videos.id', '=', scope.videoId);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('t.video_created_at', 't.video_id'), '>', eb.tuple(after.createdAt, after.id)),
+    );
+  }
+  return readCommitted(
+    ex,
+    query.orderBy('t.video_created_at', 'asc').orderBy('t.video_id', 'asc').limit(limit),
+  );
+}
+
+/**
+ * Collected snapshots of one video after a slot, oldest first: the snapshots' primary key (video, slot), read
+ * forwards from the cursor.
+ */
+export async function exportSnapshotsPage(
+  ex: Executor,
+  videoId: string,
+  afterSlot: number,
+  window: TimeWindow,
+  limit: number,
+): Promise<SnapshotRow[]> {
+  let query = ex.db
+    .selectFrom('snapshots')
+    .select(SNAPSHOT_SELECTION)
+    .where('video_id', '=', videoId)
+    .where('slot', '>', afterSlot)
+    .where('missed', '=', 0);
+  if (window.sinceMs !== undefined) query = query.where('taken_at', '>=', window.sinceMs);
+  if (window.untilMs !== undefined) query = query.where('taken_at', '<', window.untilMs);
+  const rows = await readCommitted(ex, query.orderBy('slot', 'asc').limit(limit));
+  return rows.map((row) => ({ ...row, taken_at: Number(row.taken_at) }));
+}
+
+/**
+ * The first or the newest collected snapshot of each of these videos inside the window (a video with none
+ * there is absent from the map). Slots and times rise together, so the window bounds the slots.
+ */
+export async function boundarySnapshots(
+  ex: Executor,
+  videoIds: readonly string[],
+  window: TimeWindow,
+  which: 'first' | 'newest',
+): Promise<Map<string, SnapshotRow>> {
+  const found = new Map<string, SnapshotRow>();
+  if (videoIds.length === 0) return found;
+  const query = ex.db
+    .selectFrom('snapshots')
+    .select(SNAPSHOT_SELECTION)
+    .where('video_id', 'in', videoIds)
+    .where((eb) =>
+      eb(
+        'slot',
+        '=',
+        eb
+          .selectFrom('snapshots as edge')
+          .select((e) => (which === 'first' ? e.fn.min('edge.slot') : e.fn.max('edge.slot')).as('s'))
+          .whereRef('edge.video_id', '=', 'snapshots.video_id')
+          .where('edge.missed', '=', 0)
+          .$if(window.sinceMs !== undefined, (q) => q.where('edge.taken_at', '>=', window.sinceMs!))
+          .$if(window.untilMs !== undefined, (q) => q.where('edge.taken_at', '<', window.untilMs!)),
+      ),
+    );
+  for (const row of await readCommitted(ex, query)) {
+    found.set(row.video_id, { ...row, taken_at: Number(row.taken_at) });
+  }
+  return found;
+}
+
+/**
+ * Runs a read. On SQLite, outside a transaction, it goes to the read-only connection, which sees committed
+ * data and never waits behind the writes the scheduler keeps making while a long export runs.
+ */
+async function readCommitted<Row>(ex: Executor, query: Compilable<Row>): Promise<Row[]> {
+  const compiled = query.compile();
+  const reader = ex.sqliteTransaction ? undefined : (ex as Partial<Store>).readCommitted;
+  if (reader) return reader.statement(compiled.sql).all(...compiled.parameters) as Row[];
+  return (await ex.db.executeQuery(compiled)).rows;
+}

@@ -1,0 +1,154 @@
+// The events of a tracking's life, written by tracking/ inside the transaction that makes the change:
+// snapshot.created and video.milestone for stored snapshots, snapshot.missed, tracking.completed / error /
+// paused. Each first asks which endpoints listen (one indexed query) and does nothing more when none do.
+import { presentSnapshot, presentVideoListItem } from '../presentation/video.ts';
+import type { VideoRow } from '../store/schema.ts';
+import { collectedSnapshotBefore, latestSnapshot, type SnapshotRow } from '../store/snapshots.ts';
+import type { Tx } from '../store/transaction.ts';
+import { recordMilestones, videoRowsById } from '../store/webhooks.ts';
+import { MILESTONE_METRICS, MILESTONE_THRESHOLDS } from './event-types.ts';
+import { deferredSnapshotData, snapshotEventData } from './snapshot-payload.ts';
+import {
+  type DeferredWebhookEvent,
+  loadSubscriptions,
+  type WebhookEvent,
+  writeEvents,
+} from './write-events.ts';
+
+type Owner = Pick<VideoRow, 'id' | 'account_id' | 'mode'>;
+
+export interface StoredSnapshot {
+  video: Owner;
+  snapshot: SnapshotRow;
+}
+
+/**
+ * snapshot.created for each snapshot this transaction stored, and video.milestone for each views or likes
+ * threshold a video reached for the first time (crossed since its previous collected snapshot). Call it after
+ * the videos were advanced, so `data.video` shows them as the API now would.
+ */
+export async function announceStoredSnapshots(
+  tx: Tx,
+  stored: readonly StoredSnapshot[],
+  now: number,
+): Promise<void> {
+  if (stored.length === 0) return;
+  const subscriptions = await loadSubscriptions(
+    tx,
+    stored.map((s) => s.video.account_id),
+  );
+  if (subscriptions.empty) return;
+  const listens = (video: Owner, type: 'snapshot.created' | 'video.milestone') =>
+    subscriptions.endpointsFor(video.account_id, video.mode, type).length > 0;
+  const wanted = stored.filter(
+    ({ video }) => listens(video, 'snapshot.created') || listens(video, 'video.milestone'),
+  );
+  if (wanted.length === 0) return;
+  const videos = await videoRowsById(
+    tx,
+    wanted.map((s) => s.video.id),
+  );
+  const events: (WebhookEvent | DeferredWebhookEvent)[] = [];
+  for (const { video: owner, snapshot } of wanted) {
+    const video = videos.get(owner.id);
+    if (!video) continue;
+    if (listens(owner, 'snapshot.created')) {
+      events.push({
+        accountId: video.account_id,
+        mode: video.mode,
+        type: 'snapshot.created',
+        at: now,
+        deferredData: deferredSnapshotData(video, snapshot),
+      });
+    }
+    if (listens(owner, 'video.milestone')) {
+      for (const milestone of await firstReachedMilestones(tx, snapshot, now)) {
+        events.push({
+          accountId: video.account_id,
+          mode: video.mode,
+          type: 'video.milestone',
+          at: now,
+          data: { ...milestone, ...snapshotEventData(video, snapshot) },
+        });
+      }
+    }
+  }
+  await writeEvents(tx, subscriptions, events);
+}
+
+/**
+ * The thresholds a snapshot's views and likes crossed since the video's previous collected snapshot, not
+ * reached before (a count that dips and climbs again is not announced twice). A video's first snapshot is its
+ * baseline: what it had when tracking began was not reached while tracked.
+ */
+async function firstReachedMilestones(
+  tx: Tx,
+  snapshot: SnapshotRow,
+  now: number,
+): Promise<{ metric: string; threshold: number; value: string }[]> {
+  const previous = await collectedSnapshotBefore(tx, snapshot.video_id, snapshot.slot);
+  if (!previous) return [];
+  const crossed: { videoId: string; metric: string; threshold: number; at: number; value: string }[] = [];
+  for (const metric of MILESTONE_METRICS) {
+    const value = snapshot[metric];
+    const before = previous[metric];
+    if (value === null || before === null) continue;
+    for (const threshold of MILESTONE_THRESHOLDS) {
+      if (BigInt(before) < BigInt(threshold) && BigInt(value) >= BigInt(threshold)) {
+        crossed.push({ videoId: snapshot.video_id, metric, threshold, at: now, value });
+      }
+    }
+  }
+  const first = await recordMilestones(tx, crossed);
+  return crossed
+    .filter((c) => first.has(`${c.videoId}/${c.metric}/${c.threshold}`))
+    .map(({ metric, threshold, value }) => ({ metric, threshold, value }));
+}
+
+/** snapshot.missed for each slot this transaction recorded as missed. `video` is the row as it now is. */
+export async function announceMissedSnapshots(
+  tx: Tx,
+  video: VideoRow,
+  missed: readonly SnapshotRow[],
+  now: number,
+): Promise<void> {
+  if (missed.length === 0) return;
+  const subscriptions = await loadSubscriptions(tx, [video.account_id]);
+  if (subscriptions.endpointsFor(video.account_id, video.mode, 'snapshot.missed').length === 0) return;
+  const latest = await latestSnapshot(tx, video.id);
+  await writeEvents(
+    tx,
+    subscriptions,
+    missed.map((snapshot) => ({
+      accountId: video.account_id,
+      mode: video.mode,
+      type: 'snapshot.missed' as const,
+      at: now,
+      data: { video: presentVideoListItem(video, latest), snapshot: presentSnapshot(video, snapshot) },
+    })),
+  );
+}
+
+const ENDING_EVENTS = {
+  completed: 'tracking.completed',
+  error: 'tracking.error',
+  paused: 'tracking.paused',
+} as const;
+
+/** tracking.completed, tracking.error or tracking.paused (a cancel by the operator announces nothing). */
+export async function announceTrackingEnded(tx: Tx, video: VideoRow, now: number): Promise<void> {
+  if (!(video.status in ENDING_EVENTS)) return;
+  const type = ENDING_EVENTS[video.status as keyof typeof ENDING_EVENTS];
+  const subscriptions = await loadSubscriptions(tx, [video.account_id]);
+  if (subscriptions.endpointsFor(video.account_id, video.mode, type).length === 0) return;
+  const latest = await latestSnapshot(tx, video.id);
+  await writeEvents(tx, subscriptions, [
+    {
+      accountId: video.account_id,
+      mode: video.mode,
+      type,
+      at: now,
+      data: { video: presentVideoListItem(video, latest) },
+    },
+  ]);
+}

@@ -1,0 +1,112 @@
+// Finished test-mode trackings written straight into the database, as the engine leaves them: a video row, its
+// collected and missed snapshots, and the account's usage totals. The dashboard test uses them for what takes
+// too long to collect for real (720 hourly snapshots, 500 videos) and for titles no simulator gives.
+import { newTimeOrderedId } from '../../src/ids.ts';
+import { tiktokCanonicalUrl } from '../../src/platforms/tiktok/url.ts';
+import type { NewVideo } from '../../src/store/schema.ts';
+import { insertFirstSnapshots, missedSnapshot, type NewSnapshot } from '../../src/store/snapshots.ts';
+import type { Executor } from '../../src/store/transaction.ts';
+import { writeTransaction } from '../../src/store/transaction.ts';
+import { addUsage } from '../../src/store/usage.ts';
+import { insertVideos } from '../../src/store/videos.ts';
+
+const HOUR_MS = 3_600_000;
+const ROWS_PER_INSERT = 200;
+
+export interface SeededVideo {
+  /** Index, for distinct ids and links. */
+  n: number;
+  title: string;
+  creator?: string;
+  /** Slots, all settled: every `missedEvery`-th is missed, every `approximateEvery`-th approximate. */
+  slots: number;
+  missedEvery?: number;
+  approximateEvery?: number;
+  /** When slot 0 was taken; slots are an hour apart. */
+  startedAt: number;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Completed test-mode TikTok trackings of `accountId`; returns their ids in the order given. */
+export async function seedCompletedVideos(
+  store: Executor,
+  accountId: string,
+  seeds: readonly SeededVideo[],
+): Promise<string[]> {
+  const videos: NewVideo[] = [];
+  const snapshots: NewSnapshot[] = [];
+  let collectedTotal = 0;
+  for (const seed of seeds) {
+    const id = newTimeOrderedId('vid', seed.startedAt + seed.n);
+    const platformVideoId = String(7_400_000_000_000_000_000n + BigInt(seed.n));
+    let collected = 0;
+    let missed = 0;
+    for (let slot = 0; slot < seed.slots; slot++) {
+      const takenAt = seed.startedAt + slot * HOUR_MS;
+      if (seed.missedEvery && slot > 0 && slot % seed.missedEvery === 0) {
+        snapshots.push(missedSnapshot(newTimeOrderedId('snp', takenAt), id, slot, takenAt));
+        missed++;
+        continue;
+      }
+      collected++;
+      // A growth curve that flattens: fast at first, then a few views an hour.
+      const views = BigInt(Math.round(1000 + 250_000 * (1 - Math.exp(-slot / 90)) + slot * 12 + seed.n));
+      snapshots.push({
+        id: newTimeOrderedId('snp', takenAt),
+        videoId: id,
+        slot,
+        takenAt,
+        missed: false,
+        views,
+        likes: views / 12n,
+        comments: views / 150n,
+        shares: views / 400n,
+        saves: views / 500n,
+        provider: 'simulator',
+        approximate: Boolean(seed.approximateEvery && slot % seed.approximateEvery === 0),
+      });
+    }
+    collectedTotal += collected;
+    const endedAt = seed.startedAt + seed.slots * HOUR_MS;
+    videos.push({
+      id,
+      job_id: newTimeOrderedId('job', seed.startedAt + seed.n),
+      account_id: accountId,
+      mode: 'test',
+      platform: 'tiktok',
+      platform_video_id: platformVideoId,
+      video_link: tiktokCanonicalUrl(platformVideoId),
+      canonical_url: tiktokCanonicalUrl(platformVideoId),
+      title: seed.title,
+      creator: seed.creator ?? 'seeded.creator',
+      description: null,
+      status: 'completed',
+      is_deleted: 0,
+      error_reason: null,
+      duration_days: Math.max(1, Math.ceil(seed.slots / 24)),
+      interval_seconds: 3600,
+      total_slots: seed.slots,
+      cost_per_snapshot_micro_usd: 15_000,
+      reserved_micro_usd: 0,
+      next_slot: seed.slots,
+      next_due_at: null,
+      attempts: 0,
+      snapshots_collected: collected,
+      snapshots_missed: missed,
+      created_at: seed.startedAt + seed.n,
+      last_updated_at: endedAt,
+      ended_at: endedAt,
+    });
+  }
+  await writeTransaction(store, async (tx) => {
+    for (const part of chunks(videos, ROWS_PER_INSERT)) await insertVideos(tx, part);
+    for (const part of chunks(snapshots, ROWS_PER_INSERT)) await insertFirstSnapshots(tx, part);
+    await addUsage(tx, accountId, 'test', { snapshotsCollected: collectedTotal });
+  });
+  return videos.map((video) => video.id);
+}
