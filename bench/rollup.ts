@@ -55,41 +55,62 @@ async function seed(store: Store, snapshots: number, now: number): Promise<void>
   await sql`analyze`.execute(store.db);
 }
 
-async function timeRollup(store: Store, tagKey: string, now: number, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    const rollup = await tagRollup(store, { accountId: ACCOUNT, mode: 'live', tagKey, now });
-    times.push(performance.now() - start);
-    if (!rollup || rollup.videos === 0) throw new Error('the roll-up found no videos');
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+const ROUNDS = 7;
+
+async function timeRollup(store: Store, tagKey: string, now: number): Promise<number> {
+  const start = performance.now();
+  const rollup = await tagRollup(store, { accountId: ACCOUNT, mode: 'live', tagKey, now });
+  const ms = performance.now() - start;
+  if (!rollup || rollup.videos === 0) throw new Error('the roll-up found no videos');
+  return ms;
 }
 
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Seeds one store with 24 snapshots per video and one with 720, then times the summaries in alternating rounds:
+ * this machine's speed drifts within minutes, and alternating lets the ratio of the two stand.
+ */
 async function measure(
   label: string,
   open: () => Promise<{ store: Store; done: () => Promise<void> }>,
   report: (line: string) => void,
 ): Promise<void> {
-  for (const snapshots of [24, 720]) {
-    const { store, done } = await open();
-    try {
-      const migrated = await migrateToLatest(store);
+  const stores: Array<{ store: Store; done: () => Promise<void>; snapshots: number; now: number }> = [];
+  try {
+    for (const snapshots of [24, 720]) {
+      const opened = await open();
+      stores.push({ ...opened, snapshots, now: Date.now() });
+      const migrated = await migrateToLatest(opened.store);
       if (!migrated.ok) throw new Error(migrated.error.message);
-      const now = Date.now();
       const seedStart = performance.now();
-      await seed(store, snapshots, now);
-      const seeded = ((performance.now() - seedStart) / 1000).toFixed(0);
-      const all = await timeRollup(store, 'all', now, 5);
-      const few = await timeRollup(store, 'few', now, 20);
+      await seed(opened.store, snapshots, stores.at(-1)!.now);
       report(
-        `${label}: ${VIDEOS.toLocaleString('en')} videos × ${snapshots} snapshots (seeded in ${seeded} s): ` +
-          `summary of all ${all.toFixed(0)} ms, of ${VIDEOS / 100} videos ${few.toFixed(1)} ms (median)`,
+        `${label}: seeded ${VIDEOS.toLocaleString('en')} videos × ${snapshots} snapshots in ${((performance.now() - seedStart) / 1000).toFixed(0)} s`,
       );
-    } finally {
-      await done();
     }
+    const times = new Map(
+      stores.map(({ snapshots }) => [snapshots, { all: [] as number[], few: [] as number[] }]),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const { store, snapshots, now } of stores) {
+        times.get(snapshots)!.all.push(await timeRollup(store, 'all', now));
+        for (let i = 0; i < 3; i++) times.get(snapshots)!.few.push(await timeRollup(store, 'few', now));
+      }
+    }
+    for (const { snapshots } of stores) {
+      const { all, few } = times.get(snapshots)!;
+      report(
+        `${label}: ${VIDEOS.toLocaleString('en')} videos × ${snapshots} snapshots: summary of all ` +
+          `${median(all).toFixed(0)} ms (range ${Math.min(...all).toFixed(0)}–${Math.max(...all).toFixed(0)}), ` +
+          `of ${VIDEOS / 100} videos ${median(few).toFixed(1)} ms (medians of ${ROUNDS} alternating rounds)`,
+      );
+    }
+    const ratio = median(times.get(720)!.all) / median(times.get(24)!.all);
+    report(`${label}: 720 snapshots / 24 snapshots = ${ratio.toFixed(2)}`);
+  } finally {
+    for (const { done } of stores) await done();
   }
 }
 

@@ -119,7 +119,6 @@ export const metadataObject = z
   .meta({
     type: 'object',
     maxProperties: MAX_METADATA_KEYS,
-    propertyNames: { minLength: 1, maxLength: MAX_METADATA_KEY_LENGTH },
     additionalProperties: { type: 'string', maxLength: MAX_METADATA_VALUE_LENGTH },
   })
   .transform((given, ctx) => {

@@ -6,6 +6,7 @@
 // and the first — each reading one row, or a few when neighbouring slots were missed. A slot is never taken
 // before it is due (created_at + slot × interval), so the newest slot taken at or before a time t is at most
 // floor((t − created_at) / interval): the seek starts there instead of walking back from the newest slot.
+// The statement differs by dialect only in how it asks for those rows (see rollupSumsQuery).
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database, Mode, VideoStatus } from './schema.ts';
 import type { Executor } from './transaction.ts';

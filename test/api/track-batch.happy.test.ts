@@ -6,7 +6,7 @@ import { TestClock } from '../../src/clock.ts';
 import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
 import type { Collector, PlatformName } from '../../src/platforms/types.ts';
 import { PROBES_PER_PLATFORM } from '../../src/tracking/track-batch.ts';
-import { createTestApi, type TestApi } from '../support/api.ts';
+import { ADMIN_TOKEN, createTestApi, type TestApi } from '../support/api.ts';
 import { expectInvariants } from '../support/invariants.ts';
 import { DIALECTS } from '../support/stores.ts';
 
@@ -145,6 +145,22 @@ describe.each(DIALECTS)('tracking a batch of videos (%s)', (dialect) => {
     expect(statuses).toEqual([...Array(9).fill(201), 403, 403, 403]);
     expect(response.json().results[9].error).toMatchObject({ limit: 10 });
     await expectInvariants(api.store, account.id);
+  });
+
+  it('a disabled account gets the 403 of a single track for every item, and nothing is probed', async () => {
+    const account = await api.createAccount({ creditUsd: 10 });
+    const disabled = await api.call('PATCH', `/admin/v1/accounts/${account.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: { disabled: true },
+    });
+    expect(disabled.statusCode).toBe(200);
+    const calls = tiktokProbes.stats.calls;
+    const response = await batch(account.liveKey, {
+      videos: [0, 1].map((i) => ({ video_link: tiktok(400 + i), duration_days: 1 })),
+    });
+    // The key's account is disabled: the whole request is refused as every /api/v1 request is.
+    expect(response.statusCode).toBe(403);
+    expect(tiktokProbes.stats.calls).toBe(calls);
   });
 
   it('probes concurrently, at most a few at a time per platform', async () => {
