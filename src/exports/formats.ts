@@ -1,7 +1,7 @@
 // An export's bytes: the same rows as CSV (formula-safe, see csv.ts), JSON Lines, a JSON array, or an XLSX
 // workbook written by exceljs's streaming writer. Each is a Readable that reads the next page of rows only
 // when its reader has taken what came before, and stops reading pages once it is destroyed (a client gone).
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { type CsvValue, csvLine } from './csv.ts';
 
@@ -142,6 +142,7 @@ function xlsxStream<Row>(
           }
           sheet.addRow(values).commit();
         }
+        await zipCaughtUp(sheet);
         await readerCaughtUp(output);
       }
       if (output.destroyed) return;
@@ -157,8 +158,34 @@ function xlsxStream<Row>(
   return output;
 }
 
+/** Uncompressed XML the zip may hold back before the writer waits for it to be compressed and read. */
+const ZIP_BACKLOG_BYTES = 1024 * 1024;
+
+/**
+ * exceljs 4.4 hands each sheet's XML to the zip's entry stream without waiting for it (its StreamBuf ignores
+ * write()'s answer), so rows made faster than they are compressed pile up there: after each page the writer
+ * waits until that stream's backlog is small. (Reads exceljs's internals; its version is pinned.)
+ */
+async function zipCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
+  const sheetStream = (sheet as unknown as { stream?: { pipes?: LegacyWritable[] } }).stream;
+  for (const entry of sheetStream?.pipes ?? []) {
+    // readable-stream 3 (archiver's) keeps its state where Node's streams did before writableLength existed.
+    // Waiting for "drain" needs a refused write: one past the high-water mark is (needDrain).
+    const state = entry._writableState;
+    while (state?.needDrain && state.length > ZIP_BACKLOG_BYTES && !entry.destroyed) {
+      await drainedOrClosed(entry);
+    }
+  }
+}
+
+type LegacyWritable = Writable & { _writableState?: { length: number; needDrain: boolean } };
+
 function readerCaughtUp(stream: PassThrough): Promise<void> {
   if (!stream.writableNeedDrain || stream.destroyed) return Promise.resolve();
+  return drainedOrClosed(stream);
+}
+
+function drainedOrClosed(stream: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       stream.off('drain', done);

@@ -9,9 +9,10 @@ export type Deltas = Record<`${SnapshotMetric}_delta`, string | null>;
 
 /** `later − earlier`, or null unless both are known. */
 export function countDifference(later: string | null, earlier: string | null | undefined): string | null {
-  return later === null || earlier === null || earlier === undefined
-    ? null
-    : (BigInt(later) - BigInt(earlier)).toString();
+  if (later === null || earlier === null || earlier === undefined) return null;
+  // Counts of up to 15 digits are exact as doubles (below 2^53), and far cheaper than BigInt per export row.
+  if (later.length <= 15 && earlier.length <= 15) return String(Number(later) - Number(earlier));
+  return (BigInt(later) - BigInt(earlier)).toString();
 }
 
 /** Growth since the previous collected snapshot; null when either side lacks the metric. */

@@ -148,8 +148,8 @@ export async function exportSnapshotsPage(
     .where('missed', '=', 0);
   if (window.sinceMs !== undefined) query = query.where('taken_at', '>=', window.sinceMs);
   if (window.untilMs !== undefined) query = query.where('taken_at', '<', window.untilMs);
-  const rows = await readCommitted(ex, query.orderBy('slot', 'asc').limit(limit));
-  return rows.map((row) => ({ ...row, taken_at: Number(row.taken_at) }));
+  // Times arrive as numbers on both dialects (BIGINT is parsed as a number on PostgreSQL, database.ts).
+  return readCommitted(ex, query.orderBy('slot', 'asc').limit(limit));
 }
 
 /**

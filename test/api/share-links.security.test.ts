@@ -148,6 +148,13 @@ describe.each(DIALECTS)('share links (%s)', (dialect) => {
     expect(rows[0]!.title).toBe(HOSTILE_TITLE);
     const videos = csvObjects((await plainGet(port, `/s/${token}.csv?rows=videos`)).body);
     expect(videos.map((r) => r.video_id)).toEqual([ids.launch]);
+    // A bad parameter is a 400 for an open link, and says nothing for one that does not open.
+    const badRows = await open(`/s/${token}.csv?rows=ledger`);
+    expect([badRows.statusCode, badRows.json().details]).toEqual([
+      400,
+      [{ field: 'rows', message: 'rows must be snapshots or videos' }],
+    ]);
+    expect((await open(`/s/shr_${'B'.repeat(32)}.csv?rows=ledger`)).statusCode).toBe(404);
     const json = await plainGet(port, `/s/${token}.json`);
     expect([json.status, json.type]).toEqual([200, 'application/json; charset=utf-8']);
     const array = JSON.parse(json.body) as { video_id: string; views: string }[];
