@@ -12,6 +12,7 @@ import type {
   WebhookEndpointRow,
   WebhookEndpointsTable,
   WebhookEventsTable,
+  WebhookPendingSnapshotsTable,
 } from './schema.ts';
 import { listSnapshots, type SnapshotRow } from './snapshots.ts';
 import { type Executor, type NotInTransaction, type Tx, writeTransaction } from './transaction.ts';
@@ -620,4 +621,73 @@ export async function videoAndSnapshot(
   const snapshots = await listSnapshots(ex, { videoId, afterSlot: slot - 1, limit: 1, includeMissed: true });
   const snapshot = snapshots.find((s) => s.slot === slot);
   return snapshot ? { video, snapshot } : undefined;
+}
+
+// ---- snapshot.created, one row per recorded batch ----
+
+export async function insertPendingSnapshots(tx: Tx, row: WebhookPendingSnapshotsTable): Promise<void> {
+  await tx.db.insertInto('webhook_pending_snapshots').values(row).execute();
+}
+
+export async function hasPendingSnapshots(ex: Executor): Promise<boolean> {
+  const row = await ex.db.selectFrom('webhook_pending_snapshots').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Takes (deletes and returns) up to `limit` pending batches, oldest first; PostgreSQL skips those being taken. */
+export async function takePendingSnapshots(tx: Tx, limit: number): Promise<WebhookPendingSnapshotsTable[]> {
+  if (tx.dialect === 'postgres') {
+    const result = await sql<WebhookPendingSnapshotsTable>`
+      delete from webhook_pending_snapshots where id in (
+        select id from webhook_pending_snapshots order by id limit ${limit} for update skip locked)
+      returning *`.execute(tx.db);
+    return result.rows
+      .map((row) => ({ ...row, created_at: Number(row.created_at) }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  const rows = await tx.db
+    .selectFrom('webhook_pending_snapshots')
+    .selectAll()
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  if (rows.length > 0) {
+    await tx.db
+      .deleteFrom('webhook_pending_snapshots')
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
+  }
+  return rows;
+}
+
+/** Of these endpoints, those that still exist and are enabled. */
+export async function enabledEndpointIds(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await ex.db
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('disabled', '=', 0)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** A video's collected and missed snapshots up to and including `slot`. */
+export async function snapshotCountsThrough(
+  ex: Executor,
+  videoId: string,
+  slot: number,
+): Promise<{ collected: number; missed: number }> {
+  const row = await ex.db
+    .selectFrom('snapshots')
+    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('missed').as('missed')])
+    .where('video_id', '=', videoId)
+    .where('slot', '<=', slot)
+    .executeTakeFirstOrThrow();
+  const missed = Number(row.missed ?? 0);
+  return { collected: Number(row.total) - missed, missed };
 }

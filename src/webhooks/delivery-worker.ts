@@ -17,6 +17,7 @@ import {
   recordDeliveryAttempt,
   updateWebhookEndpoint,
 } from '../store/webhooks.ts';
+import { expandPendingSnapshots } from './expand-pending-snapshots.ts';
 import { MAX_ATTEMPTS, retryDelayAfter } from './retry-schedule.ts';
 import { signatureHeader } from './signing.ts';
 import { renderDeferredPayload } from './snapshot-payload.ts';
@@ -106,6 +107,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const room = Math.min(maxInFlight - inFlight, 2 * perEndpoint);
     if (room <= 0) return 0;
     const saturated = [...endpoints].filter(([, e]) => e.running >= perEndpoint).map(([id]) => id);
+    await expandPendingSnapshots(store, 10);
     const now = clock.now();
     const claimed = await claimDueDeliveries(store, now, now + leaseMs, room, saturated);
     lastClaimFull = claimed.length === room;

@@ -195,10 +195,17 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
     const created = byType('snapshot.created');
     expect(created).toHaveLength(1);
     expect(created[0]!.data.snapshot).toMatchObject({ views: '1500', likes: '10001', slot: 1 });
+    // The video as it was right after that snapshot, though it was paused and stopped before the delivery.
     expect(created[0]!.data.video).toMatchObject({
       id: video.id,
+      status: 'monitoring',
       snapshots_collected: 2,
-      latest: { views: '1500' },
+      snapshots_missed: 0,
+      days_remaining: 1,
+      next_snapshot_at: new Date(START + 2 * HOUR).toISOString(),
+      ended_at: null,
+      current_metadata: { title: 'A video', creator: 'someone' },
+      latest: created[0]!.data.snapshot,
     });
     expect(byType('video.milestone').map((e) => [e.data.metric, e.data.threshold, e.data.value])).toEqual(
       expect.arrayContaining([
