@@ -481,6 +481,35 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
     },
   );
 
+  it.runIf(dialect === 'postgres')(
+    'two workers expand a recorded batch of snapshot.created once and deliver each snapshot once',
+    async () => {
+      const account = await api.createAccount({ creditUsd: 10 });
+      const hook = await register(account.testKey, '/batch', ['snapshot.created']);
+      const engine = createTestEngine(api);
+      const tracked: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const response = await api.call('POST', '/api/v1/videos/track', {
+          key: account.testKey,
+          body: {
+            video_link: `https://www.tiktok.com/@u/video/73000000000000002${10 + i}`,
+            duration_days: 1,
+          },
+        });
+        tracked.push(response.json().id);
+      }
+      clock.advance(HOUR);
+      await engine.runDue();
+      const pending = await api.store.db.selectFrom('webhook_pending_snapshots').select('id').execute();
+      expect(pending.length).toBeGreaterThan(0);
+      await Promise.all([worker().runOnce(), worker().runOnce()]);
+      const events = receiver.on('/batch').map((d) => verify(hook.secret, d) as { data: EventData });
+      expect(events.map((e) => (e.data.video as { id: string }).id).sort()).toEqual([...tracked].sort());
+      expect(events.every((e) => e.data.snapshot.slot === 1)).toBe(true);
+      expect(await api.store.db.selectFrom('webhook_pending_snapshots').select('id').execute()).toEqual([]);
+    },
+  );
+
   it('writes nothing for an account without endpoints', async () => {
     const account = await api.createAccount({ creditUsd: 10 });
     await api.call('POST', '/api/v1/videos/track', {
