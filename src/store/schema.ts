@@ -263,7 +263,20 @@ export interface BalanceAlertsTable {
   alerted_at: number | null;
 }
 
+/** The snapshot.created events of one recorded batch, until a delivery worker expands them. */
+export interface WebhookPendingSnapshotsTable {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  /** JSON array of endpoint ids. */
+  endpoint_ids: string;
+  /** JSON array: each entry becomes one event's deferred_data. */
+  items: string;
+  created_at: number;
+}
+
 export interface Database {
+  webhook_pending_snapshots: WebhookPendingSnapshotsTable;
   balance_alerts: BalanceAlertsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;

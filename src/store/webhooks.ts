@@ -2,7 +2,7 @@
 // delivery workers' claim. A delivery's life: pending (next_attempt_at = due) → claimed (attempts + 1,
 // next_attempt_at = the lease's end) → delivered, pending again at its retry time, or failed.
 import { sql } from 'kysely';
-import { preparedForIds, preparedInsertMany } from './prepared.ts';
+import { preparedForIds, preparedInsertMany, preparedQuery } from './prepared.ts';
 import type {
   DeliveryStatus,
   Mode,
@@ -12,9 +12,10 @@ import type {
   WebhookEndpointRow,
   WebhookEndpointsTable,
   WebhookEventsTable,
+  WebhookPendingSnapshotsTable,
 } from './schema.ts';
 import { listSnapshots, type SnapshotRow } from './snapshots.ts';
-import type { Executor, Tx } from './transaction.ts';
+import { type Executor, type NotInTransaction, type Tx, writeTransaction } from './transaction.ts';
 
 // PostgreSQL hands BIGINT columns back as numbers (database.ts) except where noted; counts here are small.
 const endpointRow = (row: WebhookEndpointRow): WebhookEndpointRow => ({
@@ -298,10 +299,10 @@ export interface DueDelivery {
  * Claims up to `limit` due deliveries for one attempt each: attempts + 1 and next_attempt_at moved to the
  * lease's end, so no other worker takes them until the lease expires (a worker killed mid-send leaves its
  * deliveries to be taken again). PostgreSQL skips rows another worker is claiming (FOR UPDATE SKIP LOCKED);
- * SQLite has one writer, and the claim's compare-and-set on attempts settles a race between processes.
+ * SQLite reads and moves them in one write transaction, which holds the database's only write lock.
  */
 export async function claimDueDeliveries(
-  ex: Executor,
+  ex: NotInTransaction,
   now: number,
   leaseUntil: number,
   limit: number,
@@ -323,27 +324,31 @@ export async function claimDueDeliveries(
       returning id, attempts`.execute(ex.db);
     ids = result.rows;
   } else {
-    const due = await ex.db
-      .selectFrom('webhook_deliveries')
-      .select(['id', 'attempts'])
-      .where('next_attempt_at', 'is not', null)
-      .where('next_attempt_at', '<=', now)
-      .where('endpoint_id', 'not in', skip)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    ids = [];
-    for (const row of due) {
-      const claimed = await ex.db
-        .updateTable('webhook_deliveries')
-        .set({ attempts: row.attempts + 1, next_attempt_at: leaseUntil })
-        .where('id', '=', row.id)
-        .where('attempts', '=', row.attempts)
+    // One write transaction (the single writer's lock) reads the due rows and moves them into the lease: one
+    // commit for the whole claim, and no other process can claim them in between.
+    ids = await writeTransaction(ex, async (tx) => {
+      const due = await tx.db
+        .selectFrom('webhook_deliveries')
+        .select(['id', 'attempts'])
+        .where('next_attempt_at', 'is not', null)
         .where('next_attempt_at', '<=', now)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 1) ids.push({ id: row.id, attempts: row.attempts + 1 });
-    }
+        .where('endpoint_id', 'not in', skip)
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      if (due.length === 0) return [];
+      await tx.db
+        .updateTable('webhook_deliveries')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: leaseUntil }))
+        .where(
+          'id',
+          'in',
+          due.map((row) => row.id),
+        )
+        .execute();
+      return due.map((row) => ({ id: row.id, attempts: row.attempts + 1 }));
+    });
   }
   if (ids.length === 0) return [];
   const rows = await ex.db
@@ -402,34 +407,79 @@ export interface AttemptOutcome {
 
 /** Records one attempt and the delivery's new state, if this worker's claim still stands. */
 export async function recordDeliveryAttempt(tx: Tx, outcome: AttemptOutcome): Promise<boolean> {
-  const updated = await tx.db
-    .updateTable('webhook_deliveries')
-    .set({
-      status: outcome.status,
-      next_attempt_at: outcome.nextAttemptAt,
-      last_attempt_at: outcome.startedAt,
-      delivered_at: outcome.status === 'delivered' ? outcome.startedAt + outcome.durationMs : null,
-    })
-    .where('id', '=', outcome.deliveryId)
-    .where('attempts', '=', outcome.attempt)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) return false;
-  await tx.db
-    .insertInto('webhook_delivery_attempts')
-    .values({
-      delivery_id: outcome.deliveryId,
-      attempt: outcome.attempt,
-      started_at: outcome.startedAt,
-      duration_ms: outcome.durationMs,
-      response_status: outcome.responseStatus,
-      response_body: outcome.responseBody,
-      error: outcome.error,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  const delivered = outcome.status === 'delivered' ? outcome.startedAt + outcome.durationMs : null;
+  const updated = await settleAttempt(
+    tx,
+    outcome.status,
+    outcome.nextAttemptAt,
+    outcome.startedAt,
+    delivered,
+    outcome.deliveryId,
+    outcome.attempt,
+  );
+  if (updated.length !== 1) return false;
+  await insertAttempt(
+    tx,
+    outcome.deliveryId,
+    outcome.attempt,
+    outcome.startedAt,
+    outcome.durationMs,
+    outcome.responseStatus,
+    outcome.responseBody,
+    outcome.error,
+  );
   return true;
 }
+
+// Prepared once: every delivery runs both.
+const settleAttempt = preparedQuery(
+  (
+    tx,
+    status: DeliveryStatus,
+    nextAttemptAt: number | null,
+    lastAttemptAt: number,
+    deliveredAt: number | null,
+    id: string,
+    attempt: number,
+  ) =>
+    tx.db
+      .updateTable('webhook_deliveries')
+      .set({
+        status,
+        next_attempt_at: nextAttemptAt,
+        last_attempt_at: lastAttemptAt,
+        delivered_at: deliveredAt,
+      })
+      .where('id', '=', id)
+      .where('attempts', '=', attempt)
+      .where('status', '=', 'pending')
+      .returning('id'),
+);
+
+const insertAttempt = preparedQuery(
+  (
+    tx,
+    deliveryId: string,
+    attempt: number,
+    startedAt: number,
+    durationMs: number,
+    responseStatus: number | null,
+    responseBody: string | null,
+    error: string | null,
+  ) =>
+    tx.db
+      .insertInto('webhook_delivery_attempts')
+      .values({
+        delivery_id: deliveryId,
+        attempt,
+        started_at: startedAt,
+        duration_ms: durationMs,
+        response_status: responseStatus,
+        response_body: responseBody,
+        error,
+      })
+      .onConflict((oc) => oc.doNothing()),
+);
 
 /** Fails every pending delivery of an endpoint (it was disabled). */
 export async function failPendingDeliveries(tx: Tx, endpointId: string): Promise<void> {
@@ -571,4 +621,73 @@ export async function videoAndSnapshot(
   const snapshots = await listSnapshots(ex, { videoId, afterSlot: slot - 1, limit: 1, includeMissed: true });
   const snapshot = snapshots.find((s) => s.slot === slot);
   return snapshot ? { video, snapshot } : undefined;
+}
+
+// ---- snapshot.created, one row per recorded batch ----
+
+export async function insertPendingSnapshots(tx: Tx, row: WebhookPendingSnapshotsTable): Promise<void> {
+  await tx.db.insertInto('webhook_pending_snapshots').values(row).execute();
+}
+
+export async function hasPendingSnapshots(ex: Executor): Promise<boolean> {
+  const row = await ex.db.selectFrom('webhook_pending_snapshots').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Takes (deletes and returns) up to `limit` pending batches, oldest first; PostgreSQL skips those being taken. */
+export async function takePendingSnapshots(tx: Tx, limit: number): Promise<WebhookPendingSnapshotsTable[]> {
+  if (tx.dialect === 'postgres') {
+    const result = await sql<WebhookPendingSnapshotsTable>`
+      delete from webhook_pending_snapshots where id in (
+        select id from webhook_pending_snapshots order by id limit ${limit} for update skip locked)
+      returning *`.execute(tx.db);
+    return result.rows
+      .map((row) => ({ ...row, created_at: Number(row.created_at) }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  const rows = await tx.db
+    .selectFrom('webhook_pending_snapshots')
+    .selectAll()
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  if (rows.length > 0) {
+    await tx.db
+      .deleteFrom('webhook_pending_snapshots')
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
+  }
+  return rows;
+}
+
+/** Of these endpoints, those that still exist and are enabled. */
+export async function enabledEndpointIds(ex: Executor, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await ex.db
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('disabled', '=', 0)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** A video's collected and missed snapshots up to and including `slot`. */
+export async function snapshotCountsThrough(
+  ex: Executor,
+  videoId: string,
+  slot: number,
+): Promise<{ collected: number; missed: number }> {
+  const row = await ex.db
+    .selectFrom('snapshots')
+    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('missed').as('missed')])
+    .where('video_id', '=', videoId)
+    .where('slot', '<=', slot)
+    .executeTakeFirstOrThrow();
+  const missed = Number(row.missed ?? 0);
+  return { collected: Number(row.total) - missed, missed };
 }

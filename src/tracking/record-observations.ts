@@ -123,7 +123,16 @@ export async function recordObservations(
     tx,
     newSnapshots
       .filter((snapshot) => stored.has(snapshot.id))
-      .map((snapshot, i) => ({ video: storedItems[i]!.video, snapshot: snapshotRow(snapshot) })),
+      .map((snapshot, i) => {
+        const { video, observation } = storedItems[i]!;
+        const { title, creator } = observation.metadata;
+        return {
+          video,
+          snapshot: snapshotRow(snapshot),
+          title: title ?? video.title,
+          creator: creator ?? video.creator,
+        };
+      }),
     now,
   );
   return outcomes;

@@ -17,6 +17,7 @@ import {
   recordDeliveryAttempt,
   updateWebhookEndpoint,
 } from '../store/webhooks.ts';
+import { expandPendingSnapshots } from './expand-pending-snapshots.ts';
 import { MAX_ATTEMPTS, retryDelayAfter } from './retry-schedule.ts';
 import { signatureHeader } from './signing.ts';
 import { renderDeferredPayload } from './snapshot-payload.ts';
@@ -106,6 +107,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const room = Math.min(maxInFlight - inFlight, 2 * perEndpoint);
     if (room <= 0) return 0;
     const saturated = [...endpoints].filter(([, e]) => e.running >= perEndpoint).map(([id]) => id);
+    await expandPendingSnapshots(store, 10);
     const now = clock.now();
     const claimed = await claimDueDeliveries(store, now, now + leaseMs, room, saturated);
     lastClaimFull = claimed.length === room;
@@ -139,20 +141,25 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
           inFlight--;
           if (endpoint.running === 0 && endpoint.waiting.length === 0) endpoints.delete(endpointId);
           else startWaiting(endpointId);
-          // Someone waiting for room (runOnce) or for the end (stop) looks again.
-          const waiters = idleWaiters;
-          idleWaiters = [];
-          for (const resolve of waiters) resolve();
-          if (active && lastClaimFull) void pump().catch(logPumpError);
+          // A claim is worth trying again when it may find something new: an endpoint has free slots again
+          // (it is no longer left out of claims), everything finished, or the last claim came back full.
+          // Claiming on every finish would scan the backlog of busy endpoints each time.
+          const freed = endpoint.running < perEndpoint && endpoint.waiting.length === 0;
+          if (freed || inFlight === 0 || lastClaimFull) {
+            const waiters = idleWaiters;
+            idleWaiters = [];
+            for (const resolve of waiters) resolve();
+            if (active) void pump().catch(logPumpError);
+          }
         });
     }
   }
 
-  /** Resolves when an attempt in flight has finished (at once when none is). */
-  const oneFinished = (): Promise<void> =>
+  /** Resolves when a claim may find more (see above), at once when nothing is in flight. */
+  const claimWorthTrying = (): Promise<void> =>
     inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
   const idle = async (): Promise<void> => {
-    while (inFlight > 0) await oneFinished();
+    while (inFlight > 0) await claimWorthTrying();
   };
 
   const logPumpError = (error: unknown) =>
@@ -282,7 +289,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         const claimed = await pump();
         if (claimed > 0 && inFlight < maxInFlight) continue;
         if (inFlight === 0) break;
-        await oneFinished();
+        await claimWorthTrying();
       }
       return {
         delivered: summary.delivered - before.delivered,

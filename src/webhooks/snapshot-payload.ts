@@ -1,41 +1,63 @@
 // snapshot.created is the one event written for every stored snapshot, hundreds a second for a large account.
 // Writing its whole body (the video and the snapshot, about 1.2 KB) in the recording transaction multiplied
-// what recording writes; instead it stores what changes about the video (about 200 bytes) and the snapshot's
-// slot, and the body is rendered at the first delivery from those, the video's fixed fields and the stored
-// (immutable) snapshot — the same bytes as if rendered at recording time — then kept for every later attempt.
+// what recording writes; instead it stores the video's id, the snapshot's slot and the metadata the
+// observation left, and the body is rendered at the first delivery: the video's fixed fields as stored, its
+// state as of that slot (the slot stepped past, completed after the last one, the counters counted up to the
+// slot) and the stored, immutable snapshot. It is then kept, so every attempt sends the same bytes.
 import { presentSnapshot, presentVideoListItem } from '../presentation/video.ts';
 import type { VideoRow } from '../store/schema.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import { freezeEventPayload, videoAndSnapshot } from '../store/webhooks.ts';
+import { freezeEventPayload, snapshotCountsThrough, videoAndSnapshot } from '../store/webhooks.ts';
 import { eventBody } from './write-events.ts';
-
-/** The fields of a video that change during its tracking and show in its presentation. */
-const CHANGING = [
-  'status',
-  'next_slot',
-  'next_due_at',
-  'snapshots_collected',
-  'snapshots_missed',
-  'ended_at',
-  'error_reason',
-  'title',
-  'creator',
-] as const satisfies readonly (keyof VideoRow)[];
-
-type ChangingFields = Pick<VideoRow, (typeof CHANGING)[number]>;
 
 interface DeferredSnapshotData {
   video_id: string;
   slot: number;
-  video: ChangingFields;
+  title: string | null;
+  creator: string | null;
 }
 
-/** What a snapshot.created event stores instead of its body: the video as it is now, the snapshot's slot. */
-export function deferredSnapshotData(video: VideoRow, snapshot: SnapshotRow): string {
-  const changing = {} as Record<string, unknown>;
-  for (const field of CHANGING) changing[field] = video[field];
-  return JSON.stringify({ video_id: video.id, slot: snapshot.slot, video: changing });
+/** What a snapshot.created event stores instead of its body (about 80 bytes). */
+export function deferredSnapshotData(stored: {
+  video: Pick<VideoRow, 'id'>;
+  snapshot: Pick<SnapshotRow, 'slot'>;
+  title: string | null;
+  creator: string | null;
+}): string {
+  const data: DeferredSnapshotData = {
+    video_id: stored.video.id,
+    slot: stored.snapshot.slot,
+    title: stored.title,
+    creator: stored.creator,
+  };
+  return JSON.stringify(data);
+}
+
+/**
+ * The video as it was right after recording this snapshot: its fixed fields as stored, the slot stepped
+ * past, completed after the last slot, its counters as of that slot, the metadata the observation left.
+ */
+function videoAtSnapshot(
+  video: VideoRow,
+  snapshot: SnapshotRow,
+  deferred: DeferredSnapshotData,
+  counts: { collected: number; missed: number },
+): VideoRow {
+  const nextSlot = snapshot.slot + 1;
+  const completed = nextSlot >= video.total_slots;
+  return {
+    ...video,
+    status: completed ? 'completed' : 'monitoring',
+    next_slot: nextSlot,
+    next_due_at: completed ? null : video.created_at + nextSlot * video.interval_seconds * 1000,
+    ended_at: completed ? snapshot.taken_at : null,
+    error_reason: null,
+    snapshots_collected: counts.collected,
+    snapshots_missed: counts.missed,
+    title: deferred.title,
+    creator: deferred.creator,
+  };
 }
 
 /** The data of a snapshot.created event: the video and the snapshot as the API shows them. */
@@ -54,7 +76,8 @@ export async function renderDeferredPayload(
   const deferred = JSON.parse(event.deferredData) as DeferredSnapshotData;
   const found = await videoAndSnapshot(ex, deferred.video_id, deferred.slot);
   if (!found) return undefined;
-  const video: VideoRow = { ...found.video, ...deferred.video };
+  const counts = await snapshotCountsThrough(ex, deferred.video_id, deferred.slot);
+  const video = videoAtSnapshot(found.video, found.snapshot, deferred, counts);
   const body = eventBody(event.id, event.type, event.createdAt, snapshotEventData(video, found.snapshot));
   return freezeEventPayload(ex, event.id, body);
 }

@@ -1,25 +1,26 @@
 // The events of a tracking's life, written by tracking/ inside the transaction that makes the change:
 // snapshot.created and video.milestone for stored snapshots, snapshot.missed, tracking.completed / error /
 // paused. Each first asks which endpoints listen (one indexed query) and does nothing more when none do.
+import { newTimeOrderedId } from '../ids.ts';
 import { presentSnapshot, presentVideoListItem } from '../presentation/video.ts';
 import type { VideoRow } from '../store/schema.ts';
 import { collectedSnapshotBefore, latestSnapshot, type SnapshotRow } from '../store/snapshots.ts';
 import type { Tx } from '../store/transaction.ts';
-import { recordMilestones, videoRowsById } from '../store/webhooks.ts';
+import type { RecordingVideo } from '../store/videos.ts';
+import { insertPendingSnapshots, recordMilestones, videoRowsById } from '../store/webhooks.ts';
 import { MILESTONE_METRICS, MILESTONE_THRESHOLDS } from './event-types.ts';
 import { deferredSnapshotData, snapshotEventData } from './snapshot-payload.ts';
-import {
-  type DeferredWebhookEvent,
-  loadSubscriptions,
-  type WebhookEvent,
-  writeEvents,
-} from './write-events.ts';
+import { loadSubscriptions, type WebhookEvent, writeEvents } from './write-events.ts';
 
 type Owner = Pick<VideoRow, 'id' | 'account_id' | 'mode'>;
 
 export interface StoredSnapshot {
-  video: Owner;
+  /** The video as read for recording, before this snapshot advanced it. */
+  video: RecordingVideo;
   snapshot: SnapshotRow;
+  /** The metadata the video has after this observation. */
+  title: string | null;
+  creator: string | null;
 }
 
 /**
@@ -40,37 +41,50 @@ export async function announceStoredSnapshots(
   if (subscriptions.empty) return;
   const listens = (video: Owner, type: 'snapshot.created' | 'video.milestone') =>
     subscriptions.endpointsFor(video.account_id, video.mode, type).length > 0;
-  const wanted = stored.filter(
-    ({ video }) => listens(video, 'snapshot.created') || listens(video, 'video.milestone'),
-  );
-  if (wanted.length === 0) return;
+  const events: WebhookEvent[] = [];
+  // snapshot.created: one row per account and mode for the whole batch (expand-pending-snapshots.ts), from
+  // what recording already holds: no read, a few dozen bytes per snapshot.
+  const created = new Map<string, { accountId: string; mode: VideoRow['mode']; items: string[] }>();
+  for (const item of stored) {
+    if (!listens(item.video, 'snapshot.created')) continue;
+    const key = `${item.video.account_id}\u0000${item.video.mode}`;
+    let group = created.get(key);
+    if (!group) {
+      group = { accountId: item.video.account_id, mode: item.video.mode, items: [] };
+      created.set(key, group);
+    }
+    group.items.push(deferredSnapshotData(item));
+  }
+  for (const group of created.values()) {
+    await insertPendingSnapshots(tx, {
+      id: newTimeOrderedId('wps', now),
+      account_id: group.accountId,
+      mode: group.mode,
+      endpoint_ids: JSON.stringify(
+        subscriptions.endpointsFor(group.accountId, group.mode, 'snapshot.created'),
+      ),
+      // Each item is already JSON: the array is joined, not stringified again.
+      items: `[${group.items.join(',')}]`,
+      created_at: now,
+    });
+  }
+  // video.milestone (rare): the whole video as the API now shows it.
+  const milestones = stored.filter(({ video }) => listens(video, 'video.milestone'));
   const videos = await videoRowsById(
     tx,
-    wanted.map((s) => s.video.id),
+    milestones.map((s) => s.video.id),
   );
-  const events: (WebhookEvent | DeferredWebhookEvent)[] = [];
-  for (const { video: owner, snapshot } of wanted) {
+  for (const { video: owner, snapshot } of milestones) {
     const video = videos.get(owner.id);
     if (!video) continue;
-    if (listens(owner, 'snapshot.created')) {
+    for (const milestone of await firstReachedMilestones(tx, snapshot, now)) {
       events.push({
         accountId: video.account_id,
         mode: video.mode,
-        type: 'snapshot.created',
+        type: 'video.milestone',
         at: now,
-        deferredData: deferredSnapshotData(video, snapshot),
+        data: { ...milestone, ...snapshotEventData(video, snapshot) },
       });
-    }
-    if (listens(owner, 'video.milestone')) {
-      for (const milestone of await firstReachedMilestones(tx, snapshot, now)) {
-        events.push({
-          accountId: video.account_id,
-          mode: video.mode,
-          type: 'video.milestone',
-          at: now,
-          data: { ...milestone, ...snapshotEventData(video, snapshot) },
-        });
-      }
     }
   }
   await writeEvents(tx, subscriptions, events);

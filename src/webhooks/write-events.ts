@@ -53,15 +53,6 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
-/** An event whose body is rendered at its first delivery from `deferredData` (snapshot-payload.ts). */
-export interface DeferredWebhookEvent {
-  accountId: string;
-  mode: Mode;
-  type: WebhookEventType;
-  at: number;
-  deferredData: string;
-}
-
 /** The body of an event, sent byte for byte on every attempt. */
 export function eventBody(id: string, type: string, at: number, data: unknown): string {
   return JSON.stringify({ id, type, created_at: iso(at), data });
@@ -74,7 +65,7 @@ export function eventBody(id: string, type: string, at: number, data: unknown): 
 export async function writeEvents(
   tx: Tx,
   subscriptions: Subscriptions,
-  events: readonly (WebhookEvent | DeferredWebhookEvent)[],
+  events: readonly WebhookEvent[],
 ): Promise<string[]> {
   const rows = [];
   const deliveries: NewDelivery[] = [];
@@ -87,8 +78,8 @@ export async function writeEvents(
       account_id: event.accountId,
       mode: event.mode,
       type: event.type,
-      payload: 'data' in event ? eventBody(id, event.type, event.at, event.data) : null,
-      deferred_data: 'data' in event ? null : event.deferredData,
+      payload: eventBody(id, event.type, event.at, event.data),
+      deferred_data: null,
       created_at: event.at,
     });
     for (const endpointId of endpoints) {

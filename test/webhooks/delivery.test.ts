@@ -195,10 +195,17 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
     const created = byType('snapshot.created');
     expect(created).toHaveLength(1);
     expect(created[0]!.data.snapshot).toMatchObject({ views: '1500', likes: '10001', slot: 1 });
+    // The video as it was right after that snapshot, though it was paused and stopped before the delivery.
     expect(created[0]!.data.video).toMatchObject({
       id: video.id,
+      status: 'monitoring',
       snapshots_collected: 2,
-      latest: { views: '1500' },
+      snapshots_missed: 0,
+      days_remaining: 1,
+      next_snapshot_at: new Date(START + 2 * HOUR).toISOString(),
+      ended_at: null,
+      current_metadata: { title: 'A video', creator: 'someone' },
+      latest: created[0]!.data.snapshot,
     });
     expect(byType('video.milestone').map((e) => [e.data.metric, e.data.threshold, e.data.value])).toEqual(
       expect.arrayContaining([
@@ -471,6 +478,35 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
       const ids = receiver.on('/shared').map((d) => d.headers['webhook-id']);
       expect(ids).toHaveLength(120);
       expect(new Set(ids).size).toBe(120);
+    },
+  );
+
+  it.runIf(dialect === 'postgres')(
+    'two workers expand a recorded batch of snapshot.created once and deliver each snapshot once',
+    async () => {
+      const account = await api.createAccount({ creditUsd: 10 });
+      const hook = await register(account.testKey, '/batch', ['snapshot.created']);
+      const engine = createTestEngine(api);
+      const tracked: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const response = await api.call('POST', '/api/v1/videos/track', {
+          key: account.testKey,
+          body: {
+            video_link: `https://www.tiktok.com/@u/video/73000000000000002${10 + i}`,
+            duration_days: 1,
+          },
+        });
+        tracked.push(response.json().id);
+      }
+      clock.advance(HOUR);
+      await engine.runDue();
+      const pending = await api.store.db.selectFrom('webhook_pending_snapshots').select('id').execute();
+      expect(pending.length).toBeGreaterThan(0);
+      await Promise.all([worker().runOnce(), worker().runOnce()]);
+      const events = receiver.on('/batch').map((d) => verify(hook.secret, d) as { data: EventData });
+      expect(events.map((e) => (e.data.video as { id: string }).id).sort()).toEqual([...tracked].sort());
+      expect(events.every((e) => e.data.snapshot.slot === 1)).toBe(true);
+      expect(await api.store.db.selectFrom('webhook_pending_snapshots').select('id').execute()).toEqual([]);
     },
   );
 

@@ -93,6 +93,19 @@ export const webhooksMigration: Migration = {
       .addPrimaryKeyConstraint('webhook_delivery_attempts_pk', ['delivery_id', 'attempt'])
       .execute();
 
+    // snapshot.created for a recorded batch, as one row: the recording transaction writes this instead of an
+    // event and a delivery per snapshot; the delivery workers expand it into those (webhooks/expand-…).
+    await db.schema
+      .createTable('webhook_pending_snapshots')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('mode', 'text', (c) => c.notNull())
+      // JSON: the endpoints subscribed when the batch was recorded, and one entry per stored snapshot.
+      .addColumn('endpoint_ids', 'text', (c) => c.notNull())
+      .addColumn('items', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
+
     // Each threshold a video's views or likes have reached while tracked, so a milestone is announced once.
     await db.schema
       .createTable('video_milestones')
@@ -114,6 +127,7 @@ export const webhooksMigration: Migration = {
   },
   async down(db: Kysely<unknown>) {
     for (const table of [
+      'webhook_pending_snapshots',
       'balance_alerts',
       'video_milestones',
       'webhook_delivery_attempts',
