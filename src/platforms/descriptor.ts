@@ -3,6 +3,7 @@
 // `registry.ts` holds one per platform; adding a platform is writing one of these.
 import type { Config } from '../config.ts';
 import type { HttpClient } from '../http/types.ts';
+import type { CollectorRuntime } from './source-attempts.ts';
 import type { Collector, Metrics, PlatformName, UrlParse } from './types.ts';
 
 export interface PlatformDescriptor<P extends PlatformName = PlatformName> {
@@ -19,6 +20,9 @@ export interface PlatformDescriptor<P extends PlatformName = PlatformName> {
   exposedMetrics: readonly (keyof Metrics)[];
   /** Every host a request or redirect hop for this platform may reach. */
   allowedHosts: readonly string[];
-  /** The collector live keys use, with the credentials the configuration holds for this platform. */
-  createLiveCollector(config: Config, http: HttpClient): Collector;
+  /**
+   * The collector live keys use, with the credentials and overrides the configuration holds for this
+   * platform; it reports every source it reads to `runtime.recordAttempt`.
+   */
+  createLiveCollector(config: Config, http: HttpClient, runtime: CollectorRuntime): Collector;
 }

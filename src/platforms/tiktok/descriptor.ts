@@ -11,5 +11,6 @@ export const TIKTOK: PlatformDescriptor<'tiktok'> = {
   canonicalUrl: tiktokCanonicalUrl,
   exposedMetrics: ['views', 'likes', 'comments', 'shares', 'saves'],
   allowedHosts: TIKTOK_HOSTS,
-  createLiveCollector: (_config, http) => createTikTokCollector({ http }),
+  createLiveCollector: (_config, http, runtime) =>
+    createTikTokCollector({ http, now: runtime.now, recordAttempt: runtime.recordAttempt }),
 };

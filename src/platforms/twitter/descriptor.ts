@@ -12,6 +12,16 @@ export const TWITTER: PlatformDescriptor<'twitter'> = {
   // Shares are reposts plus quotes; saves are bookmarks.
   exposedMetrics: ['views', 'likes', 'comments', 'shares', 'saves'],
   allowedHosts: TWITTER_HOSTS,
-  createLiveCollector: (config, http) =>
-    createTwitterCollector({ http, ...(config.xBearerToken ? { bearerToken: config.xBearerToken } : {}) }),
+  createLiveCollector: (config, http, runtime) => {
+    const { x } = config.platformOverrides;
+    return createTwitterCollector({
+      http,
+      now: runtime.now,
+      recordAttempt: runtime.recordAttempt,
+      discoverQueryId: x.discovery,
+      ...(x.tweetResultByRestIdQueryId ? { graphqlQueryId: x.tweetResultByRestIdQueryId } : {}),
+      ...(x.features ? { graphqlFeatures: x.features } : {}),
+      ...(config.xBearerToken ? { bearerToken: config.xBearerToken } : {}),
+    });
+  },
 };

@@ -5,12 +5,14 @@
 import type { HttpClient } from '../../http/types.ts';
 import { err } from '../../result.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
+import { outcomeOf, type RecordAttempt } from '../source-attempts.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import {
   DATA_API_MAX_IDS,
   readVideosListResponse,
   type VideosListOutcome,
   videosListUrl,
+  YOUTUBE_DATA_API_PROVIDER,
 } from './data-api.ts';
 import { collectFromWatchPage } from './watch-page-source.ts';
 
@@ -28,7 +30,10 @@ export interface YouTubeCollectorOptions {
    */
   apiPauseMs?: number;
   now?: () => number;
+  recordAttempt?: RecordAttempt;
 }
+
+export const YOUTUBE_WEB_SOURCE = 'youtube-web';
 
 export const DATA_API_HOSTS = ['www.googleapis.com', 'youtube.googleapis.com'] as const;
 const DATA_API_MAX_BYTES = 4 * 1024 * 1024;
@@ -42,8 +47,17 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
   let apiPausedUntilMs = 0;
   let apiPauseReason = '';
 
-  const fromWatchPage = (videoId: string, signal?: AbortSignal) =>
-    collectFromWatchPage(videoId, { http, timeoutMs, now, ...(signal ? { signal } : {}) });
+  const recordAttempt = options.recordAttempt ?? (() => undefined);
+  const fromWatchPage = async (videoId: string, signal?: AbortSignal) => {
+    const result = await collectFromWatchPage(videoId, {
+      http,
+      timeoutMs,
+      now,
+      ...(signal ? { signal } : {}),
+    });
+    recordAttempt('youtube', YOUTUBE_WEB_SOURCE, outcomeOf(result));
+    return result;
+  };
 
   async function callDataApi(
     key: string,
@@ -88,6 +102,7 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
       }
       const outcome = await callDataApi(key, chunk, signal);
       if (!outcome.ok) {
+        for (const _ of chunk) recordAttempt('youtube', YOUTUBE_DATA_API_PROVIDER, outcome.error.kind);
         if (outcome.error.kind === 'rate_limited' || outcome.error.kind === 'blocked') {
           apiPausedUntilMs = now() + apiPauseMs;
           apiPauseReason = outcome.error.message;
@@ -97,6 +112,7 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
       }
       for (const id of chunk) {
         const result = outcome.value.get(id);
+        recordAttempt('youtube', YOUTUBE_DATA_API_PROVIDER, result ? outcomeOf(result) : 'format_changed');
         // An item the API returned in a shape we cannot read is retried on the watch page.
         if (!result || (!result.ok && result.error.kind === 'format_changed')) {
           answers.set(id, { fallbackBecause: result && !result.ok ? result.error.message : 'missing' });

@@ -12,6 +12,11 @@ export const YOUTUBE: PlatformDescriptor<'youtube'> = {
   // YouTube shows no share or save count publicly.
   exposedMetrics: ['views', 'likes', 'comments'],
   allowedHosts: [...YOUTUBE_WEB_HOSTS, ...DATA_API_HOSTS],
-  createLiveCollector: (config, http) =>
-    createYouTubeCollector({ http, ...(config.youtubeApiKey ? { apiKey: config.youtubeApiKey } : {}) }),
+  createLiveCollector: (config, http, runtime) =>
+    createYouTubeCollector({
+      http,
+      now: runtime.now,
+      recordAttempt: runtime.recordAttempt,
+      ...(config.youtubeApiKey ? { apiKey: config.youtubeApiKey } : {}),
+    }),
 };
