@@ -3,6 +3,8 @@ import type pino from 'pino';
 import { systemClock } from '../clock.ts';
 import type { CollectorFor } from '../compose.ts';
 import type { Config } from '../config.ts';
+import type { AttemptRecorder } from '../health/attempt-recorder.ts';
+import { createSourceHealthMonitor } from '../health/monitor.ts';
 import { createSmtpMailer } from '../notify/mailer.ts';
 import { createOutboxWorker } from '../notify/outbox-worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -18,6 +20,8 @@ export async function startBackgroundWork(options: {
   config: Config;
   logger: pino.Logger;
   collectorFor: CollectorFor;
+  /** Counts the live collectors' source reads; flushed and checked for alerts while the scheduler runs. */
+  attempts: AttemptRecorder;
   metrics?: Metrics;
   scheduler: boolean;
   /** True only for `serve` on SQLite: the one process that schedules, so it pages without leases. */
@@ -49,9 +53,22 @@ export async function startBackgroundWork(options: {
   });
   emailWorker.start(5_000);
 
+  const health = options.scheduler
+    ? createSourceHealthMonitor({
+        store,
+        clock: systemClock,
+        recorder: options.attempts,
+        policy: config.sourceAlert,
+        operatorEmail: config.operatorEmail,
+        log: logger.child({ module: 'health' }),
+      })
+    : undefined;
+  health?.start(30_000);
+
   return {
     async stop() {
       await engine?.stop();
+      await health?.stop();
       await emailWorker.stop();
     },
   };

@@ -7,6 +7,7 @@
 // its lease ends and is sent again. Exactly-once would need the SMTP server to take part; a rare duplicate
 // notification is the better failure than a lost one.
 import type { Clock } from '../clock.ts';
+import { err, ok } from '../result.ts';
 import type { Executor } from '../store/transaction.ts';
 import {
   claimEmailRow,
@@ -19,6 +20,7 @@ import {
 } from './email-outbox-rows.ts';
 import type { Mailer } from './mailer.ts';
 import { type BackoffPolicy, retryDelayMs } from './retry-backoff.ts';
+import { composeSourceAlertEmail, readSourceAlertPayload } from './source-alert-email.ts';
 import { type RenderResult, renderTrackingEmail } from './tracking-email.ts';
 
 /** The slice of a logger the worker uses; a pino logger fits. */
@@ -116,7 +118,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const claimedAttempts = row.attempts + 1;
     let rendered: RenderResult;
     try {
-      rendered = await renderTrackingEmail(store, row, { publicBaseUrl });
+      rendered = await renderEmail(store, row, publicBaseUrl);
     } catch (error) {
       return fail(row, claimedAttempts, `rendering failed: ${errorText(error)}`, false);
     }
@@ -188,6 +190,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await inFlight;
     },
   };
+}
+
+/** An alert to the operator carries its whole content; an account's email is rendered from the database. */
+async function renderEmail(
+  store: Executor,
+  row: EmailOutboxRow,
+  publicBaseUrl: string,
+): Promise<RenderResult> {
+  const alert = readSourceAlertPayload(row.payload);
+  if (alert) return alert.ok ? ok(composeSourceAlertEmail(alert.value)) : alert;
+  if (row.account_id === null)
+    return err({ kind: 'unrenderable', message: 'an account email without an account' });
+  return renderTrackingEmail(store, { account_id: row.account_id, payload: row.payload }, { publicBaseUrl });
 }
 
 function errorText(error: unknown): string {

@@ -14,6 +14,7 @@ import { accountUsageMigration } from './migrations/002-account-usage.ts';
 import { rateLimitWindowsMigration } from './migrations/003-rate-limit-windows.ts';
 import { idempotencyClaimsMigration } from './migrations/004-idempotency-claims.ts';
 import { authVersionMigration } from './migrations/005-auth-version.ts';
+import { sourceHealthMigration } from './migrations/009-source-health.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
@@ -23,6 +24,7 @@ function migrationsFor(store: Store): Record<string, Migration> {
     '003-rate-limit-windows': rateLimitWindowsMigration,
     '004-idempotency-claims': idempotencyClaimsMigration,
     '005-auth-version': authVersionMigration,
+    '009-source-health': sourceHealthMigration(store.dialect),
   };
 }
 

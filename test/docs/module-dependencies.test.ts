@@ -13,6 +13,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
   'compose.ts': [
     'api',
     'scheduler',
+    'health',
     'notify',
     'tracking',
     'accounts',
@@ -27,6 +28,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
     'result.ts',
   ],
   api: [
+    'health',
     'tracking',
     'accounts',
     'billing',
@@ -39,6 +41,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
     'result.ts',
   ],
   scheduler: ['tracking', 'platforms', 'observability', 'store', 'clock.ts', 'result.ts'],
+  health: ['notify', 'platforms', 'observability', 'store', 'clock.ts', 'result.ts'],
   notify: ['platforms', 'store', 'clock.ts', 'result.ts'],
   tracking: ['accounts', 'billing', 'platforms', 'store', 'clock.ts', 'ids.ts', 'result.ts'],
   accounts: ['billing', 'store', 'ids.ts', 'result.ts'],

@@ -39,6 +39,7 @@ describe('migrating PostgreSQL', () => {
           '003-rate-limit-windows',
           '004-idempotency-claims',
           '005-auth-version',
+          '009-source-health',
         ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, value: [] });
@@ -169,6 +170,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '003-rate-limit-windows',
             '004-idempotency-claims',
             '005-auth-version',
+            '009-source-health',
           ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
@@ -234,7 +236,7 @@ describe.each(['sqlite', 'postgres'] as const)(
 
         expect(await migrateToLatest(store)).toEqual({
           ok: true,
-          value: ['004-idempotency-claims', '005-auth-version'],
+          value: ['004-idempotency-claims', '005-auth-version', '009-source-health'],
         });
         const rows = await store.db
           .selectFrom('idempotency_keys')

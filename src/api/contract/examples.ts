@@ -1,5 +1,6 @@
 // The example of each 2xx answer in the OpenAPI document, made by the real presenters from sample rows: an
 // example that drifts from what the server writes fails the contract test, not a reader.
+import { windowHealth } from '../../health/source-health.ts';
 import type { Account, ApiKeyRow, VideoRow } from '../../store/schema.ts';
 import type { SnapshotRow } from '../../store/snapshots.ts';
 import {
@@ -12,6 +13,7 @@ import {
   presentVideoDetail,
   presentVideoListItem,
 } from '../presenters.ts';
+import { presentSourceHealth } from '../source-health-presenter.ts';
 
 const HOUR_MS = 3_600_000;
 const CREATED_AT = Date.parse('2024-01-29T10:00:00.000Z');
@@ -90,7 +92,52 @@ const account: Account = {
 
 const listItem = presentVideoListItem(video, second);
 
+const sourceHealthExample = presentSourceHealth(
+  [
+    {
+      platform: 'twitter',
+      source: 'x-graphql',
+      lastHour: windowHealth(
+        new Map([
+          ['success', 3],
+          ['format_changed', 57],
+        ]),
+      ),
+      lastDay: windowHealth(
+        new Map([
+          ['success', 1310],
+          ['format_changed', 57],
+          ['rate_limited', 9],
+        ]),
+      ),
+      lastSuccessAt: CREATED_AT - 50 * 60_000,
+      state: 'degraded',
+      stateChangedAt: CREATED_AT - 20 * 60_000,
+    },
+    {
+      platform: 'twitter',
+      source: 'x-syndication',
+      lastHour: windowHealth(new Map([['success', 57]])),
+      lastDay: windowHealth(
+        new Map([
+          ['success', 70],
+          ['not_found', 1],
+        ]),
+      ),
+      lastSuccessAt: CREATED_AT - 30_000,
+      state: 'ok',
+      stateChangedAt: null,
+    },
+  ],
+  CREATED_AT,
+  {
+    sourceAlert: { belowShare: 0.5, windowMs: 30 * 60_000, minAttempts: 20 },
+    operatorEmail: 'ops@example.com',
+  },
+);
+
 export const examples = {
+  sourceHealth: sourceHealthExample,
   trackedVideo: presentTrackedVideo(justTracked, first),
   videoList: { videos: [listItem], total: 1, limit: 50, has_more: false },
   videoDetail: presentVideoDetail(video, snapshots),

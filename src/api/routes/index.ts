@@ -21,6 +21,7 @@ import { getVideoRoute, registerGetVideo } from './get-video.ts';
 import { createKeyRoute, listKeysRoute, registerKeys, revokeKeyRoute } from './keys.ts';
 import { listVideosRoute, registerListVideos } from './list-videos.ts';
 import { livenessRoute, metricsRoute, readinessRoute, registerService } from './service.ts';
+import { registerSourceHealth, sourceHealthRoute } from './source-health.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
 import { registerUsage, usageRoute } from './usage.ts';
 import { listSnapshotsRoute, registerVideoSnapshots } from './video-snapshots.ts';
@@ -53,6 +54,7 @@ export const ADMIN_ROUTES: readonly RouteGroup[] = [
     routes: [createAccountRoute, getAccountRoute, updateAccountRoute, addCreditRoute, cancelVideoRoute],
     register: registerAdmin,
   },
+  { routes: [sourceHealthRoute], register: registerSourceHealth },
 ];
 
 export const ROUTES: readonly RouteGroup[] = [...SERVICE_ROUTES, ...API_ROUTES, ...ADMIN_ROUTES];
