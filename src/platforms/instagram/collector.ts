@@ -55,7 +55,10 @@ export interface InstagramSource {
 }
 type Source = InstagramSource;
 
-export function createInstagramCollector(options: InstagramCollectorOptions): Collector {
+/** The GraphQL queries in order, then the post page: each source on its own. */
+export function createInstagramSources(
+  options: Pick<InstagramCollectorOptions, 'http' | 'sessionId' | 'timeoutMs' | 'postQueries' | 'now'>,
+): InstagramSource[] {
   const { http, sessionId } = options;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const now = options.now ?? Date.now;
@@ -113,7 +116,13 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
     },
   };
 
-  const sources: Source[] = [...queries.map(graphqlSource), postPageSource];
+  return [...queries.map(graphqlSource), postPageSource];
+}
+
+export function createInstagramCollector(options: InstagramCollectorOptions): Collector {
+  const now = options.now ?? Date.now;
+  const sources: Source[] = createInstagramSources(options);
+  const postPageSource = sources.at(-1)!;
   const recordAttempt = options.recordAttempt ?? (() => undefined);
   // One preference per GraphQL query; the post page is the last source and has nothing to fall back to.
   const preferences = new Map<Source, SourcePreference>(

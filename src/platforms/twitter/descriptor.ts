@@ -1,6 +1,7 @@
 import type { PlatformDescriptor } from '../descriptor.ts';
 import { createTwitterCollector } from './collector.ts';
 import { TWITTER_HOSTS } from './hosts.ts';
+import { createTwitterSources } from './sources.ts';
 import { parseTwitterPath, TWITTER_LINK_HOSTS, twitterCanonicalUrl } from './url.ts';
 
 export const TWITTER: PlatformDescriptor<'twitter'> = {
@@ -24,4 +25,7 @@ export const TWITTER: PlatformDescriptor<'twitter'> = {
       ...(config.xBearerToken ? { bearerToken: config.xBearerToken } : {}),
     });
   },
+  sources: (config, http, runtime) => createTwitterSources(config, http, runtime.now),
+  // @jack's "just setting up my twttr" (2006), the first post.
+  wellKnownVideoId: '20',
 };

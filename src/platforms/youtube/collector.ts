@@ -59,35 +59,10 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
     return result;
   };
 
-  async function callDataApi(
-    key: string,
-    videoIds: string[],
-    signal?: AbortSignal,
-  ): Promise<VideosListOutcome> {
-    const result = await http.fetch({
-      url: videosListUrl(videoIds, key),
-      method: 'GET',
-      headers: { Accept: 'application/json' },
-      allowedHosts: DATA_API_HOSTS,
-      maxRedirects: 0,
-      timeoutMs,
-      maxBodyBytes: DATA_API_MAX_BYTES,
-      ...(signal ? { signal } : {}),
-    });
-    // The request URL carries the key, so the client's own message is not passed on.
-    if (!result.ok) {
-      const failure: CollectFailure = {
-        kind: 'transient',
-        message: `Data API request failed (${result.error.kind})`,
-      };
-      if (result.error.kind === 'network' || result.error.kind === 'timeout')
-        failure.exchange = { failed: result.error.kind, host: DATA_API_HOSTS[0] };
-      return err(failure);
-    }
-    return readVideosListResponse(result.value.status, result.value.body, videoIds);
-  }
+  const callDataApi = (key: string, videoIds: string[], signal?: AbortSignal) =>
+    fetchVideosList({ http, timeoutMs }, key, videoIds, signal);
 
-  /** Each id's result from the API, or the reason the watch page must be asked instead. */
+  /** Each id's result from the API, or the reason the  /** Each id's result from the API, or the reason the watch page must be asked instead. */
   async function readThroughDataApi(
     key: string,
     videoIds: string[],
@@ -171,4 +146,35 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
 /** The watch page's failure, saying why the Data API was not used for it. */
 function withApiReason(pageFailure: CollectFailure, apiReason: string): CollectResult {
   return err({ ...pageFailure, message: `${pageFailure.message} (Data API: ${apiReason})` });
+}
+
+/** One videos.list call for up to 50 ids (the Data API source on its own). */
+export async function fetchVideosList(
+  options: { http: HttpClient; timeoutMs: number },
+  key: string,
+  videoIds: string[],
+  signal?: AbortSignal,
+): Promise<VideosListOutcome> {
+  const { http, timeoutMs } = options;
+  const result = await http.fetch({
+    url: videosListUrl(videoIds, key),
+    method: 'GET',
+    headers: { Accept: 'application/json' },
+    allowedHosts: DATA_API_HOSTS,
+    maxRedirects: 0,
+    timeoutMs,
+    maxBodyBytes: DATA_API_MAX_BYTES,
+    ...(signal ? { signal } : {}),
+  });
+  // The request URL carries the key, so the client's own message is not passed on.
+  if (!result.ok) {
+    const failure: CollectFailure = {
+      kind: 'transient',
+      message: `Data API request failed (${result.error.kind})`,
+    };
+    if (result.error.kind === 'network' || result.error.kind === 'timeout')
+      failure.exchange = { failed: result.error.kind, host: DATA_API_HOSTS[0] };
+    return err(failure);
+  }
+  return readVideosListResponse(result.value.status, result.value.body, videoIds);
 }
