@@ -20,6 +20,14 @@ export async function addSourceAttempts(
   buckets: readonly AttemptBucket[],
 ): Promise<void> {
   if (buckets.length === 0) return;
+  // Rows in one order in every process: two processes upserting the same minutes cannot deadlock (PostgreSQL).
+  const ordered = [...buckets].sort(
+    (a, b) =>
+      a.minuteStart - b.minuteStart ||
+      compare(a.platform, b.platform) ||
+      compare(a.source, b.source) ||
+      compare(a.outcome, b.outcome),
+  );
   const lastSuccess = new Map<string, { platform: string; source: string; at: number }>();
   for (const bucket of buckets) {
     if (bucket.outcome !== 'success') continue;
@@ -32,7 +40,7 @@ export async function addSourceAttempts(
     await tx.db
       .insertInto('source_attempts')
       .values(
-        buckets.map((b) => ({
+        ordered.map((b) => ({
           minute_start: b.minuteStart,
           platform: b.platform,
           source: b.source,
@@ -48,7 +56,10 @@ export async function addSourceAttempts(
         }),
       )
       .execute();
-    for (const { platform, source, at } of lastSuccess.values()) {
+    const successes = [...lastSuccess.values()].sort(
+      (a, b) => compare(a.platform, b.platform) || compare(a.source, b.source),
+    );
+    for (const { platform, source, at } of successes) {
       await tx.db
         .insertInto('source_health')
         .values({ platform, source, state: 'ok', state_changed_at: null, last_success_at: at })
@@ -61,6 +72,8 @@ export async function addSourceAttempts(
     }
   });
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Forgets minutes before `minuteStart` (the primary key starts with the minute, so this is a range delete). */
 export async function deleteSourceAttemptsBefore(
