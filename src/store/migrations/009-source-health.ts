@@ -48,7 +48,9 @@ export function sourceHealthMigration(dialect: Dialect): Migration {
 /**
  * SQLite cannot drop a NOT NULL constraint in place: the table is rebuilt from its own definition with that
  * one constraint removed (so columns another migration added are kept), its rows copied with their ids,
- * and its indexes and triggers recreated. Nothing references the outbox, so nothing else is touched.
+ * and its indexes and triggers recreated — SQLite's documented procedure: foreign keys off (so a table that
+ * references the outbox keeps its rows and its reference), one transaction, a foreign key check, keys on.
+ * (Kysely runs SQLite migrations outside a transaction, which is what lets the pragma change here.)
  */
 async function rebuildSqliteOutboxWithNullableAccount(db: Kysely<unknown>): Promise<void> {
   const definitions = await sql<{ type: string; name: string; sql: string | null }>`
@@ -60,9 +62,23 @@ async function rebuildSqliteOutboxWithNullableAccount(db: Kysely<unknown>): Prom
     .replace(accountColumn, '$1')
     .replace(/^create table\s+"?outbox"?/i, 'create table "outbox_rebuilt"');
   const dependents = definitions.rows.filter((row) => row.type !== 'table' && row.sql !== null);
-  await sql.raw(rebuilt).execute(db);
-  await sql`insert into outbox_rebuilt select * from outbox`.execute(db);
-  await sql`drop table outbox`.execute(db);
-  await sql`alter table outbox_rebuilt rename to outbox`.execute(db);
-  for (const dependent of dependents) await sql.raw(dependent.sql!).execute(db);
+  await sql`pragma foreign_keys = off`.execute(db);
+  try {
+    await sql`begin immediate`.execute(db);
+    try {
+      await sql.raw(rebuilt).execute(db);
+      await sql`insert into outbox_rebuilt select * from outbox`.execute(db);
+      await sql`drop table outbox`.execute(db);
+      await sql`alter table outbox_rebuilt rename to outbox`.execute(db);
+      for (const dependent of dependents) await sql.raw(dependent.sql!).execute(db);
+      const broken = await sql`pragma foreign_key_check`.execute(db);
+      if (broken.rows.length > 0) throw new Error('rebuilding the outbox broke a foreign key');
+      await sql`commit`.execute(db);
+    } catch (error) {
+      await sql`rollback`.execute(db);
+      throw error;
+    }
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
 }
