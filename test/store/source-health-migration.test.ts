@@ -33,7 +33,9 @@ describe.each(DIALECTS)('migration 009-source-health (%s)', (dialect) => {
           .execute();
       }
       // A table another branch may add that references the outbox (webhook deliveries, say) keeps its rows.
-      await sql`create table outbox_refs (outbox_id bigint not null references outbox (id))`.execute(store.db);
+      await sql`create table outbox_refs (outbox_id bigint not null references outbox (id))`.execute(
+        store.db,
+      );
       await sql`insert into outbox_refs (outbox_id) values (2)`.execute(store.db);
       expect(await migrateToLatest(store)).toEqual({ ok: true, value: ['009-source-health'] });
       const refs = await sql<{ outbox_id: number }>`select outbox_id from outbox_refs`.execute(store.db);
