@@ -20,7 +20,7 @@ export async function startBackgroundWork(options: {
   config: Config;
   logger: pino.Logger;
   collectorFor: CollectorFor;
-  /** Counts the live collectors' source reads; flushed and checked for alerts while the scheduler runs. */
+  /** Counts the live collectors' source reads; flushed and checked for alerts every 30 s and at stop. */
   attempts: AttemptRecorder;
   metrics?: Metrics;
   scheduler: boolean;
@@ -53,22 +53,21 @@ export async function startBackgroundWork(options: {
   });
   emailWorker.start(5_000);
 
-  const health = options.scheduler
-    ? createSourceHealthMonitor({
-        store,
-        clock: systemClock,
-        recorder: options.attempts,
-        policy: config.sourceAlert,
-        operatorEmail: config.operatorEmail,
-        log: logger.child({ module: 'health' }),
-      })
-    : undefined;
-  health?.start(30_000);
+  // In every process: an API-only process reads platforms too (the probe of each track request).
+  const health = createSourceHealthMonitor({
+    store,
+    clock: systemClock,
+    recorder: options.attempts,
+    policy: config.sourceAlert,
+    operatorEmail: config.operatorEmail,
+    log: logger.child({ module: 'health' }),
+  });
+  health.start(30_000);
 
   return {
     async stop() {
       await engine?.stop();
-      await health?.stop();
+      await health.stop();
       await emailWorker.stop();
     },
   };

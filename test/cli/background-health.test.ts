@@ -10,29 +10,35 @@ import { sourceAttemptTotals } from '../../src/store/source-health.ts';
 import { createTestStore, DIALECTS } from '../support/stores.ts';
 
 describe.each(DIALECTS)('background work (%s)', (dialect) => {
-  it('adds the source reads counted in memory to the database when it stops', async () => {
-    const store = await createTestStore(dialect);
-    try {
-      const attempts = createAttemptRecorder({ store, clock: systemClock });
-      const background = await startBackgroundWork({
-        store,
-        config: testConfig(),
-        logger: pino({ level: 'silent' }),
-        collectorFor: () => undefined,
-        attempts,
-        scheduler: true,
-        soleScheduler: false,
-      });
-      attempts.recordAttempt('youtube', 'youtube-web', 'success');
-      attempts.recordAttempt('youtube', 'youtube-web', 'blocked');
-      await background.stop();
-      const totals = await sourceAttemptTotals(store, 0);
-      expect(totals.sort((a, b) => a.outcome.localeCompare(b.outcome))).toEqual([
-        { platform: 'youtube', source: 'youtube-web', outcome: 'blocked', attempts: 1 },
-        { platform: 'youtube', source: 'youtube-web', outcome: 'success', attempts: 1 },
-      ]);
-    } finally {
-      await store.destroy();
-    }
-  });
+  it.each([
+    ['a collecting process', true],
+    ['an API-only process (its track probes read platforms too)', false],
+  ])(
+    'of %s adds the source reads counted in memory to the database when it stops',
+    async (_name, scheduler) => {
+      const store = await createTestStore(dialect);
+      try {
+        const attempts = createAttemptRecorder({ store, clock: systemClock });
+        const background = await startBackgroundWork({
+          store,
+          config: testConfig(),
+          logger: pino({ level: 'silent' }),
+          collectorFor: () => undefined,
+          attempts,
+          scheduler,
+          soleScheduler: false,
+        });
+        attempts.recordAttempt('youtube', 'youtube-web', 'success');
+        attempts.recordAttempt('youtube', 'youtube-web', 'blocked');
+        await background.stop();
+        const totals = await sourceAttemptTotals(store, 0);
+        expect(totals.sort((a, b) => a.outcome.localeCompare(b.outcome))).toEqual([
+          { platform: 'youtube', source: 'youtube-web', outcome: 'blocked', attempts: 1 },
+          { platform: 'youtube', source: 'youtube-web', outcome: 'success', attempts: 1 },
+        ]);
+      } finally {
+        await store.destroy();
+      }
+    },
+  );
 });
