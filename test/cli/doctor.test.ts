@@ -170,6 +170,17 @@ describe('contentstats doctor', () => {
     );
   });
 
+  it('says when the test video itself is private, and that the source works', async () => {
+    platforms.serve({ 'tiktok-page': fakeReply.html(loadFixture('private-video')) });
+    const run = await doctor([...VIDEOS, '--json', '--platform', 'tiktok']);
+    expect(run.code).toBe(1);
+    const check = sourceOf(parse(run.stdout).platforms, 'tiktok-web');
+    expect(check).toMatchObject({ reachable: true, recognised: true, failure: { kind: 'private' } });
+    expect(check.failure?.hint).toBe(
+      'the source works, but says the test video is private: name another with --video',
+    );
+  });
+
   it('refuses a link that names no video, and an unknown platform', async () => {
     expect((await doctor(['--video', 'https://example.com/watch'])).code).toBe(2);
     expect((await doctor(['--platform', 'myspace'])).code).toBe(2);
