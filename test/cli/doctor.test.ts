@@ -52,7 +52,9 @@ describe('contentstats doctor', () => {
     expect(run.stdout).toContain('TikTok (video 7401234567890123456): working');
     expect(run.stdout).toMatch(/source\s+reachable\s+HTTP\s+recognised\s+counts\s+latency\s+problem/);
     expect(run.stdout).toMatch(/tiktok-web\s+yes\s+200\s+yes\s+views 21984337, likes 1843022/);
-    expect(run.stdout).toContain(`operation id ${X_BUILT_IN_QUERY_ID} (discovered)`);
+    expect(run.stdout).toMatch(
+      new RegExp(`operation id ${X_BUILT_IN_QUERY_ID} \\(discovered \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)`),
+    );
 
     const json = parse((await doctor([...VIDEOS, '--json'])).stdout);
     expect(json.ok).toBe(true);

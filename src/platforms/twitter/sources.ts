@@ -39,13 +39,14 @@ export function createTwitterSources(config: Config, http: HttpClient, now: () =
       return readByGraphql(tweetId, signal);
     },
     describe() {
-      const { queryId, origin, lastProblem } = queryIds.current();
+      const { queryId, origin, discoveredAtMs, lastProblem } = queryIds.current();
+      const when = discoveredAtMs === undefined ? '' : ` ${new Date(discoveredAtMs).toISOString()}`;
       const discovery = x.discovery
         ? lastProblem
           ? `; discovery failed: ${lastProblem}`
           : ''
         : '; discovery off';
-      return `operation id ${queryId} (${origin}${discovery})`;
+      return `operation id ${queryId} (${origin}${when}${discovery})`;
     },
   };
   const syndication: PlatformSource = {
