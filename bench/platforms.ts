@@ -9,18 +9,26 @@
 //     its own process (this file, forked with BENCH_PLATFORMS_ROLE=fake-platform) so it does not share a
 //     thread with the client being measured.
 //
+// (c) the cost of counting each source read for source health (health/attempt-recorder.ts): calls of
+//     recordAttempt per second, next to a bare Map increment under the same key, and one flush of a busy
+//     minute (every source × outcome) to SQLite.
+//
 // Alone: node --import tsx -e "import('./bench/platforms.ts').then(m => m.benchPlatforms(console.log))"
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Impit } from 'impit';
 import { Agent, request } from 'undici';
 import { testConfig } from '../src/config.ts';
+import { createAttemptRecorder } from '../src/health/attempt-recorder.ts';
 import { browserHeaders, CHROME_USER_AGENT } from '../src/http/browser-headers.ts';
 import { createHttpClient } from '../src/http/client.ts';
 import { UPSTREAM_HEADER } from '../src/http/upstream-rewrite.ts';
 import { GRAPHQL_URL, readPostQueryResponse } from '../src/platforms/instagram/graphql.ts';
 import { parsePostPage } from '../src/platforms/instagram/post-page.ts';
 import { createLiveCollectors } from '../src/platforms/live-collectors.ts';
+import { SOURCE_OUTCOMES } from '../src/platforms/source-attempts.ts';
 import { parseVideoPage } from '../src/platforms/tiktok/parse-video-page.ts';
 import { tiktokCanonicalUrl, tiktokRef } from '../src/platforms/tiktok/url.ts';
 import { parseTweetsLookup } from '../src/platforms/twitter/api-v2.ts';
@@ -34,6 +42,8 @@ import { twitterRef } from '../src/platforms/twitter/url.ts';
 import type { Collector, CollectResult, PlatformName } from '../src/platforms/types.ts';
 import { readVideosListResponse } from '../src/platforms/youtube/data-api.ts';
 import { parseWatchPage } from '../src/platforms/youtube/watch-page.ts';
+import { openStore } from '../src/store/database.ts';
+import { migrateToLatest } from '../src/store/migrate.ts';
 import { type FakeReply, startFakePlatform } from '../test/fake-platform/server.ts';
 import { startChild, stopChild } from './child.ts';
 
@@ -284,10 +294,15 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
   const origin = server.ready.origin;
   const http = createHttpClient({
     upstreams: Object.fromEntries(
-      ['https://www.tiktok.com', 'https://api.x.com', 'https://cdn.syndication.twimg.com'].map((real) => [
-        real,
-        origin,
-      ]),
+      // x.com and abs.twimg.com: the X collector's discovery of its operation id (answered 404 here, so the
+      // built-in id is used) must not reach the real X either.
+      [
+        'https://www.tiktok.com',
+        'https://api.x.com',
+        'https://cdn.syndication.twimg.com',
+        'https://x.com',
+        'https://abs.twimg.com',
+      ].map((real) => [real, origin]),
     ),
   });
   const collectors = createLiveCollectors(testConfig(), http);
@@ -381,9 +396,75 @@ async function benchCollection(report: (line: string) => void): Promise<void> {
   }
 }
 
+const SOURCES: Array<[PlatformName, string]> = [
+  ['tiktok', 'tiktok-web'],
+  ['youtube', 'youtube-data-api'],
+  ['youtube', 'youtube-web'],
+  ['instagram', 'instagram-graphql'],
+  ['instagram', 'instagram-graphql-legacy'],
+  ['instagram', 'instagram-web'],
+  ['twitter', 'x-api-v2'],
+  ['twitter', 'x-graphql'],
+  ['twitter', 'x-syndication'],
+];
+
+async function benchAttemptRecording(report: (line: string) => void): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'contentstats-bench-attempts-'));
+  const store = openStore(`sqlite:${join(dir, 'bench.db')}`);
+  try {
+    const migrated = await migrateToLatest(store);
+    if (!migrated.ok) throw new Error(migrated.error.message);
+    const clock = { now: () => Date.now() };
+    const recorder = createAttemptRecorder({ store, clock });
+    const calls = 2_000_000;
+    const outcomes = SOURCE_OUTCOMES;
+    const bare = new Map<string, number>();
+    const bareRecord = (platform: string, source: string, outcome: string) => {
+      const now = clock.now();
+      const key = `${now - (now % 60_000)}|${platform}|${source}|${outcome}`;
+      bare.set(key, (bare.get(key) ?? 0) + 1);
+    };
+    const run = (
+      record: (platform: PlatformName, source: string, outcome: (typeof outcomes)[number]) => void,
+    ) => {
+      const start = performance.now();
+      for (let i = 0; i < calls; i++) {
+        const [platform, source] = SOURCES[i % SOURCES.length]!;
+        record(platform, source, outcomes[i % outcomes.length]!);
+      }
+      return calls / ((performance.now() - start) / 1000);
+    };
+    run(bareRecord);
+    run(recorder.recordAttempt);
+    const bareRate = run(bareRecord);
+    const recordRate = run(recorder.recordAttempt);
+    await recorder.flush();
+    for (const [platform, source] of SOURCES)
+      for (const outcome of outcomes) recorder.recordAttempt(platform, source, outcome);
+    const flushStart = performance.now();
+    await recorder.flush();
+    const flushMs = performance.now() - flushStart;
+    report('Counting source reads for source health (in memory; flushed every 30 s)');
+    report(
+      `  bare Map increment under the same key   ${(bareRate / 1e6).toFixed(1).padStart(6)} M calls/s   baseline`,
+    );
+    report(
+      `  recordAttempt                           ${(recordRate / 1e6).toFixed(1).padStart(6)} M calls/s   ` +
+        `${(recordRate / bareRate).toFixed(2)} × baseline (${(1e9 / recordRate).toFixed(0)} ns a read)`,
+    );
+    report(
+      `  flush of a minute of every source × outcome (${SOURCES.length * outcomes.length} rows) to SQLite   ${flushMs.toFixed(1)} ms`,
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchPlatforms(report: (line: string) => void): Promise<void> {
   benchParsing(report);
   await benchCollection(report);
+  await benchAttemptRecording(report);
 }
 
 if (process.env.BENCH_PLATFORMS_ROLE === 'fake-platform') await serveFakePlatform();

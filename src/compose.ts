@@ -7,6 +7,8 @@ import type { ApiContext } from './api/context.ts';
 import { createAddressRateLimiter, createRateLimiter, createSharedRateLimiter } from './api/rate-limit.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { readSourceHealth } from './health/source-health.ts';
+import { publishSourceHealth } from './health/source-health-metrics.ts';
 import { countWaitingEmails } from './notify/email-outbox-rows.ts';
 import { createMetrics, type Metrics, SERVICE_METRICS } from './observability/metrics.ts';
 import { byPlatform } from './platforms/registry.ts';
@@ -76,6 +78,7 @@ export async function composeService(options: ComposeOptions): Promise<ServicePa
   metrics.onScrape(async () => {
     metrics.set('contentstats_videos_monitoring', await countMonitoringVideos(store));
     metrics.set('contentstats_outbox_pending', await countWaitingEmails(store));
+    publishSourceHealth(metrics, await readSourceHealth(store, clock.now()));
   });
   const context: ApiContext = {
     store,

@@ -44,6 +44,17 @@ describe('configuration from the environment', () => {
     ['HTTP_HEADERS_TIMEOUT_SECONDS', '0'],
     ['HTTP_REQUEST_TIMEOUT_SECONDS', 'soon'],
     ['HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', '-5'],
+    ['X_GRAPHQL_QUERY_ID', 'has spaces in it'],
+    ['X_GRAPHQL_FEATURES', '{"flag": 1}'],
+    ['X_GRAPHQL_FEATURES', '[true]'],
+    ['X_QUERY_ID_DISCOVERY', 'maybe'],
+    ['INSTAGRAM_POST_DOC_ID', 'abc123'],
+    ['INSTAGRAM_LEGACY_POST_DOC_ID', '12'],
+    ['OPERATOR_EMAIL', 'ops at example'],
+    ['SOURCE_ALERT_BELOW_PERCENT', '150'],
+    ['SOURCE_ALERT_WINDOW_MINUTES', '0'],
+    ['SOURCE_ALERT_MIN_ATTEMPTS', '0'],
+    ['PLATFORM_OVERRIDES_FILE', '/nonexistent/platform-overrides.json'],
   ])('a bad %s is refused with a message naming it', (name, value) => {
     const result = loadConfig({ [name]: value });
     expect(result.ok).toBe(false);
@@ -96,5 +107,31 @@ describe('configuration from the environment', () => {
       proxyUrls: ['http://p1:8080', 'http://p2:8080'],
       costPerSnapshotMicroUsd: 20_000,
     });
+  });
+
+  it('lays the platform override variables over the built-in defaults', () => {
+    const plain = loadConfig({});
+    expect(plain.ok && plain.value.platformOverrides).toEqual({ x: { discovery: true }, instagram: {} });
+    expect(plain.ok && plain.value.sourceAlert).toEqual({
+      belowShare: 0.5,
+      windowMs: 1_800_000,
+      minAttempts: 20,
+    });
+    const set = loadConfig({
+      X_GRAPHQL_QUERY_ID: 'AbCdEfGh_12-34',
+      X_GRAPHQL_FEATURES: '{"new_flag_enabled":true}',
+      X_QUERY_ID_DISCOVERY: 'off',
+      INSTAGRAM_POST_DOC_ID: '1234567890',
+      OPERATOR_EMAIL: 'ops@example.com',
+    });
+    expect(set.ok && set.value.platformOverrides).toEqual({
+      x: {
+        tweetResultByRestIdQueryId: 'AbCdEfGh_12-34',
+        features: { new_flag_enabled: true },
+        discovery: false,
+      },
+      instagram: { postDocId: '1234567890' },
+    });
+    expect(set.ok && set.value.operatorEmail).toBe('ops@example.com');
   });
 });

@@ -1,4 +1,5 @@
 // One typed configuration object, validated from the environment at boot with messages that name the variable.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { err, ok, type Result } from './result.ts';
@@ -44,6 +45,50 @@ const booleanFlag = z
   .enum(['true', 'false', ''], { error: 'must be true or false' })
   .default('false')
   .transform((value) => value === 'true');
+// X's GraphQL operation ids are 22-ish URL-safe characters; Instagram's document ids are decimal numbers.
+const xQueryId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be an operation id like zAz9764BcLZOJ0JU2wrd1A');
+const instagramDocId = z.string().regex(/^\d{6,30}$/, 'must be a decimal document id');
+const featureFlags = z.record(z.string().regex(/^[a-z0-9_]{1,100}$/), z.boolean());
+
+/** The volatile identifiers an operator may set by hand (PLATFORM_OVERRIDES_FILE's format). */
+const overridesFileSchema = z
+  .object({
+    x: z
+      .object({
+        tweetResultByRestIdQueryId: xQueryId.optional(),
+        features: featureFlags.optional(),
+        discovery: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    instagram: z
+      .object({ postDocId: instagramDocId.optional(), legacyPostDocId: instagramDocId.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const optionalJsonFlags = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value.trim() === '') return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of feature flags {"name":true}' });
+      return z.NEVER;
+    }
+    const flags = featureFlags.safeParse(parsed);
+    if (!flags.success) {
+      ctx.addIssue({ code: 'custom', message: 'must map feature names to true or false' });
+      return z.NEVER;
+    }
+    return flags.data;
+  });
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -73,6 +118,16 @@ const envSchema = z.object({
   YOUTUBE_API_KEY: optionalString,
   X_BEARER_TOKEN: optionalString,
   INSTAGRAM_SESSION_ID: optionalString,
+  PLATFORM_OVERRIDES_FILE: optionalString,
+  X_GRAPHQL_QUERY_ID: optionalString.pipe(xQueryId.optional()),
+  X_GRAPHQL_FEATURES: optionalJsonFlags,
+  X_QUERY_ID_DISCOVERY: z.enum(['on', 'off']).optional(),
+  INSTAGRAM_POST_DOC_ID: optionalString.pipe(instagramDocId.optional()),
+  INSTAGRAM_LEGACY_POST_DOC_ID: optionalString.pipe(instagramDocId.optional()),
+  OPERATOR_EMAIL: optionalString.pipe(z.string().email('must be an email address').optional()),
+  SOURCE_ALERT_BELOW_PERCENT: z.coerce.number().min(0).max(100).default(50),
+  SOURCE_ALERT_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SOURCE_ALERT_MIN_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(20),
   CONTENTSTATS_PROXY_URLS: z
     .string()
     .optional()
@@ -131,6 +186,12 @@ export interface Config {
   youtubeApiKey: string | undefined;
   xBearerToken: string | undefined;
   instagramSessionId: string | undefined;
+  /** Volatile platform identifiers set by hand (PLATFORM_OVERRIDES_FILE, then the variables that win over it). */
+  platformOverrides: PlatformOverrides;
+  /** Where source health alerts go; none are sent without it. */
+  operatorEmail: string | undefined;
+  /** A source is degraded when under this share of its attempts (0–1) answered over the window. */
+  sourceAlert: { belowShare: number; windowMs: number; minAttempts: number };
   proxyUrls: string[];
   upstreams: Record<string, string>;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -166,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
   }
   const e = parsed.data;
+  const overrides = platformOverrides(e);
+  if (!overrides.ok) return overrides;
   return ok({
     port: e.PORT,
     host: e.HOST,
@@ -179,6 +242,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     youtubeApiKey: e.YOUTUBE_API_KEY,
     xBearerToken: e.X_BEARER_TOKEN,
     instagramSessionId: e.INSTAGRAM_SESSION_ID,
+    platformOverrides: overrides.value,
+    operatorEmail: e.OPERATOR_EMAIL,
+    sourceAlert: {
+      belowShare: e.SOURCE_ALERT_BELOW_PERCENT / 100,
+      windowMs: e.SOURCE_ALERT_WINDOW_MINUTES * 60_000,
+      minAttempts: e.SOURCE_ALERT_MIN_ATTEMPTS,
+    },
     proxyUrls: e.CONTENTSTATS_PROXY_URLS,
     upstreams: e.CONTENTSTATS_UPSTREAMS,
     logLevel: e.LOG_LEVEL,
@@ -198,6 +268,68 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   const result = loadConfig({ LOG_LEVEL: 'silent', PORT: '0' });
   if (!result.ok) throw new Error(result.error.problems.join('; '));
   return { ...result.value, ...overrides };
+}
+
+export interface PlatformOverrides {
+  x: {
+    /** TweetResultByRestId's operation id, used when discovery is off or finds none. */
+    tweetResultByRestIdQueryId?: string;
+    /** Feature flags sent with X's GraphQL queries, over the built-in ones. */
+    features?: Record<string, boolean>;
+    /** Read the current operation id from x.com's web bundle (default true). */
+    discovery: boolean;
+  };
+  instagram: { postDocId?: string; legacyPostDocId?: string };
+}
+
+type Env = z.infer<typeof envSchemaChecked>;
+
+/** The overrides file (when named) with the variables laid over it; problems name the variable or the file. */
+function platformOverrides(
+  e: Env,
+): Result<PlatformOverrides, { kind: 'invalid_config'; problems: string[] }> {
+  const refuse = (problems: string[]) => err({ kind: 'invalid_config' as const, problems });
+  let file: z.infer<typeof overridesFileSchema> = {};
+  if (e.PLATFORM_OVERRIDES_FILE !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(e.PLATFORM_OVERRIDES_FILE, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return refuse([`PLATFORM_OVERRIDES_FILE: cannot read ${e.PLATFORM_OVERRIDES_FILE} (${String(code)})`]);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return refuse([`PLATFORM_OVERRIDES_FILE: ${e.PLATFORM_OVERRIDES_FILE} is not JSON`]);
+    }
+    const parsed = overridesFileSchema.safeParse(json);
+    if (!parsed.success) {
+      return refuse(
+        parsed.error.issues.map(
+          (issue) => `PLATFORM_OVERRIDES_FILE: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+        ),
+      );
+    }
+    file = parsed.data;
+  }
+  const queryId = e.X_GRAPHQL_QUERY_ID ?? file.x?.tweetResultByRestIdQueryId;
+  const features =
+    file.x?.features || e.X_GRAPHQL_FEATURES ? { ...file.x?.features, ...e.X_GRAPHQL_FEATURES } : undefined;
+  const postDocId = e.INSTAGRAM_POST_DOC_ID ?? file.instagram?.postDocId;
+  const legacyPostDocId = e.INSTAGRAM_LEGACY_POST_DOC_ID ?? file.instagram?.legacyPostDocId;
+  return ok({
+    x: {
+      ...(queryId ? { tweetResultByRestIdQueryId: queryId } : {}),
+      ...(features ? { features } : {}),
+      discovery: e.X_QUERY_ID_DISCOVERY ? e.X_QUERY_ID_DISCOVERY === 'on' : (file.x?.discovery ?? true),
+    },
+    instagram: {
+      ...(postDocId ? { postDocId } : {}),
+      ...(legacyPostDocId ? { legacyPostDocId } : {}),
+    },
+  });
 }
 
 export type TrustProxy = boolean | number | string[];

@@ -5,7 +5,6 @@ import { effectiveLimits } from '../billing/plans.ts';
 import { isChargedMode, snapshotsAffordable } from '../billing/pricing.ts';
 import { iso } from '../presentation/iso-time.ts';
 import type { Account, ApiKeyRow, Mode, ShareLinkRow } from '../store/schema.ts';
-import type { SnapshotRow } from '../store/snapshots.ts';
 import type { AccountUsage } from '../store/usage.ts';
 
 export {

@@ -4,6 +4,8 @@ import type pino from 'pino';
 import { systemClock } from '../clock.ts';
 import type { CollectorFor } from '../compose.ts';
 import type { Config } from '../config.ts';
+import type { AttemptRecorder } from '../health/attempt-recorder.ts';
+import { createSourceHealthMonitor } from '../health/monitor.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createSmtpMailer } from '../notify/mailer.ts';
 import { createOutboxWorker } from '../notify/outbox-worker.ts';
@@ -21,6 +23,8 @@ export async function startBackgroundWork(options: {
   config: Config;
   logger: pino.Logger;
   collectorFor: CollectorFor;
+  /** Counts the live collectors' source reads; flushed and checked for alerts every 30 s and at stop. */
+  attempts: AttemptRecorder;
   metrics?: Metrics;
   scheduler: boolean;
   /** True only for `serve` on SQLite: the one process that schedules, so it pages without leases. */
@@ -67,10 +71,21 @@ export async function startBackgroundWork(options: {
       })
     : undefined;
   webhookWorker?.start(1_000);
+  // In every process: an API-only process reads platforms too (the probe of each track request).
+  const health = createSourceHealthMonitor({
+    store,
+    clock: systemClock,
+    recorder: options.attempts,
+    policy: config.sourceAlert,
+    operatorEmail: config.operatorEmail,
+    log: logger.child({ module: 'health' }),
+  });
+  health.start(30_000);
 
   return {
     async stop() {
       await engine?.stop();
+      await health.stop();
       await emailWorker.stop();
       await webhookWorker?.stop();
       await webhookHttp?.close();

@@ -2,8 +2,9 @@
 // around an injected CliIo so that a test runs a command in its own process and reads its exit code.
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './accounts.ts';
+import { doctorCommand } from './doctor.ts';
 import { registerExportCommand } from './export.ts';
-import { CommandFailure, EXIT, type ExitCode } from './failure.ts';
+import { badUsage, CommandFailure, EXIT, type ExitCode } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
@@ -47,6 +48,33 @@ export function buildProgram(io: CliIo): Command {
     .description('Bring the database schema up to date, naming each migration applied, and exit')
     .option('--status', 'list the migrations as applied or pending and change nothing')
     .action((options: { status?: boolean }) => migrateCommand(io, { status: options.status === true }));
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  program
+    .command('doctor')
+    .description(
+      'Read one public video per platform through each source (same client, proxies and TLS as the collectors) and say which work; exit 1 if a platform has none',
+    )
+    .option('--json', 'print the results as JSON (for monitoring)')
+    .option(
+      '--video <link>',
+      "a video to read instead of the platform's well-known one (repeatable)",
+      collect,
+      [],
+    )
+    .option('--platform <name>', 'check only this platform (repeatable)', collect, [])
+    .option('--timeout <seconds>', 'per request', '15')
+    .action((options: { json?: boolean; video: string[]; platform: string[]; timeout: string }) => {
+      const timeoutSeconds = Number(options.timeout);
+      if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 300)
+        badUsage('--timeout: a number of seconds between 0 and 300');
+      return doctorCommand(io, {
+        json: options.json === true,
+        videos: options.video,
+        platforms: options.platform,
+        timeoutSeconds,
+      });
+    });
 
   registerAccountCommands(program, io);
   registerExportCommand(program, io);

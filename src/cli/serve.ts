@@ -3,6 +3,7 @@
 import pino from 'pino';
 import { systemClock } from '../clock.ts';
 import { composeService } from '../compose.ts';
+import { createAttemptRecorder } from '../health/attempt-recorder.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { countAccounts } from '../store/accounts.ts';
@@ -24,7 +25,11 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
     );
   }
   const http = createHttpClient({ upstreams: config.upstreams, proxyUrls: config.proxyUrls });
-  const liveCollectors = createLiveCollectors(config, http);
+  const attempts = createAttemptRecorder({ store, clock: systemClock });
+  const liveCollectors = createLiveCollectors(config, http, {
+    recordAttempt: attempts.recordAttempt,
+    now: systemClock.now,
+  });
   const service = await composeService({ store, config, clock: systemClock, liveCollectors, logger });
   const { app, context } = service;
 
@@ -61,6 +66,7 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
     config,
     logger,
     collectorFor: service.collectorFor,
+    attempts,
     metrics: service.metrics,
     scheduler: options.scheduler,
     soleScheduler: store.dialect === 'sqlite',

@@ -4,6 +4,7 @@
 import pino from 'pino';
 import { systemClock } from '../clock.ts';
 import { routeCollectors } from '../compose.ts';
+import { createAttemptRecorder } from '../health/attempt-recorder.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { onShutdownSignal, startBackgroundWork } from './background.ts';
@@ -18,12 +19,17 @@ export async function workerCommand(io: CliIo): Promise<void> {
     logger.warn('worker on SQLite: `npm start` already runs the scheduler; workers are meant for PostgreSQL');
   }
   const http = createHttpClient({ upstreams: config.upstreams, proxyUrls: config.proxyUrls });
-  const collectorFor = routeCollectors(systemClock, createLiveCollectors(config, http));
+  const attempts = createAttemptRecorder({ store, clock: systemClock });
+  const collectorFor = routeCollectors(
+    systemClock,
+    createLiveCollectors(config, http, { recordAttempt: attempts.recordAttempt, now: systemClock.now }),
+  );
   const background = await startBackgroundWork({
     store,
     config,
     logger,
     collectorFor,
+    attempts,
     scheduler: true,
     soleScheduler: false,
   });

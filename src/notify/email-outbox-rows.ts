@@ -12,7 +12,8 @@ export const GIVEN_UP_AT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 export interface EmailOutboxRow {
   id: number;
-  account_id: string;
+  /** Null for an email to the operator. */
+  account_id: string | null;
   payload: string;
   attempts: number;
   next_attempt_at: number;

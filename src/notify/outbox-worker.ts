@@ -7,6 +7,7 @@
 // its lease ends and is sent again. Exactly-once would need the SMTP server to take part; a rare duplicate
 // notification is the better failure than a lost one.
 import type { Clock } from '../clock.ts';
+import { err, ok } from '../result.ts';
 import type { Executor } from '../store/transaction.ts';
 import { renderAccountAlertEmail } from './account-alert-email.ts';
 import {
@@ -20,6 +21,7 @@ import {
 } from './email-outbox-rows.ts';
 import type { Mailer } from './mailer.ts';
 import { type BackoffPolicy, retryDelayMs } from './retry-backoff.ts';
+import { composeSourceAlertEmail, readSourceAlertPayload } from './source-alert-email.ts';
 import { type RenderResult, renderTrackingEmail } from './tracking-email.ts';
 import { withoutShareToken } from './tracking-report.ts';
 
@@ -118,9 +120,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const claimedAttempts = row.attempts + 1;
     let rendered: RenderResult;
     try {
-      rendered =
-        (await renderAccountAlertEmail(store, row)) ??
-        (await renderTrackingEmail(store, row, { publicBaseUrl }));
+      rendered = await renderEmail(store, row, publicBaseUrl);
     } catch (error) {
       return fail(row, claimedAttempts, `rendering failed: ${errorText(error)}`, false);
     }
@@ -192,6 +192,23 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await inFlight;
     },
   };
+}
+
+/** An alert to the operator carries its whole content; an account's email is rendered from the database. */
+async function renderEmail(
+  store: Executor,
+  row: EmailOutboxRow,
+  publicBaseUrl: string,
+): Promise<RenderResult> {
+  const alert = readSourceAlertPayload(row.payload);
+  if (alert) return alert.ok ? ok(composeSourceAlertEmail(alert.value)) : alert;
+  if (row.account_id === null)
+    return err({ kind: 'unrenderable', message: 'an account email without an account' });
+  const accountRow = { account_id: row.account_id, payload: row.payload };
+  return (
+    (await renderAccountAlertEmail(store, accountRow)) ??
+    (await renderTrackingEmail(store, accountRow, { publicBaseUrl }))
+  );
 }
 
 function errorText(error: unknown): string {

@@ -120,4 +120,20 @@ export const SERVICE_METRICS = {
   },
   contentstats_videos_monitoring: { help: 'Videos being monitored now', type: 'gauge' },
   contentstats_outbox_pending: { help: 'Notifications waiting to be sent', type: 'gauge' },
+  contentstats_source_attempts: {
+    help: 'Reads of each platform source over the window (1h, 24h), all processes together',
+    type: 'gauge',
+  },
+  contentstats_source_outcome_ratio: {
+    help: "Share (0-1) of a source's reads over the window that came to each outcome (success or a failure kind)",
+    type: 'gauge',
+  },
+  contentstats_source_working_ratio: {
+    help: "Share (0-1) of a source's reads over the window that worked (counts, or a definite private/not found)",
+    type: 'gauge',
+  },
+  contentstats_source_last_success_timestamp_seconds: {
+    help: 'When a source last gave counts (unix seconds)',
+    type: 'gauge',
+  },
 } as const;

@@ -3,7 +3,20 @@
 // `registry.ts` holds one per platform; adding a platform is writing one of these.
 import type { Config } from '../config.ts';
 import type { HttpClient } from '../http/types.ts';
-import type { Collector, Metrics, PlatformName, UrlParse } from './types.ts';
+import type { CollectorRuntime } from './source-attempts.ts';
+import type { Collector, CollectResult, Metrics, PlatformName, UrlParse } from './types.ts';
+
+/** One way of reading a platform, on its own: what `contentstats doctor` tries one by one. */
+export interface PlatformSource {
+  /** The provider name its observations carry and its health is counted under, e.g. `x-graphql`. */
+  name: string;
+  /** The configuration variable that mends it by hand when the platform changes its format. */
+  settableBy?: string;
+  /** Reads one video through this source alone. Never throws. */
+  read(videoId: string, signal?: AbortSignal): Promise<CollectResult>;
+  /** After a read: how it was made, when that helps (e.g. the operation id used and where it came from). */
+  describe?(): string | undefined;
+}
 
 export interface PlatformDescriptor<P extends PlatformName = PlatformName> {
   name: P;
@@ -19,6 +32,16 @@ export interface PlatformDescriptor<P extends PlatformName = PlatformName> {
   exposedMetrics: readonly (keyof Metrics)[];
   /** Every host a request or redirect hop for this platform may reach. */
   allowedHosts: readonly string[];
-  /** The collector live keys use, with the credentials the configuration holds for this platform. */
-  createLiveCollector(config: Config, http: HttpClient): Collector;
+  /**
+   * The collector live keys use, with the credentials and overrides the configuration holds for this
+   * platform; it reports every source it reads to `runtime.recordAttempt`.
+   */
+  createLiveCollector(config: Config, http: HttpClient, runtime: CollectorRuntime): Collector;
+  /**
+   * Every source the live collector reads, in the order it reads them (official APIs only when their key is
+   * configured), each on its own, built from the same configuration.
+   */
+  sources(config: Config, http: HttpClient, runtime: CollectorRuntime): readonly PlatformSource[];
+  /** A long-lived public video `contentstats doctor` reads when told no other. */
+  wellKnownVideoId: string;
 }

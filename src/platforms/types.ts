@@ -34,13 +34,15 @@ export interface Observation {
  * Why a collection failed. The scheduler decides what each kind means (retry, miss, end tracking)
  * in one table; collectors only classify.
  */
-export type FailureKind =
-  | 'not_found'
-  | 'private'
-  | 'blocked'
-  | 'rate_limited'
-  | 'transient'
-  | 'format_changed';
+export const FAILURE_KINDS = [
+  'not_found',
+  'private',
+  'blocked',
+  'rate_limited',
+  'transient',
+  'format_changed',
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export interface CollectFailure {
   kind: FailureKind;

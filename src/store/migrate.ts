@@ -17,6 +17,7 @@ import { authVersionMigration } from './migrations/005-auth-version.ts';
 import { webhooksMigration } from './migrations/006-webhooks.ts';
 import { tagsMetadataMigration } from './migrations/007-tags-metadata.ts';
 import { shareLinksMigration } from './migrations/008-share-links.ts';
+import { sourceHealthMigration } from './migrations/009-source-health.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Store): Record<string, Migration> {
@@ -29,6 +30,7 @@ function migrationsFor(store: Store): Record<string, Migration> {
     '006-webhooks': webhooksMigration,
     '007-tags-metadata': tagsMetadataMigration,
     '008-share-links': shareLinksMigration,
+    '009-source-health': sourceHealthMigration(store.dialect),
   };
 }
 

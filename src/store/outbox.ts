@@ -3,7 +3,8 @@ import type { Tx } from './transaction.ts';
 
 export interface OutboxMessage {
   kind: OutboxTable['kind'];
-  accountId: string;
+  /** Null for an email to the operator. */
+  accountId: string | null;
   payload: Record<string, unknown>;
   at: number;
 }

@@ -137,7 +137,8 @@ export interface IdempotencyKeysTable {
 export interface OutboxTable {
   id: Generated<number>;
   kind: 'email' | 'webhook';
-  account_id: string;
+  /** Null for an email to the operator (a source health alert), which belongs to no account. */
+  account_id: string | null;
   payload: string;
   attempts: number;
   next_attempt_at: number;
@@ -275,6 +276,28 @@ export interface WebhookPendingSnapshotsTable {
   created_at: number;
 }
 
+/** Reads of one platform source that came to one outcome within one minute (migrations/009-…). */
+export interface SourceAttemptsTable {
+  /** Unix ms at the start of the minute. */
+  minute_start: number;
+  platform: string;
+  source: string;
+  /** `success` or a failure kind. */
+  outcome: string;
+  attempts: number;
+  /** The latest of these attempts. */
+  last_at: number;
+}
+
+/** Per source: its alert state and last success (migrations/009-…). */
+export interface SourceHealthTable {
+  platform: string;
+  source: string;
+  state: 'ok' | 'degraded';
+  state_changed_at: number | null;
+  last_success_at: number | null;
+}
+
 export interface Database {
   webhook_pending_snapshots: WebhookPendingSnapshotsTable;
   balance_alerts: BalanceAlertsTable;
@@ -295,6 +318,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
   share_links: ShareLinksTable;
+  source_attempts: SourceAttemptsTable;
+  source_health: SourceHealthTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -45,7 +45,6 @@ describe.each(DIALECTS)('share links (%s)', (dialect) => {
 
   const create = (body: unknown, k = key) => api.call('POST', '/api/v1/share-links', { key: k, body });
   const open = (path: string) => api.call('GET', path);
-  const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 
   beforeAll(async () => {
     const clock = new TestClock(START);

@@ -264,6 +264,12 @@ export function contentstatsClient(send: Transport, credentials: { apiKey?: stri
         'POST',
         `/admin/v1/videos/${id}/cancel`,
       ),
+    getSourceHealth: () =>
+      call<Answer<Paths['/admin/v1/health/sources']['get'], 200>>(
+        'getSourceHealth',
+        'GET',
+        '/admin/v1/health/sources',
+      ),
   };
 }
 
@@ -368,6 +374,8 @@ export async function tour(send: Transport, adminToken: string) {
   const updated: Schemas['Account'] = (await operator.updateAccount(accountId, { plan: 'pro' })).account;
   const second = await user.trackVideo({ video_link: 'https://youtu.be/9bZkp7q19f0', duration_days: 2 });
   const cancelled: Schemas['CancelledVideo'] = await operator.cancelVideo(second.id);
+  const health: Schemas['SourceHealthList'] = await operator.getSourceHealth();
+  const degraded = health.sources.filter((source) => source.state === 'degraded').map((s) => s.source);
 
   return {
     calls: [...operator.calls, ...user.calls, ...anyone.calls, ...liveUser.calls],
@@ -403,6 +411,7 @@ export async function tour(send: Transport, adminToken: string) {
         deleted: deletedHook.deleted,
         alert: [alert.threshold_usd, alertRead.armed],
       },
+      degraded,
     },
   };
 }

@@ -170,7 +170,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('shows the operator API only where it is enabled', async () => {
-    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/admin/'))).toHaveLength(4);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/admin/'))).toHaveLength(5);
     const withoutAdmin = await createTestApi('sqlite', { config: { adminToken: undefined } });
     try {
       const closed: Document = (await withoutAdmin.call('GET', '/openapi.json')).json();

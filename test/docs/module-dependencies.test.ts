@@ -14,6 +14,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
     'api',
     'exports',
     'scheduler',
+    'health',
     'notify',
     'tracking',
     'webhooks',
@@ -32,6 +33,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
   api: [
     'exports',
     'notify',
+    'health',
     'tracking',
     'webhooks',
     'presentation',
@@ -47,6 +49,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
   ],
   exports: ['store', 'result.ts'],
   scheduler: ['tracking', 'platforms', 'observability', 'store', 'clock.ts', 'result.ts'],
+  health: ['notify', 'platforms', 'observability', 'store', 'clock.ts', 'result.ts'],
   notify: ['platforms', 'store', 'clock.ts', 'result.ts'],
   tracking: ['webhooks', 'accounts', 'billing', 'platforms', 'store', 'clock.ts', 'ids.ts', 'result.ts'],
   webhooks: ['presentation', 'billing', 'http', 'store', 'clock.ts', 'ids.ts', 'result.ts'],

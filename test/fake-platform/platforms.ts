@@ -18,7 +18,13 @@ import { TIKTOK_HOSTS } from '../../src/platforms/tiktok/hosts.ts';
 import { TWITTER_HOSTS } from '../../src/platforms/twitter/hosts.ts';
 import { DATA_API_HOSTS } from '../../src/platforms/youtube/collector.ts';
 import { YOUTUBE_WEB_HOSTS } from '../../src/platforms/youtube/watch-page-source.ts';
-import { type FakeReply, type FakeRequest, fakeReply, startFakePlatform } from './server.ts';
+import {
+  type FakeHandler,
+  type FakeReply,
+  type FakeRequest,
+  fakeReply,
+  startFakePlatform,
+} from './server.ts';
 
 /** The sources the collectors read, as the fake tells them apart. */
 export type PlatformRoute =
@@ -32,10 +38,15 @@ export type PlatformRoute =
   | 'x-guest-activate'
   | 'x-graphql'
   | 'x-syndication'
-  | 'x-api-v2';
+  | 'x-api-v2'
+  | 'x-web-app'
+  | 'x-web-bundle';
 
-/** What each source answers right now; a source not listed answers 404. */
-export type PlatformRoutes = Partial<Record<PlatformRoute, FakeReply>>;
+/**
+ * What each source answers right now; a source not listed answers 404. An answer may depend on the request
+ * (a handler), e.g. GraphQL answering only under the operation id of the web app deployed now.
+ */
+export type PlatformRoutes = Partial<Record<PlatformRoute, FakeReply | FakeHandler>>;
 
 /** Every origin the production collectors may contact (their host allow-lists). */
 export const PLATFORM_ORIGINS: readonly string[] = [
@@ -84,6 +95,11 @@ export function routeOf(request: FakeRequest): PlatformRoute | null {
       return pathname === '/2/tweets' ? 'x-api-v2' : null;
     case 'cdn.syndication.twimg.com':
       return pathname === '/tweet-result' ? 'x-syndication' : null;
+    // Discovery of GraphQL operation ids: x.com's page, then the main bundle it names.
+    case 'x.com':
+      return pathname === '/' ? 'x-web-app' : null;
+    case 'abs.twimg.com':
+      return /^\/responsive-web\/client-web\/main\.[0-9a-f]+\.js$/.test(pathname) ? 'x-web-bundle' : null;
     default:
       return null;
   }
@@ -107,7 +123,9 @@ export async function startFakePlatforms(routes: PlatformRoutes = {}): Promise<F
   let current = routes;
   const fake = await startFakePlatform((request) => {
     const route = routeOf(request);
-    return (route && current[route]) ?? fakeReply.notFound('no such route on the fake platform');
+    const answer = route && current[route];
+    if (typeof answer === 'function') return answer(request);
+    return answer ?? fakeReply.notFound('no such route on the fake platform');
   });
   return {
     upstreams: fake.upstreams([...PLATFORM_ORIGINS, ...FOREIGN_ORIGINS]),

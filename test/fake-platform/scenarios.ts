@@ -722,6 +722,29 @@ export const X_GRAPHQL: PlatformVariant = {
   ],
 };
 
+/** The operation id the built-in configuration and the committed bundle name. */
+export const X_BUILT_IN_QUERY_ID = 'zAz9764BcLZOJ0JU2wrd1A';
+
+/**
+ * X's web app as deployed with `queryId`: x.com's page, the main bundle naming that id, and GraphQL that
+ * answers the video post under that id only — an older id answers 404, as X does after a redeploy.
+ */
+export function xWebAppDeployedWith(queryId: string): PlatformRoutes {
+  return {
+    ...guestActivation,
+    'x-web-app': htmlFile('twitter', 'web-app-page.html'),
+    'x-web-bundle': {
+      headers: { 'content-type': 'application/javascript; charset=utf-8' },
+      body: fixtureFile('twitter', 'main-bundle.js').replace(X_BUILT_IN_QUERY_ID, queryId),
+    },
+    'x-graphql': (request) =>
+      request.url.pathname === `/graphql/${queryId}/TweetResultByRestId`
+        ? jsonFile('twitter', 'graphql-video-tweet.json')
+        : fakeReply.notFound(),
+    'x-syndication': jsonFile('twitter', 'syndication-video-tweet.json'),
+  };
+}
+
 export const PLATFORM_VARIANTS: PlatformVariant[] = [
   TIKTOK,
   YOUTUBE_DATA_API,

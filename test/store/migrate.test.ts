@@ -42,6 +42,7 @@ describe('migrating PostgreSQL', () => {
           '006-webhooks',
           '007-tags-metadata',
           '008-share-links',
+          '009-source-health',
         ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, value: [] });
@@ -175,6 +176,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '006-webhooks',
             '007-tags-metadata',
             '008-share-links',
+            '009-source-health',
           ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
@@ -254,6 +256,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '006-webhooks',
             '007-tags-metadata',
             '008-share-links',
+            '009-source-health',
           ],
         });
         const rows = await store.db

@@ -2,6 +2,7 @@
 // its types. Request shapes are in ../schemas.ts and are written out in each operation.
 import { z } from 'zod';
 import { PLAN_NAMES } from '../../billing/plans.ts';
+import { SOURCE_OUTCOMES, type SourceOutcome } from '../../platforms/source-attempts.ts';
 import { PLATFORMS } from '../../platforms/types.ts';
 import { DELIVERY_STATUSES, MODES, VIDEO_STATUSES } from '../../store/schema.ts';
 import { MILESTONE_METRICS, WEBHOOK_EVENT_TYPES } from '../../webhooks/event-types.ts';
@@ -597,5 +598,47 @@ export const batchResultSchema = named(
     results: z.array(batchItemResultSchema).describe('One per item, in order'),
     created: z.number().int().describe('Items tracked (status 201)'),
     failed: z.number().int().describe('Items not tracked'),
+  }),
+);
+
+// ---- Source health (operator) ----
+
+const share = z.number().min(0).max(1).describe("Share of the window's reads, 0 to 1");
+const windowHealthSchema = z.object({
+  attempts: z.number().int().describe('Reads of the source in the window, all processes together'),
+  working_share: share
+    .nullable()
+    .describe('Share that worked: counts, or a definite "private" / "not found"; null without reads'),
+  outcomes: z
+    .object(
+      Object.fromEntries(SOURCE_OUTCOMES.map((outcome) => [outcome, share])) as Record<
+        SourceOutcome,
+        typeof share
+      >,
+    )
+    .describe('Share of the reads per outcome: `success` or the kind of failure'),
+});
+
+export const sourceHealthListSchema = named(
+  'SourceHealthList',
+  z.object({
+    generated_at: isoTime,
+    alert: z.object({
+      below_share: share.describe('A source with a working share under this over the window is degraded'),
+      window_minutes: z.number().int(),
+      min_attempts: z.number().int(),
+      operator_email_set: z.boolean(),
+    }),
+    sources: z.array(
+      z.object({
+        platform: platformSchema,
+        source: z.string().describe('e.g. tiktok-web, youtube-data-api, x-graphql, instagram-web'),
+        last_hour: windowHealthSchema,
+        last_day: windowHealthSchema,
+        last_success_at: isoTime.nullable(),
+        state: z.enum(['ok', 'degraded']),
+        state_changed_at: isoTime.nullable(),
+      }),
+    ),
   }),
 );

@@ -3,6 +3,7 @@
 import { SNAPSHOT_EXPORT_COLUMNS, VIDEO_EXPORT_COLUMNS } from '../../exports/columns.ts';
 import { csvHeader, csvRows, jsonLines } from '../../exports/formats.ts';
 import type { SnapshotExportRow, VideoExportRow } from '../../exports/rows.ts';
+import { windowHealth } from '../../health/source-health.ts';
 import type { Account, ApiKeyRow, ShareLinkRow, VideoRow, WebhookEndpointRow } from '../../store/schema.ts';
 import type { SnapshotRow } from '../../store/snapshots.ts';
 import {
@@ -16,6 +17,7 @@ import {
   presentVideoDetail,
   presentVideoListItem,
 } from '../presenters.ts';
+import { presentSourceHealth } from '../source-health-presenter.ts';
 import { presentDelivery, presentWebhookEndpoint } from '../webhook-presenters.ts';
 
 const HOUR_MS = 3_600_000;
@@ -180,8 +182,52 @@ const deliveryAttempts = [
     error: null,
   },
 ];
+const sourceHealthExample = presentSourceHealth(
+  [
+    {
+      platform: 'twitter',
+      source: 'x-graphql',
+      lastHour: windowHealth(
+        new Map([
+          ['success', 3],
+          ['format_changed', 57],
+        ]),
+      ),
+      lastDay: windowHealth(
+        new Map([
+          ['success', 1310],
+          ['format_changed', 57],
+          ['rate_limited', 9],
+        ]),
+      ),
+      lastSuccessAt: CREATED_AT - 50 * 60_000,
+      state: 'degraded',
+      stateChangedAt: CREATED_AT - 20 * 60_000,
+    },
+    {
+      platform: 'twitter',
+      source: 'x-syndication',
+      lastHour: windowHealth(new Map([['success', 57]])),
+      lastDay: windowHealth(
+        new Map([
+          ['success', 70],
+          ['not_found', 1],
+        ]),
+      ),
+      lastSuccessAt: CREATED_AT - 30_000,
+      state: 'ok',
+      stateChangedAt: null,
+    },
+  ],
+  CREATED_AT,
+  {
+    sourceAlert: { belowShare: 0.5, windowMs: 30 * 60_000, minAttempts: 20 },
+    operatorEmail: 'ops@example.com',
+  },
+);
 
 export const examples = {
+  sourceHealth: sourceHealthExample,
   trackedVideo: presentTrackedVideo(justTracked, first),
   videoList: { videos: [listItem], total: 1, limit: 50, has_more: false },
   video: listItem,

@@ -29,6 +29,7 @@ import {
   revokeShareLinkRoute,
 } from './share-links.ts';
 import { registerSharedView, sharedCsvRoute, sharedJsonRoute, sharedPageRoute } from './shared-view.ts';
+import { registerSourceHealth, sourceHealthRoute } from './source-health.ts';
 import { listTagsRoute, registerTags, tagSummaryRoute } from './tags.ts';
 import { registerTrackBatch, trackBatchRoute } from './track-batch.ts';
 import { registerTrackVideo, trackVideoRoute } from './track-video.ts';
@@ -76,6 +77,7 @@ export const ADMIN_ROUTES: readonly RouteGroup[] = [
     routes: [createAccountRoute, getAccountRoute, updateAccountRoute, addCreditRoute, cancelVideoRoute],
     register: registerAdmin,
   },
+  { routes: [sourceHealthRoute], register: registerSourceHealth },
 ];
 
 export const ROUTES: readonly RouteGroup[] = [...SERVICE_ROUTES, ...API_ROUTES, ...ADMIN_ROUTES];

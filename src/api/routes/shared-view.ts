@@ -120,7 +120,7 @@ function exportRequestOf(link: ShareLinkRow) {
 export function registerSharedView(app: FastifyInstance, ctx: ApiContext): void {
   const open = (token: string) => openShareLink(ctx.store, token, ctx.clock.now());
 
-  registerRoute(app, sharedPageRoute, async (request, reply, { params }) => {
+  registerRoute(app, sharedPageRoute, async (_request, reply, { params }) => {
     const link = await open(params.token);
     if (!link) return notFound(reply);
     const stop = new AbortController();

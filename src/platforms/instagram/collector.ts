@@ -1,12 +1,20 @@
 // The Instagram collector: one post at a time, from the first source that answers — the current GraphQL
 // post query, the older one, then the post page. A source that fails for a reason other than the post
 // (a retired query, a login wall, an outage) hands over to the next; a definite answer about the post
-// (it is private; the page itself says it does not exist) ends the search.
+// (it is private; the page itself says it does not exist) ends the search. A GraphQL query that keeps
+// failing as blocked or retired while the post page answers is passed over for a cool-down
+// (source-preference.ts), so a retired doc id does not cost every post a wasted request.
 
 import type { HttpClient, OutboundResult } from '../../http/types.ts';
 import { err } from '../../result.ts';
 import { collectOneByOne } from '../collect-one-by-one.ts';
 import { outboundFailure } from '../http-failure.ts';
+import { outcomeOf, type RecordAttempt } from '../source-attempts.ts';
+import {
+  createSourcePreference,
+  type SourcePreference,
+  type SourcePreferenceOptions,
+} from '../source-preference.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import {
   CURRENT_POST_QUERY,
@@ -30,6 +38,9 @@ export interface InstagramCollectorOptions {
   /** The GraphQL post queries to try, in order. Instagram retires doc ids; override to follow it. */
   postQueries?: readonly PostQuery[];
   now?: () => number;
+  recordAttempt?: RecordAttempt;
+  /** When the post page is asked before a GraphQL query that keeps failing, and for how long. */
+  preference?: Omit<SourcePreferenceOptions, 'now'>;
 }
 
 export const INSTAGRAM_HOSTS = ['www.instagram.com', 'instagram.com', 'i.instagram.com'] as const;
@@ -38,12 +49,16 @@ export const INSTAGRAM_HOSTS = ['www.instagram.com', 'instagram.com', 'i.instagr
 const PAGE_MAX_REDIRECTS = 3;
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-interface Source {
+export interface InstagramSource {
   provider: string;
   read(shortcode: string, signal?: AbortSignal): Promise<CollectResult>;
 }
+type Source = InstagramSource;
 
-export function createInstagramCollector(options: InstagramCollectorOptions): Collector {
+/** The GraphQL queries in order, then the post page: each source on its own. */
+export function createInstagramSources(
+  options: Pick<InstagramCollectorOptions, 'http' | 'sessionId' | 'timeoutMs' | 'postQueries' | 'now'>,
+): InstagramSource[] {
   const { http, sessionId } = options;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const now = options.now ?? Date.now;
@@ -101,12 +116,41 @@ export function createInstagramCollector(options: InstagramCollectorOptions): Co
     },
   };
 
-  const sources: Source[] = [...queries.map(graphqlSource), postPageSource];
+  return [...queries.map(graphqlSource), postPageSource];
+}
+
+export function createInstagramCollector(options: InstagramCollectorOptions): Collector {
+  const now = options.now ?? Date.now;
+  const sources: Source[] = createInstagramSources(options);
+  const postPageSource = sources.at(-1)!;
+  const recordAttempt = options.recordAttempt ?? (() => undefined);
+  // One preference per GraphQL query; the post page is the last source and has nothing to fall back to.
+  const preferences = new Map<Source, SourcePreference>(
+    sources.slice(0, -1).map((source) => [source, createSourcePreference({ now, ...options.preference })]),
+  );
 
   async function collectOne(ref: VideoRef, signal?: AbortSignal): Promise<CollectResult> {
+    const passedOver = sources.filter((source) => preferences.get(source)?.skipSource());
+    const ordered = [...sources.filter((source) => !passedOver.includes(source)), ...passedOver];
+    const tried: { source: Source; result: CollectResult }[] = [];
+    const answer = await readInOrder(ordered, ref.videoId, tried, signal);
+    // Each query that failed before a later source answered learns of it.
+    const answered = tried.find(({ result }) => result.ok)?.result;
+    for (const { source, result } of tried) preferences.get(source)?.report(result, answered);
+    return answer;
+  }
+
+  async function readInOrder(
+    ordered: readonly Source[],
+    shortcode: string,
+    tried: { source: Source; result: CollectResult }[],
+    signal?: AbortSignal,
+  ): Promise<CollectResult> {
     const failures: { provider: string; failure: CollectFailure }[] = [];
-    for (const source of sources) {
-      const result = await source.read(ref.videoId, signal);
+    for (const source of ordered) {
+      const result = await source.read(shortcode, signal);
+      recordAttempt('instagram', source.provider, outcomeOf(result));
+      tried.push({ source, result });
       if (result.ok) return result;
       const { kind } = result.error;
       // Definite answers about the post, and an explicit "slow down", end the search: asking the next

@@ -40,6 +40,14 @@ export const LEGACY_POST_QUERY: PostQuery = {
   }),
 };
 
+/** The post queries to try, in order, with the document ids the operator set in place of the built-in ones. */
+export function postQueriesFor(docIds: { postDocId?: string; legacyPostDocId?: string }): PostQuery[] {
+  return [
+    docIds.postDocId ? { ...CURRENT_POST_QUERY, docId: docIds.postDocId } : CURRENT_POST_QUERY,
+    docIds.legacyPostDocId ? { ...LEGACY_POST_QUERY, docId: docIds.legacyPostDocId } : LEGACY_POST_QUERY,
+  ];
+}
+
 export const GRAPHQL_URL = 'https://www.instagram.com/graphql/query';
 
 /** The web app's public app id, sent by instagram.com itself with every API call. */

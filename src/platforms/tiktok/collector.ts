@@ -5,6 +5,7 @@ import type { HttpClient } from '../../http/types.ts';
 import { err } from '../../result.ts';
 import { collectOneByOne } from '../collect-one-by-one.ts';
 import { classifyHttpStatus, outboundFailure } from '../http-failure.ts';
+import { outcomeOf, type RecordAttempt } from '../source-attempts.ts';
 import type { Collector, CollectResult, VideoRef } from '../types.ts';
 import { TIKTOK_HOSTS } from './hosts.ts';
 import { TIKTOK_HTTP_STATUSES } from './http-statuses.ts';
@@ -18,7 +19,10 @@ export interface TikTokCollectorOptions {
   timeoutMs?: number;
   /** Milliseconds since the epoch, for Retry-After dates. */
   now?: () => number;
+  recordAttempt?: RecordAttempt;
 }
+
+export const TIKTOK_WEB_SOURCE = 'tiktok-web';
 
 /** TikTok sometimes bounces `/@_/video/ID` to the author's own path; more than this is a loop. */
 const PAGE_MAX_REDIRECTS = 3;
@@ -27,7 +31,13 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
   const now = options.now ?? Date.now;
 
   async function collectOne(ref: VideoRef, signal: AbortSignal | undefined): Promise<CollectResult> {
-    const url = tiktokCanonicalUrl(ref.videoId);
+    const result = await readVideoPage(ref.videoId, signal);
+    options.recordAttempt?.('tiktok', TIKTOK_WEB_SOURCE, outcomeOf(result));
+    return result;
+  }
+
+  async function readVideoPage(videoId: string, signal: AbortSignal | undefined): Promise<CollectResult> {
+    const url = tiktokCanonicalUrl(videoId);
     const result = await options.http.fetch({
       url,
       allowedHosts: TIKTOK_HOSTS,
@@ -39,7 +49,7 @@ export function createTikTokCollector(options: TikTokCollectorOptions): Collecto
     if (!result.ok) return err(outboundFailure('TikTok', result.error, url));
     const httpFailure = classifyHttpStatus('TikTok', result.value, now(), TIKTOK_HTTP_STATUSES);
     if (httpFailure) return err(httpFailure);
-    return parseVideoPage(result.value, ref.videoId);
+    return parseVideoPage(result.value, videoId);
   }
 
   return {

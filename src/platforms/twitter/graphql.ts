@@ -13,12 +13,13 @@ import { failureFromTombstone, failureFromUnavailableReason } from './unavailabl
 // The x.com web app reads a single post with the GraphQL operation TweetResultByRestId, which also answers
 // logged-out readers holding a guest token. The operation id in the path changes when X redeploys the web
 // app (an old one then answers 404), and X answers 400 when a feature flag it now requires is missing:
-// both are reported as format_changed and the collector falls back to the syndication endpoint.
+// both are reported as format_changed and the collector falls back to the syndication endpoint. Both are
+// data: the id can be discovered (query-id-discovery.ts) or set by the operator, and so can the flags.
 
 export const PROVIDER = 'x-graphql';
 export const DEFAULT_TWEET_RESULT_QUERY_ID = 'zAz9764BcLZOJ0JU2wrd1A';
 
-const FEATURES = {
+export const DEFAULT_FEATURES: Readonly<Record<string, boolean>> = {
   creator_subscriptions_tweet_preview_api_enabled: true,
   premium_content_api_read_enabled: false,
   communities_web_enable_tweet_community_results_fetch: true,
@@ -50,13 +51,16 @@ const FEATURES = {
   responsive_web_graphql_skip_user_profile_image_extensions_enabled: false,
   responsive_web_graphql_timeline_navigation_enabled: true,
   responsive_web_enhance_cards_enabled: false,
-} as const;
+};
 
 // The feature flags and field toggles never change between calls: encoded once, not per request.
-const FIXED_QUERY = new URLSearchParams({
-  features: JSON.stringify(FEATURES),
-  fieldToggles: JSON.stringify({ withArticleRichContentState: false }),
-}).toString();
+function fixedQuery(features: Readonly<Record<string, boolean>>): string {
+  return new URLSearchParams({
+    features: JSON.stringify(features),
+    fieldToggles: JSON.stringify({ withArticleRichContentState: false }),
+  }).toString();
+}
+const DEFAULT_FIXED_QUERY = fixedQuery(DEFAULT_FEATURES);
 
 function variablesParam(tweetId: string): string {
   return new URLSearchParams({
@@ -79,15 +83,15 @@ function operationUrlPrefix(queryId: string): string {
   return `https://api.x.com/graphql/${encodeURIComponent(queryId)}/TweetResultByRestId?`;
 }
 
-function tweetResultUrl(prefix: string, tweetId: string): string {
+function tweetResultUrl(prefix: string, tweetId: string, fixed: string): string {
   const variables = DIGITS.test(tweetId)
     ? `${VARIABLES_BEFORE_ID}${tweetId}${VARIABLES_AFTER_ID}`
     : variablesParam(tweetId);
-  return `${prefix}${variables}&${FIXED_QUERY}`;
+  return `${prefix}${variables}&${fixed}`;
 }
 
 export function tweetResultByRestIdUrl(tweetId: string, queryId: string): string {
-  return tweetResultUrl(operationUrlPrefix(queryId), tweetId);
+  return tweetResultUrl(operationUrlPrefix(queryId), tweetId, DEFAULT_FIXED_QUERY);
 }
 
 // Error codes X puts in `errors[].code` (shared with its REST API).
@@ -185,7 +189,10 @@ export interface GraphqlSourceOptions {
   http: HttpClient;
   guestTokens: GuestTokenCache;
   now: () => number;
-  queryId: string;
+  /** The operation id to use now (it may change while the service runs). */
+  queryId: () => string;
+  /** Feature flags laid over DEFAULT_FEATURES (the operator's, for a flag X began to require). */
+  features?: Readonly<Record<string, boolean>> | undefined;
   timeoutMs: number;
 }
 
@@ -193,7 +200,15 @@ export type GraphqlSource = (tweetId: string, signal?: AbortSignal) => Promise<C
 
 /** Reads one post at a time through the guest GraphQL API. */
 export function createGraphqlSource(options: GraphqlSourceOptions): GraphqlSource {
-  const urlPrefix = operationUrlPrefix(options.queryId);
+  const fixed = options.features
+    ? fixedQuery({ ...DEFAULT_FEATURES, ...options.features })
+    : DEFAULT_FIXED_QUERY;
+  let prefix = { queryId: '', value: '' };
+  const urlPrefix = () => {
+    const queryId = options.queryId();
+    if (prefix.queryId !== queryId) prefix = { queryId, value: operationUrlPrefix(queryId) };
+    return prefix.value;
+  };
   // One frozen headers object per guest token (a token serves many requests), which the HTTP client merges
   // with its defaults once instead of per request.
   let headers: { token: string; value: Readonly<Record<string, string>> } | undefined;
@@ -210,7 +225,7 @@ export function createGraphqlSource(options: GraphqlSourceOptions): GraphqlSourc
     return headers.value;
   };
   return (tweetId, signal) =>
-    fetchTweetByGraphql(options, tweetResultUrl(urlPrefix, tweetId), headersFor, tweetId, signal);
+    fetchTweetByGraphql(options, tweetResultUrl(urlPrefix(), tweetId, fixed), headersFor, tweetId, signal);
 }
 
 /** One post through the guest GraphQL API; a refused guest token is renewed once and the request repeated. */

@@ -5,12 +5,14 @@
 import type { HttpClient } from '../../http/types.ts';
 import { err } from '../../result.ts';
 import { mapWithConcurrency } from '../map-with-concurrency.ts';
+import { outcomeOf, type RecordAttempt } from '../source-attempts.ts';
 import { type CollectFailure, type Collector, type CollectResult, failure, type VideoRef } from '../types.ts';
 import {
   DATA_API_MAX_IDS,
   readVideosListResponse,
   type VideosListOutcome,
   videosListUrl,
+  YOUTUBE_DATA_API_PROVIDER,
 } from './data-api.ts';
 import { collectFromWatchPage } from './watch-page-source.ts';
 
@@ -28,7 +30,10 @@ export interface YouTubeCollectorOptions {
    */
   apiPauseMs?: number;
   now?: () => number;
+  recordAttempt?: RecordAttempt;
 }
+
+export const YOUTUBE_WEB_SOURCE = 'youtube-web';
 
 export const DATA_API_HOSTS = ['www.googleapis.com', 'youtube.googleapis.com'] as const;
 const DATA_API_MAX_BYTES = 4 * 1024 * 1024;
@@ -42,38 +47,22 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
   let apiPausedUntilMs = 0;
   let apiPauseReason = '';
 
-  const fromWatchPage = (videoId: string, signal?: AbortSignal) =>
-    collectFromWatchPage(videoId, { http, timeoutMs, now, ...(signal ? { signal } : {}) });
-
-  async function callDataApi(
-    key: string,
-    videoIds: string[],
-    signal?: AbortSignal,
-  ): Promise<VideosListOutcome> {
-    const result = await http.fetch({
-      url: videosListUrl(videoIds, key),
-      method: 'GET',
-      headers: { Accept: 'application/json' },
-      allowedHosts: DATA_API_HOSTS,
-      maxRedirects: 0,
+  const recordAttempt = options.recordAttempt ?? (() => undefined);
+  const fromWatchPage = async (videoId: string, signal?: AbortSignal) => {
+    const result = await collectFromWatchPage(videoId, {
+      http,
       timeoutMs,
-      maxBodyBytes: DATA_API_MAX_BYTES,
+      now,
       ...(signal ? { signal } : {}),
     });
-    // The request URL carries the key, so the client's own message is not passed on.
-    if (!result.ok) {
-      const failure: CollectFailure = {
-        kind: 'transient',
-        message: `Data API request failed (${result.error.kind})`,
-      };
-      if (result.error.kind === 'network' || result.error.kind === 'timeout')
-        failure.exchange = { failed: result.error.kind, host: DATA_API_HOSTS[0] };
-      return err(failure);
-    }
-    return readVideosListResponse(result.value.status, result.value.body, videoIds);
-  }
+    recordAttempt('youtube', YOUTUBE_WEB_SOURCE, outcomeOf(result));
+    return result;
+  };
 
-  /** Each id's result from the API, or the reason the watch page must be asked instead. */
+  const callDataApi = (key: string, videoIds: string[], signal?: AbortSignal) =>
+    fetchVideosList({ http, timeoutMs }, key, videoIds, signal);
+
+  /** Each id's result from the API, or the reason the  /** Each id's result from the API, or the reason the watch page must be asked instead. */
   async function readThroughDataApi(
     key: string,
     videoIds: string[],
@@ -88,6 +77,7 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
       }
       const outcome = await callDataApi(key, chunk, signal);
       if (!outcome.ok) {
+        for (const _ of chunk) recordAttempt('youtube', YOUTUBE_DATA_API_PROVIDER, outcome.error.kind);
         if (outcome.error.kind === 'rate_limited' || outcome.error.kind === 'blocked') {
           apiPausedUntilMs = now() + apiPauseMs;
           apiPauseReason = outcome.error.message;
@@ -97,6 +87,7 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
       }
       for (const id of chunk) {
         const result = outcome.value.get(id);
+        recordAttempt('youtube', YOUTUBE_DATA_API_PROVIDER, result ? outcomeOf(result) : 'format_changed');
         // An item the API returned in a shape we cannot read is retried on the watch page.
         if (!result || (!result.ok && result.error.kind === 'format_changed')) {
           answers.set(id, { fallbackBecause: result && !result.ok ? result.error.message : 'missing' });
@@ -155,4 +146,35 @@ export function createYouTubeCollector(options: YouTubeCollectorOptions): Collec
 /** The watch page's failure, saying why the Data API was not used for it. */
 function withApiReason(pageFailure: CollectFailure, apiReason: string): CollectResult {
   return err({ ...pageFailure, message: `${pageFailure.message} (Data API: ${apiReason})` });
+}
+
+/** One videos.list call for up to 50 ids (the Data API source on its own). */
+export async function fetchVideosList(
+  options: { http: HttpClient; timeoutMs: number },
+  key: string,
+  videoIds: string[],
+  signal?: AbortSignal,
+): Promise<VideosListOutcome> {
+  const { http, timeoutMs } = options;
+  const result = await http.fetch({
+    url: videosListUrl(videoIds, key),
+    method: 'GET',
+    headers: { Accept: 'application/json' },
+    allowedHosts: DATA_API_HOSTS,
+    maxRedirects: 0,
+    timeoutMs,
+    maxBodyBytes: DATA_API_MAX_BYTES,
+    ...(signal ? { signal } : {}),
+  });
+  // The request URL carries the key, so the client's own message is not passed on.
+  if (!result.ok) {
+    const failure: CollectFailure = {
+      kind: 'transient',
+      message: `Data API request failed (${result.error.kind})`,
+    };
+    if (result.error.kind === 'network' || result.error.kind === 'timeout')
+      failure.exchange = { failed: result.error.kind, host: DATA_API_HOSTS[0] };
+    return err(failure);
+  }
+  return readVideosListResponse(result.value.status, result.value.body, videoIds);
 }
