@@ -10,7 +10,7 @@ import { createTestStore, DIALECTS } from '../support/stores.ts';
 
 describe.each(DIALECTS)('migration 009-source-health (%s)', (dialect) => {
   it('keeps every outbox row and its id, and then takes an email without an account', async () => {
-    const store = await createTestStore(dialect, { upTo: '005-auth-version' });
+    const store = await createTestStore(dialect, { upTo: '008-share-links' });
     try {
       await insertEmptyAccount(store, 'acc_before');
       const before = store.db as unknown as Kysely<{ outbox: Record<string, unknown> }>;
