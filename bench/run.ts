@@ -1,13 +1,15 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,platforms picks sections.
+// BENCH_ONLY=http,engine,platforms,start picks sections.
 import { benchEngine } from './engine.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
+import { benchStart } from './start.ts';
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   http: benchHttp,
   engine: benchEngine,
   platforms: benchPlatforms,
+  start: benchStart,
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of Object.entries(sections)) {

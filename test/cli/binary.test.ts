@@ -1,4 +1,4 @@
-// The real `contentstats` process (bin/contentstats.js through tsx): what only the process shows — its exit
+// The real `contentstats` process (its sources through tsx, see CONTENTSTATS_BIN): what only the process shows — its exit
 // code, that start-up problems are one line on stderr and not a stack trace, and a first start. Everything
 // else about the commands is tested in-process (operator-commands, migrate, startup-errors).
 import { spawn } from 'node:child_process';
