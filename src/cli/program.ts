@@ -2,6 +2,7 @@
 // around an injected CliIo so that a test runs a command in its own process and reads its exit code.
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './accounts.ts';
+import { backupCommand } from './backup.ts';
 import { CommandFailure, EXIT, type ExitCode } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { migrateCommand } from './migrate.ts';
@@ -45,6 +46,16 @@ export function buildProgram(io: CliIo): Command {
     .description('Bring the database schema up to date, naming each migration applied, and exit')
     .option('--status', 'list the migrations as applied or pending and change nothing')
     .action((options: { status?: boolean }) => migrateCommand(io, { status: options.status === true }));
+
+  program
+    .command('backup <file>')
+    .description(
+      'Copy the SQLite database to <file> while the service runs (a consistent snapshot); on PostgreSQL use pg_dump',
+    )
+    .option('--json', 'print the result as JSON')
+    .action((file: string, options: { json?: boolean }) =>
+      backupCommand(io, file, { json: options.json === true }),
+    );
 
   registerAccountCommands(program, io);
   return program;
