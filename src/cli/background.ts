@@ -8,6 +8,7 @@ import { createOutboxWorker } from '../notify/outbox-worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createEngine } from '../scheduler/engine.ts';
 import type { Store } from '../store/database.ts';
+import { startPassLog } from './pass-log.ts';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -24,12 +25,15 @@ export async function startBackgroundWork(options: {
   soleScheduler: boolean;
 }): Promise<BackgroundWork> {
   const { store, config, logger } = options;
+  const schedulerLog = logger.child({ module: 'scheduler' });
+  const passLog = options.scheduler ? startPassLog(schedulerLog) : undefined;
   const engine = options.scheduler
     ? createEngine({
         store,
         clock: systemClock,
         collectorFor: options.collectorFor,
-        log: logger.child({ module: 'scheduler' }),
+        log: schedulerLog,
+        ...(passLog ? { onPass: (summary) => passLog.add(summary) } : {}),
         ...(options.metrics ? { metrics: options.metrics } : {}),
         concurrency: config.schedulerConcurrency,
         soleScheduler: options.soleScheduler,
@@ -52,6 +56,8 @@ export async function startBackgroundWork(options: {
   return {
     async stop() {
       await engine?.stop();
+      passLog?.stop();
+      passLog?.flush();
       await emailWorker.stop();
     },
   };

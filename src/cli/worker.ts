@@ -4,9 +4,8 @@
 // answers /livez, /readyz and /metrics on PORT (probe-server.ts) for health checks and Prometheus.
 import pino from 'pino';
 import { systemClock } from '../clock.ts';
-import { routeCollectors } from '../compose.ts';
+import { createServiceMetrics, routeCollectors } from '../compose.ts';
 import { createHttpClient } from '../http/client.ts';
-import { createMetrics, SERVICE_METRICS } from '../observability/metrics.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { onShutdownSignal, startBackgroundWork } from './background.ts';
 import { CommandFailure, EXIT } from './failure.ts';
@@ -18,15 +17,16 @@ import { classifyListenError, describeStartupProblem } from './startup-errors.ts
 export async function workerCommand(io: CliIo): Promise<void> {
   const config = configOrFail(io);
   const logger = pino({ level: config.logLevel }, io.logDestination);
-  const store = await openMigratedStore(config);
+  const store = await openMigratedStore(config, { applicationName: 'contentstats-worker' });
   if (store.dialect === 'sqlite') {
     logger.warn('worker on SQLite: `npm start` already runs the scheduler; workers are meant for PostgreSQL');
   }
-  const metrics = createMetrics(SERVICE_METRICS);
+  const { metrics, close: closeMetrics } = createServiceMetrics(store);
   let probes: ProbeServer;
   try {
     probes = await startProbeServer({ store, metrics, host: config.host, port: config.port });
   } catch (error) {
+    await closeMetrics();
     await store.close();
     const problem = classifyListenError(error, { host: config.host, port: config.port });
     if (!problem) throw error;
@@ -51,6 +51,7 @@ export async function workerCommand(io: CliIo): Promise<void> {
     probes.readiness.ready = false;
     await background.stop();
     await probes.close();
+    await closeMetrics();
     await http.close();
     await store.close();
   });
