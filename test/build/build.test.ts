@@ -43,6 +43,8 @@ describe('the compiled package', () => {
   beforeAll(async () => {
     mkdirSync(join(packageDir, 'bin'), { recursive: true });
     copyFileSync(join(root, 'bin', 'contentstats.js'), bin);
+    // The compiled code reads its version from the package's manifest, one folder above dist/.
+    copyFileSync(join(root, 'package.json'), join(packageDir, 'package.json'));
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const build = await run([
       tsc,
@@ -73,6 +75,8 @@ describe('the compiled package', () => {
     const help = await run([bin, '--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toContain('Usage: contentstats');
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(await run([bin, '--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('the compiled server starts and answers /readyz', async () => {
