@@ -2,7 +2,7 @@
 // Node.js dashboards work): CPU, memory, heap, open files, event-loop delay, start time. Read at each scrape;
 // nothing runs between scrapes but Node's own event-loop delay sampler.
 import { readdirSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 const startTimeSeconds = Math.round(Date.now() / 1000 - process.uptime());
 
@@ -14,10 +14,16 @@ function openFileDescriptors(): number | undefined {
   }
 }
 
-/** Starts the event-loop delay sampler; the returned function renders every process metric. */
+/** One sampler per process, however many registries render it (tests compose many services in one process). */
+let sharedLoopDelay: IntervalHistogram | undefined;
+
+/** Starts the event-loop delay sampler (once); the returned function renders every process metric. */
 export function processMetrics(): () => string {
-  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
-  loopDelay.enable();
+  if (!sharedLoopDelay) {
+    sharedLoopDelay = monitorEventLoopDelay({ resolution: 20 });
+    sharedLoopDelay.enable();
+  }
+  const loopDelay = sharedLoopDelay;
   const line = (name: string, type: 'gauge' | 'counter', help: string, value: number, labels = '') =>
     `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name}${labels} ${value}\n`;
   return () => {
