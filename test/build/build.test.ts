@@ -2,7 +2,17 @@
 // and bin/contentstats.js starts it. Built into a folder of its own under .tmp/ (inside the checkout, so the
 // compiled files find node_modules), so the checkout's own dist/ is left alone.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,4 +158,31 @@ describe('the packed package (`npm pack`, the `files` allow-list)', () => {
     if (existsSync(join(root, 'dist', 'cli', 'main.js'))) expect(paths).toContain('dist/cli/main.js');
     if (existsSync(join(root, 'web'))) expect(paths.some((path) => path.startsWith('web/'))).toBe(true);
   });
+});
+
+describe('`npm start` rebuilds a stale dist/ first (scripts/build-if-stale.js)', () => {
+  const checkout = join(root, '.tmp', `stale-${randomBase62(8)}`);
+  const script = join(checkout, 'scripts', 'build-if-stale.js');
+  const built = join(checkout, 'dist', 'cli', 'main.js');
+  const REBUILD = 'contentstats: src/ changed since the last build: npm run build\n';
+
+  beforeAll(() => {
+    mkdirSync(join(checkout, 'scripts'), { recursive: true });
+    copyFileSync(join(root, 'scripts', 'build-if-stale.js'), script);
+    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json'])
+      copyFileSync(join(root, file), join(checkout, file));
+    cpSync(join(root, 'src'), join(checkout, 'src'), { recursive: true });
+  });
+  afterAll(() => rmSync(checkout, { recursive: true, force: true }));
+
+  it('builds when dist/ is missing, not when it is newer than every source, again when a source changes', async () => {
+    expect(await run([script])).toEqual({ code: 0, stdout: '', stderr: REBUILD });
+    expect(existsSync(built)).toBe(true);
+    expect(await run([script])).toEqual({ code: 0, stdout: '', stderr: '' });
+    const firstBuildMs = statSync(built).mtimeMs;
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(checkout, 'src', 'clock.ts'), later, later);
+    expect(await run([script])).toEqual({ code: 0, stdout: '', stderr: REBUILD });
+    expect(statSync(built).mtimeMs).toBeGreaterThan(firstBuildMs);
+  }, 240_000);
 });
