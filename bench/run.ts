@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,platforms,rollup,webhooks picks sections.
+// BENCH_ONLY=http,engine,platforms,export,rollup,webhooks,start picks sections.
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
 import { benchRollup } from './rollup.ts';
+import { benchStart } from './start.ts';
 import { benchWebhooks } from './webhooks.ts';
 
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
@@ -14,6 +15,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   export: benchExport,
   rollup: benchRollup,
   webhooks: benchWebhooks,
+  start: benchStart,
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of Object.entries(sections)) {

@@ -1,5 +1,6 @@
 // The composition root: builds every part from the config and wires the ports (store dialect, clock,
 // collectors). The CLI and the tests both start the service through here.
+import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.ts';
 import { createAuthenticator } from './api/auth.ts';
@@ -9,12 +10,15 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { readSourceHealth } from './health/source-health.ts';
 import { publishSourceHealth } from './health/source-health-metrics.ts';
-import { countWaitingEmails } from './notify/email-outbox-rows.ts';
+import { countWaitingEmails, GIVEN_UP_AT } from './notify/email-outbox-rows.ts';
 import { createMetrics, type Metrics, SERVICE_METRICS } from './observability/metrics.ts';
+import { processMetrics } from './observability/process-metrics.ts';
 import { byPlatform } from './platforms/registry.ts';
 import { createSimulatorCollector } from './platforms/simulator/simulator.ts';
 import type { Collector, PlatformName } from './platforms/types.ts';
 import type { Store } from './store/database.ts';
+import { createFleetReporter } from './store/fleet-reporter.ts';
+import { countOutboxBacklog } from './store/outbox.ts';
 import type { Mode } from './store/schema.ts';
 import { countMonitoringVideos } from './store/videos.ts';
 import type { TrackingDeps } from './tracking/track.ts';
@@ -38,6 +42,49 @@ export interface ComposeOptions {
 }
 
 export type CollectorFor = (mode: Mode, platform: PlatformName) => Collector | undefined;
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** Gauges read from the database, reported by one process of the fleet (store/fleet-reporter.ts). */
+const DATABASE_GAUGES = [
+  'contentstats_videos_monitoring',
+  'contentstats_outbox_pending',
+  'contentstats_outbox_backlog',
+  'contentstats_source_attempts',
+  'contentstats_source_outcome_ratio',
+  'contentstats_source_working_ratio',
+  'contentstats_source_last_success_timestamp_seconds',
+] as const;
+
+/**
+ * Every process's metrics: the service's counters and histograms, the process's own, build_info, and the
+ * database gauges when this process is the fleet's reporter. `close` frees the reporter's lock and connection
+ * (before the store closes).
+ */
+export function createServiceMetrics(
+  store: Store,
+  clock: Clock,
+): { metrics: Metrics; close(): Promise<void> } {
+  const metrics = createMetrics(SERVICE_METRICS, processMetrics());
+  metrics.set('contentstats_build_info', 1, { version, node: process.version });
+  const reporter = createFleetReporter(store);
+  metrics.onScrape(async () => {
+    if (!(await reporter.isReporter())) {
+      for (const name of DATABASE_GAUGES) metrics.reset(name);
+      return;
+    }
+    metrics.set('contentstats_videos_monitoring', await countMonitoringVideos(store));
+    metrics.set('contentstats_outbox_pending', await countWaitingEmails(store));
+    metrics.reset('contentstats_outbox_backlog');
+    metrics.set('contentstats_outbox_backlog', 0, { kind: 'email' });
+    for (const { kind, count } of await countOutboxBacklog(store, GIVEN_UP_AT))
+      metrics.set('contentstats_outbox_backlog', count, { kind });
+    publishSourceHealth(metrics, await readSourceHealth(store, clock.now()));
+  });
+  return { metrics, close: () => reporter.close() };
+}
 
 /** Test keys never touch a real platform: their world is the simulator's; live keys get the real collectors. */
 export function routeCollectors(clock: Clock, liveCollectors: LiveCollectors): CollectorFor {
@@ -73,13 +120,7 @@ export async function composeService(options: ComposeOptions): Promise<ServicePa
     options.probeRetryDelayMs,
   );
   const collectorFor = tracking.collectorFor;
-  const metrics = createMetrics(SERVICE_METRICS);
-  // Gauges read from the database when Prometheus scrapes, so they are right in every process.
-  metrics.onScrape(async () => {
-    metrics.set('contentstats_videos_monitoring', await countMonitoringVideos(store));
-    metrics.set('contentstats_outbox_pending', await countWaitingEmails(store));
-    publishSourceHealth(metrics, await readSourceHealth(store, clock.now()));
-  });
+  const { metrics, close: closeMetrics } = createServiceMetrics(store, clock);
   const context: ApiContext = {
     store,
     clock,
@@ -94,5 +135,7 @@ export async function composeService(options: ComposeOptions): Promise<ServicePa
     readiness: { ready: false },
   };
   const app = await buildApp(context, options.logger);
+  // The fleet reporter may hold a pooled connection: it is given back before anyone closes the store.
+  app.addHook('onClose', closeMetrics);
   return { app, context, metrics, collectorFor };
 }

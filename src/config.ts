@@ -167,6 +167,131 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFlag,
 });
 
+/** The environment variables the service reads. */
+export type ConfigVariable = keyof typeof envSchema.shape;
+
+/**
+ * Each variable's default as written in the environment (null: unset) and what it means, for `.env.example`
+ * (generated from this table by `npm run env:example`; test/config/env-example.test.ts checks both the file and
+ * that each default here is the schema's own) and the README's configuration table.
+ */
+export const CONFIG_VARIABLES: Record<ConfigVariable, { default: string | null; meaning: string }> = {
+  PORT: { default: '3000', meaning: 'port to listen on (workers answer /livez, /readyz and /metrics there)' },
+  HOST: { default: '0.0.0.0', meaning: 'address to listen on' },
+  DATABASE_URL: {
+    default: 'sqlite:./data/contentstats.db',
+    meaning: 'sqlite:PATH (one process) or postgres://user:password@host:5432/db (many); migrated at start',
+  },
+  CONTENTSTATS_ADMIN_TOKEN: {
+    default: null,
+    meaning: 'enables the operator API at /admin/v1 (16+ characters)',
+  },
+  SNAPSHOT_INTERVAL_SECONDS: { default: '3600', meaning: 'time between snapshots of a tracked video' },
+  COST_PER_SNAPSHOT_USD: {
+    default: '0.015',
+    meaning: 'price of one snapshot, fixed per tracking when it starts',
+  },
+  SMTP_URL: {
+    default: null,
+    meaning: 'smtp://user:pass@mail.example.com:587 for notification emails; unset: they wait in the outbox',
+  },
+  MAIL_FROM: { default: 'contentstats <no-reply@localhost>', meaning: 'sender of notification emails' },
+  PUBLIC_BASE_URL: {
+    default: null,
+    meaning:
+      "the service's public address, for emails' links and the OpenAPI document (unset: http://localhost:PORT)",
+  },
+  YOUTUBE_API_KEY: {
+    default: null,
+    meaning: 'use the YouTube Data API (batches of 50) instead of watch pages',
+  },
+  X_BEARER_TOKEN: {
+    default: null,
+    meaning: 'use X API v2 (batches of 100) instead of the guest GraphQL path',
+  },
+  INSTAGRAM_SESSION_ID: {
+    default: null,
+    meaning: 'an Instagram sessionid cookie, sent with Instagram requests',
+  },
+  CONTENTSTATS_PROXY_URLS: {
+    default: null,
+    meaning: 'comma-separated HTTP proxies for platform requests, rotated',
+  },
+  CONTENTSTATS_UPSTREAMS: {
+    default: null,
+    meaning: 'tests and staging only: JSON map from a real origin to a replacement origin',
+  },
+  LOG_LEVEL: { default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
+  SCHEDULER_CONCURRENCY: {
+    default: '16',
+    meaning: 'collection batches in flight at once per scheduling process',
+  },
+  TRUST_PROXY: {
+    default: 'false',
+    meaning:
+      'behind a reverse proxy: the number of proxies in front (1 for one nginx), or their addresses/CIDRs',
+  },
+  UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: {
+    default: '300',
+    meaning: 'requests without a valid key allowed per client address and minute (then 429)',
+  },
+  HTTP_HEADERS_TIMEOUT_SECONDS: {
+    default: '10',
+    meaning: "a client must send a request's headers within this (at most the request timeout)",
+  },
+  HTTP_REQUEST_TIMEOUT_SECONDS: { default: '30', meaning: 'a client must send a whole request within this' },
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: {
+    default: '5',
+    meaning: "an idle kept-alive connection is closed after this (above a load balancer's idle timeout)",
+  },
+  PLATFORM_OVERRIDES_FILE: {
+    default: null,
+    meaning:
+      'a JSON file of volatile platform ids set by hand (format in the README, "When a platform changes")',
+  },
+  X_GRAPHQL_QUERY_ID: {
+    default: null,
+    meaning: "X's TweetResultByRestId operation id, used until discovery finds one (wins over the file)",
+  },
+  X_GRAPHQL_FEATURES: {
+    default: null,
+    meaning: 'JSON object of X GraphQL feature flags laid over the built-in ones',
+  },
+  X_QUERY_ID_DISCOVERY: {
+    default: null,
+    meaning: "on (the default) or off: off never reads x.com's web bundle for the operation id",
+  },
+  INSTAGRAM_POST_DOC_ID: {
+    default: null,
+    meaning: "document id of Instagram's post query (built in when unset)",
+  },
+  INSTAGRAM_LEGACY_POST_DOC_ID: {
+    default: null,
+    meaning: "document id of Instagram's older post query (built in when unset)",
+  },
+  OPERATOR_EMAIL: {
+    default: null,
+    meaning: 'where source health alerts go (a source failing, then recovered); none are sent without it',
+  },
+  SOURCE_ALERT_BELOW_PERCENT: {
+    default: '50',
+    meaning: 'a source with a smaller share of working reads over the window is degraded',
+  },
+  SOURCE_ALERT_WINDOW_MINUTES: { default: '30', meaning: 'the window the source alert judges' },
+  SOURCE_ALERT_MIN_ATTEMPTS: {
+    default: '20',
+    meaning: 'fewer reads than this in the window never change the alert state',
+  },
+  WEBHOOK_ALLOW_HTTP: {
+    default: 'false',
+    meaning: 'true: webhook URLs may be plain http:// (otherwise https:// only)',
+  },
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: {
+    default: 'false',
+    meaning: 'true: webhooks may reach loopback and private addresses (self-hosted receivers)',
+  },
+};
+
 /** Node refuses a headers timeout longer than the request timeout (the headers are part of the request). */
 const envSchemaChecked = envSchema.refine(
   (e) => e.HTTP_HEADERS_TIMEOUT_SECONDS <= e.HTTP_REQUEST_TIMEOUT_SECONDS,

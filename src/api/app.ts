@@ -29,6 +29,7 @@ function trustedHops(trust: TrustProxy): boolean | string[] | ((address: string,
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
+const PROBE_PATHS = new Set(['/livez', '/readyz', '/metrics']);
 const MAX_PARAM_LENGTH = 16 * 1024;
 
 /** `onRoute` is told of every route as it is registered (the contract test compares them with the document). */
@@ -76,6 +77,11 @@ export async function buildApp(
   });
 
   if (onRoute) app.addHook('onRoute', onRoute);
+  // Probes and scrapes arrive every few seconds from every orchestrator and Prometheus: logged only when they
+  // go wrong (warn and above), not a line per request at info.
+  app.addHook('onRoute', (route) => {
+    if (PROBE_PATHS.has(route.url)) route.logLevel = 'warn';
+  });
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('auth', null as never);

@@ -1,10 +1,11 @@
 // Operator commands: the same operations as /admin/v1, straight against the database.
 import type { Command } from 'commander';
 import { type AccountError, createAccount, createApiKey, listKeys, revokeKey } from '../accounts/accounts.ts';
+import { presentAccount, presentKey } from '../api/presenters.ts';
 import { addCredit, type FundsError } from '../billing/funds.ts';
 import { microUsdToUsd, usdToMicroUsd } from '../billing/money.ts';
 import { PLAN_NAMES } from '../billing/plans.ts';
-import { findAccount, findAccountByEmail } from '../store/accounts.ts';
+import { findAccount, findAccountByEmail, listAccounts } from '../store/accounts.ts';
 import type { Store } from '../store/database.ts';
 import type { Account, Mode } from '../store/schema.ts';
 import { changeAccount } from '../tracking/change-account.ts';
@@ -53,8 +54,15 @@ function unmapped(error: never): never {
 const describeAccount = (a: Account): string =>
   `${a.id}  ${a.email}  plan=${a.plan}${a.disabled ? ' DISABLED' : ''}  balance=$${microUsdToUsd(a.balance_micro_usd)}  reserved=$${microUsdToUsd(a.reserved_micro_usd)}`;
 
+const JSON_OPTION = ['--json', "print the result as JSON (the shape of the operator API's answers)"] as const;
+
 export function registerAccountCommands(program: Command, io: CliIo): void {
   const print = (line: string) => writeLine(io.stdout, line);
+  /** One JSON document with --json, else the human-readable lines. */
+  const answer = (options: { json?: boolean }, data: object, lines: () => void) => {
+    if (options.json) print(JSON.stringify(data));
+    else lines();
+  };
   const accounts = program.command('accounts').description('Create and manage accounts');
 
   accounts
@@ -63,7 +71,8 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .requiredOption('--email <email>', "the account's email (receives notifications)")
     .option('--plan <plan>', `one of ${PLAN_NAMES.join(', ')}`, 'free')
     .option('--credit <usd>', 'initial credit in USD', '0')
-    .action(async (options: { email: string; plan: string; credit: string }) => {
+    .option(...JSON_OPTION)
+    .action(async (options: { email: string; plan: string; credit: string; json?: boolean }) => {
       if (!/^[^@\s]+@[^@\s]+$/.test(options.email)) badUsage('--email must be an email address');
       const credit = parseUsd(options.credit, '--credit');
       if (credit < 0) badUsage('--credit must not be negative');
@@ -76,25 +85,49 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
         });
         if (!created.ok) accountRefusal(created.error, options.email);
         const { account, liveKey, testKey } = created.value;
-        print(
-          `account   ${account.id} (${account.email}, plan ${account.plan}, balance $${microUsdToUsd(account.balance_micro_usd)})`,
+        answer(
+          options,
+          { account: presentAccount(account), api_key: liveKey.key, test_api_key: testKey.key },
+          () => {
+            print(
+              `account   ${account.id} (${account.email}, plan ${account.plan}, balance $${microUsdToUsd(account.balance_micro_usd)})`,
+            );
+            print(`live key  ${liveKey.key}`);
+            print(`test key  ${testKey.key}`);
+            print('Store the keys now: they are shown only once.');
+          },
         );
-        print(`live key  ${liveKey.key}`);
-        print(`test key  ${testKey.key}`);
-        print('Store the keys now: they are shown only once.');
       });
     });
 
   accounts
     .command('show <account>')
     .description('Show an account (id or email) and its keys')
-    .action(async (idOrEmail: string) => {
+    .option(...JSON_OPTION)
+    .action(async (idOrEmail: string, options: { json?: boolean }) => {
       await withStore(io, async (store) => {
         const account = await accountOrRefuse(store, idOrEmail);
-        print(describeAccount(account));
-        for (const key of await listKeys(store, account.id)) {
-          print(`  key ${key.id}  ${key.prefix}…  ${key.mode}${key.revoked_at ? '  revoked' : ''}`);
-        }
+        const keys = await listKeys(store, account.id);
+        answer(options, { account: presentAccount(account), keys: keys.map(presentKey) }, () => {
+          print(describeAccount(account));
+          for (const key of keys) {
+            print(`  key ${key.id}  ${key.prefix}…  ${key.mode}${key.revoked_at ? '  revoked' : ''}`);
+          }
+        });
+      });
+    });
+
+  accounts
+    .command('list')
+    .description('List every account, oldest first')
+    .option(...JSON_OPTION)
+    .action(async (options: { json?: boolean }) => {
+      await withStore(io, async (store) => {
+        const all = await listAccounts(store);
+        answer(options, { accounts: all.map(presentAccount) }, () => {
+          for (const account of all) print(describeAccount(account));
+          print(`${all.length} account${all.length === 1 ? '' : 's'}`);
+        });
       });
     });
 
@@ -106,6 +139,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .option('--max-videos <n>', 'videos monitored at once override ("default" clears it)')
     .option('--disable', 'disable the account (cancels its trackings)')
     .option('--enable', 'enable the account')
+    .option(...JSON_OPTION)
     .action(
       async (
         idOrEmail: string,
@@ -115,6 +149,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
           maxVideos?: string;
           disable?: boolean;
           enable?: boolean;
+          json?: boolean;
         },
       ) => {
         const override = (value: string | undefined, name: string): number | null | undefined => {
@@ -142,8 +177,15 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
             Date.now(),
           );
           if (!result.ok) accountRefusal(result.error);
-          if (options.disable) print(`cancelled ${result.value.cancelledTrackings} trackings`);
-          print(describeAccount(result.value.account));
+          const { account: changed, cancelledTrackings } = result.value;
+          answer(
+            options,
+            { account: presentAccount(changed), cancelled_trackings: cancelledTrackings },
+            () => {
+              if (options.disable) print(`cancelled ${cancelledTrackings} trackings`);
+              print(describeAccount(changed));
+            },
+          );
         });
       },
     );
@@ -154,7 +196,8 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .command('add <account> <usd>')
     .description('Add USD credit (negative: an adjustment, never below what is reserved)')
     .option('--note <note>', 'why (kept in the ledger)')
-    .action(async (idOrEmail: string, usd: string, options: { note?: string }) => {
+    .option(...JSON_OPTION)
+    .action(async (idOrEmail: string, usd: string, options: { note?: string; json?: boolean }) => {
       const amount = parseUsd(usd, 'amount');
       if (amount === 0) badUsage('amount must not be 0');
       await withStore(io, async (store) => {
@@ -166,7 +209,8 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
           now: Date.now(),
         });
         if (!result.ok) accountRefusal(result.error);
-        print(describeAccount(result.value));
+        const credited = result.value;
+        answer(options, { account: presentAccount(credited) }, () => print(describeAccount(credited)));
       });
     });
 
@@ -176,7 +220,8 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
     .description('Create a key and print it (shown once)')
     .option('--mode <mode>', 'live or test', 'live')
     .option('--name <name>', 'a label for the key')
-    .action(async (idOrEmail: string, options: { mode: string; name?: string }) => {
+    .option(...JSON_OPTION)
+    .action(async (idOrEmail: string, options: { mode: string; name?: string; json?: boolean }) => {
       if (options.mode !== 'live' && options.mode !== 'test') badUsage('--mode must be live or test');
       await withStore(io, async (store) => {
         const account = await accountOrRefuse(store, idOrEmail);
@@ -187,31 +232,39 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
           now: Date.now(),
         });
         if (!created.ok) accountRefusal(created.error);
-        print(`${created.value.id}  ${created.value.key}`);
-        print('Store the key now: it is shown only once.');
+        const { id, key, mode, prefix, name } = created.value;
+        answer(options, { id, api_key: key, mode, prefix, name }, () => {
+          print(`${id}  ${key}`);
+          print('Store the key now: it is shown only once.');
+        });
       });
     });
   keys
     .command('list <account>')
     .description("List an account's keys (prefix only)")
-    .action(async (idOrEmail: string) => {
+    .option(...JSON_OPTION)
+    .action(async (idOrEmail: string, options: { json?: boolean }) => {
       await withStore(io, async (store) => {
         const account = await accountOrRefuse(store, idOrEmail);
-        for (const key of await listKeys(store, account.id)) {
-          const state = key.revoked_at ? `revoked ${new Date(key.revoked_at).toISOString()}` : 'active';
-          print(`${key.id}  ${key.prefix}…  ${key.mode}  ${key.name ?? ''}  ${state}`);
-        }
+        const keys = await listKeys(store, account.id);
+        answer(options, { keys: keys.map(presentKey) }, () => {
+          for (const key of keys) {
+            const state = key.revoked_at ? `revoked ${new Date(key.revoked_at).toISOString()}` : 'active';
+            print(`${key.id}  ${key.prefix}…  ${key.mode}  ${key.name ?? ''}  ${state}`);
+          }
+        });
       });
     });
   keys
     .command('revoke <account> <keyId>')
     .description('Revoke a key')
-    .action(async (idOrEmail: string, keyId: string) => {
+    .option(...JSON_OPTION)
+    .action(async (idOrEmail: string, keyId: string, options: { json?: boolean }) => {
       await withStore(io, async (store) => {
         const account = await accountOrRefuse(store, idOrEmail);
         const revoked = await revokeKey(store, { accountId: account.id, keyId, now: Date.now() });
         if (!revoked.ok) refused(`no active key ${keyId} on ${account.id}`);
-        print(`revoked ${keyId}`);
+        answer(options, { revoked: keyId }, () => print(`revoked ${keyId}`));
       });
     });
 }

@@ -13,6 +13,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { createEngine } from '../scheduler/engine.ts';
 import type { Store } from '../store/database.ts';
 import { createDeliveryWorker, WEBHOOK_USER_AGENT } from '../webhooks/delivery-worker.ts';
+import { startPassLog } from './pass-log.ts';
 
 export interface BackgroundWork {
   stop(): Promise<void>;
@@ -31,12 +32,15 @@ export async function startBackgroundWork(options: {
   soleScheduler: boolean;
 }): Promise<BackgroundWork> {
   const { store, config, logger } = options;
+  const schedulerLog = logger.child({ module: 'scheduler' });
+  const passLog = options.scheduler ? startPassLog(schedulerLog) : undefined;
   const engine = options.scheduler
     ? createEngine({
         store,
         clock: systemClock,
         collectorFor: options.collectorFor,
-        log: logger.child({ module: 'scheduler' }),
+        log: schedulerLog,
+        ...(passLog ? { onPass: (summary) => passLog.add(summary) } : {}),
         ...(options.metrics ? { metrics: options.metrics } : {}),
         concurrency: config.schedulerConcurrency,
         soleScheduler: options.soleScheduler,
@@ -86,6 +90,8 @@ export async function startBackgroundWork(options: {
     async stop() {
       await engine?.stop();
       await health.stop();
+      passLog?.stop();
+      passLog?.flush();
       await emailWorker.stop();
       await webhookWorker?.stop();
       await webhookHttp?.close();

@@ -1,7 +1,9 @@
 // `contentstats <command>`: serve, worker, migrate, and the operator commands (accounts, credits, keys), built
 // around an injected CliIo so that a test runs a command in its own process and reads its exit code.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './accounts.ts';
+import { backupCommand } from './backup.ts';
 import { doctorCommand } from './doctor.ts';
 import { registerExportCommand } from './export.ts';
 import { badUsage, CommandFailure, EXIT, type ExitCode } from './failure.ts';
@@ -11,6 +13,18 @@ import { serveCommand } from './serve.ts';
 import { trackFileCommand } from './track-file.ts';
 import { workerCommand } from './worker.ts';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** Help says which options a command cannot run without (commander enforces them but does not say so). */
+function markRequiredOptions(command: Command): void {
+  for (const option of command.options)
+    if (option.mandatory && !option.description.endsWith('(required)'))
+      option.description = `${option.description} (required)`;
+  for (const sub of command.commands) markRequiredOptions(sub);
+}
+
 /** The command tree. Commander's own exits are turned into CommanderErrors (see runCli). */
 export function buildProgram(io: CliIo): Command {
   const program = new Command()
@@ -19,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
       'Track public video counts on TikTok, YouTube, Instagram and X. Configuration comes from the environment (see README).',
     )
     // Set before the subcommands are added: each inherits them.
+    .version(version, '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -47,7 +62,20 @@ export function buildProgram(io: CliIo): Command {
     .command('migrate')
     .description('Bring the database schema up to date, naming each migration applied, and exit')
     .option('--status', 'list the migrations as applied or pending and change nothing')
-    .action((options: { status?: boolean }) => migrateCommand(io, { status: options.status === true }));
+    .option('--json', 'print the result as JSON')
+    .action((options: { status?: boolean; json?: boolean }) =>
+      migrateCommand(io, { status: options.status === true, json: options.json === true }),
+    );
+
+  program
+    .command('backup <file>')
+    .description(
+      'Copy the SQLite database to <file> while the service runs (a consistent snapshot); on PostgreSQL use pg_dump',
+    )
+    .option('--json', 'print the result as JSON')
+    .action((file: string, options: { json?: boolean }) =>
+      backupCommand(io, file, { json: options.json === true }),
+    );
 
   const collect = (value: string, previous: string[]) => [...previous, value];
   program
@@ -112,6 +140,7 @@ export function buildProgram(io: CliIo): Command {
           ...(options.results === '<file>.results.csv' ? { results: undefined } : {}),
         }),
     );
+  markRequiredOptions(program);
   return program;
 }
 

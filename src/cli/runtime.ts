@@ -14,10 +14,10 @@ export function configOrFail(io: CliIo): Config {
   return result.value;
 }
 
-/** Opens the configured database (not yet migrated). */
+/** Opens the configured database (not yet migrated); its PostgreSQL connections are the CLI's unless named. */
 export function openConfiguredStore(config: Config, options: OpenStoreOptions = {}): Store {
   try {
-    return openStore(config.databaseUrl, options);
+    return openStore(config.databaseUrl, { applicationName: 'contentstats-cli', ...options });
   } catch (error) {
     // SQLite opens the file at once: a folder it cannot create or a file it cannot write fails here.
     throw databaseFailure(

@@ -17,7 +17,10 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
   const config = configOrFail(io);
   const logger = pino({ level: config.logLevel }, io.logDestination);
   // A server runs for long: its SQLite log is checkpointed off the event loop.
-  const store = await openMigratedStore(config, { backgroundCheckpoints: true });
+  const store = await openMigratedStore(config, {
+    backgroundCheckpoints: true,
+    applicationName: 'contentstats-api',
+  });
   if (Object.keys(config.upstreams).length > 0) {
     logger.warn(
       { upstreams: config.upstreams },

@@ -1,22 +1,37 @@
 // `contentstats worker`: the scale mode's collector process. Any number of them, on any number of machines,
 // share one PostgreSQL database: each leases its own due slots (FOR UPDATE SKIP LOCKED), so a slot is never
-// collected by two at once, and a worker that dies only leaves leases that expire and are taken again.
+// collected by two at once, and a worker that dies only leaves leases that expire and are taken again. It
+// answers /livez, /readyz and /metrics on PORT (probe-server.ts) for health checks and Prometheus.
 import pino from 'pino';
 import { systemClock } from '../clock.ts';
-import { routeCollectors } from '../compose.ts';
+import { createServiceMetrics, routeCollectors } from '../compose.ts';
 import { createAttemptRecorder } from '../health/attempt-recorder.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { onShutdownSignal, startBackgroundWork } from './background.ts';
+import { CommandFailure, EXIT } from './failure.ts';
 import type { CliIo } from './io.ts';
+import { type ProbeServer, startProbeServer } from './probe-server.ts';
 import { configOrFail, openMigratedStore } from './runtime.ts';
+import { classifyListenError, describeStartupProblem } from './startup-errors.ts';
 
 export async function workerCommand(io: CliIo): Promise<void> {
   const config = configOrFail(io);
   const logger = pino({ level: config.logLevel }, io.logDestination);
-  const store = await openMigratedStore(config);
+  const store = await openMigratedStore(config, { applicationName: 'contentstats-worker' });
   if (store.dialect === 'sqlite') {
     logger.warn('worker on SQLite: `npm start` already runs the scheduler; workers are meant for PostgreSQL');
+  }
+  const { metrics, close: closeMetrics } = createServiceMetrics(store, systemClock);
+  let probes: ProbeServer;
+  try {
+    probes = await startProbeServer({ store, metrics, host: config.host, port: config.port });
+  } catch (error) {
+    await closeMetrics();
+    await store.close();
+    const problem = classifyListenError(error, { host: config.host, port: config.port });
+    if (!problem) throw error;
+    throw new CommandFailure(describeStartupProblem(problem), EXIT.usage);
   }
   const http = createHttpClient({ upstreams: config.upstreams, proxyUrls: config.proxyUrls });
   const attempts = createAttemptRecorder({ store, clock: systemClock });
@@ -30,12 +45,19 @@ export async function workerCommand(io: CliIo): Promise<void> {
     logger,
     collectorFor,
     attempts,
+    metrics,
     scheduler: true,
     soleScheduler: false,
   });
-  logger.info(`contentstats worker collecting (database ${store.dialect})`);
+  probes.readiness.ready = true;
+  logger.info(
+    `contentstats worker collecting (database ${store.dialect}; /livez, /readyz and /metrics on port ${probes.port})`,
+  );
   onShutdownSignal(logger, async () => {
+    probes.readiness.ready = false;
     await background.stop();
+    await probes.close();
+    await closeMetrics();
     await http.close();
     await store.close();
   });

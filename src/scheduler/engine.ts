@@ -5,7 +5,13 @@
 import type { Clock } from '../clock.ts';
 import type { Log } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Collector, CollectResult, PlatformName, VideoRef } from '../platforms/types.ts';
+import {
+  type Collector,
+  type CollectResult,
+  PLATFORMS,
+  type PlatformName,
+  type VideoRef,
+} from '../platforms/types.ts';
 import { err } from '../result.ts';
 import type { Mode } from '../store/schema.ts';
 import { type NotInTransaction, writeTransaction } from '../store/transaction.ts';
@@ -46,13 +52,26 @@ export interface EngineOptions {
   breaker?: BreakerOptions;
   /** Embedded mode: this process is the only scheduler, so leases found at start are from a dead process. */
   soleScheduler?: boolean;
+  /** Told of each pass `start` runs (the per-minute log line adds them up). */
+  onPass?: (summary: RunSummary) => void;
+}
+
+/** What a pass did on one platform: slots stored, recorded as missed, held back by its open breaker. */
+export interface PlatformPass {
+  collected: number;
+  missed: number;
+  heldBack: number;
 }
 
 export interface RunSummary {
   leased: number;
   fates: Record<SlotFate | 'held_back', number>;
   latenessMs: number[];
+  byPlatform: Partial<Record<PlatformName, PlatformPass>>;
 }
+
+/** The circuit-breaker gauge's value per state (metrics.ts). */
+const BREAKER_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 export interface Engine {
   /** Collects and records everything due now; resolves when it is all recorded. */
@@ -92,6 +111,14 @@ export function createEngine(options: EngineOptions): Engine {
     const pool = platformPools.get(key) ?? new Semaphore(perPlatformLimit);
     platformPools.set(key, pool);
     return pool;
+  };
+  const platformPass = (summary: RunSummary, platform: PlatformName): PlatformPass => {
+    let pass = summary.byPlatform[platform];
+    if (!pass) {
+      pass = { collected: 0, missed: 0, heldBack: 0 };
+      summary.byPlatform[platform] = pass;
+    }
+    return pass;
   };
   const breakerFor = (platform: PlatformName) => {
     const breaker = breakers.get(platform) ?? new CircuitBreaker(options.breaker ?? DEFAULT_BREAKER);
@@ -134,6 +161,8 @@ export function createEngine(options: EngineOptions): Engine {
       const at = breaker.retryAt(clock.now());
       for (const { video } of batch) await rescheduleVideo(store, video.id, at);
       summary.fates.held_back += batch.length;
+      platformPass(summary, platform).heldBack += batch.length;
+      metrics?.increment('contentstats_slots_held_back_total', { platform }, batch.length);
       return;
     }
     const collector = options.collectorFor(mode, platform);
@@ -143,7 +172,13 @@ export function createEngine(options: EngineOptions): Engine {
       canonicalUrl: video.canonical_url,
       slot,
     }));
+    const collectStarted = performance.now();
     const results = await collectBatch(collector, refs);
+    if (metrics) {
+      const provider = results.find((r) => r.ok)?.value.provider ?? 'none';
+      const seconds = (performance.now() - collectStarted) / 1000;
+      metrics.observe('contentstats_collection_duration_seconds', seconds, { platform, provider });
+    }
     // Shutting down: these results are abandoned unrecorded; their leases are released at the next start.
     if (shutdown.signal.aborted) return;
     let trouble = 0;
@@ -165,11 +200,16 @@ export function createEngine(options: EngineOptions): Engine {
     const recorded = await recordSlotResults(store, items, clock.now(), backoff, { log, metrics });
     for (const fate of recorded.fates) summary.fates[fate]++;
     summary.latenessMs.push(...recorded.latenessMs);
+    const stored = recorded.fates.filter((f) => f === 'stored').length;
+    const missed = recorded.fates.filter((f) => f === 'missed').length;
+    const pass = platformPass(summary, platform);
+    pass.collected += stored;
+    pass.missed += missed;
     if (metrics) {
-      const stored = recorded.fates.filter((f) => f === 'stored').length;
-      const missed = recorded.fates.filter((f) => f === 'missed').length;
       if (stored) metrics.increment('contentstats_snapshots_recorded_total', { platform, mode }, stored);
       if (missed) metrics.increment('contentstats_snapshots_missed_total', { platform }, missed);
+      for (const latenessMs of recorded.latenessMs)
+        metrics.observe('contentstats_slot_lateness_seconds', latenessMs / 1000, { platform });
     }
   }
 
@@ -181,6 +221,7 @@ export function createEngine(options: EngineOptions): Engine {
         await recordMissedSlots(tx, fresh, fresh.total_slots, clock.now());
     });
     summary.fates.missed++;
+    platformPass(summary, video.platform as PlatformName).missed++;
   }
 
   async function processLeased(videos: DueVideo[], summary: RunSummary): Promise<void> {
@@ -223,7 +264,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const engine: Engine = {
     async runDue() {
-      const summary: RunSummary = { leased: 0, fates: emptyFates(), latenessMs: [] };
+      const summary: RunSummary = { leased: 0, fates: emptyFates(), latenessMs: [], byPlatform: {} };
       const passStart = clock.now();
       let cursor: { dueAt: number; id: string } | null = null;
       while (!stopping) {
@@ -252,7 +293,8 @@ export function createEngine(options: EngineOptions): Engine {
       loop = (async () => {
         while (!stopping) {
           try {
-            await engine.runDue();
+            const summary = await engine.runDue();
+            options.onPass?.(summary);
           } catch (error) {
             log.error({ err: error }, 'scheduler pass failed');
           }
@@ -280,5 +322,16 @@ export function createEngine(options: EngineOptions): Engine {
       return breakers.get(platform)?.state(clock.now()) ?? 'closed';
     },
   };
+  // Each process has its own breakers: the gauge is per process, read when Prometheus scrapes.
+  metrics?.onScrape(async () => {
+    for (const platform of PLATFORMS)
+      metrics.set(
+        'contentstats_circuit_breaker_state',
+        BREAKER_STATE_VALUE[breakers.get(platform)?.state(clock.now()) ?? 'closed'],
+        {
+          platform,
+        },
+      );
+  });
   return engine;
 }

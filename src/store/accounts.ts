@@ -58,3 +58,8 @@ export async function countAccounts(ex: Executor): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Every account, oldest first (the operator's `accounts list`). */
+export async function listAccounts(ex: Executor): Promise<Account[]> {
+  return ex.db.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').execute();
+}

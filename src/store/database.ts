@@ -49,6 +49,8 @@ export interface OpenStoreOptions {
   pgSchema?: string;
   /** PostgreSQL only: pool size. */
   pgPoolSize?: number;
+  /** PostgreSQL only: the connections' application_name (pg_stat_activity shows which role holds each). */
+  applicationName?: string;
 }
 
 export function openStore(databaseUrl: string, options: OpenStoreOptions = {}): Store {
@@ -173,6 +175,7 @@ function openPostgres(url: string, options: OpenStoreOptions): Store {
     connectionString: url,
     max: options.pgPoolSize ?? 10,
     types: pgTypes as pg.CustomTypesConfig,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

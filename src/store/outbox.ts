@@ -1,5 +1,5 @@
 import type { OutboxTable } from './schema.ts';
-import type { Tx } from './transaction.ts';
+import type { Executor, Tx } from './transaction.ts';
 
 export interface OutboxMessage {
   kind: OutboxTable['kind'];
@@ -24,4 +24,19 @@ export async function enqueueOutbox(tx: Tx, message: OutboxMessage): Promise<voi
       created_at: message.at,
     })
     .execute();
+}
+
+/** Messages not sent yet, by kind; rows whose next attempt is at or after `givenUpAt` were given up. */
+export async function countOutboxBacklog(
+  ex: Executor,
+  givenUpAt: number,
+): Promise<Array<{ kind: OutboxTable['kind']; count: number }>> {
+  const rows = await ex.db
+    .selectFrom('outbox')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('sent_at', 'is', null)
+    .where('next_attempt_at', '<', givenUpAt)
+    .groupBy('kind')
+    .execute();
+  return rows.map((row) => ({ kind: row.kind, count: Number(row.n) }));
 }

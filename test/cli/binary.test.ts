@@ -1,8 +1,11 @@
-// The real `contentstats` process (bin/contentstats.js through tsx): what only the process shows — its exit
+// The real `contentstats` process (its sources through tsx, see CONTENTSTATS_BIN): what only the process shows — its exit
 // code, that start-up problems are one line on stderr and not a stack trace, and a first start. Everything
 // else about the commands is tested in-process (operator-commands, migrate, startup-errors).
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENTSTATS_BIN, childEnv, freePort } from '../support/processes.ts';
 import { createTestStore, DIALECTS, TEST_POSTGRES_URL, type TestStore } from '../support/stores.ts';
@@ -13,11 +16,12 @@ interface Run {
   stderr: string;
 }
 
-function run(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
+function run(env: NodeJS.ProcessEnv, args: string[], cwd?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CONTENTSTATS_BIN, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
     });
     let stdout = '';
     let stderr = '';
@@ -77,6 +81,24 @@ describe('the contentstats binary', () => {
     const wrong = await run(childEnv(store), ['migrate', '--statuss']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("unknown option '--statuss'");
+  });
+
+  it('reads .env from the working folder, and a variable set in the environment wins over it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'contentstats-dotenv-'));
+    try {
+      writeFileSync(join(folder, '.env'), 'LOG_LEVEL=loud\n');
+      const fromFile = await run(childEnv(store), ['migrate', '--status'], folder);
+      expect(fromFile.code).toBe(2);
+      expect(fromFile.stderr).toContain('LOG_LEVEL: Invalid option');
+      const fromEnvironment = await run(
+        childEnv(store, { LOG_LEVEL: 'warn' }),
+        ['migrate', '--status'],
+        folder,
+      );
+      expect(fromEnvironment).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('a port already in use is one line on stderr naming the fix, exit 2', async () => {

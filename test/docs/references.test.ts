@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Not ours (dependencies, build output, local data) or not prose (platform payloads captured as fixtures). */
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'data', 'coverage', 'dist', 'fixtures']);
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'data', 'coverage', 'dist', '.tmp', 'fixtures']);
 const CODE_FILE = /\.(ts|js|mjs|cjs)$/;
 
 function repositoryFiles(directory = ROOT): string[] {

@@ -1,4 +1,4 @@
-// The real process (`node bin/contentstats.js serve`) is killed with SIGKILL at random moments in the middle
+// The real process (`contentstats serve`) is killed with SIGKILL at random moments in the middle
 // of a burst of live collections, again and again, on both dialects. After every kill the database alone must
 // show: at most one snapshot per slot and every slot before a video's next one settled exactly once, a charge
 // for every collected live snapshot and for nothing else, balance = Σ ledger, reserved = Σ videos' reservations

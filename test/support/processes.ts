@@ -3,7 +3,11 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { childDatabaseUrl, type TestStore } from './stores.ts';
 
-export const CONTENTSTATS_BIN = fileURLToPath(new URL('../../bin/contentstats.js', import.meta.url));
+/**
+ * The script tests run as the `contentstats` process: the sources through tsx (bin/contentstats.js runs the
+ * compiled dist/, which a checkout may not have or may have from older sources; test/build covers it).
+ */
+export const CONTENTSTATS_BIN = fileURLToPath(new URL('./contentstats-from-source.js', import.meta.url));
 
 export async function freePort(): Promise<number> {
   const server = createServer();
