@@ -121,7 +121,8 @@ const envSchema = z.object({
   PLATFORM_OVERRIDES_FILE: optionalString,
   X_GRAPHQL_QUERY_ID: optionalString.pipe(xQueryId.optional()),
   X_GRAPHQL_FEATURES: optionalJsonFlags,
-  X_QUERY_ID_DISCOVERY: z.enum(['on', 'off']).optional(),
+  // Empty reads as unset (the overrides file decides, else on).
+  X_QUERY_ID_DISCOVERY: z.enum(['on', 'off', '']).optional(),
   INSTAGRAM_POST_DOC_ID: optionalString.pipe(instagramDocId.optional()),
   INSTAGRAM_LEGACY_POST_DOC_ID: optionalString.pipe(instagramDocId.optional()),
   OPERATOR_EMAIL: optionalString.pipe(z.string().email('must be an email address').optional()),

@@ -113,10 +113,7 @@ export function buildProgram(io: CliIo): Command {
       "Track every link of a file for an account, with the API's checks and money rules, item by item in order",
     )
     .requiredOption('--account <account>', 'the account (id or email)')
-    .requiredOption(
-      '--file <path>',
-      'one link per line, or a CSV with a video_link column (optional duration_days, tags separated by ; or ,)',
-    )
+    .requiredOption('--file <path>', 'links, one per line, or a CSV with a video_link column')
     .option('--days <n>', 'days to track each link (a CSV duration_days cell overrides it)', '7')
     .option(
       '--tag <tag>',
@@ -126,6 +123,7 @@ export function buildProgram(io: CliIo): Command {
     )
     .option('--mode <mode>', 'live (charges the balance) or test (the simulator, free)', 'live')
     .option('--results <path>', "where each row's answer is written (CSV)", '<file>.results.csv')
+    .option('--json', 'print the summary as one JSON document')
     .action(
       (options: {
         account: string;
@@ -134,6 +132,7 @@ export function buildProgram(io: CliIo): Command {
         tag: string[];
         mode: string;
         results: string;
+        json?: boolean;
       }) =>
         trackFileCommand(io, {
           ...options,

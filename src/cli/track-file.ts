@@ -26,6 +26,8 @@ export interface TrackFileOptions {
   tag: string[];
   mode: string;
   results?: string;
+  /** One JSON document on stdout instead of the summary line. */
+  json?: boolean;
 }
 
 const RESULT_HEADER = 'line,video_link,status,video_id,error';
@@ -86,7 +88,9 @@ export async function trackFileCommand(io: CliIo, options: TrackFileOptions): Pr
       progress.done();
       writeLine(
         io.stdout,
-        `${created} tracked, ${failed} not tracked (of ${rows.length}); results in ${resultsPath}`,
+        options.json
+          ? JSON.stringify({ tracked: created, not_tracked: failed, rows: rows.length, results: resultsPath })
+          : `${created} tracked, ${failed} not tracked (of ${rows.length}); results in ${resultsPath}`,
       );
       if (failed > 0) refused(`${failed} of ${rows.length} links were not tracked: see ${resultsPath}`);
     } finally {
