@@ -113,7 +113,7 @@ export function buildProgram(io: CliIo): Command {
       "Track every link of a file for an account, with the API's checks and money rules, item by item in order",
     )
     .requiredOption('--account <account>', 'the account (id or email)')
-    .requiredOption('--file <path>', 'links, one per line, or a CSV with a video_link column')
+    .requiredOption('--file <path>', 'links: one per line, or a CSV')
     .option('--days <n>', 'days to track each link (a CSV duration_days cell overrides it)', '7')
     .option(
       '--tag <tag>',
