@@ -55,6 +55,8 @@ describe('the compiled package', () => {
     copyFileSync(join(root, 'bin', 'contentstats.js'), bin);
     // The compiled code reads its version from the package's manifest, one folder above dist/.
     copyFileSync(join(root, 'package.json'), join(packageDir, 'package.json'));
+    // The dashboard's files ship beside dist/ (package.json `files`); the server reads them at start.
+    cpSync(join(root, 'web'), join(packageDir, 'web'), { recursive: true });
     const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
     const build = await run([
       tsc,
