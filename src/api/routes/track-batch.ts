@@ -1,10 +1,8 @@
 // POST /videos/track/batch: up to 100 tracks in one request, each answered as POST /videos/track would answer
 // it (tracking/track-batch.ts), one request for the rate limit, one Idempotency-Key for the whole batch.
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
-  claimIdempotencyKey,
   completeIdempotencyKey,
   type HeldClaim,
   holdIdempotencyClaim,
@@ -22,7 +20,7 @@ import { trackErrorReply } from '../error-replies.ts';
 import { conflict, sendError } from '../errors.ts';
 import { presentTrackedVideo } from '../presenters.ts';
 import { trackBatchBody } from '../schemas.ts';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS, replay } from './track-video.ts';
+import { claimForRequest, IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, replay } from './track-video.ts';
 
 /** 100 items of a long link and full metadata each fit; the service's default limit is 16 KiB. */
 const BATCH_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -64,35 +62,17 @@ export function registerTrackBatch(app: FastifyInstance, ctx: ApiContext): void 
   const countTracked = ctx.metrics.pairCounter('contentstats_videos_tracked_total', ['platform', 'mode']);
   registerRoute(app, trackBatchRoute, async (request, reply, { body }) => {
     const { account, mode } = request.auth;
-    const idempotencyHeader = request.headers['idempotency-key'];
-    const idempotencyKey = Array.isArray(idempotencyHeader) ? idempotencyHeader[0] : idempotencyHeader;
+    const idempotencyKey = idempotencyKeyOf(request);
     const answers: Array<ItemAnswer | undefined> = body.map(() => undefined);
     let claim: HeldClaim | undefined;
     if (idempotencyKey !== undefined) {
-      const requestHash = createHash('sha256')
-        .update(
-          JSON.stringify([
-            'batch',
-            mode,
-            body.map((item) => [
-              item.video_link,
-              item.duration_days,
-              item.tags ?? null,
-              item.metadata ?? null,
-            ]),
-          ]),
-        )
-        .digest('hex');
-      const outcome = await claimIdempotencyKey(ctx.store, {
-        accountId: account.id,
+      const identity = [
+        'batch',
         mode,
-        key: idempotencyKey,
-        requestHash,
-        at: ctx.clock.now(),
-        ttlMs: IDEMPOTENCY_TTL_MS,
-        leaseMs: IDEMPOTENCY_LEASE_MS,
-      });
-      if (outcome.kind === 'taken') return replay(reply, outcome.record, requestHash);
+        body.map((item) => [item.video_link, item.duration_days, item.tags ?? null, item.metadata ?? null]),
+      ];
+      const outcome = await claimForRequest(ctx, account.id, mode, idempotencyKey, identity);
+      if (outcome.kind === 'taken') return replay(reply, outcome.record, outcome.requestHash);
       claim = outcome.claim;
       // Taken over from a request that died mid-batch: what it tracked is answered as it was, not tracked again.
       const progress = await idempotencyProgress(ctx.store, claim);

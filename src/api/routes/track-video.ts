@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
   type HeldClaim,
   holdIdempotencyClaim,
+  type IdempotencyRecord,
   releaseIdempotencyKey,
 } from '../../store/idempotency.ts';
+import type { Mode } from '../../store/schema.ts';
 import { type TrackGuard, trackVideo } from '../../tracking/track.ts';
 import type { ApiContext } from '../context.ts';
 import {
@@ -41,6 +43,40 @@ export const IDEMPOTENCY_KEY_HEADER = z
 /** Answers worth replaying: a tracking was created, or the platform said the video does not exist. */
 const REPLAYABLE = new Set([201, 404]);
 
+/** The Idempotency-Key header as sent (registerRoute has checked its form), or undefined. */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['idempotency-key'];
+  return Array.isArray(header) ? header[0] : header;
+}
+
+/**
+ * Claims `key` for a request whose identity (what a retry must repeat) is `identity`: held by this request, or
+ * taken (answered, or in flight elsewhere), with the request's hash for the replay to compare.
+ */
+export async function claimForRequest(
+  ctx: ApiContext,
+  accountId: string,
+  mode: Mode,
+  key: string,
+  identity: unknown,
+): Promise<
+  { kind: 'held'; claim: HeldClaim } | { kind: 'taken'; record: IdempotencyRecord; requestHash: string }
+> {
+  const requestHash = createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+  const outcome = await claimIdempotencyKey(ctx.store, {
+    accountId,
+    mode,
+    key,
+    requestHash,
+    at: ctx.clock.now(),
+    ttlMs: IDEMPOTENCY_TTL_MS,
+    leaseMs: IDEMPOTENCY_LEASE_MS,
+  });
+  return outcome.kind === 'taken'
+    ? { kind: 'taken', record: outcome.record, requestHash }
+    : { kind: 'held', claim: outcome.claim };
+}
+
 export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void {
   const countTracked = ctx.metrics.pairCounter('contentstats_videos_tracked_total', ['platform', 'mode']);
   // No response schema: the 201 is made of freshly built strings (ids, times), which JSON.stringify writes in
@@ -49,23 +85,17 @@ export function registerTrackVideo(app: FastifyInstance, ctx: ApiContext): void 
   // The body and the Idempotency-Key header are validated by registerRoute, every bad field named at once.
   registerRoute(app, trackVideoRoute, async (request, reply, { body }) => {
     const { account, mode } = request.auth;
-    const idempotencyHeader = request.headers['idempotency-key'];
-    const idempotencyKey = Array.isArray(idempotencyHeader) ? idempotencyHeader[0] : idempotencyHeader;
+    const idempotencyKey = idempotencyKeyOf(request);
     let claim: HeldClaim | undefined;
     if (idempotencyKey !== undefined) {
-      const requestHash = createHash('sha256')
-        .update(JSON.stringify(requestIdentity(mode, body)))
-        .digest('hex');
-      const outcome = await claimIdempotencyKey(ctx.store, {
-        accountId: account.id,
+      const outcome = await claimForRequest(
+        ctx,
+        account.id,
         mode,
-        key: idempotencyKey,
-        requestHash,
-        at: ctx.clock.now(),
-        ttlMs: IDEMPOTENCY_TTL_MS,
-        leaseMs: IDEMPOTENCY_LEASE_MS,
-      });
-      if (outcome.kind === 'taken') return replay(reply, outcome.record, requestHash);
+        idempotencyKey,
+        requestIdentity(mode, body),
+      );
+      if (outcome.kind === 'taken') return replay(reply, outcome.record, outcome.requestHash);
       claim = outcome.claim;
     }
 
