@@ -20,7 +20,7 @@ import { shareLinksMigration } from './migrations/008-share-links.ts';
 import { sourceHealthMigration } from './migrations/009-source-health.ts';
 import type { Database } from './schema.ts';
 
-function migrationsFor(store: Store): Record<string, Migration> {
+function migrationsFor(store: Pick<Store, 'dialect'>): Record<string, Migration> {
   return {
     '001-initial': initialMigration(store.dialect),
     '002-account-usage': accountUsageMigration,
@@ -54,6 +54,13 @@ export async function migrateToLatest(store: Store): Promise<MigrateResult> {
 /** Applies the migrations up to and including `name` (tests of a migration start from the one before it). */
 export async function migrateUpTo(store: Store, name: string): Promise<MigrateResult> {
   return migrate(store, (migrator) => migrator.migrateTo(name));
+}
+
+/** Every migration this version knows, in order, as pending: the state of a database not created yet. */
+export function migrationsOfNewDatabase(dialect: Store['dialect']): MigrationState[] {
+  return Object.keys(migrationsFor({ dialect }))
+    .sort()
+    .map((name) => ({ name, appliedAt: undefined }));
 }
 
 /** Every migration this version knows, in order, applied or pending. Reads only: nothing is created. */

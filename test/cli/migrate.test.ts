@@ -1,6 +1,6 @@
 // `contentstats migrate` names each migration it applies; `migrate --status` lists them as applied or pending
 // and changes nothing. In-process, on both databases.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -62,11 +62,14 @@ describe.each(DIALECTS)('contentstats migrate (%s)', (dialect) => {
   it('--status on a brand-new database lists every migration as pending and applies none', async () => {
     const database = await emptyDatabase(dialect);
     cleanups.push(database.destroy);
+    const sqlitePath = database.url.slice('sqlite:'.length);
     expect(await migrate(database.url, '--status')).toEqual({
       code: 0,
       stdout: `${MIGRATIONS.map((name) => `pending  ${name}\n`).join('')}0 applied, ${MIGRATIONS.length} pending\n`,
-      stderr: '',
+      // A SQLite file is not created by looking at it (a mistyped path must not leave an empty database).
+      stderr: dialect === 'sqlite' ? `no database at ${sqlitePath} yet: migrate or serve creates it\n` : '',
     });
+    if (dialect === 'sqlite') expect(existsSync(sqlitePath)).toBe(false);
     // Nothing was applied by --status: migrate still has all of them to apply.
     expect((await migrate(database.url)).stdout.match(/^applied /gm)).toHaveLength(MIGRATIONS.length);
   });
