@@ -1,19 +1,22 @@
 // `contentstats migrate`: applies what is pending and names each migration it applied;
 // `contentstats migrate --status`: lists every migration as applied or pending and changes nothing.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { type MigrationState, migrationStates, migrationsOfNewDatabase } from '../store/migrate.ts';
+import { badUsage } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { configOrFail, databaseFailure, migrateStore, openConfiguredStore } from './runtime.ts';
 
 export async function migrateCommand(io: CliIo, options: { status: boolean; json: boolean }): Promise<void> {
   const config = configOrFail(io);
-  if (options.status && missingSqliteFile(config.databaseUrl)) {
-    // Opening would create the file: a status check at a mistyped path must not leave an empty database there.
+  // Opening a SQLite database creates it (and its folder): a status check at a mistyped path must not leave an
+  // empty database behind, so it reports on a file that is not there without opening it.
+  const sqliteFile = options.status ? missingSqliteFile(config.databaseUrl) : undefined;
+  if (sqliteFile?.folderExists === false)
+    badUsage(`no SQLite database at ${sqliteFile.path}: its folder does not exist`);
+  if (sqliteFile) {
     reportStatus(io, migrationsOfNewDatabase('sqlite'), options.json);
-    writeLine(
-      io.stderr,
-      `no database at ${config.databaseUrl.slice('sqlite:'.length)} yet: migrate or serve creates it`,
-    );
+    writeLine(io.stderr, `no database at ${sqliteFile.path} yet: migrate or serve creates it`);
     return;
   }
   const store = openConfiguredStore(config);
@@ -57,8 +60,12 @@ function reportStatus(io: CliIo, states: readonly MigrationState[], json: boolea
   writeLine(io.stdout, `${states.length - pending} applied, ${pending} pending`);
 }
 
-function missingSqliteFile(databaseUrl: string): boolean {
-  if (!databaseUrl.startsWith('sqlite:')) return false;
+/** The SQLite file DATABASE_URL names when it is not there (a file in the way of its folder is left to open). */
+function missingSqliteFile(databaseUrl: string): { path: string; folderExists: boolean } | undefined {
+  if (!databaseUrl.startsWith('sqlite:')) return undefined;
   const path = databaseUrl.slice('sqlite:'.length);
-  return path !== ':memory:' && !existsSync(path);
+  if (path === ':memory:' || existsSync(path)) return undefined;
+  const folder = dirname(resolve(path));
+  if (existsSync(folder) && !statSync(folder).isDirectory()) return undefined;
+  return { path, folderExists: existsSync(folder) };
 }

@@ -71,6 +71,15 @@ describe.each(DIALECTS)('contentstats migrate (%s)', (dialect) => {
     });
     if (dialect === 'sqlite') expect(existsSync(sqlitePath)).toBe(false);
     // Nothing was applied by --status: migrate still has all of them to apply.
+    if (dialect === 'sqlite') {
+      const inMissingFolder = `sqlite:${join(sqlitePath, '..', 'typo', 'new.db')}`;
+      expect(await migrate(inMissingFolder, '--status')).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `contentstats: no SQLite database at ${inMissingFolder.slice('sqlite:'.length)}: its folder does not exist\n`,
+      });
+      expect(existsSync(join(sqlitePath, '..', 'typo'))).toBe(false);
+    }
     expect((await migrate(database.url)).stdout.match(/^applied /gm)).toHaveLength(MIGRATIONS.length);
   });
 
