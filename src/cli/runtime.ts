@@ -3,6 +3,7 @@
 import { type Config, loadConfig } from '../config.ts';
 import { type OpenStoreOptions, openStore, type Store } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import { type SchedulerLock, type SchedulerRole, takeSchedulerLock } from '../store/scheduler-lock.ts';
 import { badUsage, CommandFailure, EXIT } from './failure.ts';
 import type { CliIo } from './io.ts';
 import { classifyDatabaseError, describeStartupProblem } from './startup-errors.ts';
@@ -45,6 +46,19 @@ export async function openMigratedStore(config: Config, options: OpenStoreOption
     throw error;
   }
   return store;
+}
+
+/**
+ * On a SQLite file, the lock that keeps a `serve` scheduler alone on it (scheduler-lock.ts), or a failure naming
+ * the fix when another process holds it; nothing to hold on PostgreSQL, where schedulers lease.
+ */
+export function holdSchedulerLock(config: Config, role: SchedulerRole): SchedulerLock | undefined {
+  if (!config.databaseUrl.startsWith('sqlite:')) return undefined;
+  const path = config.databaseUrl.slice('sqlite:'.length);
+  if (path === ':memory:') return undefined;
+  const taken = takeSchedulerLock(path, role);
+  if (taken.ok) return taken.value;
+  throw new CommandFailure(describeStartupProblem({ kind: 'scheduler_running', path }), EXIT.usage);
 }
 
 /** One line naming the fix when the operator can fix it (exit 2); else `otherwise` (exit 1). */

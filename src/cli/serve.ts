@@ -7,10 +7,11 @@ import { createAttemptRecorder } from '../health/attempt-recorder.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
 import { countAccounts } from '../store/accounts.ts';
+import type { SchedulerLock } from '../store/scheduler-lock.ts';
 import { onShutdownSignal, startBackgroundWork } from './background.ts';
 import { CommandFailure, EXIT } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
-import { configOrFail, openMigratedStore } from './runtime.ts';
+import { configOrFail, holdSchedulerLock, openMigratedStore } from './runtime.ts';
 import { classifyListenError, describeStartupProblem } from './startup-errors.ts';
 
 export async function serveCommand(io: CliIo, options: { scheduler: boolean }): Promise<void> {
@@ -21,6 +22,14 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
     backgroundCheckpoints: true,
     applicationName: 'contentstats-api',
   });
+  let schedulerLock: SchedulerLock | undefined;
+  try {
+    // Taken once the database (and its folder) exists, before anything is collected.
+    schedulerLock = options.scheduler ? holdSchedulerLock(config, 'sole') : undefined;
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   if (Object.keys(config.upstreams).length > 0) {
     logger.warn(
       { upstreams: config.upstreams },
@@ -50,6 +59,7 @@ export async function serveCommand(io: CliIo, options: { scheduler: boolean }): 
     }
     await http.close();
     await store.close();
+    schedulerLock?.release();
   };
 
   // Asked before listening, so the hint follows the "listening" line at once and nothing awaits in between.

@@ -9,6 +9,7 @@ export type StartupProblem =
   | { kind: 'database_permission_denied'; reason: string }
   | { kind: 'database_schema_missing' }
   | { kind: 'sqlite_unwritable'; path: string; reason: string }
+  | { kind: 'scheduler_running'; path: string }
   | { kind: 'port_in_use'; port: number }
   | { kind: 'port_forbidden'; port: number }
   | { kind: 'host_unavailable'; host: string; reason: string };
@@ -87,6 +88,8 @@ export function describeStartupProblem(problem: StartupProblem): string {
       return 'the schema in search_path does not exist: create it with CREATE SCHEMA or fix DATABASE_URL';
     case 'sqlite_unwritable':
       return `cannot open the SQLite database ${problem.path} (${problem.reason}): make its folder writable or set DATABASE_URL`;
+    case 'scheduler_running':
+      return `another contentstats process runs the scheduler on ${problem.path}: stop it, or start this one as serve --no-scheduler (several schedulers on one database need PostgreSQL)`;
     case 'port_in_use':
       return `port ${problem.port} is already in use: stop the other process or set PORT`;
     case 'port_forbidden':

@@ -8,17 +8,25 @@ import { createServiceMetrics, routeCollectors } from '../compose.ts';
 import { createAttemptRecorder } from '../health/attempt-recorder.ts';
 import { createHttpClient } from '../http/client.ts';
 import { createLiveCollectors } from '../platforms/live-collectors.ts';
+import type { SchedulerLock } from '../store/scheduler-lock.ts';
 import { onShutdownSignal, startBackgroundWork } from './background.ts';
 import { CommandFailure, EXIT } from './failure.ts';
 import type { CliIo } from './io.ts';
 import { type ProbeServer, startProbeServer } from './probe-server.ts';
-import { configOrFail, openMigratedStore } from './runtime.ts';
+import { configOrFail, holdSchedulerLock, openMigratedStore } from './runtime.ts';
 import { classifyListenError, describeStartupProblem } from './startup-errors.ts';
 
 export async function workerCommand(io: CliIo): Promise<void> {
   const config = configOrFail(io);
   const logger = pino({ level: config.logLevel }, io.logDestination);
   const store = await openMigratedStore(config, { applicationName: 'contentstats-worker' });
+  let schedulerLock: SchedulerLock | undefined;
+  try {
+    schedulerLock = holdSchedulerLock(config, 'leasing');
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   if (store.dialect === 'sqlite') {
     logger.warn('worker on SQLite: `npm start` already runs the scheduler; workers are meant for PostgreSQL');
   }
@@ -29,6 +37,7 @@ export async function workerCommand(io: CliIo): Promise<void> {
   } catch (error) {
     await closeMetrics();
     await store.close();
+    schedulerLock?.release();
     const problem = classifyListenError(error, { host: config.host, port: config.port });
     if (!problem) throw error;
     throw new CommandFailure(describeStartupProblem(problem), EXIT.usage);
@@ -60,5 +69,6 @@ export async function workerCommand(io: CliIo): Promise<void> {
     await closeMetrics();
     await http.close();
     await store.close();
+    schedulerLock?.release();
   });
 }
