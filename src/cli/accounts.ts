@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import { type AccountError, createAccount, createApiKey, listKeys, revokeKey } from '../accounts/accounts.ts';
 import { presentAccount, presentKey } from '../api/presenters.ts';
-import { addCredit, type FundsError } from '../billing/funds.ts';
+import type { FundsError } from '../billing/funds.ts';
 import { microUsdToUsd, usdToMicroUsd } from '../billing/money.ts';
 import { PLAN_NAMES } from '../billing/plans.ts';
 import { findAccount, findAccountByEmail, listAccounts } from '../store/accounts.ts';
 import type { Store } from '../store/database.ts';
 import type { Account, Mode } from '../store/schema.ts';
-import { changeAccount } from '../tracking/change-account.ts';
+import { changeAccount, changeFunds } from '../tracking/change-account.ts';
 import { badUsage, refused } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { withStore } from './runtime.ts';
@@ -202,7 +202,7 @@ export function registerAccountCommands(program: Command, io: CliIo): void {
       if (amount === 0) badUsage('amount must not be 0');
       await withStore(io, async (store) => {
         const account = await accountOrRefuse(store, idOrEmail);
-        const result = await addCredit(store, {
+        const result = await changeFunds(store, {
           accountId: account.id,
           amountMicroUsd: usdToMicroUsd(amount),
           note: options.note ?? null,

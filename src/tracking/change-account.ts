@@ -1,10 +1,12 @@
-// Changing an account's settings, as the operator API and the CLI both do: disabling an account also cancels
-// its trackings, releasing what they still reserve.
+// Changing an account's settings and funds, as the operator API and the CLI both do: disabling an account also
+// cancels its trackings, releasing what they still reserve; taking money back may cross the low-balance alert.
 import { type AccountError, changeAccountSettings } from '../accounts/accounts.ts';
+import { type FundsChange, type FundsError, postFundsChange } from '../billing/funds.ts';
 import { err, ok, type Result } from '../result.ts';
 import { type AccountSettings, findAccount } from '../store/accounts.ts';
 import type { Account } from '../store/schema.ts';
-import type { NotInTransaction } from '../store/transaction.ts';
+import { type Executor, type NotInTransaction, writeTransaction } from '../store/transaction.ts';
+import { checkBalanceLow } from '../webhooks/balance-low.ts';
 import { cancelVideo } from './lifecycle.ts';
 
 export type ChangeAccountError = Extract<AccountError, { kind: 'account_not_found' | 'invalid_plan' }>;
@@ -52,4 +54,14 @@ async function cancelAccountVideos(store: NotInTransaction, accountId: string, n
     if (result.ok) cancelled++;
   }
   return cancelled;
+}
+
+/** A credit or an adjustment; an adjustment that leaves too little available raises balance.low in the same commit. */
+export function changeFunds(store: Executor, change: FundsChange): Promise<Result<Account, FundsError>> {
+  return writeTransaction(store, async (tx) => {
+    const changed = await postFundsChange(tx, change);
+    if (!changed.ok || change.amountMicroUsd >= 0) return changed;
+    await checkBalanceLow(tx, [change.accountId], change.now);
+    return changed;
+  });
 }

@@ -280,6 +280,31 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
     ]);
   });
 
+  it('alerts when the operator takes money back below the threshold, once, in the same commit', async () => {
+    const account = await api.createAccount({ creditUsd: 100 });
+    const hook = await register(account.liveKey, '/adjusted', ['balance.low']);
+    await api.call('PATCH', '/api/v1/alerts/balance-low', {
+      key: account.liveKey,
+      body: { threshold_usd: 50 },
+    });
+    const adjust = (amount_usd: number) =>
+      api.call('POST', `/admin/v1/accounts/${account.id}/credits`, {
+        headers: { authorization: `Bearer ${api.config.adminToken}` },
+        body: { amount_usd, note: 'refund' },
+      });
+    expect((await adjust(-40)).statusCode).toBe(201);
+    const read = async () =>
+      (await api.call('GET', '/api/v1/alerts/balance-low', { key: account.liveKey })).json().armed;
+    expect(await read()).toBe(true);
+    expect((await adjust(-20)).statusCode).toBe(201);
+    expect(await read()).toBe(false);
+    // Already alerted: a further adjustment does not alert again until a top-up re-arms it.
+    expect((await adjust(-1)).statusCode).toBe(201);
+    await worker().runOnce();
+    const alerts = receiver.on('/adjusted').map((d) => verify(hook.secret, d) as { data: EventData });
+    expect(alerts.map((a) => [a.data.available_usd, a.data.threshold_usd])).toEqual([[40, 50]]);
+  });
+
   it('sends a test-mode event to test endpoints only', async () => {
     const account = await api.createAccount({ creditUsd: 10 });
     await register(account.liveKey, '/live-only', ['snapshot.created', 'tracking.completed']);

@@ -1,11 +1,10 @@
 // The operator API under /admin/v1 (Authorization: Bearer CONTENTSTATS_ADMIN_TOKEN).
 import type { FastifyInstance } from 'fastify';
 import { createAccount, listKeys } from '../../accounts/accounts.ts';
-import { addCredit } from '../../billing/funds.ts';
 import { microUsdToUsd, usdToMicroUsd } from '../../billing/money.ts';
 import { findAccount } from '../../store/accounts.ts';
 import { ledgerTotals } from '../../store/ledger.ts';
-import { changeAccount } from '../../tracking/change-account.ts';
+import { changeAccount, changeFunds } from '../../tracking/change-account.ts';
 import { cancelVideo } from '../../tracking/lifecycle.ts';
 import type { ApiContext } from '../context.ts';
 import {
@@ -143,7 +142,7 @@ export function registerAdmin(app: FastifyInstance, ctx: ApiContext): void {
   });
 
   registerRoute(app, addCreditRoute, async (_request, reply, { params, body }) => {
-    const result = await addCredit(ctx.store, {
+    const result = await changeFunds(ctx.store, {
       accountId: params.id,
       amountMicroUsd: usdToMicroUsd(body.amount_usd),
       note: body.note ?? null,
