@@ -21,7 +21,7 @@ import { dashboardAssets } from './dashboard/assets.ts';
 import { registerDashboard } from './dashboard/routes.ts';
 import { type ApiErrorReply, frameworkErrorReply, internalError, sendError } from './errors.ts';
 import { buildOpenApiDocument, openApiDocumentRoute } from './openapi.ts';
-import type { RateDecision } from './rate-limit.ts';
+import { addressGroup, type RateDecision } from './rate-limit.ts';
 import { ADMIN_ROUTES, API_ROUTES, SERVICE_ROUTES } from './routes/index.ts';
 
 function trustedHops(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -139,7 +139,7 @@ export async function buildApp(
       // TRUST_PROXY) has its own, so a flood of refused requests is refused cheaply, with the same headers.
       const refuse = (request: FastifyRequest, reply: FastifyReply, error: ApiErrorReply) => {
         const decision = ctx.addressRateLimiter.take(
-          request.ip,
+          addressGroup(request.ip),
           ctx.config.unauthenticatedRateLimitPerMinute,
         );
         rateHeaders(reply, decision);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStore, DIALECTS, type TestStore } from '../../test/support/stores.ts';
 import { TestClock } from '../clock.ts';
 import {
+  addressGroup,
   createRateLimiter,
   createSharedRateLimiter,
   type RateDecision,
@@ -29,6 +30,19 @@ describe('the in-memory limiter (one API process)', () => {
 });
 
 describe('the per-address limiter (requests without a valid key)', () => {
+  it('limits an IPv4 address as itself and an IPv6 address by its /64', () => {
+    expect(addressGroup('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressGroup('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(addressGroup('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressGroup('2001:0DB8:0001:0002::1')).toBe('2001:db8:1:2::/64');
+    expect(addressGroup('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressGroup('2001:db8:1::')).toBe('2001:db8:1:0::/64');
+    expect(addressGroup('::1')).toBe('0:0:0:0::/64');
+    expect(addressGroup('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressGroup('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(addressGroup('2001:db8:1:2:3:4:192.0.2.1')).toBe('2001:db8:1:2::/64');
+  });
+
   it('holds at most its cap of addresses a minute: addresses past it share one count', () => {
     const clock = new TestClock(10 * MINUTE);
     const limiter = createRateLimiter(clock, { maxIdsPerWindow: 3 });

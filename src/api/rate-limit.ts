@@ -78,6 +78,29 @@ export function createRateLimiter(
   };
 }
 
+/**
+ * The unit an address is limited as: an IPv4 address itself (an IPv4-mapped IPv6 address is its IPv4 address),
+ * an IPv6 address by its /64, the smallest network a provider gives one customer, so a client that owns a /64
+ * cannot step around the limit by changing the last 64 bits on every request.
+ */
+export function addressGroup(address: string): string {
+  if (!address.includes(':')) return address;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const [head = '', tail = ''] = address.split('%')[0]!.toLowerCase().split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  // A trailing dotted IPv4 part (64:ff9b::192.0.2.1) stands for two groups.
+  const tailGroups = (address.includes('::') && tail !== '' ? tail.split(':') : []).flatMap((group) =>
+    group.includes('.') ? ['0', '0'] : [group],
+  );
+  const missing = 8 - headGroups.length - tailGroups.length;
+  const groups = [...headGroups, ...Array<string>(Math.max(0, missing)).fill('0'), ...tailGroups];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 /** About 15 MB of counts at most; addresses past it in a minute share one count. */
 const MAX_ADDRESSES_PER_MINUTE = 100_000;
 

@@ -66,6 +66,15 @@ describe.each(DIALECTS)('requests without a valid key are limited per client add
     expect(nextMinute.headers['x-ratelimit-remaining']).toBe('299');
   });
 
+  it('IPv6 addresses of one /64 share a count: changing the last 64 bits does not step around it', async () => {
+    startOfNextMinutePlus20s();
+    for (let i = 0; i < 300; i++) await keyless(`2001:db8:aa:bb::${(i + 1).toString(16)}`);
+    expect((await keyless('2001:db8:aa:bb:ffff:ffff:ffff:fffe')).statusCode).toBe(429);
+    const nextNetwork = await keyless('2001:db8:aa:bc::1');
+    expect(nextNetwork.statusCode).toBe(401);
+    expect(nextNetwork.headers['x-ratelimit-remaining']).toBe('299');
+  });
+
   it('a valid key from a limited address is answered under its own limit', async () => {
     const account = await api.createAccount();
     startOfNextMinutePlus20s();
