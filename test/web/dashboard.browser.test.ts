@@ -346,6 +346,12 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await page.goto(`${server.url}/#/videos`);
     const row = page.locator('table.videos tbody tr').filter({ hasText: '<script>' });
     await expect.poll(() => row.locator('a.tag').allInnerTexts()).toEqual([HOSTILE_TAG]);
+    // Its sparkline: 30 hourly slots, 7, 14, 21 and 28 missed: broken at each, so four lines (0–6 … 22–27) and a
+    // dot for slot 29 alone.
+    const spark = row.locator('svg.sparkline');
+    await expect.poll(() => spark.locator('polyline').count()).toBe(4);
+    expect(await spark.locator('circle').count()).toBe(1);
+    expect(await spark.getAttribute('aria-label')).toMatch(/^Views from [\d,]+ to [\d,]+ over 30 snapshots$/);
     await row.locator('a.tag').click();
     await expect
       .poll(() => page.locator('h1.campaign-title').textContent())
@@ -668,6 +674,37 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
 
     await page.goto(`${server.url}/#/campaigns`);
     await expect.poll(() => page.locator('table.campaigns').innerText()).toContain('Spring Launch');
+  });
+
+  it('filters the list by platform and status, and finds a video by its link', async () => {
+    await page.goto(`${server.url}/#/videos`);
+    const rows = page.locator('table.videos tbody tr');
+    await rows.first().waitFor();
+    const cells = (label: string) =>
+      rows.locator(`td[data-label="${label}"]`).evaluateAll((tds) => tds.map((td) => td.textContent));
+    await page.getByLabel('Platform').selectOption({ label: 'YouTube' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => cells('Platform')).toEqual(['YouTube']);
+    expect(new URL(page.url()).hash).toBe('#/videos?platform=youtube');
+    await page.getByLabel('Platform').selectOption({ label: 'All' });
+    await page.getByLabel('Status').selectOption({ label: 'Completed' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('#list-status').innerText()).toMatch(/^\d+ videos?$/);
+    const statuses = await cells('Status');
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(statuses)).toEqual(new Set(['Completed']));
+    // A link as it was pasted (the short form) finds the video by its canonical link too.
+    await page.getByLabel('Status').selectOption({ label: 'All' });
+    await page.getByLabel('Link', { exact: true }).fill('https://youtu.be/dQw4w9WgXcQ');
+    await page.getByLabel('Link', { exact: true }).press('Enter');
+    await expect.poll(() => cells('Platform')).toEqual(['YouTube']);
+    await page
+      .getByLabel('Link', { exact: true })
+      .fill('https://www.tiktok.com/@nobody/video/7399999999999999999');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(() => page.locator('#list-status').innerText())
+      .toBe('No videos match. Track one to get started.');
   });
 
   it('shows the account: usage and keys, a new key shown once', async () => {

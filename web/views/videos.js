@@ -428,6 +428,8 @@ export function render(context, main, route, options = {}) {
       const listed = new Set(fresh.map((video) => video.id));
       for (const [id, row] of rows) {
         if (listed.has(id)) continue;
+        const spark = row.tr.querySelector('.spark');
+        if (spark) observer.unobserve(spark);
         row.tr.remove();
         rows.delete(id);
       }
