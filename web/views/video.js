@@ -4,7 +4,7 @@
 // downloads; a share link). `renderVideoDetail` draws the read-only part alone, for the share page.
 //
 // Loading: GET /videos/{id} once, the video with its collected snapshots (at most 30 days × 24 = 720: about
-// 170 KB of JSON, one request; the paged snapshots route says the same in 240 KB, with its deltas). While the
+// 168 KB of JSON, one request; the paged snapshots route says the same in 236 KB, with its deltas). While the
 // video is tracked and the tab visible, the page asks the snapshots route only for the slots settled after the
 // newest one it has (`starting_after`, a 73-byte answer when there is none), soon after the next snapshot is
 // due, and reads the video again only when one has arrived; the chart is updated in place (a zoom is kept) and
