@@ -30,9 +30,12 @@ const banner = /** @type {HTMLElement} */ (document.getElementById('test-banner'
 let leaveView;
 let renderCount = 0;
 
+/** An address's hash names a page when it starts with `#/`; any other (`#main`, the skip link's) is the list. */
+const isRoute = (/** @type {string} */ hash) => hash.startsWith('#/');
+
 /** @returns {Route} */
 function currentRoute() {
-  const hash = location.hash.replace(/^#\/?/, '');
+  const hash = isRoute(location.hash) ? location.hash.slice(2) : '';
   const [path = '', query = ''] = hash.split('?');
   return { path: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
 }
@@ -146,7 +149,13 @@ async function route() {
 }
 
 document.getElementById('sign-out')?.addEventListener('click', signOut);
+// The skip link moves the focus to the page's content without changing the address (a hash is a route here).
+document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener('hashchange', () => {
+  if (!isRoute(location.hash) && location.hash !== '') return;
   void route();
   main.focus({ preventScroll: true });
 });

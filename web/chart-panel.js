@@ -41,9 +41,11 @@ function radios(legend, name, choices, current, onChange) {
  */
 export function renderChartPanel(section, initialSnapshots) {
   let snapshots = initialSnapshots;
-  const available = METRICS.filter((metric) =>
+  const shown = METRICS.filter((metric) =>
     snapshots.some((s) => s[metric] !== null && s[metric] !== undefined),
   );
+  // Before the first snapshot nothing says which counts the platform shows: every metric is offered.
+  const available = shown.length > 0 ? shown : [...METRICS];
   const state = {
     metric: /** @type {string} */ (available[0] ?? 'views'),
     /** @type {import('./chart.js').ChartScale} */ scale: 'linear',
@@ -93,17 +95,19 @@ export function renderChartPanel(section, initialSnapshots) {
   );
   replace(section, h('h2', { id: 'chart-title' }, 'Over time'), controls, summary, chartBox);
 
-  /** @type {{destroy: () => void} | undefined} */
+  /** @type {{setData: (series: import('./chart.js').ChartSeries) => void, destroy: () => void} | undefined} */
   let chart;
+  /** Charts asked for so far: a newer one replaces one still being made. */
   let drawing = 0;
-  async function draw() {
-    const series = buildSeries(snapshots, state.metric, state.mode, state.scale);
-    const label = `${state.metric}${state.mode === 'growth' ? ' growth per interval' : ''}`;
+  let pending = false;
+
+  /** The sentence under the heading: what is drawn, its gaps and approximate points. */
+  function describe(/** @type {import('./chart.js').ChartSeries} */ series) {
     const values = series.y.filter((v) => v !== null);
     summary.textContent =
       values.length === 0
         ? `No ${state.metric} to draw yet.`
-        : `${label}: ${values.length} snapshot${values.length === 1 ? '' : 's'}` +
+        : `${label()}: ${values.length} snapshot${values.length === 1 ? '' : 's'}` +
           (state.mode === 'total' ? `, from ${fullCount(values[0])} to ${fullCount(values.at(-1))}` : '') +
           (series.gaps > 0
             ? `; ${series.gaps} missed slot${series.gaps === 1 ? '' : 's'} shown as gaps`
@@ -111,24 +115,44 @@ export function renderChartPanel(section, initialSnapshots) {
           (series.approximate.some((v) => v !== null) ? '; orange points are approximate' : '') +
           (state.scale === 'log' ? '; log scale' : '') +
           '.';
+  }
+  const label = () => `${state.metric}${state.mode === 'growth' ? ' growth per interval' : ''}`;
+  const seriesNow = () => buildSeries(snapshots, state.metric, state.mode, state.scale);
+
+  /** A new chart: the first, or for another metric, scale or mode. */
+  async function draw() {
+    const from = snapshots;
+    const series = seriesNow();
+    describe(series);
     const mine = ++drawing;
-    const next = await drawChart(chartBox, series, { label, scale: state.scale, mode: state.mode });
+    pending = true;
+    const next = await drawChart(chartBox, series, { label: label(), scale: state.scale, mode: state.mode });
     if (mine !== drawing) {
       next.destroy();
       return;
     }
+    pending = false;
     chart?.destroy();
     chart = next;
+    section.dataset.chartPoints = String(series.x.length);
+    // Snapshots that came while it was being made.
+    if (snapshots !== from) update(snapshots);
+  }
+
+  /** The same chart with new snapshots: the metric, scale, mode and a zoom stay. */
+  function update(/** @type {import('./chart.js').Snapshot[]} */ next) {
+    snapshots = next;
+    if (pending || !chart) return;
+    const series = seriesNow();
+    describe(series);
+    chart.setData(series);
     section.dataset.chartPoints = String(series.x.length);
   }
 
   void draw();
   return {
     /** @param {import('./chart.js').Snapshot[]} next */
-    update(next) {
-      snapshots = next;
-      void draw();
-    },
+    update,
     destroy() {
       drawing += 1;
       chart?.destroy();

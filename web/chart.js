@@ -129,10 +129,13 @@ const full = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
  * @param {ChartSeries} series
  * @param {{label: string, scale: ChartScale, mode: ChartMode, approximate?: boolean}} options (approximate: false
  *   leaves out the series of approximate points, for data that has none)
- * @returns {Promise<{destroy: () => void}>}
+ * @returns {Promise<{setData: (series: ChartSeries) => void, destroy: () => void}>} setData draws new data
+ *   in the same chart (a zoom the person made is kept)
  */
 export async function drawChart(container, series, options) {
   const uPlot = await loadUPlot();
+  const columns = (/** @type {ChartSeries} */ data) =>
+    options.approximate === false ? [data.x, data.y] : [data.x, data.y, data.approximate];
   container.replaceChildren();
   const width = Math.max(280, container.clientWidth || 600);
   const bars =
@@ -184,7 +187,7 @@ export async function drawChart(container, series, options) {
             ]),
       ],
     },
-    options.approximate === false ? [series.x, series.y] : [series.x, series.y, series.approximate],
+    columns(series),
     container,
   );
   const resize = new ResizeObserver(() => {
@@ -193,6 +196,12 @@ export async function drawChart(container, series, options) {
   });
   resize.observe(container);
   return {
+    setData(next) {
+      const shown = plot.data[0];
+      const zoomed =
+        shown.length > 1 && (plot.scales.x.min > shown[0] || plot.scales.x.max < shown[shown.length - 1]);
+      plot.setData(columns(next), !zoomed);
+    },
     destroy() {
       resize.disconnect();
       plot.destroy();

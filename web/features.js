@@ -6,7 +6,7 @@ export const FEATURES = Object.freeze({
   tags: true,
   /** POST /videos/track/batch. */
   batchTrack: true,
-  /** GET /exports/snapshots?format=csv|xlsx (a video's CSV comes from its snapshots route either way). */
+  /** GET /exports/snapshots?format=csv|xlsx, with video_id for one video's (a campaign's: with tag). */
   exports: true,
   /** POST /share-links and the read-only page at /s/<token>. */
   shareLinks: true,

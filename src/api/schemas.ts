@@ -287,6 +287,9 @@ export const snapshotsQuery = z.object({
 });
 
 export const exportQuery = z.object({
+  video_id: idParam
+    .optional()
+    .describe("Only this video: one of the account's, in the calling key's mode (else 400 naming video_id)"),
   tag: tagFilter
     .optional()
     .describe('Only videos carrying this tag; repeat it for videos carrying all of them'),

@@ -305,6 +305,82 @@ describe.each(DIALECTS)('account-wide exports (%s)', (dialect) => {
     expect(jsonl.map((l) => JSON.parse(l).video_id)).toEqual(mine());
   });
 
+  it('filters by video_id: one video’s rows in every format, and with the other filters', async () => {
+    const all = csvObjects((await get('/api/v1/exports/snapshots')).body);
+    const response = await get(`/api/v1/exports/snapshots?video_id=${ids.youtube}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-disposition']).toBe(
+      `attachment; filename="contentstats-snapshots-${ids.youtube}-${iso(api.clock.now()).slice(0, 10)}.csv"`,
+    );
+    const rows = csvObjects(response.body);
+    expect(rows).toHaveLength(4);
+    expect(rows).toEqual(all.filter((r) => r.video_id === ids.youtube));
+
+    const xlsx = await get(`/api/v1/exports/snapshots?video_id=${ids.tiktokA}&format=xlsx`);
+    expect(xlsx.headers['content-disposition']).toContain(`contentstats-snapshots-${ids.tiktokA}-`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ExcelJS.Buffer);
+    const sheetRows = (
+      workbook.getWorksheet('snapshots')!.getSheetValues().filter(Boolean) as unknown[][]
+    ).slice(1);
+    expect(sheetRows.map((row) => row[1])).toEqual(
+      all.filter((r) => r.video_id === ids.tiktokA).map((r) => r.video_id),
+    );
+    expect(sheetRows).toHaveLength(4);
+
+    const videos = csvObjects((await get(`/api/v1/exports/videos?video_id=${ids.tiktokB}`)).body);
+    expect(videos.map((r) => r.video_id)).toEqual([ids.tiktokB]);
+    // The filters add up: a video that does not carry the tag, or is on another platform, gives no rows.
+    expect(
+      csvObjects((await get(`/api/v1/exports/snapshots?video_id=${ids.tiktokB}&tag=Spring%20Launch`)).body),
+    ).toEqual([]);
+    expect(
+      csvObjects((await get(`/api/v1/exports/videos?video_id=${ids.youtube}&platform=tiktok`)).body),
+    ).toEqual([]);
+    expect(
+      csvObjects((await get(`/api/v1/exports/videos?video_id=${ids.youtube}&tag=week%201`)).body).map(
+        (r) => r.video_id,
+      ),
+    ).toEqual([ids.youtube]);
+  });
+
+  it('answers a video_id that is malformed or not the caller’s (in the key’s mode) with 400 naming it', async () => {
+    const fields = async (query: string, k = key) => {
+      const response = await get(`/api/v1/exports/snapshots?${query}`, k);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-disposition']).toBeUndefined();
+      return response
+        .json()
+        .details.map((d: { field: string; message: string }) => `${d.field}: ${d.message}`)
+        .sort();
+    };
+    // Another account's video, the same account's live video under its test key, and one that does not exist.
+    expect(await fields(`video_id=${ids.other}`)).toEqual(['video_id: No such video']);
+    expect(await fields(`video_id=${ids.live}`)).toEqual(['video_id: No such video']);
+    expect(await fields(`video_id=${ids.youtube}`, liveKey)).toEqual(['video_id: No such video']);
+    expect(await fields('video_id=vid_doesnotexist')).toEqual(['video_id: No such video']);
+    // Malformed: too long, a control character, given twice; named beside the other bad filters.
+    expect(await fields(`video_id=${'v'.repeat(65)}`)).toEqual(['video_id: must be at most 64 characters']);
+    expect((await fields('video_id=%00'))[0]).toMatch(/^video_id: /);
+    expect((await fields(`video_id=${ids.youtube}&video_id=${ids.tiktokA}`))[0]).toMatch(/^video_id: /);
+    expect(await fields(`video_id=${ids.other}&format=pdf`)).toEqual([
+      'format: format must be one of csv, jsonl, xlsx',
+      'video_id: No such video',
+    ]);
+    expect((await fields(`video_id=${ids.other}`)).length).toBe(1);
+    const videos = await get(`/api/v1/exports/videos?video_id=${ids.other}`);
+    expect([videos.statusCode, videos.json().details]).toEqual([
+      400,
+      [{ field: 'video_id', message: 'No such video' }],
+    ]);
+    // The live key exports its own video.
+    expect(
+      csvObjects((await get(`/api/v1/exports/videos?video_id=${ids.live}`, liveKey)).body).map(
+        (r) => r.video_id,
+      ),
+    ).toEqual([ids.live]);
+  });
+
   it('answers bad filters with 400 naming each, and no key with 401', async () => {
     const bad = await get('/api/v1/exports/snapshots?format=pdf&platform=vimeo&since=yesterday&status=gone');
     expect(bad.statusCode).toBe(400);

@@ -2,15 +2,18 @@
 /// <reference lib="dom.iterable" />
 // The dashboard in a real browser (Debian's Chromium, driven by playwright-core) against the real `contentstats
 // serve` process with a 2-second snapshot interval: a person signs in with a test key, tracks videos, watches
-// snapshots arrive, reads the chart, pauses, resumes and stops, downloads the CSV. Checks what is on the screen,
-// saves screenshots (desktop and phone width) under test-output/, and measures the first load, a list of 500
-// videos and a chart of 720 snapshots (printed; recorded in docs/benchmarks.md).
+// the list and a video's page refresh themselves as snapshots arrive, reads the chart, pauses, resumes and stops,
+// downloads the CSV and XLSX, opens the campaign page; with a live key, sees the money each change would move.
+// Checks what is on the screen (labels, contrast, keyboard, phone width too), saves screenshots (desktop and
+// phone width) under test-output/, and measures the first load, a list of 500 videos and a chart of 720
+// snapshots (printed; recorded in docs/benchmarks.md).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/accounts/accounts.ts';
@@ -32,7 +35,80 @@ const CHROMIUM_ARGS = [
 const OUTPUT = join(import.meta.dirname, '../../test-output');
 const HOSTILE_TITLE =
   '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"><b>Bold</b> & "quoted"';
+const HOSTILE_TAG = '<b>bold</b> tag';
+const HOSTILE_METADATA = { '<i>key</i>': '<img src=x onerror="window.__pwned = 3">' };
 const HOUR_MS = 3_600_000;
+
+/**
+ * What the page shows that a person could not read or reach: text below WCAG AA contrast on what is drawn behind
+ * it (4.5:1, 3:1 for large text; disabled controls aside), and form controls and buttons without a name. A
+ * string, so the test's compiler adds nothing to it before the browser runs it.
+ */
+const AUDIT_PAGE = `(() => {
+  const parse = (css) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(css);
+    if (!m) return null;
+    const p = m[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
+    return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+  };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a),
+    g: top.g * top.a + under.g * (1 - top.a),
+    b: top.b * top.a + under.b * (1 - top.a),
+    a: 1,
+  });
+  const channel = (v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  const backdrop = (element) => {
+    const layers = [];
+    for (let e = element; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) {
+        layers.push(c);
+        if (c.a >= 1) break;
+      }
+    }
+    return layers.reverse().reduce((under, layer) => over(layer, under), { r: 255, g: 255, b: 255, a: 1 });
+  };
+  const lowContrast = [];
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!node.textContent.trim() || !element || seen.has(element)) continue;
+    seen.add(element);
+    if (element.closest('[hidden], noscript, option, :disabled')) continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0 || box.right < 0 || box.bottom < 0) continue;
+    let opacity = 1;
+    for (let e = element; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+    const style = getComputedStyle(element);
+    if (opacity < 0.1 || style.visibility === 'hidden') continue;
+    const behind = backdrop(element);
+    const text = over(parse(style.color), behind);
+    const [light, dark] = [luminance(text), luminance(behind)].sort((x, y) => y - x);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    const size = parseFloat(style.fontSize);
+    const needed = size >= 24 || (Number(style.fontWeight) >= 700 && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) {
+      lowContrast.push(ratio.toFixed(2) + ' < ' + needed + ': ' + JSON.stringify(node.textContent.trim().slice(0, 40)));
+    }
+  }
+  const unnamed = [];
+  for (const control of document.querySelectorAll('input, select, textarea, button')) {
+    if (control.type === 'hidden' || control.closest('[hidden]')) continue;
+    const named =
+      (control.labels && control.labels.length > 0) ||
+      control.getAttribute('aria-label') ||
+      control.getAttribute('aria-labelledby') ||
+      (control.tagName === 'BUTTON' && control.textContent.trim());
+    if (!named) unnamed.push(control.outerHTML.slice(0, 100));
+  }
+  return { lowContrast, unnamed };
+})()`;
 
 async function startServer(
   store: TestStore,
@@ -73,13 +149,37 @@ async function startServer(
   return { url, child, output: () => output };
 }
 
-/** Signs in the way a person does: the key typed into the form. */
+/** Signs in the way a person does: the key typed into the form (which has the focus), then Enter. */
 async function signIn(page: Page, url: string, key: string): Promise<void> {
   await page.goto(`${url}/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect
+    .poll(() => page.getByLabel('API key').evaluate((input) => input === document.activeElement))
+    .toBe(true);
+  await page.keyboard.type(key);
+  await page.keyboard.press('Enter');
   await expect.poll(() => page.getByRole('heading', { name: 'Videos', level: 1 }).isVisible()).toBe(true);
 }
+
+/** The API requests the page makes from now until `stop()` is called. */
+function recordApiRequests(page: Page): { urls: string[]; stop: () => void } {
+  const urls: string[] = [];
+  const listener = (request: { url(): string }) => {
+    if (request.url().includes('/api/v1/')) urls.push(request.url());
+  };
+  page.on('request', listener);
+  return { urls, stop: () => page.off('request', listener) };
+}
+
+/** Tells the page its tab is hidden (or visible again), as the browser does when the tab is switched. */
+async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((hide) => {
+    if (hide) Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    else Reflect.deleteProperty(document, 'hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);
+}
+
+const csvLines = (text: string) => text.trim().split('\n');
 
 function statusText(page: Page): Promise<string> {
   return page.locator('.video-head .badge').first().innerText();
@@ -92,7 +192,10 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
   let page: Page;
   let profile: string;
   let testKey: string;
+  let liveKey: string;
+  let pausedLiveId: string;
   const accountIds: string[] = [];
+  const apiRequests: { url: string; key: string | undefined }[] = [];
   let benchKey: string;
   let hostileId: string;
   let longId: string;
@@ -114,6 +217,7 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     if (!person.ok || !bench.ok) throw new Error('accounts');
     accountIds.push(person.value.account.id, bench.value.account.id);
     testKey = person.value.testKey.key;
+    liveKey = person.value.liveKey.key;
     benchKey = bench.value.testKey.key;
     // The list fetches a sparkline per visible row: the benchmark's account is not held to a plan's rate.
     await changeAccount(store, bench.value.account.id, { rate_limit_per_minute: 100_000 }, now);
@@ -145,7 +249,27 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
       },
     ]);
     await seedCompletedVideos(store, bench.value.account.id, listed);
+    // A live video, paused after its first five slots (all missed: nothing charged), of a one-day tracking.
+    [pausedLiveId = ''] = await seedCompletedVideos(store, person.value.account.id, [
+      {
+        n: 3,
+        title: 'Paused live video',
+        slots: 5,
+        allMissed: true,
+        startedAt: now - 6 * HOUR_MS,
+        mode: 'live',
+        status: 'paused',
+        durationDays: 1,
+      },
+    ]);
     server = await startServer(store);
+    // Tags and metadata are the person's words: given through the API, as a client would.
+    const patched = await fetch(`${server.url}/api/v1/videos/${hostileId}`, {
+      method: 'PATCH',
+      headers: { 'x-api-key': testKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ tags: [HOSTILE_TAG], metadata: HOSTILE_METADATA }),
+    });
+    expect(patched.status).toBe(200);
     profile = mkdtempSync(join(tmpdir(), 'contentstats-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -159,6 +283,10 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
     });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page.on('request', (request) => {
+      if (request.url().includes('/api/v1/'))
+        apiRequests.push({ url: request.url(), key: request.headers()['x-api-key'] });
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -208,6 +336,29 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('.video-head').innerText()).toContain('<i>creator</i>');
+    // The tag and the metadata (the person's own words) too: in the heading, the facts and the list.
+    expect(await page.locator('.video-head a.tag').allInnerTexts()).toEqual([HOSTILE_TAG]);
+    const [[name, value]] = Object.entries(HOSTILE_METADATA) as [[string, string]];
+    const facts = await page.locator('dl.facts').innerText();
+    expect(facts).toContain(name);
+    expect(facts).toContain(value);
+    expect(await page.locator('main img, main b, main i').count()).toBe(0);
+    await page.goto(`${server.url}/#/videos`);
+    const row = page.locator('table.videos tbody tr').filter({ hasText: '<script>' });
+    await expect.poll(() => row.locator('a.tag').allInnerTexts()).toEqual([HOSTILE_TAG]);
+    // Its sparkline: 30 hourly slots, 7, 14, 21 and 28 missed: broken at each, so four lines (0–6 … 22–27) and a
+    // dot for slot 29 alone.
+    const spark = row.locator('svg.sparkline');
+    await expect.poll(() => spark.locator('polyline').count()).toBe(4);
+    expect(await spark.locator('circle').count()).toBe(1);
+    expect(await spark.getAttribute('aria-label')).toMatch(/^Views from [\d,]+ to [\d,]+ over 30 snapshots$/);
+    await row.locator('a.tag').click();
+    await expect
+      .poll(() => page.locator('h1.campaign-title').textContent())
+      .toBe(`Campaign “${HOSTILE_TAG}”`);
+    await expect.poll(() => page.locator('table.videos tbody tr').count()).toBe(1);
+    expect(await page.locator('main img, main b, main i, main script').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
   it('draws missed slots as gaps and marks approximate values', async () => {
@@ -224,11 +375,21 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     );
     expect(await page.locator('table.snapshots .approx').count()).toBeGreaterThan(0);
     expect(await page.locator('table.snapshots .approx').first().innerText()).toMatch(/^≈\d/);
-    // Log scale and growth per interval redraw the chart and say so.
-    await page.getByText('Log', { exact: true }).click();
+    expect(await summary.innerText()).toMatch(/^views: 26 snapshots, from [\d,]+ to [\d,]+;/);
+    // Another metric; the scale with the keyboard (arrow keys move within a group of radios); growth per
+    // interval: each redraws the chart and says so.
+    await page.locator('.chart-controls').getByText('Likes', { exact: true }).click();
+    await expect.poll(() => summary.innerText()).toMatch(/^likes: 26 snapshots/);
+    await page.getByRole('radio', { name: 'Linear' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('radio', { name: 'Log' }).isChecked()).toBe(true);
     await expect.poll(() => summary.innerText()).toContain('log scale');
     await page.getByText('Growth per interval', { exact: true }).click();
-    await expect.poll(() => summary.innerText()).toContain('growth per interval');
+    await expect.poll(() => summary.innerText()).toMatch(/^likes growth per interval: \d+ snapshots/);
+    // Growth is drawn only between consecutive slots: fewer points than readings, never across a gap.
+    const growthPoints = Number(/(\d+) snapshots/.exec(await summary.innerText())?.[1]);
+    expect(growthPoints).toBeLessThan(26);
+    expect(growthPoints).toBeGreaterThan(15);
     await page.screenshot({ path: join(OUTPUT, `${dialect}-video-desktop.png`), fullPage: true });
   });
 
@@ -264,6 +425,8 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await links.fill('https://www.tiktok.com/@demo/video/7301234567890123456');
     await page.getByLabel('Days').fill('1');
     await expect.poll(() => page.locator('.estimate').innerText()).toContain('free with a test key');
+    // The balance is shown before submitting, even though a test key never draws on it.
+    expect(await page.locator('.estimate').innerText()).toContain('Available balance: $10.00');
     await page.getByRole('button', { name: 'Track', exact: true }).click();
     await expect
       .poll(() => page.locator('.results h2').innerText(), { timeout: 15_000 })
@@ -300,6 +463,35 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     expect(outcomes[4]).toContain('Not found or private');
   });
 
+  it('refreshes the list while it is open, keeping what was typed in the filters, the rows and the focus', async () => {
+    await page.goto(`${server.url}/#/videos`);
+    const monitoring = page
+      .locator('table.videos tbody tr')
+      .filter({ has: page.locator('.badge', { hasText: 'Monitoring' }) })
+      .first();
+    await monitoring.waitFor();
+    const id = await monitoring.getAttribute('data-id');
+    const row = page.locator(`table.videos tbody tr[data-id="${id}"]`);
+    const rowCount = await page.locator('table.videos tbody tr').count();
+    const newest = () => row.locator('time').getAttribute('datetime');
+    const before = await newest();
+    // Typed, not applied; then the focus goes to the row's link.
+    await page.getByLabel('Link', { exact: true }).fill('typed, not applied');
+    const link = row.locator('a.video-title');
+    await link.focus();
+    await link.evaluate((element) => {
+      element.dataset.marker = 'focused';
+    });
+    // Snapshots come every 2 seconds: the row changes without a reload.
+    await expect.poll(newest, { timeout: 15_000, interval: 250 }).not.toBe(before);
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.marker)).toBe(
+      'focused',
+    );
+    expect(await page.getByLabel('Link', { exact: true }).inputValue()).toBe('typed, not applied');
+    expect(new URL(page.url()).hash).toBe('#/videos');
+    expect(await page.locator('table.videos tbody tr').count()).toBe(rowCount);
+  });
+
   it('shows snapshots arriving, then pauses, resumes and stops with what each moves', async () => {
     await page.goto(`${server.url}/#/videos`);
     await page
@@ -311,9 +503,41 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await page.locator('table.videos tbody tr').first().locator('a.video-title').click();
     const facts = page.locator('dl.facts');
     const collected = async () => Number(/(\d+) collected/.exec(await facts.innerText())?.[1] ?? 0);
-    // Slot 0 at track time, then one every 2 seconds, reloaded by the page itself.
-    await expect.poll(collected, { timeout: 15_000, interval: 500 }).toBeGreaterThanOrEqual(3);
     await expect.poll(() => page.locator('.chart canvas').count()).toBeGreaterThan(0);
+    const canvas = await page.locator('.chart canvas').first().elementHandle();
+    const requests = recordApiRequests(page);
+    const first = await collected();
+    // Slot 0 at track time, then one every 2 seconds: the page asks for new slots only, and reads the video again
+    // when one has come.
+    await expect.poll(collected, { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(first + 2);
+    requests.stop();
+    const probes = requests.urls.filter((url) => url.includes('/snapshots?'));
+    const reads = requests.urls.filter((url) => /\/api\/v1\/videos\/vid_\w+$/.test(url));
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    for (const probe of probes) {
+      expect(new URL(probe).searchParams.get('starting_after')).toMatch(/^job_\w+-\d+$/);
+      expect(new URL(probe).searchParams.get('limit')).toBe('1');
+    }
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads.length).toBeLessThanOrEqual(probes.length);
+    // The chart was updated where it is, not drawn anew; its table too.
+    expect(await canvas!.evaluate((element) => element.isConnected)).toBe(true);
+    const settled = /(\d+) collected, (\d+) missed/.exec(await facts.innerText())!;
+    expect(await page.locator('table.snapshots tbody tr').count()).toBe(
+      Number(settled[1]) + Number(settled[2]),
+    );
+
+    // A hidden tab asks nothing; coming back, it asks at once.
+    await setTabHidden(page, true);
+    await page.waitForTimeout(500);
+    const hidden = recordApiRequests(page);
+    await page.waitForTimeout(4_000);
+    hidden.stop();
+    expect(hidden.urls).toEqual([]);
+    const shown = recordApiRequests(page);
+    await setTabHidden(page, false);
+    await expect.poll(() => shown.urls.length, { timeout: 1_500, interval: 100 }).toBeGreaterThan(0);
+    shown.stop();
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: join(OUTPUT, `${dialect}-live-video-desktop.png`), fullPage: true });
 
@@ -340,16 +564,62 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await expect.poll(() => statusText(page)).toBe('Completed');
     expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
 
+    // The downloads hold this video's snapshots only: as many as the page says were collected.
+    const videoId = new URL(page.url()).hash.split('/').at(-1)!;
+    const count = await collected();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^vid_\w+-snapshots\.csv$/);
-    const csv = readFileSync((await download.path())!, 'utf8')
-      .trim()
-      .split('\n');
-    expect(csv[0]).toMatch(/^snapshot_id,snapshot_time,slot,views,likes/);
-    expect(csv.length - 1).toBeGreaterThanOrEqual(3);
+    expect(download.suggestedFilename()).toMatch(
+      new RegExp(`^contentstats-snapshots-${videoId}-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+    );
+    const csv = csvLines(readFileSync((await download.path())!, 'utf8'));
+    expect(csv[0]).toMatch(
+      /^video_id,video_link,platform,title,creator,tags,snapshot_id,slot,snapshot_time,views/,
+    );
+    expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual(Array(count).fill(videoId));
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download XLSX' }).click(),
+    ]);
+    expect(xlsx.suggestedFilename()).toMatch(new RegExp(`^contentstats-snapshots-${videoId}-.*\\.xlsx$`));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile((await xlsx.path())!);
+    const sheet = (workbook.getWorksheet('snapshots')!.getSheetValues().filter(Boolean) as unknown[][]).slice(
+      1,
+    );
+    expect(sheet.map((row) => row[1])).toEqual(Array(count).fill(videoId));
+  });
+
+  it('with a live key: no test banner, only live videos, and the money a change would move, before it moves', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, server.url, liveKey);
+    expect(await page.locator('#test-banner').isVisible()).toBe(false);
+    await expect.poll(() => page.locator('table.videos tbody tr').allInnerTexts()).toHaveLength(1);
+    await page.locator('a.video-title').filter({ hasText: 'Paused live video' }).click();
+    await expect.poll(() => statusText(page)).toBe('Paused');
+    expect(new URL(page.url()).hash).toBe(`#/videos/${pausedLiveId}`);
+    // Five slots, all missed, and nothing collected: each missed slot is a row.
+    await expect.poll(() => page.locator('tr.missed').count()).toBe(5);
+    expect(await page.locator('.chart-summary').innerText()).toBe('No views to draw yet.');
+    // One day of hourly slots at $0.015 each: 19 still ahead.
+    await page.getByRole('button', { name: 'Resume' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.locator('.money-line').innerText()).toBe(
+      'Reserves at most $0.285 (19 remaining snapshots × $0.015).',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    expect(await dialog.locator('.money-line').innerText()).toBe(
+      'Nothing is reserved while paused: no money moves.',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await statusText(page)).toBe('Paused');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, server.url, testKey);
+    expect(await page.locator('#test-banner').isVisible()).toBe(true);
   });
 
   it('edits a video’s tags and opens the campaign page with its roll-up, chart and videos', async () => {
@@ -406,6 +676,37 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await expect.poll(() => page.locator('table.campaigns').innerText()).toContain('Spring Launch');
   });
 
+  it('filters the list by platform and status, and finds a video by its link', async () => {
+    await page.goto(`${server.url}/#/videos`);
+    const rows = page.locator('table.videos tbody tr');
+    await rows.first().waitFor();
+    const cells = (label: string) =>
+      rows.locator(`td[data-label="${label}"]`).evaluateAll((tds) => tds.map((td) => td.textContent));
+    await page.getByLabel('Platform').selectOption({ label: 'YouTube' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => cells('Platform')).toEqual(['YouTube']);
+    expect(new URL(page.url()).hash).toBe('#/videos?platform=youtube');
+    await page.getByLabel('Platform').selectOption({ label: 'All' });
+    await page.getByLabel('Status').selectOption({ label: 'Completed' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('#list-status').innerText()).toMatch(/^\d+ videos?$/);
+    const statuses = await cells('Status');
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(statuses)).toEqual(new Set(['Completed']));
+    // A link as it was pasted (the short form) finds the video by its canonical link too.
+    await page.getByLabel('Status').selectOption({ label: 'All' });
+    await page.getByLabel('Link', { exact: true }).fill('https://youtu.be/dQw4w9WgXcQ');
+    await page.getByLabel('Link', { exact: true }).press('Enter');
+    await expect.poll(() => cells('Platform')).toEqual(['YouTube']);
+    await page
+      .getByLabel('Link', { exact: true })
+      .fill('https://www.tiktok.com/@nobody/video/7399999999999999999');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(() => page.locator('#list-status').innerText())
+      .toBe('No videos match. Track one to get started.');
+  });
+
   it('shows the account: usage and keys, a new key shown once', async () => {
     await page.goto(`${server.url}/#/account`);
     await expect.poll(() => page.locator('dl.usage').innerText()).toContain('Snapshots collected');
@@ -414,7 +715,17 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     await page.getByRole('button', { name: 'Create key' }).click();
     const shown = page.getByLabel('New key (shown only this once: store it now)');
     await expect.poll(() => shown.inputValue()).toMatch(/^cs_test_/);
-    await expect.poll(() => page.locator('table.keys').innerText()).toContain('from the dashboard');
+    const row = page.locator('table.keys tbody tr').filter({ hasText: 'from the dashboard' });
+    await expect.poll(() => row.count()).toBe(1);
+    await row.getByRole('button', { name: /^Revoke key cs_test_/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.innerText()).toContain('revoked');
+    // The revoked key is refused; the key signed in with still works.
+    const refused = await fetch(`${server.url}/api/v1/usage`, {
+      headers: { 'x-api-key': await shown.inputValue() },
+    });
+    expect(refused.status).toBe(401);
+    expect(await page.locator('dl.usage').isVisible()).toBe(true);
   });
 
   it('adds a webhook on the account page, sends a test and shows its delivery (where the API has webhooks)', {
@@ -468,20 +779,73 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     }
   });
 
-  it('works at phone width without sideways scrolling', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}/#/videos`);
-    await page.locator('table.videos tbody tr').first().waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(OUTPUT, `${dialect}-videos-phone.png`), fullPage: true });
-    await page.goto(`${server.url}/#/videos/${hostileId}`);
-    await expect.poll(() => page.locator('.chart canvas').count()).toBeGreaterThan(0);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: join(OUTPUT, `${dialect}-video-phone.png`), fullPage: true });
+  it('shows every page with named controls and readable contrast, at desktop and at phone width', async () => {
+    const pages: [string, string, () => Promise<unknown>][] = [
+      ['videos', '#/videos', () => page.locator('table.videos tbody tr').first().waitFor()],
+      ['video', `#/videos/${hostileId}`, () => page.locator('.chart canvas').waitFor()],
+      ['track', '#/track', () => page.locator('.estimate').filter({ hasText: 'free' }).waitFor()],
+      [
+        'campaign',
+        `#/campaigns/${encodeURIComponent('Spring Launch')}`,
+        () => page.locator('main[data-campaign-chart]').waitFor(),
+      ],
+      ['account', '#/account', () => page.locator('table.keys').waitFor()],
+    ];
+    for (const [name, hash, ready] of pages) {
+      for (const [width, height, size] of [
+        [1280, 900, 'desktop'],
+        [390, 844, 'phone'],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await page.goto(`${server.url}/${hash}`);
+        await ready();
+        const audit = (await page.evaluate(AUDIT_PAGE)) as { lowContrast: string[]; unnamed: string[] };
+        expect(audit, `${name} at ${size} width`).toEqual({ lowContrast: [], unnamed: [] });
+        // Nothing to scroll sideways: what does not fit wraps, or scrolls inside its own box.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(
+          width,
+        );
+        await page.screenshot({ path: join(OUTPUT, `${dialect}-${name}-${size}.png`), fullPage: true });
+      }
+    }
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('is usable by keyboard: the skip link, the menu, a form', async () => {
+    // A fresh load (going to another hash of the same page would only change the route, and focus the content).
     await page.goto(`${server.url}/#/videos`);
+    await page.reload();
     await page.locator('table.videos tbody tr').first().waitFor();
-    await page.screenshot({ path: join(OUTPUT, `${dialect}-videos-desktop.png`), fullPage: true });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // The address is not changed by the skip link (a hash names a page here).
+    expect(new URL(page.url()).hash).toBe('#/videos');
+    expect(await page.getByRole('heading', { name: 'Videos', level: 1 }).isVisible()).toBe(true);
+    // The menu: Track reached with Tab, opened with Enter, its first field filled and the form sent by keyboard.
+    await page.getByRole('link', { name: 'Track', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: 'Track videos' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Track', exact: true }).getAttribute('aria-current')).toBe(
+      'page',
+    );
+    await page.getByLabel('Links').focus();
+    await page.keyboard.type('https://www.tiktok.com/@demo/video/7300000000000004040');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).name)).toBe('days');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1');
+    await page.getByRole('button', { name: 'Track', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('.results h2').innerText(), { timeout: 15_000 })
+      .toBe('0 of 1 tracked');
+    expect(await page.locator('table.outcomes tbody tr').first().innerText()).toContain(
+      'Not found or private',
+    );
+    // The outcome's heading has the focus, so a screen reader reads it next.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('0 of 1 tracked');
   });
 
   it('signs out, forgetting the key', async () => {
@@ -548,7 +912,15 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
           location.hash = '#/videos';
         }),
     );
-    expect(await fresh.locator('table.videos tbody tr').count()).toBeGreaterThanOrEqual(500);
+    // Every video once (500 and the long one), in pages that follow each other, and no "Show more" after the last.
+    await fresh.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => fresh.locator('table.videos tbody tr').count()).toBe(501);
+    const listed = await fresh
+      .locator('table.videos tbody tr')
+      .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.id));
+    expect(listed).toHaveLength(501);
+    expect(new Set(listed).size).toBe(501);
+    await expect.poll(() => fresh.getByRole('button', { name: 'Show more' }).isVisible()).toBe(false);
 
     // A chart of 720 hourly snapshots (7 missed, 12 approximate), from the click to the drawn canvas.
     const chartMs = await fresh.evaluate(
@@ -575,6 +947,20 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
     const summary = await fresh.locator('.chart-summary').innerText();
     expect(summary).toContain('713 snapshots');
     expect(summary).toContain('7 missed slots shown as gaps');
+    expect(await fresh.locator('section[data-chart-points]').getAttribute('data-chart-points')).toBe('720');
+    const chartJson = [...transfers.values()]
+      .filter((t) => t.url.endsWith(`/api/v1/videos/${longId}`))
+      .reduce((sum, t) => sum + t.bytes, 0);
+    // The table shows the newest 100 slots, then 100 more at a time, down to slot 0.
+    const tableRows = fresh.locator('table.snapshots tbody tr');
+    expect(await tableRows.count()).toBe(100);
+    for (let shown = 100; shown < 720; shown += 100) {
+      await fresh.getByRole('button', { name: 'Show older slots' }).click();
+      await expect.poll(() => tableRows.count()).toBe(Math.min(720, shown + 100));
+    }
+    expect(await fresh.getByRole('button', { name: 'Show older slots' }).isVisible()).toBe(false);
+    expect(await tableRows.last().innerText()).toMatch(/^0\s/);
+    expect(await fresh.locator('table.snapshots tr.missed').count()).toBe(7);
     await fresh.screenshot({ path: join(OUTPUT, `${dialect}-chart-720-desktop.png`), fullPage: false });
     await fresh.close();
 
@@ -584,7 +970,7 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
         `dashboard figures (${dialect}):`,
         `  first load of the list: ${kb(totalBytes)} transferred (page and files ${kb(assetBytes)}, list JSON ${kb(listBytes)}, sparklines ${kb(sparkBytes)}), ${firstLoadMs} ms to 100 rows`,
         `  list of 500 videos rendered in ${listMs.toFixed(0)} ms (5 pages of 100)`,
-        `  chart of 720 snapshots rendered in ${chartMs.toFixed(0)} ms`,
+        `  chart of 720 snapshots rendered in ${chartMs.toFixed(0)} ms (the video's JSON: ${kb(chartJson)}, one request)`,
       ].join('\n'),
     );
   }, 90_000);
@@ -592,5 +978,14 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
   it('met no Content-Security-Policy violation and no script error on any page', () => {
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('sent the key in the X-API-Key header of every API request, never in an address', () => {
+    expect(apiRequests.length).toBeGreaterThan(50);
+    const keys = [testKey, liveKey, benchKey];
+    expect(apiRequests.filter((request) => keys.some((key) => request.url.includes(key)))).toEqual([]);
+    // The sign-in form's first try is a made-up key; every other request carries one of the real ones.
+    const withoutKnownKey = apiRequests.filter((request) => !keys.includes(request.key ?? ''));
+    expect(withoutKnownKey.map((request) => request.key)).toEqual(['cs_test_notARealKey0000000000']);
   });
 });

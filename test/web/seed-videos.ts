@@ -1,9 +1,9 @@
-// Finished test-mode trackings written straight into the database, as the engine leaves them: a video row, its
+// Trackings written straight into the database as the engine leaves them (finished, or paused): a video row, its
 // collected and missed snapshots, and the account's usage totals. The dashboard test uses them for what takes
 // too long to collect for real (720 hourly snapshots, 500 videos) and for titles no simulator gives.
 import { newTimeOrderedId } from '../../src/ids.ts';
 import { tiktokCanonicalUrl } from '../../src/platforms/tiktok/url.ts';
-import type { NewVideo } from '../../src/store/schema.ts';
+import type { Mode, NewVideo } from '../../src/store/schema.ts';
 import { insertFirstSnapshots, missedSnapshot, type NewSnapshot } from '../../src/store/snapshots.ts';
 import type { Executor } from '../../src/store/transaction.ts';
 import { writeTransaction } from '../../src/store/transaction.ts';
@@ -22,8 +22,15 @@ export interface SeededVideo {
   slots: number;
   missedEvery?: number;
   approximateEvery?: number;
+  /** Every slot missed (a live video with a collected snapshot would need its charge in the ledger). */
+  allMissed?: boolean;
   /** When slot 0 was taken; slots are an hour apart. */
   startedAt: number;
+  /** `test` unless said; a live one is seeded with nothing collected, so nothing to charge. */
+  mode?: Mode;
+  /** `completed` unless said; a paused one holds no reservation and has `durationDays` × 24 slots. */
+  status?: 'completed' | 'paused';
+  durationDays?: number;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -32,7 +39,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Completed test-mode TikTok trackings of `accountId`; returns their ids in the order given. */
+/** TikTok trackings of `accountId` (completed test-mode ones unless said); returns their ids in the order given. */
 export async function seedCompletedVideos(
   store: Executor,
   accountId: string,
@@ -40,15 +47,18 @@ export async function seedCompletedVideos(
 ): Promise<string[]> {
   const videos: NewVideo[] = [];
   const snapshots: NewSnapshot[] = [];
-  let collectedTotal = 0;
+  const collectedTotal: Record<Mode, number> = { live: 0, test: 0 };
   for (const seed of seeds) {
+    const mode = seed.mode ?? 'test';
+    const paused = seed.status === 'paused';
+    if (mode === 'live' && !seed.allMissed) throw new Error('a live seed is all missed: nothing to charge');
     const id = newTimeOrderedId('vid', seed.startedAt + seed.n);
     const platformVideoId = String(7_400_000_000_000_000_000n + BigInt(seed.n));
     let collected = 0;
     let missed = 0;
     for (let slot = 0; slot < seed.slots; slot++) {
       const takenAt = seed.startedAt + slot * HOUR_MS;
-      if (seed.missedEvery && slot > 0 && slot % seed.missedEvery === 0) {
+      if (seed.allMissed || (seed.missedEvery && slot > 0 && slot % seed.missedEvery === 0)) {
         snapshots.push(missedSnapshot(newTimeOrderedId('snp', takenAt), id, slot, takenAt));
         missed++;
         continue;
@@ -71,13 +81,14 @@ export async function seedCompletedVideos(
         approximate: Boolean(seed.approximateEvery && slot % seed.approximateEvery === 0),
       });
     }
-    collectedTotal += collected;
+    collectedTotal[mode] += collected;
     const endedAt = seed.startedAt + seed.slots * HOUR_MS;
+    const durationDays = seed.durationDays ?? Math.max(1, Math.ceil(seed.slots / 24));
     videos.push({
       id,
       job_id: newTimeOrderedId('job', seed.startedAt + seed.n),
       account_id: accountId,
-      mode: 'test',
+      mode,
       platform: 'tiktok',
       platform_video_id: platformVideoId,
       video_link: tiktokCanonicalUrl(platformVideoId),
@@ -85,12 +96,12 @@ export async function seedCompletedVideos(
       title: seed.title,
       creator: seed.creator ?? 'seeded.creator',
       description: null,
-      status: 'completed',
+      status: paused ? 'paused' : 'completed',
       is_deleted: 0,
       error_reason: null,
-      duration_days: Math.max(1, Math.ceil(seed.slots / 24)),
+      duration_days: durationDays,
       interval_seconds: 3600,
-      total_slots: seed.slots,
+      total_slots: paused ? durationDays * 24 : seed.slots,
       cost_per_snapshot_micro_usd: 15_000,
       reserved_micro_usd: 0,
       next_slot: seed.slots,
@@ -100,13 +111,17 @@ export async function seedCompletedVideos(
       snapshots_missed: missed,
       created_at: seed.startedAt + seed.n,
       last_updated_at: endedAt,
-      ended_at: endedAt,
+      ended_at: paused ? null : endedAt,
     });
   }
   await writeTransaction(store, async (tx) => {
     for (const part of chunks(videos, ROWS_PER_INSERT)) await insertVideos(tx, part);
     for (const part of chunks(snapshots, ROWS_PER_INSERT)) await insertFirstSnapshots(tx, part);
-    await addUsage(tx, accountId, 'test', { snapshotsCollected: collectedTotal });
+    for (const mode of ['live', 'test'] as const) {
+      if (collectedTotal[mode] > 0) {
+        await addUsage(tx, accountId, mode, { snapshotsCollected: collectedTotal[mode] });
+      }
+    }
   });
   return videos.map((video) => video.id);
 }

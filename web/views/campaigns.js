@@ -211,12 +211,8 @@ async function renderCampaign(context, main, tag) {
     if (values.length === 0) return undefined;
     const drawn = await drawChart(
       chartBox,
-      { ...series, approximate: series.y.map(() => null), gaps: 0 },
-      {
-        label: 'views (sum)',
-        scale: 'linear',
-        mode: 'total',
-      },
+      { ...series, approximate: [], gaps: 0 },
+      { label: 'views (sum)', scale: 'linear', mode: 'total', approximate: false },
     );
     main.dataset.campaignChart = String(series.x.length);
     return drawn;

@@ -99,7 +99,7 @@ export async function render(context, main) {
     const cost = context.testMode ? 0 : snapshots * usage.cost_per_snapshot;
     estimate.className = cost > usage.available_usd ? 'estimate error' : 'estimate';
     estimate.textContent = context.testMode
-      ? `${count} link${count === 1 ? '' : 's'} × ${dayCount} days: free with a test key.`
+      ? `${count} link${count === 1 ? '' : 's'} × ${dayCount} days: free with a test key. Available balance: ${money(usage.available_usd)} (a test key never draws on it).`
       : `${count} link${count === 1 ? '' : 's'} × ${dayCount} days × 24 snapshots × ${money(usage.cost_per_snapshot)} = ${money(cost)} reserved now. Available: ${money(usage.available_usd)}.` +
         (cost > usage.available_usd
           ? ' Not enough for all of them: the first ones that fit are tracked.'

@@ -1,7 +1,15 @@
 // @ts-check
 // One video: what it is, its chart per metric (linear or log, totals or growth per interval), its snapshots,
-// and what can be done with it (pause, resume, stop with the money each moves shown first; tags; CSV; a share
-// link). `renderVideoDetail` draws the read-only part alone, for the share page.
+// and what can be done with it (pause, resume, stop with the money each moves shown first; tags; CSV and XLSX
+// downloads; a share link). `renderVideoDetail` draws the read-only part alone, for the share page.
+//
+// Loading: GET /videos/{id} once, the video with its collected snapshots (at most 30 days × 24 = 720: about
+// 168 KB of JSON, one request; the paged snapshots route says the same in 236 KB, with its deltas). While the
+// video is tracked and the tab visible, the page asks the snapshots route only for the slots settled after the
+// newest one it has (`starting_after`, a 73-byte answer when there is none), soon after the next snapshot is
+// due, and reads the video again only when one has arrived; the chart is updated in place (a zoom is kept) and
+// the actions are rebuilt only when the status changes, so nothing loses focus. Coming back to the tab after a
+// minute reads the video again (it may have been paused or stopped elsewhere).
 import { renderChartPanel } from '../chart-panel.js';
 import { confirmDialog, externalLink, field, h, replace, toast } from '../dom.js';
 import { FEATURES } from '../features.js';
@@ -15,10 +23,24 @@ import {
   signedCount,
   statusLabel,
 } from '../format.js';
+import { repeatWhileVisible, waitFor } from '../live.js';
 
-const TABLE_ROWS = 100;
-const REFRESH_MIN_MS = 2_000;
-const REFRESH_MAX_MS = 60_000;
+/** Table rows shown at first and added by "Show older slots". */
+const TABLE_PAGE = 100;
+const POLL_MIN_MS = 2_000;
+const POLL_MAX_MS = 60_000;
+const RATE_RESERVE = 15;
+/** Coming back to a tab whose video was read longer ago than this reads it again. */
+const STALE_MS = 60_000;
+
+/**
+ * Slots settled so far (collected or missed): slots are settled in order, so they are 0 … settled − 1.
+ * @param {any} video
+ */
+export function settledSlots(video) {
+  const newest = video.snapshots?.at(-1)?.slot ?? -1;
+  return Math.max(video.snapshots_collected + video.snapshots_missed, newest + 1);
+}
 
 /**
  * @param {import('../app.js').ViewContext} context
@@ -29,8 +51,6 @@ export async function render(context, main, route) {
   const { api } = context;
   const id = route.path[1] ?? '';
   let closed = false;
-  /** @type {number | undefined} */
-  let timer;
   const head = h('div');
   const actions = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' });
   const extras = h('div');
@@ -38,6 +58,11 @@ export async function render(context, main, route) {
   replace(main, h('p', null, h('a', { href: '#/videos' }, '← All videos')), head, actions, extras, detail);
   /** @type {ReturnType<typeof renderVideoDetail> | undefined} */
   let view;
+  /** The video as last read. @type {any} */
+  let video;
+  let readAt = 0;
+  let headKey = '';
+  let actionsFor = '';
 
   async function load() {
     const answer = await api.get(`/videos/${encodeURIComponent(id)}`);
@@ -47,44 +72,55 @@ export async function render(context, main, route) {
       replace(detail, h('p', { class: 'error', role: 'alert' }, answer.message));
       return;
     }
-    const video = answer.body;
-    replace(head, videoHeading(video));
-    renderActions(video);
+    video = answer.body;
+    readAt = Date.now();
+    const key = JSON.stringify([video.current_metadata, video.status, video.error_reason, video.tags]);
+    if (key !== headKey) replace(head, videoHeading(video));
+    headKey = key;
+    if (actionsFor !== video.status) renderActions();
+    actionsFor = video.status;
     if (view) view.update(video);
     else view = renderVideoDetail(detail, video);
-    schedule(video);
+    main.dataset.videoStatus = video.status;
   }
 
-  /** Reloads soon after the next snapshot is due, while the video is being tracked. @param {any} video */
-  function schedule(video) {
-    window.clearTimeout(timer);
-    if (closed || video.status !== 'monitoring' || !video.next_snapshot_at) return;
-    const wait = Date.parse(video.next_snapshot_at) - Date.now() + 1_000;
-    timer = window.setTimeout(() => void load(), Math.min(REFRESH_MAX_MS, Math.max(REFRESH_MIN_MS, wait)));
+  /** Slots settled after the newest one shown: when there are, the video is read again. */
+  async function poll() {
+    if (video?.status !== 'monitoring' || api.rateRemaining < RATE_RESERVE) return;
+    const settled = settledSlots(video);
+    const answer = await api.get(`/videos/${encodeURIComponent(id)}/snapshots`, {
+      include_missed: 'true',
+      limit: 1,
+      starting_after: settled > 0 ? `${video.job_id}-${settled - 1}` : undefined,
+    });
+    if (closed) return;
+    if (!answer.ok || answer.body.snapshots.length > 0) await load();
+    else view?.update(video);
   }
 
-  /** @param {any} video */
-  function renderActions(video) {
-    const remaining = Math.max(
-      0,
-      video.monitoring_duration_days * 24 - video.snapshots_collected - video.snapshots_missed,
-    );
-    const price = video.estimated_cost / (video.monitoring_duration_days * 24);
-    const moneyLine = (/** @type {string} */ verb) =>
-      context.testMode
-        ? 'Test key: no money moves.'
-        : `${verb} about ${money(remaining * price)} (${remaining} remaining snapshot${remaining === 1 ? '' : 's'} × ${money(price)}).`;
-    /** @type {HTMLElement[]} */
-    const buttons = [];
+  const live = repeatWhileVisible(poll, () =>
+    video?.status === 'monitoring'
+      ? waitFor(video.next_snapshot_at ? Date.parse(video.next_snapshot_at) : null, POLL_MIN_MS, POLL_MAX_MS)
+      : POLL_MAX_MS,
+  );
+  const onVisible = () => {
+    if (!document.hidden && video && Date.now() - readAt > STALE_MS) void load().then(live.reschedule);
+  };
+  document.addEventListener('visibilitychange', onVisible);
+
+  /** Pause, resume, stop (each saying what money it moves), downloads and the share link; rebuilt per status. */
+  function renderActions() {
     const change = async (
       /** @type {'pause' | 'resume' | 'stop'} */ action,
       /** @type {string} */ title,
       /** @type {string} */ explanation,
-      /** @type {string} */ money,
     ) => {
       const confirmed = await confirmDialog({
         title,
-        body: [h('p', null, explanation), h('p', { class: 'money-line' }, money)],
+        body: [
+          h('p', null, explanation),
+          h('p', { class: 'money-line' }, moneyMoved(video, action, context.testMode)),
+        ],
         confirm: title,
         danger: action === 'stop',
       });
@@ -93,106 +129,92 @@ export async function render(context, main, route) {
       if (answer.ok) toast(`${title}: done.`);
       else toast(answer.message);
       await load();
+      live.reschedule();
     };
+    /** @type {HTMLElement[]} */
+    const buttons = [];
+    const button = (
+      /** @type {string} */ className,
+      /** @type {string} */ label,
+      /** @type {() => void} */ onclick,
+    ) => buttons.push(h('button', { type: 'button', class: className, onclick }, label));
     if (video.status === 'monitoring') {
-      buttons.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            onclick: () =>
-              change(
-                'pause',
-                'Pause tracking',
-                'No snapshots are taken while paused; slots that pass are recorded as missed. The reservation goes back to the balance until you resume.',
-                moneyLine('Releases'),
-              ),
-          },
-          'Pause',
+      button('secondary', 'Pause', () =>
+        change(
+          'pause',
+          'Pause tracking',
+          'No snapshots are taken while paused; slots that pass are recorded as missed. The reservation goes back to the balance until you resume.',
         ),
       );
     }
     if (video.status === 'paused') {
-      buttons.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'primary',
-            onclick: () =>
-              change(
-                'resume',
-                'Resume tracking',
-                'Tracking continues within its original window; the remaining snapshots are reserved again from the available balance.',
-                moneyLine('Reserves at most'),
-              ),
-          },
-          'Resume',
+      button('primary', 'Resume', () =>
+        change(
+          'resume',
+          'Resume tracking',
+          'Tracking continues within its original window; the remaining snapshots are reserved again from the available balance.',
         ),
       );
     }
     if (video.status === 'monitoring' || video.status === 'paused') {
-      buttons.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'danger',
-            onclick: () =>
-              change(
-                'stop',
-                'Stop tracking',
-                'Tracking ends now and cannot be restarted. Collected snapshots stay.',
-                moneyLine(video.status === 'paused' ? 'Nothing is reserved now; releases' : 'Releases'),
-              ),
-          },
-          'Stop',
+      button('danger', 'Stop', () =>
+        change(
+          'stop',
+          'Stop tracking',
+          'Tracking ends now and cannot be restarted. Collected snapshots stay.',
         ),
       );
     }
-    buttons.push(
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'secondary',
-          onclick: async () => {
-            const done = await api.download(
-              `/videos/${encodeURIComponent(video.id)}/snapshots`,
-              { format: 'csv', limit: 1000, include_missed: 'true' },
-              `${video.id}-snapshots.csv`,
-            );
-            toast(done.ok ? 'CSV downloaded.' : done.message);
-          },
-        },
-        'Download CSV',
-      ),
-    );
+    if (FEATURES.exports) {
+      for (const format of /** @type {const} */ (['csv', 'xlsx'])) {
+        button('secondary', `Download ${format.toUpperCase()}`, async () => {
+          const done = await api.download(
+            '/exports/snapshots',
+            { video_id: video.id, format },
+            `${video.id}-snapshots.${format}`,
+          );
+          toast(done.ok ? `${format.toUpperCase()} downloaded.` : done.message);
+        });
+      }
+    }
     if (FEATURES.shareLinks) {
-      buttons.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            onclick: () => shareLink(context, extras, { video_id: video.id }),
-          },
-          'Share link',
-        ),
-      );
+      button('secondary', 'Share link', () => shareLink(context, extras, { video_id: video.id }));
     }
+    // Rebuilding the buttons would drop the focus from the one that had it: it goes to its namesake.
+    const focused = actions.contains(document.activeElement) ? document.activeElement?.textContent : null;
     replace(actions, buttons);
+    if (focused) buttons.find((b) => b.textContent === focused)?.focus();
     if (FEATURES.tags && !extras.querySelector('.tags-editor'))
       extras.prepend(tagsEditor(context, video, load));
   }
 
   await load();
+  live.reschedule();
   return () => {
     closed = true;
-    window.clearTimeout(timer);
+    live.stop();
+    document.removeEventListener('visibilitychange', onVisible);
     view?.destroy();
   };
+}
+
+/**
+ * What a change of status does to the money, said before it is confirmed: pausing and stopping release the
+ * reservation of the slots still ahead, resuming reserves them again (at most: slots that passed while paused
+ * are missed, not reserved); a paused video holds nothing, so stopping it moves nothing.
+ * @param {any} video
+ * @param {'pause' | 'resume' | 'stop'} action
+ * @param {boolean} testMode
+ */
+export function moneyMoved(video, action, testMode) {
+  if (testMode) return 'Test key: no money moves.';
+  if (action === 'stop' && video.status === 'paused')
+    return 'Nothing is reserved while paused: no money moves.';
+  const slots = video.monitoring_duration_days * 24;
+  const remaining = Math.max(0, slots - settledSlots(video));
+  const price = video.estimated_cost / slots;
+  const verb = action === 'resume' ? 'Reserves at most' : 'Releases about';
+  return `${verb} ${money(remaining * price)} (${remaining} remaining snapshot${remaining === 1 ? '' : 's'} × ${money(price)}).`;
 }
 
 /** @param {any} video */
@@ -232,30 +254,49 @@ export function videoHeading(video) {
  */
 export function renderVideoDetail(container, initialVideo, options = {}) {
   let video = initialVideo;
+  let tableRows = TABLE_PAGE;
   const facts = h('dl', { class: 'facts' });
   const chartSection = h('section', { 'aria-labelledby': 'chart-title' });
   const tableBox = h('div');
+  const older = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older slots');
   replace(
     container,
     facts,
     chartSection,
-    h('section', { 'aria-labelledby': 'table-title' }, h('h2', { id: 'table-title' }, 'Snapshots'), tableBox),
+    h(
+      'section',
+      { 'aria-labelledby': 'table-title' },
+      h('h2', { id: 'table-title' }, 'Snapshots'),
+      tableBox,
+      h('div', { class: 'actions center' }, older),
+    ),
   );
   const chart = renderChartPanel(chartSection, video.snapshots);
 
-  function fill() {
-    replace(facts, ...factsOf(video, options.readOnly ?? false));
-    replace(tableBox, snapshotTable(video));
+  function fillTable() {
+    const settled = settledSlots(video);
+    replace(tableBox, snapshotTable(video, tableRows));
+    older.hidden = tableRows >= settled;
   }
+  older.addEventListener('click', () => {
+    tableRows += TABLE_PAGE;
+    fillTable();
+  });
 
-  fill();
+  replace(facts, ...factsOf(video, options.readOnly ?? false));
+  fillTable();
   return {
-    /** @param {any} next */
+    /** The video read again (or the same one, to bring its relative times up to date). @param {any} next */
     update(next) {
-      const changed = next.snapshots.length !== video.snapshots.length || next.status !== video.status;
+      const changed =
+        next.snapshots.length !== video.snapshots.length ||
+        next.snapshots.at(-1)?.slot !== video.snapshots.at(-1)?.slot ||
+        settledSlots(next) !== settledSlots(video);
       video = next;
-      fill();
-      if (changed) chart.update(video.snapshots);
+      replace(facts, ...factsOf(video, options.readOnly ?? false));
+      if (!changed) return;
+      fillTable();
+      chart.update(video.snapshots);
     },
     destroy() {
       chart.destroy();
@@ -290,30 +331,32 @@ function factsOf(video, readOnly) {
   return rows.flatMap(([term, value]) => [h('dt', null, term), h('dd', null, value)]);
 }
 
-/** Newest first; a missed slot is a row of its own. @param {any} video */
-function snapshotTable(video) {
+/**
+ * Every settled slot, newest first, up to `limit` rows: a collected snapshot, or a missed slot as a row of its
+ * own (slots are settled in order, so a slot below the settled count without a snapshot was missed, also
+ * after the newest snapshot).
+ * @param {any} video
+ * @param {number} limit
+ */
+function snapshotTable(video, limit) {
   /** @type {any[]} */
   const snapshots = video.snapshots;
+  const settled = settledSlots(video);
   const metrics = METRICS.filter((metric) => snapshots.some((s) => s[metric] !== null));
   /** @type {{slot: number, snapshot?: any, previous?: any}[]} */
   const rows = [];
-  for (let i = snapshots.length - 1; i >= 0 && rows.length < TABLE_ROWS; i--) {
-    const snapshot = snapshots[i];
-    const previous = snapshots[i - 1];
-    rows.push({
-      slot: snapshot.slot,
-      snapshot,
-      previous: previous?.slot === snapshot.slot - 1 ? previous : undefined,
-    });
-    if (previous)
-      for (let slot = snapshot.slot - 1; slot > previous.slot && rows.length < TABLE_ROWS; slot--)
-        rows.push({ slot });
+  let i = snapshots.length - 1;
+  for (let slot = settled - 1; slot >= 0 && rows.length < limit; slot--) {
+    while (i >= 0 && snapshots[i].slot > slot) i--;
+    const snapshot = snapshots[i]?.slot === slot ? snapshots[i] : undefined;
+    const previous = snapshot && snapshots[i - 1]?.slot === slot - 1 ? snapshots[i - 1] : undefined;
+    rows.push({ slot, snapshot, previous });
   }
   const caption = h(
     'caption',
     null,
-    snapshots.length > TABLE_ROWS
-      ? `The newest ${TABLE_ROWS} slots of ${video.snapshots_collected + video.snapshots_missed}; the CSV has them all.`
+    settled > rows.length
+      ? `The newest ${rows.length} slots of ${settled}, newest first; the CSV and XLSX downloads have every snapshot.`
       : 'Every slot so far, newest first.',
   );
   return h(

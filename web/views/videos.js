@@ -3,6 +3,11 @@
 // paging: each page is one request however many videos there are), latest counts, a sparkline of views and
 // the time of the newest snapshot. Sparklines are fetched only for rows on screen, a few at a time, and stop
 // when the key's rate-limit window runs low.
+//
+// The list refreshes itself while it is open and the tab is visible: soon after the earliest next snapshot of
+// the videos shown (every 5 to 30 seconds), it reads again the pages it shows, from the first, and updates
+// the table row by row and cell by cell: new videos appear at the top, a cell whose value is unchanged is
+// left alone, so the filters, the rows loaded, the scroll position and the focus stay where they were.
 import { h, replace } from '../dom.js';
 import { FEATURES } from '../features.js';
 import {
@@ -15,6 +20,7 @@ import {
   STATUSES,
   statusLabel,
 } from '../format.js';
+import { repeatWhileVisible, waitFor } from '../live.js';
 import { sparkline } from '../sparkline.js';
 
 const PAGE_SIZE = 100;
@@ -22,9 +28,20 @@ const PAGE_SIZE = 100;
 const SPARKLINE_CONCURRENCY = 4;
 const RATE_RESERVE = 15;
 const SPARKLINE_WINDOW_MS = 48 * 3600 * 1000;
+/** The list refreshes itself at most this often, and at least this often while it is visible. */
+const REFRESH_MIN_MS = 5_000;
+const REFRESH_MAX_MS = 30_000;
+/** Each refresh reads every page shown again: with more rows than this, only the Refresh button does. */
+export const AUTO_REFRESH_MAX_ROWS = 300;
 
 /** Drawn sparklines by video id, kept while the newest snapshot is the same. @type {Map<string, {newest: string | null, svg: SVGSVGElement}>} */
 const sparklineCache = new Map();
+
+/**
+ * A row of the table: its cells, each with what it shows, so a refresh replaces only the cells that changed.
+ * @typedef {{tr: HTMLTableRowElement, keys: string[], video: any}} Row
+ * @typedef {{key: string, build: () => HTMLTableCellElement}} Cell
+ */
 
 /**
  * @param {import('../app.js').ViewContext} context
@@ -115,7 +132,9 @@ export function render(context, main, route, options = {}) {
     body,
   );
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show more');
-  const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
+  const refreshButton = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
+  // Not a live region: a refresh every few seconds is not announced.
+  const updated = h('span', { class: 'muted list-updated' });
   replace(
     main,
     h(
@@ -125,7 +144,8 @@ export function render(context, main, route, options = {}) {
       h(
         'div',
         { class: 'actions' },
-        refresh,
+        updated,
+        refreshButton,
         options.embedded ? null : h('a', { class: 'button primary', href: '#/track' }, 'Track videos'),
       ),
     ),
@@ -136,9 +156,18 @@ export function render(context, main, route, options = {}) {
   );
 
   let closed = false;
+  /** The rows shown, by video id, in the table's order. @type {Map<string, Row>} */
+  const rows = new Map();
   /** @type {string | undefined} */
   let cursor;
-  let shown = 0;
+  let hasMore = false;
+  /** Loading a page and refreshing take turns. */
+  let busy = Promise.resolve();
+  /** @param {() => Promise<void>} job */
+  const serially = (job) => {
+    busy = busy.then(job, job);
+    return busy;
+  };
   /** @type {{id: string, newest: string | null, cell: HTMLElement}[]} */
   const sparkQueue = [];
   let sparkRunning = 0;
@@ -160,6 +189,7 @@ export function render(context, main, route, options = {}) {
     while (!closed && sparkRunning < SPARKLINE_CONCURRENCY && sparkQueue.length > 0) {
       if (api.rateRemaining < RATE_RESERVE) return;
       const job = /** @type {(typeof sparkQueue)[number]} */ (sparkQueue.shift());
+      if (!job.cell.isConnected) continue;
       sparkRunning += 1;
       void loadSparkline(job).finally(() => {
         sparkRunning -= 1;
@@ -196,118 +226,258 @@ export function render(context, main, route, options = {}) {
     replace(cell, svg.cloneNode(true));
   }
 
-  /** @param {any} video */
-  function row(video) {
+  /** @param {any} video @returns {Cell[]} */
+  function cellsOf(video) {
     const title = video.current_metadata?.title || video.video_link;
+    const creator = video.current_metadata?.creator;
     const latest = video.latest;
-    const sparkCell = h('td', {
-      class: 'spark',
-      'data-id': video.id,
-      'data-newest': latest?.snapshot_time ?? '',
+    const newest = latest?.snapshot_time ?? '';
+    const tags = FEATURES.tags ? (video.tags ?? []) : null;
+    const count = (/** @type {'views' | 'likes'} */ metric, /** @type {string} */ label) => ({
+      key: `${latest?.[metric]}|${latest?.approximate}`,
+      build: () =>
+        h(
+          'td',
+          { class: 'num', 'data-label': label, title: fullCount(latest?.[metric]) },
+          approx(compactCount(latest?.[metric]), latest),
+        ),
     });
-    const tr = h(
-      'tr',
-      null,
-      h(
-        'td',
-        { class: 'title-cell' },
-        h('a', { href: `#/videos/${encodeURIComponent(video.id)}`, class: 'video-title' }, title),
-        video.current_metadata?.creator
-          ? h('span', { class: 'muted creator' }, video.current_metadata.creator)
-          : null,
-      ),
-      h('td', { 'data-label': 'Platform' }, platformName(video.platform)),
-      h(
-        'td',
-        { 'data-label': 'Status' },
-        h('span', { class: `badge status-${video.status}` }, statusLabel(video.status)),
-      ),
-      FEATURES.tags
-        ? h(
+    const since = latest ? relativeTime(latest.snapshot_time) : '—';
+    /** @type {(Cell | null)[]} */
+    const cells = [
+      {
+        key: `${video.id}|${title}|${creator}`,
+        build: () =>
+          h(
             'td',
-            { 'data-label': 'Tags' },
-            (video.tags ?? []).map((/** @type {string} */ tag) =>
-              h('a', { class: 'tag', href: `#/campaigns/${encodeURIComponent(tag)}` }, tag),
-            ),
-          )
+            { class: 'title-cell' },
+            h('a', { href: `#/videos/${encodeURIComponent(video.id)}`, class: 'video-title' }, title),
+            creator ? h('span', { class: 'muted creator' }, creator) : null,
+          ),
+      },
+      {
+        key: video.platform,
+        build: () => h('td', { 'data-label': 'Platform' }, platformName(video.platform)),
+      },
+      {
+        key: video.status,
+        build: () =>
+          h(
+            'td',
+            { 'data-label': 'Status' },
+            h('span', { class: `badge status-${video.status}` }, statusLabel(video.status)),
+          ),
+      },
+      tags
+        ? {
+            key: JSON.stringify(tags),
+            build: () =>
+              h(
+                'td',
+                { 'data-label': 'Tags' },
+                tags.map((/** @type {string} */ tag) =>
+                  h('a', { class: 'tag', href: `#/campaigns/${encodeURIComponent(tag)}` }, tag),
+                ),
+              ),
+          }
         : null,
-      h(
-        'td',
-        { class: 'num', 'data-label': 'Views', title: fullCount(latest?.views) },
-        approx(compactCount(latest?.views), latest),
-      ),
-      h(
-        'td',
-        { class: 'num', 'data-label': 'Likes', title: fullCount(latest?.likes) },
-        approx(compactCount(latest?.likes), latest),
-      ),
-      sparkCell,
-      h(
-        'td',
-        { 'data-label': 'Newest snapshot' },
-        latest
-          ? h(
-              'time',
-              { dateTime: latest.snapshot_time, title: dateTime(latest.snapshot_time) },
-              relativeTime(latest.snapshot_time),
-            )
-          : '—',
-      ),
-    );
-    return { tr, sparkCell };
+      count('views', 'Views'),
+      count('likes', 'Likes'),
+      {
+        key: newest,
+        build: () => {
+          // Until the new one is drawn, the one from before a refresh stays (no blank flash).
+          const before = sparklineCache.get(video.id)?.svg.cloneNode(true);
+          const cell = h('td', { class: 'spark', 'data-id': video.id, 'data-newest': newest }, before);
+          observer.observe(cell);
+          return cell;
+        },
+      },
+      {
+        key: `${newest}|${since}`,
+        build: () =>
+          h(
+            'td',
+            { 'data-label': 'Newest snapshot' },
+            latest ? h('time', { dateTime: newest, title: dateTime(newest) }, since) : '—',
+          ),
+      },
+    ];
+    return /** @type {Cell[]} */ (cells.filter(Boolean));
   }
 
-  async function loadPage() {
-    more.disabled = true;
-    const answer = await api.get('/videos', {
+  /** @param {any} video @returns {Row} */
+  function newRow(video) {
+    const cells = cellsOf(video);
+    const tr = h(
+      'tr',
+      { 'data-id': video.id },
+      cells.map((cell) => cell.build()),
+    );
+    return { tr, keys: cells.map((cell) => cell.key), video };
+  }
+
+  /** Replaces the cells whose value changed; the others (and what has focus in them) stay. @param {Row} row @param {any} video */
+  function updateRow(row, video) {
+    row.video = video;
+    cellsOf(video).forEach((cell, i) => {
+      if (row.keys[i] === cell.key) return;
+      const old = row.tr.cells[i];
+      if (!old) return;
+      if (old.classList.contains('spark')) observer.unobserve(old);
+      const built = cell.build();
+      // A link with the focus in a changed cell (a new title) hands it to the same link in the new one.
+      const focused = old.contains(document.activeElement)
+        ? document.activeElement?.getAttribute('href')
+        : null;
+      old.replaceWith(built);
+      if (focused)
+        /** @type {HTMLElement | null} */ (built.querySelector(`a[href="${CSS.escape(focused)}"]`))?.focus();
+      row.keys[i] = cell.key;
+    });
+  }
+
+  /** @param {string | undefined} after */
+  function fetchPage(after) {
+    return api.get('/videos', {
       limit: PAGE_SIZE,
       platform: filters.platform,
       status: filters.status,
       tag: filters.tag,
       video_link: filters.video_link,
-      starting_after: cursor,
+      starting_after: after,
     });
-    if (closed) return;
-    more.disabled = false;
-    if (!answer.ok) {
-      status.textContent = answer.message;
-      status.className = 'error';
-      return;
-    }
-    /** @type {any[]} */
-    const videos = answer.body.videos;
-    const fragment = document.createDocumentFragment();
-    const cells = [];
-    for (const video of videos) {
-      const { tr, sparkCell } = row(video);
-      fragment.append(tr);
-      cells.push(sparkCell);
-    }
-    body.append(fragment);
-    for (const cell of cells) observer.observe(cell);
-    shown += videos.length;
-    cursor = videos.at(-1)?.id;
-    more.hidden = !answer.body.has_more;
-    status.className = 'muted';
-    status.textContent =
-      shown === 0
-        ? 'No videos match. Track one to get started.'
-        : `${shown} video${shown === 1 ? '' : 's'}${answer.body.has_more ? ' shown, more below' : ''}`;
-    main.dataset.rows = String(shown);
   }
 
-  more.addEventListener('click', () => void loadPage());
-  refresh.addEventListener('click', () => {
-    body.replaceChildren();
-    cursor = undefined;
-    shown = 0;
-    sparkQueue.length = 0;
-    void loadPage();
+  /** @param {string} message */
+  function showError(message) {
+    status.textContent = message;
+    status.className = 'error';
+  }
+
+  function showCount() {
+    const shown = rows.size;
+    more.hidden = !hasMore;
+    const text =
+      shown === 0
+        ? 'No videos match. Track one to get started.'
+        : `${shown} video${shown === 1 ? '' : 's'}${hasMore ? ' shown, more below' : ''}` +
+          (shown > AUTO_REFRESH_MAX_ROWS
+            ? `; with more than ${AUTO_REFRESH_MAX_ROWS} shown, press Refresh`
+            : '');
+    status.className = 'muted';
+    // Set only when it changes: the status is read out by screen readers.
+    if (status.textContent !== text) status.textContent = text;
+    main.dataset.rows = String(shown);
+    updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  }
+
+  /** The next page, after the last row shown. */
+  function loadMore() {
+    return serially(async () => {
+      more.disabled = true;
+      const answer = await fetchPage(cursor);
+      if (closed) return;
+      more.disabled = false;
+      if (!answer.ok) return showError(answer.message);
+      const fragment = document.createDocumentFragment();
+      for (const video of answer.body.videos) {
+        const shown = rows.get(video.id);
+        if (shown) updateRow(shown, video);
+        else {
+          const row = newRow(video);
+          rows.set(video.id, row);
+          fragment.append(row.tr);
+        }
+      }
+      body.append(fragment);
+      cursor = answer.body.videos.at(-1)?.id ?? cursor;
+      hasMore = answer.body.has_more;
+      showCount();
+      live.reschedule();
+    });
+  }
+
+  /**
+   * Reads again, from the first page, as many rows as are shown (up to the one shown last; the first page when
+   * none is), and brings the table in line: new rows go where they belong, rows no longer listed (another status now) go, changed cells change.
+   */
+  function refresh() {
+    return serially(async () => {
+      const last = cursor;
+      /** @type {any[]} */
+      const fresh = [];
+      let after;
+      let moreAfter = false;
+      const pages = Math.ceil(rows.size / PAGE_SIZE) + 1;
+      for (let page = 0; page < pages; page++) {
+        const answer = await fetchPage(after);
+        if (closed) return;
+        if (!answer.ok) return showError(answer.message);
+        fresh.push(...answer.body.videos);
+        moreAfter = answer.body.has_more;
+        const at = fresh.findIndex((video) => video.id === last);
+        if (at >= 0) {
+          moreAfter = moreAfter || at < fresh.length - 1;
+          fresh.length = at + 1;
+          break;
+        }
+        if (!moreAfter) break;
+        after = fresh.at(-1)?.id;
+      }
+      const listed = new Set(fresh.map((video) => video.id));
+      for (const [id, row] of rows) {
+        if (listed.has(id)) continue;
+        const spark = row.tr.querySelector('.spark');
+        if (spark) observer.unobserve(spark);
+        row.tr.remove();
+        rows.delete(id);
+      }
+      let next = body.firstElementChild;
+      for (const video of fresh) {
+        let row = rows.get(video.id);
+        if (row) updateRow(row, video);
+        else {
+          row = newRow(video);
+          rows.set(video.id, row);
+        }
+        if (row.tr === next) next = next.nextElementSibling;
+        else body.insertBefore(row.tr, next);
+      }
+      cursor = fresh.at(-1)?.id;
+      hasMore = moreAfter;
+      showCount();
+    });
+  }
+
+  /** Soon after the earliest next snapshot of the rows shown, within [5 s, 30 s]. */
+  function nextRefreshIn() {
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const { video } of rows.values()) {
+      if (video.status !== 'monitoring' || !video.next_snapshot_at) continue;
+      earliest = Math.min(earliest, Date.parse(video.next_snapshot_at));
+    }
+    return waitFor(Number.isFinite(earliest) ? earliest : null, REFRESH_MIN_MS, REFRESH_MAX_MS);
+  }
+
+  let asked = false;
+  const live = repeatWhileVisible(async () => {
+    const wanted = asked;
+    asked = false;
+    if (!wanted && (rows.size > AUTO_REFRESH_MAX_ROWS || api.rateRemaining < RATE_RESERVE)) return;
+    await refresh();
+  }, nextRefreshIn);
+
+  more.addEventListener('click', () => void loadMore());
+  refreshButton.addEventListener('click', () => {
+    asked = true;
+    live.runNow();
   });
-  void loadPage();
+  void loadMore();
 
   return () => {
     closed = true;
+    live.stop();
     observer.disconnect();
   };
 }

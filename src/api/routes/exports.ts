@@ -5,10 +5,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type ExportRows, exportRows } from '../../exports/export.ts';
 import { CONTENT_TYPES, type ExportFormat } from '../../exports/formats.ts';
+import { findOwnedVideo } from '../../store/videos.ts';
 import type { ApiContext } from '../context.ts';
 import { examples } from '../contract/examples.ts';
 import { defineRoute, type ResponseDeclaration, registerRoute } from '../contract/route.ts';
+import { invalidRequest, sendError } from '../errors.ts';
 import { exportQuery } from '../schemas.ts';
+import { wellFormedString } from '../validation.ts';
 
 const exportResponse = (rows: ExportRows): ResponseDeclaration => ({
   description:
@@ -35,10 +38,12 @@ export const exportSnapshotsRoute = defineRoute({
   tag: 'exports',
   summary: 'Every collected snapshot of the matching videos, with growth deltas (csv, jsonl or xlsx)',
   description:
-    'Filters: tag (repeat for videos carrying all), platform, status select the videos; since/until the ' +
-    'snapshots. CSV cells that a spreadsheet would read as a formula are prefixed with a single quote.',
+    'Filters: video_id (one video), tag (repeat for videos carrying all), platform, status select the videos; ' +
+    'since/until the snapshots. CSV cells that a spreadsheet would read as a formula are prefixed with a single ' +
+    'quote.',
   auth: 'apiKey',
   query: exportQuery,
+  queryIssuesReportedByHandler: true,
   responses: { 200: exportResponse('snapshots') },
 });
 
@@ -49,10 +54,12 @@ export const exportVideosRoute = defineRoute({
   tag: 'exports',
   summary: 'One row per matching video: newest counts and growth since its first snapshot',
   description:
-    'Filters: tag (repeat for videos carrying all), platform, status select the videos; since/until bound the ' +
-    'snapshots the first and newest counts are taken from (a video without one there has empty counts).',
+    'Filters: video_id (one video), tag (repeat for videos carrying all), platform, status select the videos; ' +
+    'since/until bound the snapshots the first and newest counts are taken from (a video without one there has ' +
+    'empty counts).',
   auth: 'apiKey',
   query: exportQuery,
+  queryIssuesReportedByHandler: true,
   responses: { 200: exportResponse('videos') },
 });
 
@@ -88,8 +95,16 @@ export function registerExports(app: FastifyInstance, ctx: ApiContext): void {
     [exportSnapshotsRoute, 'snapshots'],
     [exportVideosRoute, 'videos'],
   ] as const) {
-    registerRoute(app, route, async (request, reply, { query }) => {
+    registerRoute(app, route, async (request, reply, { query: validated }) => {
       const { account, mode } = request.auth;
+      const issues = validated.ok ? [] : [...validated.error.issues];
+      // Its form is checked with the other filters; whether it names one of the caller's videos needs the store.
+      const videoId = wellFormedString(validated, request.query, 'video_id');
+      if (videoId !== undefined && !(await findOwnedVideo(ctx.store, account.id, mode, videoId))) {
+        issues.push({ field: 'video_id', message: 'No such video' });
+      }
+      if (!validated.ok || issues.length > 0) return sendError(reply, invalidRequest(issues));
+      const query = validated.value;
       const format = query.format ?? 'csv';
       const stamp = new Date(ctx.clock.now()).toISOString().slice(0, 10);
       return sendExport(
@@ -100,6 +115,7 @@ export function registerExports(app: FastifyInstance, ctx: ApiContext): void {
         {
           accountId: account.id,
           mode,
+          ...(query.video_id ? { videoId: query.video_id } : {}),
           ...(query.tag ? { tags: query.tag } : {}),
           ...(query.platform ? { platform: query.platform } : {}),
           ...(query.status ? { status: query.status } : {}),
@@ -108,7 +124,7 @@ export function registerExports(app: FastifyInstance, ctx: ApiContext): void {
           ...(query.since ? { sinceMs: Date.parse(query.since) } : {}),
           ...(query.until ? { untilMs: Date.parse(query.until) } : {}),
         },
-        `contentstats-${rows}-${stamp}.${FILE_EXTENSIONS[format]}`,
+        `contentstats-${rows}-${query.video_id ? `${query.video_id}-` : ''}${stamp}.${FILE_EXTENSIONS[format]}`,
       );
     });
   }
