@@ -7,8 +7,9 @@ import { validate } from '../api/validation.ts';
 import { EXPORT_ROWS, type ExportRows, exportRows } from '../exports/export.ts';
 import { EXPORT_FORMATS } from '../exports/formats.ts';
 import { MODES, type Mode } from '../store/schema.ts';
+import { findOwnedVideo } from '../store/videos.ts';
 import { accountOrRefuse } from './accounts.ts';
-import { badUsage } from './failure.ts';
+import { badUsage, refused } from './failure.ts';
 import type { CliIo, CliOutput } from './io.ts';
 import { withStore } from './runtime.ts';
 
@@ -18,6 +19,7 @@ interface ExportOptions {
   mode: string;
   format: string;
   tag: string[];
+  video?: string;
   platform?: string;
   status?: string;
   since?: string;
@@ -34,6 +36,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .option('--rows <rows>', `${EXPORT_ROWS.join(' or ')}: a row per snapshot, or per video`, 'snapshots')
     .option('--format <format>', EXPORT_FORMATS.join(', '), 'csv')
     .option('--mode <mode>', `${MODES.join(' or ')}: the videos of the account's live or test keys`, 'live')
+    .option('--video <id>', "only this video (one of the account's, in --mode)")
     .option('--tag <tag>', 'only videos carrying this tag (repeat for videos carrying all)', collect, [])
     .option('--platform <platform>', 'only videos of this platform')
     .option('--status <status>', 'only videos in this status')
@@ -53,6 +56,7 @@ async function exportCommand(io: CliIo, options: ExportOptions): Promise<void> {
   // The API's own rules for the filters, so a filter means the same in both.
   const parsed = validate(exportQuery, {
     format: options.format,
+    ...(options.video !== undefined ? { video_id: options.video } : {}),
     ...(options.tag.length > 0 ? { tag: options.tag } : {}),
     ...(options.platform !== undefined ? { platform: options.platform } : {}),
     ...(options.status !== undefined ? { status: options.status } : {}),
@@ -60,11 +64,7 @@ async function exportCommand(io: CliIo, options: ExportOptions): Promise<void> {
     ...(options.until !== undefined ? { until: options.until } : {}),
   });
   if (!parsed.ok) {
-    badUsage(
-      parsed.error.issues
-        .map((issue) => `--${issue.field.replace(/\[\d+\]$/, '')}: ${issue.message}`)
-        .join('\n'),
-    );
+    badUsage(parsed.error.issues.map((issue) => `--${cliOption(issue.field)}: ${issue.message}`).join('\n'));
   }
   const query = parsed.value;
   const format = query.format ?? 'csv';
@@ -73,10 +73,14 @@ async function exportCommand(io: CliIo, options: ExportOptions): Promise<void> {
   }
   await withStore(io, async (store) => {
     const account = await accountOrRefuse(store, options.account);
+    if (query.video_id && !(await findOwnedVideo(store, account.id, options.mode as Mode, query.video_id))) {
+      refused(`no video ${query.video_id} of ${options.account} in ${options.mode} mode`);
+    }
     const stream = exportRows(store, options.rows as ExportRows, format, {
       scope: {
         accountId: account.id,
         mode: options.mode as Mode,
+        ...(query.video_id ? { videoId: query.video_id } : {}),
         ...(query.tag ? { tags: query.tag } : {}),
         ...(query.platform ? { platform: query.platform } : {}),
         ...(query.status ? { status: query.status } : {}),
@@ -98,3 +102,9 @@ async function writeWaiting(output: CliOutput, chunk: Buffer): Promise<void> {
   if (written === false && typeof stream.once === 'function')
     await once(stream as NodeJS.WritableStream, 'drain');
 }
+
+/** The option a query field comes from (`tag[1]` is --tag, `video_id` is --video). */
+const cliOption = (field: string): string => {
+  const name = field.replace(/\[\d+\]$/, '');
+  return name === 'video_id' ? 'video' : name;
+};

@@ -63,6 +63,23 @@ describe.each(DIALECTS)('contentstats export (%s)', (dialect) => {
     expect((await cli('--account', email)).stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it("--video writes one video's rows, as the API does with video_id; another account's video is refused", async () => {
+    const listed = (await api.call('GET', '/api/v1/videos', { key })).json().videos as { id: string }[];
+    const videoId = listed[0]!.id;
+    const run = await cli('--account', email, '--mode', 'test', '--video', videoId);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const served = await api.call('GET', `/api/v1/exports/snapshots?video_id=${videoId}`, { key });
+    expect(run.stdout).toBe(served.body);
+    expect(new Set(csvObjects(run.stdout).map((r) => r.video_id))).toEqual(new Set([videoId]));
+    // The same video is not one of the account's live videos.
+    const otherMode = await cli('--account', email, '--video', videoId);
+    expect([otherMode.code, otherMode.stderr]).toEqual([
+      1,
+      `contentstats: no video ${videoId} of ${email} in live mode\n`,
+    ]);
+    expect((await cli('--account', email, '--video', 'not an id')).stderr).toContain('--video:');
+  });
+
   it('writes XLSX as bytes that exceljs reads back', async () => {
     const chunks: Buffer[] = [];
     const io: CliIo = {
