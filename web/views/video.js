@@ -1,7 +1,8 @@
 // @ts-check
 // One video: what it is, its chart per metric (linear or log, totals or growth per interval), its snapshots,
 // and what can be done with it (pause, resume, stop with the money each moves shown first; tags; CSV and XLSX
-// downloads; a share link). `renderVideoDetail` draws the read-only part alone, for the share page.
+// downloads; a share link). `renderVideoDetail` draws the read-only part (header, chart panel, snapshots); the
+// share page (web/share.js) reuses the same chart panel over its server-rendered tables.
 //
 // Loading: GET /videos/{id} once, the video with its collected snapshots (at most 30 days × 24 = 720: about
 // 168 KB of JSON, one request; the paged snapshots route says the same in 236 KB, with its deltas). While the
