@@ -141,6 +141,7 @@ function failure(error: PruneError, options: PruneCliOptions): never {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+const counted = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The --json answer: what the run found to prune (in a dry run, what it would), and what it deleted. */
@@ -182,21 +183,21 @@ function describePrune(
   const { collected, missed, firstTakenAt, lastTakenAt } = snapshots;
   if (videos === 0) return [`no snapshots of trackings that ended before ${cutoff}: nothing to prune`];
   const what =
-    `${count(collected + missed)} snapshots (${count(collected)} collected, ${count(missed)} missed) ` +
-    `of ${count(videos)} videos that ended before ${cutoff}, taken ${isoOrNull(firstTakenAt)} to ${isoOrNull(lastTakenAt)}`;
+    `${counted(collected + missed, 'snapshot')} (${count(collected)} collected, ${count(missed)} missed) ` +
+    `of ${counted(videos, 'video')} that ended before ${cutoff}, taken ${isoOrNull(firstTakenAt)} to ${isoOrNull(lastTakenAt)}`;
   if (dryRun) {
     return [
       `would prune ${what}`,
-      ...(target ? [`would export ${count(collected)} rows to ${target.file} (${target.format})`] : []),
+      ...(target ? [`would export ${counted(collected, 'row')} to ${target.file} (${target.format})`] : []),
       'dry run: nothing was changed',
     ];
   }
   const { rows, batches, longestTransactionMs } = done.deleted;
   return [
     ...(target
-      ? [`exported ${count(done.exportedRows ?? 0)} rows to ${target.file} (${target.format})`]
+      ? [`exported ${counted(done.exportedRows ?? 0, 'row')} to ${target.file} (${target.format})`]
       : []),
     `pruned ${what}`,
-    `deleted ${count(rows)} rows in ${count(batches)} transactions (the longest ${longestTransactionMs.toFixed(1)} ms)`,
+    `deleted ${counted(rows, 'row')} in ${counted(batches, 'transaction')} (the longest ${longestTransactionMs.toFixed(1)} ms)`,
   ];
 }
