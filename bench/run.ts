@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,platforms,export,rollup,webhooks,start picks sections.
+// BENCH_ONLY=http,engine,platforms,export,rollup,webhooks,prune,start picks sections.
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
+import { benchPrune } from './prune.ts';
 import { benchRollup } from './rollup.ts';
 import { benchStart } from './start.ts';
 import { benchWebhooks } from './webhooks.ts';
@@ -15,6 +16,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   export: benchExport,
   rollup: benchRollup,
   webhooks: benchWebhooks,
+  prune: benchPrune,
   start: benchStart,
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());

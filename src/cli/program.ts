@@ -9,6 +9,7 @@ import { registerExportCommand } from './export.ts';
 import { badUsage, CommandFailure, EXIT, type ExitCode } from './failure.ts';
 import { type CliIo, writeLine } from './io.ts';
 import { migrateCommand } from './migrate.ts';
+import { registerPruneCommand } from './prune.ts';
 import { serveCommand } from './serve.ts';
 import { trackFileCommand } from './track-file.ts';
 import { workerCommand } from './worker.ts';
@@ -106,6 +107,7 @@ export function buildProgram(io: CliIo): Command {
 
   registerAccountCommands(program, io);
   registerExportCommand(program, io);
+  registerPruneCommand(program, io);
 
   program
     .command('track')

@@ -8,6 +8,8 @@ export const MODES = ['live', 'test'] as const;
 export type Mode = (typeof MODES)[number];
 export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'cancelled'] as const;
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+/** The statuses a tracking ends in (`ended_at` set); it never leaves them. Paused is not one: it can resume. */
+export const ENDED_STATUSES = ['completed', 'error', 'cancelled'] as const satisfies readonly VideoStatus[];
 export type LedgerKind = 'credit' | 'reserve' | 'charge' | 'release' | 'adjustment';
 
 export interface AccountsTable {

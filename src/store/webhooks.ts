@@ -634,6 +634,55 @@ export async function hasPendingSnapshots(ex: Executor): Promise<boolean> {
   return row !== undefined;
 }
 
+/** Whether a batch recorded before `before` still waits to be expanded into its events. */
+export async function hasPendingSnapshotsBefore(ex: Executor, before: number): Promise<boolean> {
+  const row = await ex.db
+    .selectFrom('webhook_pending_snapshots')
+    .select('id')
+    .where('created_at', '<', before)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface UnrenderedEvent {
+  id: string;
+  type: string;
+  created_at: number;
+  deferred_data: string;
+}
+
+/**
+ * Events written before `before` whose body is still to be rendered (a snapshot.created never attempted yet)
+ * and that a delivery still waits to send, in id order after `afterId`: the pending deliveries' index, then
+ * each one's event.
+ */
+export async function unrenderedPendingEvents(
+  ex: Executor,
+  before: number,
+  afterId: string,
+  limit: number,
+): Promise<UnrenderedEvent[]> {
+  const rows = await ex.db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+    .select(['e.id', 'e.type', 'e.created_at', 'e.deferred_data'])
+    .distinct()
+    .where('d.next_attempt_at', 'is not', null)
+    .where('e.payload', 'is', null)
+    .where('e.deferred_data', 'is not', null)
+    .where('e.created_at', '<', before)
+    .where('e.id', '>', afterId)
+    .orderBy('e.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    created_at: Number(row.created_at),
+    deferred_data: row.deferred_data!,
+  }));
+}
+
 /** Takes (deletes and returns) up to `limit` pending batches, oldest first; PostgreSQL skips those being taken. */
 export async function takePendingSnapshots(tx: Tx, limit: number): Promise<WebhookPendingSnapshotsTable[]> {
   if (tx.dialect === 'postgres') {

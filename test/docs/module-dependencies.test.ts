@@ -47,6 +47,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
     'ids.ts',
     'result.ts',
   ],
+  retention: ['exports', 'webhooks', 'store', 'result.ts'],
   exports: ['store', 'result.ts'],
   scheduler: ['tracking', 'platforms', 'observability', 'store', 'clock.ts', 'result.ts'],
   health: ['notify', 'platforms', 'observability', 'store', 'clock.ts', 'result.ts'],

@@ -1,0 +1,138 @@
+// The queries behind `contentstats prune` (retention/prune.ts): which ended videos still hold snapshot rows,
+// what those rows are, and deleting them a bounded number at a time. Every statement of the prune that touches
+// the snapshots table is here (the export reuses the public export's queries, store/exports.ts), so a change
+// to that table has one place to follow.
+import { ENDED_STATUSES, type Mode } from './schema.ts';
+import type { Executor, Tx } from './transaction.ts';
+
+export interface PrunableVideo {
+  id: string;
+  account_id: string;
+  mode: Mode;
+  /** The rows its counters account for: what it holds, or more once it has been partly pruned. */
+  counted_rows: number;
+}
+
+/**
+ * Videos that ended (completed, error, cancelled) before `endedBefore` and still hold at least one snapshot
+ * row, in id order after `afterId`: a keyset page over the videos' primary key, each checked by one seek on
+ * the snapshots' key.
+ */
+export async function prunableVideosPage(
+  ex: Executor,
+  endedBefore: number,
+  afterId: string,
+  limit: number,
+): Promise<PrunableVideo[]> {
+  const rows = await ex.db
+    .selectFrom('videos as v')
+    .select(['v.id', 'v.account_id', 'v.mode', 'v.snapshots_collected', 'v.snapshots_missed'])
+    .where('v.ended_at', '<', endedBefore)
+    .where('v.status', 'in', ENDED_STATUSES)
+    .where('v.id', '>', afterId)
+    .where((eb) =>
+      eb.exists(eb.selectFrom('snapshots as s').select('s.slot').whereRef('s.video_id', '=', 'v.id')),
+    )
+    .orderBy('v.id')
+    .limit(limit)
+    .execute();
+  return rows.map(({ snapshots_collected, snapshots_missed, ...video }) => ({
+    ...video,
+    counted_rows: Number(snapshots_collected) + Number(snapshots_missed),
+  }));
+}
+
+/** What a set of snapshot rows holds: collected and missed rows, and the first and last time taken. */
+export interface SnapshotTally {
+  collected: number;
+  missed: number;
+  firstTakenAt: number | null;
+  lastTakenAt: number | null;
+}
+
+export const EMPTY_TALLY: Readonly<SnapshotTally> = Object.freeze({
+  collected: 0,
+  missed: 0,
+  firstTakenAt: null,
+  lastTakenAt: null,
+});
+
+export function addTallies(a: SnapshotTally, b: SnapshotTally): SnapshotTally {
+  const earliest = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
+  const latest = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
+  return {
+    collected: a.collected + b.collected,
+    missed: a.missed + b.missed,
+    firstTakenAt: earliest(a.firstTakenAt, b.firstTakenAt),
+    lastTakenAt: latest(a.lastTakenAt, b.lastTakenAt),
+  };
+}
+
+/** Each of these videos' snapshot rows, tallied (a video with none is absent). */
+export async function tallySnapshots(
+  ex: Executor,
+  videoIds: readonly string[],
+): Promise<Map<string, SnapshotTally>> {
+  const tallies = new Map<string, SnapshotTally>();
+  if (videoIds.length === 0) return tallies;
+  const rows = await ex.db
+    .selectFrom('snapshots')
+    .select((eb) => [
+      'video_id',
+      eb.fn.countAll<number | string>().as('rows'),
+      eb.fn.sum<number | string>('missed').as('missed'),
+      eb.fn.min<number | string>('taken_at').as('first'),
+      eb.fn.max<number | string>('taken_at').as('last'),
+    ])
+    .where('video_id', 'in', videoIds)
+    .groupBy('video_id')
+    .execute();
+  for (const row of rows) {
+    const missed = Number(row.missed);
+    tallies.set(row.video_id, {
+      collected: Number(row.rows) - missed,
+      missed,
+      firstTakenAt: Number(row.first),
+      lastTakenAt: Number(row.last),
+    });
+  }
+  return tallies;
+}
+
+/** Deletes every snapshot row of these videos; returns how many. */
+export async function deleteSnapshotsOf(tx: Tx, videoIds: readonly string[]): Promise<number> {
+  if (videoIds.length === 0) return 0;
+  const result = await tx.db.deleteFrom('snapshots').where('video_id', 'in', videoIds).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/**
+ * Deletes the oldest `limit` snapshot rows of one video (all of them if it holds no more): the slots up to the
+ * `limit`-th, found by a seek along the snapshots' key. Returns how many it deleted and whether rows remain.
+ */
+export async function deleteOldestSnapshots(
+  tx: Tx,
+  videoId: string,
+  limit: number,
+): Promise<{ deleted: number; remaining: boolean }> {
+  const boundary = await tx.db
+    .selectFrom('snapshots')
+    .select('slot')
+    .where('video_id', '=', videoId)
+    .orderBy('slot')
+    .limit(1)
+    .offset(limit - 1)
+    .executeTakeFirst();
+  let query = tx.db.deleteFrom('snapshots').where('video_id', '=', videoId);
+  if (boundary) query = query.where('slot', '<=', boundary.slot);
+  const result = await query.executeTakeFirst();
+  const next = boundary
+    ? await tx.db
+        .selectFrom('snapshots')
+        .select('slot')
+        .where('video_id', '=', videoId)
+        .limit(1)
+        .executeTakeFirst()
+    : undefined;
+  return { deleted: Number(result.numDeletedRows), remaining: next !== undefined };
+}
