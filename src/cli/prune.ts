@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { SNAPSHOT_EXPORT_COLUMNS } from '../exports/columns.ts';
-import { exportFormatOfFile, writeExportFile, XLSX_MAX_DATA_ROWS } from '../exports/file.ts';
+import { exportFormatOfFile, writeExportFile } from '../exports/file.ts';
 import { EXPORT_FORMATS, type ExportFormat, exportStream } from '../exports/formats.ts';
 import {
   DEFAULT_PRUNE_BATCH,
@@ -97,7 +97,6 @@ async function pruneCommand(io: CliIo, options: PruneCliOptions): Promise<void> 
     if (!options.json) writeLine(io.stdout, line);
   };
   const toFile: PruneExport | undefined = target && {
-    ...(target.format === 'xlsx' ? { maxRows: XLSX_MAX_DATA_ROWS } : {}),
     async write(pages) {
       await writeExportFile(
         target.file,
@@ -128,10 +127,6 @@ function failure(error: PruneError, options: PruneCliOptions): never {
     case 'ended_before_in_future':
       return badUsage(
         `--ended-before: ${new Date(error.endedBefore).toISOString()} is in the future; only trackings that have ended can be pruned`,
-      );
-    case 'export_too_large':
-      return refused(
-        `--export: ${count(error.rows)} snapshots do not fit in one XLSX sheet (at most ${count(error.maxRows)} rows): export to .csv or .jsonl, or prune an earlier --ended-before first; nothing was deleted`,
       );
     case 'export_incomplete':
       return refused(

@@ -9,9 +9,6 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EXPORT_FORMATS, type ExportFormat } from './formats.ts';
 
-/** Rows an XLSX sheet holds below its header row (Excel's limit is 1,048,576 rows in all). */
-export const XLSX_MAX_DATA_ROWS = 1_048_575;
-
 /** The export format a file name asks for by its extension (`.csv`, `.jsonl`, `.xlsx`, any case). */
 export function exportFormatOfFile(path: string): ExportFormat | undefined {
   const extension = extname(path).slice(1).toLowerCase();

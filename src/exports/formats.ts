@@ -29,6 +29,12 @@ export interface Column<Row> {
   value(row: Row): string | number | boolean | null | readonly string[];
 }
 
+/**
+ * Rows an XLSX sheet holds below its header row (Excel's limit is 1,048,576 rows in all). An export with more goes
+ * on in a next sheet (`snapshots 2`, `snapshots 3`, …), each with the header row.
+ */
+export const XLSX_MAX_DATA_ROWS = 1_048_575;
+
 /** Tags in one CSV or XLSX cell. */
 const TAG_SEPARATOR = ', ';
 const STREAM_CHUNK_BYTES = 64 * 1024;
@@ -38,8 +44,9 @@ export function exportStream<Row>(
   columns: readonly Column<Row>[],
   format: RowsFormat,
   sheetName = 'export',
+  xlsxRowsPerSheet = XLSX_MAX_DATA_ROWS,
 ): Readable {
-  if (format === 'xlsx') return xlsxStream(pages, columns, sheetName);
+  if (format === 'xlsx') return xlsxStream(pages, columns, sheetName, xlsxRowsPerSheet);
   const text = format === 'csv' ? csvText(pages, columns) : jsonText(pages, columns, format === 'json');
   // Bytes, not objects: the stream buffers up to 64 KiB, so one page at most is read ahead of the reader.
   return Readable.from(text, { objectMode: false, highWaterMark: STREAM_CHUNK_BYTES });
@@ -117,6 +124,7 @@ function xlsxStream<Row>(
   pages: AsyncGenerator<Row[]>,
   columns: readonly Column<Row>[],
   sheetName: string,
+  rowsPerSheet: number,
 ): Readable {
   const output = new PassThrough({ highWaterMark: STREAM_CHUNK_BYTES });
   const write = async () => {
@@ -125,22 +133,34 @@ function xlsxStream<Row>(
       useStyles: true,
       useSharedStrings: false,
     });
-    const sheet = workbook.addWorksheet(sheetName);
-    sheet.columns = columns.map((c) => ({
-      header: c.name,
-      key: c.name,
-      ...(c.kind === 'time' ? { style: { numFmt: 'yyyy-mm-dd hh:mm:ss' }, width: 20 } : {}),
-    }));
+    const addSheet = (number: number) => {
+      const added = workbook.addWorksheet(number === 1 ? sheetName : `${sheetName} ${number}`);
+      added.columns = columns.map((c) => ({
+        header: c.name,
+        key: c.name,
+        ...(c.kind === 'time' ? { style: { numFmt: 'yyyy-mm-dd hh:mm:ss' }, width: 20 } : {}),
+      }));
+      return added;
+    };
+    let sheets = 1;
+    let sheet = addSheet(sheets);
+    let rowsInSheet = 0;
     const values: ExcelJS.CellValue[] = new Array(columns.length);
     try {
       for await (const page of pages) {
         if (output.destroyed) return;
         for (const row of page) {
+          if (rowsInSheet === rowsPerSheet) {
+            sheet.commit();
+            sheet = addSheet(++sheets);
+            rowsInSheet = 0;
+          }
           for (let i = 0; i < columns.length; i++) {
             const column = columns[i]!;
             values[i] = xlsxValue(column.kind, column.value(row));
           }
           sheet.addRow(values).commit();
+          rowsInSheet++;
         }
         await zipCaughtUp(sheet);
         await readerCaughtUp(output);

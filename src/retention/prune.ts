@@ -56,8 +56,6 @@ export interface PruneProgress {
 
 /** Where the snapshots are written before anything is deleted. */
 export interface PruneExport {
-  /** Rows the target can hold (an XLSX sheet's limit); the prune refuses before writing when there are more. */
-  maxRows?: number;
   /** Writes every page to the target and resolves once the target is complete and durable. */
   write(pages: AsyncGenerator<SnapshotExportRow[]>): Promise<void>;
 }
@@ -86,7 +84,6 @@ export interface PruneDone {
 
 export type PruneError =
   | { kind: 'ended_before_in_future'; endedBefore: number; now: number }
-  | { kind: 'export_too_large'; rows: number; maxRows: number }
   | { kind: 'export_incomplete'; expected: number; written: number };
 
 export async function pruneSnapshots(
@@ -103,9 +100,6 @@ export async function pruneSnapshots(
     webhookBodiesRendered: 0,
   };
   const target = options.export;
-  if (target?.maxRows !== undefined && planned.snapshots.collected > target.maxRows) {
-    return err({ kind: 'export_too_large', rows: planned.snapshots.collected, maxRows: target.maxRows });
-  }
   if (options.dryRun) return ok(done);
   if (target) {
     let written = 0;
