@@ -1,7 +1,7 @@
 // Invariants 1, 2, 3 and 7 of docs/architecture.md (money, one snapshot per slot, nothing invented, running
-// totals), checked from the database alone.
+// totals) and the audit of every charge back to its snapshots, checked from the database alone.
 import { expect } from 'vitest';
-import { ledgerTotals } from '../../src/store/ledger.ts';
+import { CHARGE_KINDS, ledgerTotals } from '../../src/store/ledger.ts';
 import type { Executor } from '../../src/store/transaction.ts';
 
 export async function expectInvariants(store: Executor, accountId: string): Promise<void> {
@@ -28,37 +28,78 @@ export async function expectInvariants(store: Executor, accountId: string): Prom
     .reduce((sum, v) => sum + Number(v.reserved_micro_usd), 0);
   expect(account.reserved_micro_usd).toBe(reservedByVideos);
 
-  // 2. at most one snapshot per slot (UNIQUE) and a charge iff a collected live snapshot.
-  const collectedLive = await store.db
-    .selectFrom('snapshots')
-    .innerJoin('videos', 'videos.id', 'snapshots.video_id')
-    .where('videos.account_id', '=', accountId)
-    .where('videos.mode', '=', 'live')
-    .where('snapshots.missed', '=', 0)
-    .select(['snapshots.id', 'videos.cost_per_snapshot_micro_usd as cost'])
+  // 2. at most one snapshot per slot (the primary key) and a charge iff a collected live snapshot: each such
+  // snapshot carries its video's price, and nothing else carries a charge.
+  const snapshots = await store.db
+    .selectFrom('snapshots as s')
+    .innerJoin('videos as v', 'v.video_key', 's.video_key')
+    .where('v.account_id', '=', accountId)
+    .select([
+      'v.id as video_id',
+      'v.mode',
+      'v.cost_per_snapshot_micro_usd as cost',
+      's.slot',
+      's.source',
+      's.charged_micro_usd as charged',
+      's.ledger_entry_id as entry',
+    ])
     .execute();
-  const charges = await store.db
+  for (const s of snapshots) {
+    const collectedLive = s.mode === 'live' && s.source !== null;
+    expect({ video: s.video_id, slot: s.slot, charged: Number(s.charged) }).toEqual({
+      video: s.video_id,
+      slot: s.slot,
+      charged: collectedLive ? Number(s.cost) : 0,
+    });
+    expect(s.entry === null).toBe(Number(s.charged) === 0);
+  }
+  // The audit: every charge entry of the account is exactly the Σ of the charges of the snapshots that name it
+  // (one snapshot for a pre-010 `charge`, the account's snapshots of one recorded batch for a `batch_charge`),
+  // every charged snapshot names one of the account's charge entries, and each video's charged total is the Σ
+  // of its snapshots' charges.
+  const entries = await store.db
     .selectFrom('ledger_entries')
     .where('account_id', '=', accountId)
-    .where('kind', '=', 'charge')
-    .select(['snapshot_id', 'balance_delta_micro_usd'])
+    .where('kind', 'in', CHARGE_KINDS)
+    .select(['id', 'kind', 'balance_delta_micro_usd', 'reserved_delta_micro_usd'])
     .execute();
-  expect(charges.length).toBe(collectedLive.length);
-  const costBySnapshot = new Map(collectedLive.map((s) => [s.id, Number(s.cost)]));
-  for (const charge of charges) {
-    expect(costBySnapshot.has(charge.snapshot_id!)).toBe(true);
-    expect(-Number(charge.balance_delta_micro_usd)).toBe(costBySnapshot.get(charge.snapshot_id!));
+  const chargedByEntry = new Map<number, number>();
+  for (const s of snapshots) {
+    if (s.entry === null) continue;
+    chargedByEntry.set(Number(s.entry), (chargedByEntry.get(Number(s.entry)) ?? 0) + Number(s.charged));
+  }
+  expect(entries.map((e) => ({ id: Number(e.id), amount: -Number(e.balance_delta_micro_usd) }))).toEqual(
+    entries.map((e) => ({ id: Number(e.id), amount: chargedByEntry.get(Number(e.id)) ?? 0 })),
+  );
+  for (const e of entries) expect(Number(e.reserved_delta_micro_usd)).toBe(Number(e.balance_delta_micro_usd));
+  expect([...chargedByEntry.keys()].sort((a, b) => a - b)).toEqual(
+    entries.map((e) => Number(e.id)).sort((a, b) => a - b),
+  );
+  const chargedByVideo = new Map<string, number>();
+  for (const s of snapshots)
+    chargedByVideo.set(s.video_id, (chargedByVideo.get(s.video_id) ?? 0) + Number(s.charged));
+  for (const video of videos) {
+    expect({ video: video.id, charged: Number(video.charged_micro_usd) }).toEqual({
+      video: video.id,
+      charged: chargedByVideo.get(video.id) ?? 0,
+    });
   }
   // 3. a missed slot never carries numbers.
   const missedWithNumbers = await store.db
     .selectFrom('snapshots')
-    .innerJoin('videos', 'videos.id', 'snapshots.video_id')
+    .innerJoin('videos', 'videos.video_key', 'snapshots.video_key')
     .where('videos.account_id', '=', accountId)
-    .where('snapshots.missed', '=', 1)
+    .where('snapshots.source', 'is', null)
     .where((eb) =>
-      eb.or([eb('views', 'is not', null), eb('likes', 'is not', null), eb('comments', 'is not', null)]),
+      eb.or([
+        eb('views', 'is not', null),
+        eb('likes', 'is not', null),
+        eb('comments', 'is not', null),
+        eb('shares', 'is not', null),
+        eb('saves', 'is not', null),
+      ]),
     )
-    .select('snapshots.id')
+    .select(['videos.id', 'snapshots.slot'])
     .execute();
   expect(missedWithNumbers).toEqual([]);
   // 7. GET /usage's running totals agree with the videos they summarise, in each mode.
@@ -82,12 +123,8 @@ export async function expectInvariants(store: Executor, accountId: string): Prom
   }
   // Counters on each video agree with its rows.
   for (const video of videos) {
-    const rows = await store.db
-      .selectFrom('snapshots')
-      .select(['missed'])
-      .where('video_id', '=', video.id)
-      .execute();
-    expect(rows.filter((r) => !r.missed).length).toBe(video.snapshots_collected);
-    expect(rows.filter((r) => r.missed).length).toBe(video.snapshots_missed);
+    const rows = snapshots.filter((s) => s.video_id === video.id);
+    expect(rows.filter((r) => r.source !== null).length).toBe(video.snapshots_collected);
+    expect(rows.filter((r) => r.source === null).length).toBe(video.snapshots_missed);
   }
 }
