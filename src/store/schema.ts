@@ -60,8 +60,8 @@ export interface LedgerEntriesTable {
 export interface VideosTable {
   id: string;
   /**
-   * The video's compact integer key inside the snapshots table (migration 010), assigned on insert; never
-   * shown. On PostgreSQL its high 32 bits are the month the tracking started (snapshot-partitions.ts).
+   * The video's compact integer key inside the snapshots table (migration 010), assigned on insert in creation
+   * order; never shown. On PostgreSQL its block is its snapshots' partition (snapshot-partitions.ts).
    */
   video_key: number;
   job_id: string;

@@ -1,16 +1,21 @@
-// PostgreSQL keeps the snapshots in one partition per month in which trackings started, so the data of
-// trackings long ended can be detached or dropped whole instead of deleted row by row (docs/operations.md).
-// The partition key is the video's key: on PostgreSQL its high 32 bits are that month (months since 1970-01,
-// UTC), so a video's rows all fall in its month's partition, the primary key (video_key, slot) includes the
-// partition key, and every read by video names its partition. A default partition catches the rows of a month
-// whose partition is missing (maintenance did not run in time); creating that partition moves them over.
+// PostgreSQL keeps the snapshots in partitions by the video's key, so the data of trackings long ended can be
+// detached or dropped whole instead of deleted row by row (docs/operations.md). Keys are given in creation
+// order from the `video_keys` sequence, in blocks of KEYS_PER_BLOCK: one partition per block, and each
+// calendar month starts a new block (maintenance moves the sequence to the next block when it finds the
+// newest video from an earlier month), so a partition holds the trackings started in one month — more than
+// one partition when a month starts more than a block's worth. The partition key is the video key, which the
+// primary key (video_key, slot) holds, and every read by video names its partition. A default partition
+// catches rows whose block has no partition yet (maintenance fell behind); creating it moves them over.
 // SQLite has one table and needs none of this: every function here does nothing there.
 import { sql } from 'kysely';
 import type { Executor, NotInTransaction } from './transaction.ts';
 import { writeTransaction } from './transaction.ts';
 
-/** Keys per month: the low 32 bits of a PostgreSQL video key number the videos. */
-export const KEYS_PER_MONTH = 2 ** 32;
+/**
+ * Video keys per block (2^22, about 4.2 million trackings). Keys are 32-bit integers on PostgreSQL (4 bytes
+ * less in every index entry of the snapshots): 512 blocks, at least 42 years of monthly blocks.
+ */
+export const KEYS_PER_BLOCK = 2 ** 22;
 
 /** Months since 1970-01 (UTC) of a time. */
 export function monthOf(ms: number): number {
@@ -18,49 +23,42 @@ export function monthOf(ms: number): number {
   return (date.getUTCFullYear() - 1970) * 12 + date.getUTCMonth();
 }
 
-/** The month a PostgreSQL video key belongs to. */
-export const monthOfVideoKey = (videoKey: number): number => Math.floor(videoKey / KEYS_PER_MONTH);
+export const blockOf = (videoKey: number): number => Math.floor(videoKey / KEYS_PER_BLOCK);
 
-/** `snapshots_m2026_01` */
-export function partitionName(month: number): string {
-  const year = 1970 + Math.floor(month / 12);
-  return `snapshots_m${year}_${String((month % 12) + 1).padStart(2, '0')}`;
-}
+/** `snapshots_b0007` */
+export const partitionName = (block: number): string => `snapshots_b${String(block).padStart(4, '0')}`;
 
-const monthOfName = (name: string): number | undefined => {
-  const match = /^snapshots_m(\d{4})_(\d{2})$/.exec(name);
-  return match ? (Number(match[1]) - 1970) * 12 + Number(match[2]) - 1 : undefined;
+const blockOfName = (name: string): number | undefined => {
+  const match = /^snapshots_b(\d{4,})$/.exec(name);
+  return match ? Number(match[1]) : undefined;
 };
 
-/** Months ahead of the current one whose partitions maintenance keeps ready. */
-export const MONTHS_AHEAD = 2;
-
-/** The months whose snapshot partitions exist (PostgreSQL; SQLite: none). */
-export async function snapshotPartitionMonths(ex: Executor): Promise<number[]> {
+/** The blocks whose snapshot partitions exist (PostgreSQL; SQLite: none). */
+export async function snapshotPartitionBlocks(ex: Executor): Promise<number[]> {
   if (ex.dialect !== 'postgres') return [];
   const result = await sql<{ name: string }>`
     select c.relname as name from pg_inherits i
       join pg_class c on c.oid = i.inhrelid
     where i.inhparent = 'snapshots'::regclass`.execute(ex.db);
   return result.rows
-    .map((row) => monthOfName(row.name))
-    .filter((month): month is number => month !== undefined)
+    .map((row) => blockOfName(row.name))
+    .filter((block): block is number => block !== undefined)
     .sort((a, b) => a - b);
 }
 
 /**
- * Creates the partition of `month` unless it exists, moving into it any rows of that month the default
+ * Creates the partition of `block` unless it exists, moving into it any rows of its keys the default
  * partition caught. Runs inside the caller's transaction (the migration's, or ensureSnapshotPartitions').
  */
-export async function createSnapshotPartition(ex: Executor, month: number): Promise<boolean> {
+export async function createSnapshotPartition(ex: Executor, block: number): Promise<boolean> {
   if (ex.dialect !== 'postgres') return false;
-  const name = partitionName(month);
+  const name = partitionName(block);
   const exists = await sql<{ found: number }>`
     select 1 as found from pg_inherits i join pg_class c on c.oid = i.inhrelid
     where i.inhparent = 'snapshots'::regclass and c.relname = ${name}`.execute(ex.db);
   if (exists.rows.length > 0) return false;
-  const from = month * KEYS_PER_MONTH;
-  const to = (month + 1) * KEYS_PER_MONTH;
+  const from = block * KEYS_PER_BLOCK;
+  const to = (block + 1) * KEYS_PER_BLOCK;
   // Built apart and attached, so that rows already in the default partition can move first: attaching
   // checks that the default holds none of the new partition's range (a scan of the default, which is empty
   // unless maintenance fell behind).
@@ -75,58 +73,93 @@ export async function createSnapshotPartition(ex: Executor, month: number): Prom
   return true;
 }
 
+/** The key the sequence gave last (0 before the first). */
+async function lastVideoKey(ex: Executor): Promise<number> {
+  const result = await sql<{ last: string | number | null }>`
+    select case when is_called then last_value else 0 end as last from video_keys`.execute(ex.db);
+  return Number(result.rows[0]?.last ?? 0);
+}
+
+export interface PartitionMaintenance {
+  /** Partitions created. */
+  created: string[];
+  /** The block new videos now enter. */
+  currentBlock: number;
+}
+
 /**
- * Maintenance: the partitions of this month and the next MONTHS_AHEAD exist, and any rows the default
- * partition caught are moved to theirs. Run at start and every hour by each process that runs the background
- * work; safe to run from several at once (a lock makes them take turns). Answers the partitions created.
+ * Maintenance, run at start and every hour by each process that runs the background work (safe from several
+ * at once: a lock makes them take turns):
+ * - a new month starts a new block: when the newest video was created in an earlier month than `now` and new
+ *   keys would still fall in its block, the key sequence moves on to the next block's first key;
+ * - the partitions of the current block and of the next one exist;
+ * - rows the default partition caught are moved to their block's new partition.
  */
-export async function ensureSnapshotPartitions(store: NotInTransaction, now: number): Promise<string[]> {
-  if (store.dialect !== 'postgres') return [];
+export async function ensureSnapshotPartitions(
+  store: NotInTransaction,
+  now: number,
+): Promise<PartitionMaintenance | undefined> {
+  if (store.dialect !== 'postgres') return undefined;
   return writeTransaction(store, async (tx) => {
-    // One maintainer at a time: the others wait here and then find the partitions made.
+    // One maintainer at a time: the others wait here and then find the work done.
     await sql`lock table snapshots_default in share row exclusive mode`.execute(tx.db);
-    const months = new Set<number>();
-    const current = monthOf(now);
-    for (let m = current; m <= current + MONTHS_AHEAD; m++) months.add(m);
-    // Months whose rows the default partition caught (their trackings started before maintenance ran).
-    const caught = await sql<{ month: string | number }>`
-      select distinct floor(video_key / ${KEYS_PER_MONTH}::numeric) as month from snapshots_default`.execute(
-      tx.db,
-    );
-    for (const row of caught.rows) months.add(Number(row.month));
-    const created: string[] = [];
-    for (const month of [...months].sort((a, b) => a - b)) {
-      if (await createSnapshotPartition(tx, month)) created.push(partitionName(month));
+    let last = await lastVideoKey(tx);
+    const newest = await tx.db
+      .selectFrom('videos')
+      .select(['video_key', 'created_at'])
+      .orderBy('video_key', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (
+      newest &&
+      monthOf(Number(newest.created_at)) < monthOf(now) &&
+      blockOf(last + 1) === blockOf(newest.video_key)
+    ) {
+      // The next nextval() gives the next block's first key (sequences only move forward: `greatest`).
+      const next = (blockOf(newest.video_key) + 1) * KEYS_PER_BLOCK;
+      await sql`select setval('video_keys', greatest(${next - 1}::bigint, (select last_value from video_keys)))`.execute(
+        tx.db,
+      );
+      last = Math.max(next - 1, last);
     }
-    return created;
+    const currentBlock = blockOf(last + 1);
+    const blocks = new Set([currentBlock, currentBlock + 1]);
+    const caught = await sql<{ block: string | number }>`
+      select distinct video_key / ${KEYS_PER_BLOCK} as block from snapshots_default`.execute(tx.db);
+    for (const row of caught.rows) blocks.add(Number(row.block));
+    const created: string[] = [];
+    for (const block of [...blocks].sort((a, b) => a - b)) {
+      if (await createSnapshotPartition(tx, block)) created.push(partitionName(block));
+    }
+    return { created, currentBlock };
   });
 }
 
 export interface SnapshotPartition {
   name: string;
-  month: number;
+  block: number;
   /** Videos whose snapshots it holds. */
   videos: number;
 }
 
 /**
- * The month partitions (PostgreSQL) all of whose videos' trackings ended before `endedBefore`: dropping one
- * removes those snapshots at once. A partition with a video still running, paused, or ended later is not
- * listed; nor the current month's, which new trackings still enter. SQLite: none (prune deletes rows).
+ * The partitions (PostgreSQL) all of whose videos' trackings ended before `endedBefore`: dropping one
+ * removes their snapshots at once. A partition with a video still running, paused, or ended later is not
+ * listed, nor the block new videos enter. SQLite: none (prune deletes rows there).
  */
 export async function droppableSnapshotPartitions(
   ex: Executor,
   endedBefore: number,
 ): Promise<SnapshotPartition[]> {
   if (ex.dialect !== 'postgres') return [];
+  const currentBlock = blockOf((await lastVideoKey(ex)) + 1);
   const droppable: SnapshotPartition[] = [];
-  const currentMonth = monthOf(endedBefore);
-  for (const month of await snapshotPartitionMonths(ex)) {
-    if (month >= currentMonth) continue;
+  for (const block of await snapshotPartitionBlocks(ex)) {
+    if (block >= currentBlock) continue;
     const row = await ex.db
       .selectFrom('videos')
-      .where('video_key', '>=', month * KEYS_PER_MONTH)
-      .where('video_key', '<', (month + 1) * KEYS_PER_MONTH)
+      .where('video_key', '>=', block * KEYS_PER_BLOCK)
+      .where('video_key', '<', (block + 1) * KEYS_PER_BLOCK)
       .select((eb) => [
         eb.fn.countAll<number | string>().as('videos'),
         eb.fn
@@ -140,27 +173,26 @@ export async function droppableSnapshotPartitions(
           .as('open'),
       ])
       .executeTakeFirstOrThrow();
-    if (Number(row.open) === 0) {
-      droppable.push({ name: partitionName(month), month, videos: Number(row.videos) });
-    }
+    if (Number(row.open) === 0)
+      droppable.push({ name: partitionName(block), block, videos: Number(row.videos) });
   }
   return droppable;
 }
 
 /**
- * Detaches and drops one month's partition (as listed by droppableSnapshotPartitions), with the kept ids of
- * its snapshots recorded before migration 010. The ledger is untouched: each charge stays where it was posted.
+ * Detaches and drops one block's partition (as listed by droppableSnapshotPartitions), with the kept ids of
+ * its snapshots recorded before migration 010. The ledger is untouched: each charge entry stays.
  */
-export async function dropSnapshotPartition(store: NotInTransaction, month: number): Promise<void> {
+export async function dropSnapshotPartition(store: NotInTransaction, block: number): Promise<void> {
   if (store.dialect !== 'postgres') return;
-  const name = partitionName(month);
+  const name = partitionName(block);
   await writeTransaction(store, async (tx) => {
     await sql`alter table snapshots detach partition ${sql.id(name)}`.execute(tx.db);
     await sql`drop table ${sql.id(name)}`.execute(tx.db);
     await tx.db
       .deleteFrom('snapshot_legacy_ids')
-      .where('video_key', '>=', month * KEYS_PER_MONTH)
-      .where('video_key', '<', (month + 1) * KEYS_PER_MONTH)
+      .where('video_key', '>=', block * KEYS_PER_BLOCK)
+      .where('video_key', '<', (block + 1) * KEYS_PER_BLOCK)
       .execute();
   });
 }

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { preparedForIds, preparedInsertMany, preparedQuery, preparedRead } from './prepared.ts';
 import type { Mode, NewVideo, UnkeyedVideoRow, VideoRow, VideoStatus } from './schema.ts';
-import { KEYS_PER_MONTH, monthOf } from './snapshot-partitions.ts';
 import type { Executor, Tx } from './transaction.ts';
 
 const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
@@ -44,10 +43,7 @@ const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[
 
 /** Stores new videos, each given its key (videos.video_key); answers them as stored. */
 export async function insertVideos(tx: Tx, videos: readonly UnkeyedVideoRow[]): Promise<VideoRow[]> {
-  const keys = await newVideoKeys(
-    tx,
-    videos.map((video) => video.created_at),
-  );
+  const keys = await newVideoKeys(tx, videos.length);
   const keyed = videos.map((video, i): VideoRow => ({ ...video, video_key: keys[i]! }));
   await insertVideoRows(tx, keyed);
   return keyed;
@@ -58,20 +54,20 @@ const largestVideoKey = preparedQuery((tx) =>
 );
 
 /**
- * The keys of videos created at these times. SQLite: the next integers after the largest (the write lock is
- * held, so no other writer can take them). PostgreSQL: the month of the creation time in the high 32 bits
- * (its snapshots' partition, snapshot-partitions.ts) and a number from the `video_keys` sequence.
+ * Keys for `count` new videos, in creation order. SQLite: the next integers after the largest
+ * (the write lock is held, so no other writer can take them). PostgreSQL: from the `video_keys` sequence,
+ * whose blocks are the snapshots' partitions (snapshot-partitions.ts).
  */
-async function newVideoKeys(tx: Tx, createdAts: readonly number[]): Promise<number[]> {
-  if (createdAts.length === 0) return [];
+async function newVideoKeys(tx: Tx, count: number): Promise<number[]> {
+  if (count === 0) return [];
   if (tx.dialect === 'sqlite') {
     const [row] = await largestVideoKey(tx);
     const largest = Number(row?.key ?? 0);
-    return createdAts.map((_, i) => largest + 1 + i);
+    return Array.from({ length: count }, (_, i) => largest + 1 + i);
   }
   const result = await sql<{ n: string | number }>`
-    select nextval('video_keys') as n from generate_series(1, ${createdAts.length}::integer)`.execute(tx.db);
-  return createdAts.map((at, i) => monthOf(at) * KEYS_PER_MONTH + Number(result.rows[i]!.n));
+    select nextval('video_keys') as n from generate_series(1, ${count}::integer)`.execute(tx.db);
+  return result.rows.map((row) => Number(row.n));
 }
 
 const ownedVideo = preparedRead((ex, id: string, accountId: string, mode: Mode) =>

@@ -1,23 +1,19 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../database.ts';
 import type { Database } from '../schema.ts';
-import {
-  createSnapshotPartition,
-  KEYS_PER_MONTH,
-  MONTHS_AHEAD,
-  monthOf,
-  monthOfVideoKey,
-} from '../snapshot-partitions.ts';
+import { blockOf, createSnapshotPartition, KEYS_PER_BLOCK } from '../snapshot-partitions.ts';
 
 /**
  * A quarter of the disk per snapshot (docs/architecture.md, "Snapshots and their charges"):
- * - `videos.video_key`: a compact integer key, unique, assigned on insert (SQLite: 1, 2, …; PostgreSQL: the
- *   month the tracking started in the high 32 bits, see snapshot-partitions.ts). Public ids are unchanged.
+ * - `videos.video_key`: a compact integer key, unique, assigned on insert in creation order (PostgreSQL: from
+ *   the `video_keys` sequence, each month starting a new block of keys, see snapshot-partitions.ts). Public ids
+ *   are unchanged.
  * - `videos.charged_micro_usd`: Σ of the charges its snapshots carry (the tag roll-up reads it).
  * - `snapshot_sources`: provider and roundedness of the counts, a handful of rows a snapshot names by code.
  * - `snapshots` rebuilt, keyed (video_key, slot): no random id, no video id text, no provider text; its
  *   charge and the ledger entry that posted it on the row. A missed slot is the row without a source.
- *   SQLite: WITHOUT ROWID, the key is the table. PostgreSQL: partitioned by video_key, one partition per month.
+ *   SQLite: WITHOUT ROWID, the key is the table. PostgreSQL: partitioned by video_key, one partition per
+ *   block of keys (a month's trackings).
  * - `snapshot_legacy_ids`: the random ids of the snapshots recorded before, which the API keeps showing.
  * - From now on the ledger posts one `batch_charge` per account per recorded batch; the old `charge`
  *   entries stay, and each old snapshot points at its own.
@@ -60,7 +56,7 @@ async function createSnapshotSources(db: Kysely<Database>, dialect: Dialect): Pr
 async function createLegacyIds(db: Kysely<Database>, dialect: Dialect): Promise<void> {
   await db.schema
     .createTable('snapshot_legacy_ids')
-    .addColumn('video_key', 'bigint', (c) => c.notNull())
+    .addColumn('video_key', 'integer', (c) => c.notNull())
     .addColumn('slot', 'integer', (c) => c.notNull())
     .addColumn('id', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('snapshot_legacy_ids_pk', ['video_key', 'slot'])
@@ -113,17 +109,25 @@ async function migrateSqlite(db: Kysely<Database>): Promise<void> {
 }
 
 async function migratePostgres(db: Kysely<Database>): Promise<void> {
-  // Keys by the month the tracking started, numbered in creation order after it; new ones from a sequence.
-  await sql`alter table videos add column video_key bigint not null default 0`.execute(db);
-  await sql`create sequence video_keys`.execute(db);
-  await sql`with numbered as (
+  // Keys in creation order, each month's from the start of a block of its own (as maintenance keeps doing).
+  await sql`alter table videos add column video_key integer not null default 0`.execute(db);
+  await sql`create sequence video_keys as integer`.execute(db);
+  await sql`with months as (
       select id, (extract(year from to_timestamp(created_at / 1000.0) at time zone 'UTC') - 1970) * 12
           + extract(month from to_timestamp(created_at / 1000.0) at time zone 'UTC') - 1 as month,
-        row_number() over (order by created_at, id) as n
-      from videos)
-    update videos set video_key = numbered.month * ${sql.lit(KEYS_PER_MONTH)} + numbered.n
-    from numbered where numbered.id = videos.id`.execute(db);
-  await sql`select setval('video_keys', greatest(count(*), 1), count(*) > 0) from videos`.execute(db);
+        created_at
+      from videos
+    ), ranked as (
+      select id, month, row_number() over (partition by month order by created_at, id) as rank from months
+    ), sized as (
+      select month, ceil(count(*) / ${sql.lit(KEYS_PER_BLOCK)}::numeric) as blocks from months group by month
+    ), bases as (
+      select month, (sum(blocks) over (order by month) - blocks) * ${sql.lit(KEYS_PER_BLOCK)} as base from sized
+    )
+    update videos set video_key = bases.base + ranked.rank
+    from ranked join bases on bases.month = ranked.month
+    where ranked.id = videos.id`.execute(db);
+  await sql`select setval('video_keys', greatest(max(video_key), 1), count(*) > 0) from videos`.execute(db);
   await sql`alter table videos alter column video_key drop default`.execute(db);
   await db.schema.createIndex('videos_by_key').on('videos').column('video_key').unique().execute();
   await createSnapshotSources(db, 'postgres');
@@ -135,10 +139,10 @@ async function migratePostgres(db: Kysely<Database>): Promise<void> {
   );
   // Wide columns first: PostgreSQL aligns each column to its size, and this order leaves no padding.
   await sql`create table snapshots (
-    video_key bigint not null references videos (video_key),
     taken_at bigint not null,
     views bigint, likes bigint, comments bigint, shares bigint, saves bigint,
     ledger_entry_id bigint,
+    video_key integer not null references videos (video_key),
     charged_micro_usd integer not null default 0,
     slot smallint not null,
     source smallint,
@@ -146,14 +150,15 @@ async function migratePostgres(db: Kysely<Database>): Promise<void> {
     constraint snapshots_one_per_slot primary key (video_key, slot)
   ) partition by range (video_key)`.execute(db);
   await sql`create table snapshots_default partition of snapshots default`.execute(db);
-  const months = new Set<number>();
-  const current = monthOf(Date.now());
-  for (let m = current; m <= current + MONTHS_AHEAD; m++) months.add(m);
-  const existing = await sql<{ key: string | number }>`
-    select distinct video_key - video_key % ${sql.lit(KEYS_PER_MONTH)} as key from videos`.execute(db);
-  for (const row of existing.rows) months.add(monthOfVideoKey(Number(row.key)));
-  for (const month of [...months].sort((a, b) => a - b)) {
-    await createSnapshotPartition({ db, dialect: 'postgres' }, month);
+  // A partition for each block that has videos, the block new videos enter and the one after it.
+  const keys = await sql<{ key: number | null }>`select max(video_key) as key from videos`.execute(db);
+  const next = Number(keys.rows[0]?.key ?? 0) + 1;
+  const blocks = new Set([blockOf(next), blockOf(next) + 1]);
+  const existing = await sql<{ block: number }>`
+    select distinct video_key / ${sql.lit(KEYS_PER_BLOCK)} as block from videos`.execute(db);
+  for (const row of existing.rows) blocks.add(Number(row.block));
+  for (const block of [...blocks].sort((a, b) => a - b)) {
+    await createSnapshotPartition({ db, dialect: 'postgres' }, block);
   }
   await sql`insert into snapshots (${SNAPSHOT_COLUMNS})
     ${copiedRows('snapshots_pre010', 'src.provider is not distinct from s.provider')}`.execute(db);
