@@ -11,7 +11,6 @@ export interface LedgerPosting {
   balanceDeltaMicroUsd: number;
   reservedDeltaMicroUsd: number;
   videoId?: string | null;
-  snapshotId?: string | null;
   note?: string | null;
   at: number;
 }
@@ -26,7 +25,8 @@ export async function postLedgerEntries(tx: Tx, postings: readonly LedgerPosting
   const rows = postings.map((posting) => ({
     account_id: posting.accountId,
     video_id: posting.videoId ?? null,
-    snapshot_id: posting.snapshotId ?? null,
+    // Only the per-snapshot `charge` entries written before migration 010 name a snapshot.
+    snapshot_id: null,
     kind: posting.kind,
     balance_delta_micro_usd: posting.balanceDeltaMicroUsd,
     reserved_delta_micro_usd: posting.reservedDeltaMicroUsd,
