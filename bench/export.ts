@@ -35,15 +35,16 @@ async function seed(path: string): Promise<string> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   const insertVideo =
-    db.prepare(`insert into videos (id, job_id, account_id, mode, platform, platform_video_id,
+    db.prepare(`insert into videos (id, video_key, job_id, account_id, mode, platform, platform_video_id,
     video_link, canonical_url, title, creator, description, status, is_deleted, error_reason, duration_days,
     interval_seconds, total_slots, cost_per_snapshot_micro_usd, reserved_micro_usd, next_slot, next_due_at, attempts,
     snapshots_collected, snapshots_missed, created_at, last_updated_at, ended_at, tags)
-    values (?, ?, ?, 'test', 'tiktok', ?, ?, ?, ?, ?, null, 'completed', 0, null, 30, 3600, ?, 0, 0, ?, null, 0, ?, 0,
+    values (?, ?, ?, ?, 'test', 'tiktok', ?, ?, ?, ?, ?, null, 'completed', 0, null, 30, 3600, ?, 0, 0, ?, null, 0, ?, 0,
       ?, ?, ?, ?)`);
   const insertSnapshot =
-    db.prepare(`insert into snapshots (id, video_id, slot, taken_at, missed, views, likes,
-    comments, shares, saves, provider, approximate) values (?, ?, ?, ?, 0, ?, ?, ?, ?, ?, 'simulator', 0)`);
+    db.prepare(`insert into snapshots (video_key, slot, taken_at, views, likes, comments, shares, saves, source,
+    charged_micro_usd, ledger_entry_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, null)`);
+  db.prepare(`insert into snapshot_sources (code, provider, approximate) values (1, 'simulator', 0)`).run();
   db.transaction(() => {
     for (let v = 0; v < VIDEOS; v++) {
       const id = `vid_bench${String(v).padStart(10, '0')}`;
@@ -51,6 +52,7 @@ async function seed(path: string): Promise<string> {
       const link = `https://www.tiktok.com/@creator${v % 50}/video/${platformId}`;
       insertVideo.run(
         id,
+        v + 1,
         `job_bench${v}`,
         accountId,
         platformId,
@@ -69,8 +71,7 @@ async function seed(path: string): Promise<string> {
       for (let slot = 0; slot < SLOTS; slot++) {
         const views = 10_000 + slot * (100 + (v % 37));
         insertSnapshot.run(
-          `snp_${v}_${slot}`,
-          id,
+          v + 1,
           slot,
           START + v + slot * HOUR,
           views,
@@ -78,6 +79,7 @@ async function seed(path: string): Promise<string> {
           Math.floor(views / 400),
           Math.floor(views / 900),
           Math.floor(views / 300),
+          1,
         );
       }
     }

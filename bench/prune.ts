@@ -81,10 +81,10 @@ async function measure(
     await writeTransaction(baselineStore, (tx) =>
       tx.db
         .deleteFrom('snapshots')
-        .where('video_id', 'in', (eb) =>
+        .where('video_key', 'in', (eb) =>
           eb
             .selectFrom('videos')
-            .select('id')
+            .select('video_key')
             .where('ended_at', '<', CUTOFF)
             .where('status', '=', 'completed'),
         )

@@ -28,14 +28,21 @@ async function seed(store: Store, snapshots: number, now: number): Promise<void>
     store.dialect === 'postgres'
       ? sql`select generate_series(0, cast(${VIDEOS - 1} as integer)) as n`
       : sql`select value as n from (with recursive s(value) as (select 0 union all select value + 1 from s where value < ${VIDEOS - 1}) select value from s)`;
-  await sql`insert into videos (id, job_id, account_id, mode, platform, platform_video_id, video_link, canonical_url,
-      status, is_deleted, duration_days, interval_seconds, total_slots, cost_per_snapshot_micro_usd, reserved_micro_usd,
-      next_slot, next_due_at, attempts, snapshots_collected, snapshots_missed, created_at, last_updated_at, tags)
-    select 'vid_' || n, 'job_' || n, cast(${ACCOUNT} as text), 'live', case when n % 3 = 0 then 'youtube' else 'tiktok' end,
+  // Keys as the store gives them to a new database's first videos (their partition exists).
+  const firstKey = 1;
+  await sql`insert into videos (id, video_key, job_id, account_id, mode, platform, platform_video_id, video_link,
+      canonical_url, status, is_deleted, duration_days, interval_seconds, total_slots, cost_per_snapshot_micro_usd,
+      reserved_micro_usd, next_slot, next_due_at, attempts, snapshots_collected, snapshots_missed, charged_micro_usd,
+      created_at, last_updated_at, tags)
+    select 'vid_' || n, cast(${firstKey} as bigint) + n, 'job_' || n, cast(${ACCOUNT} as text), 'live',
+      case when n % 3 = 0 then 'youtube' else 'tiktok' end,
       'p' || n, 'https://example/' || n, 'https://example/' || n, 'monitoring', 0, 30, 3600, 720, 15000, 0,
       cast(${snapshots} as integer), cast(${now} as bigint), 0, cast(${snapshots} as integer), 0,
-      cast(${createdAt} as bigint), cast(${now} as bigint), '["all"]'
+      cast(${snapshots * 15000} as bigint), cast(${createdAt} as bigint), cast(${now} as bigint), '["all"]'
     from (${numbers}) as numbers`.execute(store.db);
+  await sql`insert into snapshot_sources (code, provider, approximate) values (1, 'bench', 0)`.execute(
+    store.db,
+  );
   await sql`insert into video_tags (video_id, account_id, mode, tag, tag_key, position, video_created_at)
     select id, account_id, mode, 'all', 'all', 0, created_at from videos`.execute(store.db);
   await sql`insert into video_tags (video_id, account_id, mode, tag, tag_key, position, video_created_at)
@@ -47,10 +54,11 @@ async function seed(store: Store, snapshots: number, now: number): Promise<void>
       ? sql`select generate_series(0, cast(${snapshots - 1} as integer)) as slot`
       : sql`select value as slot from (with recursive s(value) as (select 0 union all select value + 1 from s where value < ${snapshots - 1}) select value from s)`;
   // One insert per video keeps each statement's work small on both dialects.
-  await sql`insert into snapshots (id, video_id, slot, taken_at, missed, views, likes, comments, shares, saves, provider, approximate)
-    select 'snp_' || v.id || '_' || s.slot, v.id, s.slot, v.created_at + s.slot * cast(${HOUR_MS} as bigint) + 1000, 0,
+  await sql`insert into snapshots (video_key, slot, taken_at, views, likes, comments, shares, saves, source,
+      charged_micro_usd, ledger_entry_id)
+    select v.video_key, s.slot, v.created_at + s.slot * cast(${HOUR_MS} as bigint) + 1000,
       1000 + s.slot * 37, 100 + s.slot * 3, 10 + s.slot, case when v.platform = 'tiktok' then s.slot end,
-      case when v.platform = 'tiktok' then s.slot * 2 end, 'bench', 0
+      case when v.platform = 'tiktok' then s.slot * 2 end, 1, 15000, 1
     from videos v cross join (${slots}) as s`.execute(store.db);
   await sql`analyze`.execute(store.db);
 }

@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,platforms,export,rollup,webhooks,prune,start picks sections.
+// BENCH_ONLY=http,engine,disk,platforms,export,rollup,webhooks,prune,start picks sections.
+import { benchDisk } from './disk.ts';
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
 import { benchHttp } from './http.ts';
@@ -12,6 +13,7 @@ import { benchWebhooks } from './webhooks.ts';
 const sections: Record<string, (report: (line: string) => void) => Promise<void>> = {
   http: benchHttp,
   engine: benchEngine,
+  disk: benchDisk,
   platforms: benchPlatforms,
   export: benchExport,
   rollup: benchRollup,

@@ -38,11 +38,11 @@ export async function seedVideos(options: SeedOptions): Promise<{ accountId: str
      values (?, ?, ?, 0, 0)`,
   ).run(accountId, options.mode, options.videos);
   const insertVideo =
-    db.prepare(`insert into videos (id, job_id, account_id, mode, platform, platform_video_id, video_link,
+    db.prepare(`insert into videos (id, video_key, job_id, account_id, mode, platform, platform_video_id, video_link,
       canonical_url, title, creator, description, status, is_deleted, error_reason, duration_days, interval_seconds, total_slots,
       cost_per_snapshot_micro_usd, reserved_micro_usd, next_slot, next_due_at, attempts, snapshots_collected, snapshots_missed,
       created_at, last_updated_at, ended_at)
-    values (?, ?, ?, ?, 'tiktok', ?, ?, ?, ?, ?, ?, 'monitoring', 0, null, 7, ?, ?, ?, ?, 1, ?, 0, 0, 0, ?, ?, null)`);
+    values (?, ?, ?, ?, ?, 'tiktok', ?, ?, ?, ?, ?, ?, 'monitoring', 0, null, 7, ?, ?, ?, ?, 1, ?, 0, 0, 0, ?, ?, null)`);
   const insertLedger =
     db.prepare(`insert into ledger_entries (account_id, video_id, snapshot_id, kind, balance_delta_micro_usd,
       reserved_delta_micro_usd, note, created_at) values (?, ?, null, ?, ?, ?, null, ?)`);
@@ -59,6 +59,7 @@ export async function seedVideos(options: SeedOptions): Promise<{ accountId: str
       const meta = simulatedMetadata('tiktok', videoId);
       insertVideo.run(
         id,
+        i + 1,
         `job_bench${i}`,
         accountId,
         options.mode,

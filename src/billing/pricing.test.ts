@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEmptyAccount } from '../../test/support/accounts.ts';
 import { createTestStore, DIALECTS, type TestStore } from '../../test/support/stores.ts';
-import type { Mode, VideoRow } from '../store/schema.ts';
+import type { Mode, UnkeyedVideoRow } from '../store/schema.ts';
 import { writeTransaction } from '../store/transaction.ts';
 import { advanceVideosOneSlot, findVideo, insertVideos } from '../store/videos.ts';
 import {
@@ -54,7 +54,7 @@ describe.each(DIALECTS)('the SQL advance of a batch charges what pricing says (%
   afterAll(() => store.destroy());
 
   const RESERVED = 10_000_000;
-  const video = (id: string, mode: Mode, cost: number): VideoRow => ({
+  const video = (id: string, mode: Mode, cost: number): UnkeyedVideoRow => ({
     id,
     job_id: `job_${id}`,
     account_id: 'acc_pricing',
@@ -79,6 +79,7 @@ describe.each(DIALECTS)('the SQL advance of a batch charges what pricing says (%
     attempts: 0,
     snapshots_collected: 1,
     snapshots_missed: 0,
+    charged_micro_usd: 0,
     created_at: 0,
     last_updated_at: 0,
     ended_at: null,
@@ -86,7 +87,7 @@ describe.each(DIALECTS)('the SQL advance of a batch charges what pricing says (%
     tags: '[]',
   });
 
-  it('takes each video’s snapshot charge out of its reservation, and nothing in test mode', async () => {
+  it('takes each video’s snapshot charge out of its reservation into its charged total, and nothing in test mode', async () => {
     const cases = (['live', 'test'] as const).flatMap((mode) =>
       [0, 1, PRICE, 2_000_000].map((cost) => video(`vid_${mode}_${cost}`, mode, cost)),
     );
@@ -100,9 +101,14 @@ describe.each(DIALECTS)('the SQL advance of a batch charges what pricing says (%
     );
     for (const { id, mode, cost_per_snapshot_micro_usd: cost } of cases) {
       const advanced = (await findVideo(store, id))!;
-      expect({ id, taken: RESERVED - Number(advanced.reserved_micro_usd) }).toEqual({
+      expect({
+        id,
+        taken: RESERVED - Number(advanced.reserved_micro_usd),
+        charged: Number(advanced.charged_micro_usd),
+      }).toEqual({
         id,
         taken: snapshotChargeMicroUsd(mode, cost),
+        charged: snapshotChargeMicroUsd(mode, cost),
       });
     }
   });

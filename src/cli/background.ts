@@ -12,6 +12,7 @@ import { createOutboxWorker } from '../notify/outbox-worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { createEngine } from '../scheduler/engine.ts';
 import type { Store } from '../store/database.ts';
+import { ensureSnapshotPartitions } from '../store/snapshot-partitions.ts';
 import { createDeliveryWorker, WEBHOOK_USER_AGENT } from '../webhooks/delivery-worker.ts';
 import { startPassLog } from './pass-log.ts';
 
@@ -32,6 +33,7 @@ export async function startBackgroundWork(options: {
   soleScheduler: boolean;
 }): Promise<BackgroundWork> {
   const { store, config, logger } = options;
+  const partitions = startPartitionMaintenance(store, logger.child({ module: 'store' }));
   const schedulerLog = logger.child({ module: 'scheduler' });
   const passLog = options.scheduler ? startPassLog(schedulerLog) : undefined;
   const engine = options.scheduler
@@ -88,6 +90,7 @@ export async function startBackgroundWork(options: {
 
   return {
     async stop() {
+      await partitions.stop();
       await engine?.stop();
       await health.stop();
       passLog?.stop();
@@ -95,6 +98,36 @@ export async function startBackgroundWork(options: {
       await emailWorker.stop();
       await webhookWorker?.stop();
       await webhookHttp?.close();
+    },
+  };
+}
+
+const PARTITION_MAINTENANCE_MS = 3_600_000;
+
+/**
+ * PostgreSQL: the snapshots' partitions kept ahead of the trackings that will need them, at start and every
+ * hour (store/snapshot-partitions.ts, docs/operations.md). Nothing on SQLite.
+ */
+function startPartitionMaintenance(store: Store, log: Pick<pino.Logger, 'info' | 'error'>) {
+  if (store.dialect !== 'postgres') return { stop: async () => undefined };
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = ensureSnapshotPartitions(store, Date.now()).then(
+      (done) => {
+        if (done && done.created.length > 0)
+          log.info({ created: done.created }, 'snapshot partitions created');
+      },
+      (error: unknown) =>
+        log.error({ err: error }, 'snapshot partition maintenance failed; retrying in an hour'),
+    );
+  };
+  run();
+  const timer = setInterval(run, PARTITION_MAINTENANCE_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
     },
   };
 }

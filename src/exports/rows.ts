@@ -89,11 +89,11 @@ export async function* snapshotExportPages(
       let previous: SnapshotRow | undefined;
       for (;;) {
         if (request.signal?.aborted) return;
-        const snapshots = await exportSnapshotsPage(ex, video.id, afterSlot, request.window, snapshotPage);
+        const snapshots = await exportSnapshotsPage(ex, video, afterSlot, request.window, snapshotPage);
         if (snapshots.length === 0) break;
         if (afterSlot === -1 && request.window.sinceMs !== undefined && snapshots[0]!.slot > 0) {
           // The window's first snapshot grows from the collected one before the window, if any.
-          previous = await collectedSnapshotBefore(ex, video.id, snapshots[0]!.slot);
+          previous = await collectedSnapshotBefore(ex, video, snapshots[0]!.slot);
         }
         const rows: SnapshotExportRow[] = new Array(snapshots.length);
         for (let i = 0; i < snapshots.length; i++) {
@@ -115,11 +115,10 @@ export async function* videoExportPages(
   request: ExportRequest,
 ): AsyncGenerator<VideoExportRow[]> {
   for await (const videos of videoPages(ex, request, request.pageSize ?? DEFAULT_VIDEO_PAGE)) {
-    const ids = videos.map((v) => v.id);
     const tags = tagsOf(videos);
     const [firsts, newests] = await Promise.all([
-      boundarySnapshots(ex, ids, request.window, 'first'),
-      boundarySnapshots(ex, ids, request.window, 'newest'),
+      boundarySnapshots(ex, videos, request.window, 'first'),
+      boundarySnapshots(ex, videos, request.window, 'newest'),
     ]);
     yield videos.map((video) => {
       const first = firsts.get(video.id);

@@ -102,8 +102,8 @@ export async function loadTrackingReport(
   if (!account) return unrenderable(`account ${accountId} not found`);
   const video = await findVideo(ex, payload.videoId);
   if (!video || video.account_id !== accountId) return unrenderable(`video ${payload.videoId} not found`);
-  const [first] = await listSnapshots(ex, { videoId: video.id, limit: 1 });
-  const newest = (await latestSnapshots(ex, [video.id])).get(video.id);
+  const [first] = await listSnapshots(ex, { video, limit: 1 });
+  const newest = (await latestSnapshots(ex, [video])).get(video.id);
   const firstSnapshot = first ?? null;
   const finalSnapshot = newest ?? null;
   return ok({

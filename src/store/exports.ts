@@ -1,10 +1,10 @@
 // The queries behind the exports (account-wide, per share link, and the CLI's): keyset pages over an account's
 // videos and their snapshots, each one short and served by an index, so an export of any size holds one page
 // in memory and stops between two pages when its reader goes away.
-import type { Compilable } from 'kysely';
+import { type Compilable, sql } from 'kysely';
 import type { Store } from './database.ts';
 import type { Mode, VideoRow, VideoStatus } from './schema.ts';
-import { SNAPSHOT_SELECTION, type SnapshotRow } from './snapshots.ts';
+import { type SnapshotOwner, type SnapshotRow, snapshotColumns, snapshotsWithNames } from './snapshots.ts';
 import { tagKey } from './tags.ts';
 import type { Executor } from './transaction.ts';
 
@@ -28,6 +28,7 @@ export interface TimeWindow {
 
 const EXPORT_VIDEO_COLUMNS = [
   'id',
+  'video_key',
   'job_id',
   'video_link',
   'canonical_url',
@@ -135,21 +136,20 @@ async function taggedVideosPage(
  */
 export async function exportSnapshotsPage(
   ex: Executor,
-  videoId: string,
+  video: SnapshotOwner,
   afterSlot: number,
   window: TimeWindow,
   limit: number,
 ): Promise<SnapshotRow[]> {
-  let query = ex.db
-    .selectFrom('snapshots')
-    .select(SNAPSHOT_SELECTION)
-    .where('video_id', '=', videoId)
-    .where('slot', '>', afterSlot)
-    .where('missed', '=', 0);
-  if (window.sinceMs !== undefined) query = query.where('taken_at', '>=', window.sinceMs);
-  if (window.untilMs !== undefined) query = query.where('taken_at', '<', window.untilMs);
+  let query = snapshotsWithNames(ex)
+    .select((eb) => [sql<string>`cast(${video.id} as text)`.as('video_id'), ...snapshotColumns(eb)])
+    .where('s.video_key', '=', video.video_key)
+    .where('s.slot', '>', afterSlot)
+    .where('s.source', 'is not', null);
+  if (window.sinceMs !== undefined) query = query.where('s.taken_at', '>=', window.sinceMs);
+  if (window.untilMs !== undefined) query = query.where('s.taken_at', '<', window.untilMs);
   // Times arrive as numbers on both dialects (BIGINT is parsed as a number on PostgreSQL, database.ts).
-  return readCommitted(ex, query.orderBy('slot', 'asc').limit(limit));
+  return readCommitted(ex, query.orderBy('s.slot', 'asc').limit(limit));
 }
 
 /**
@@ -158,25 +158,29 @@ export async function exportSnapshotsPage(
  */
 export async function boundarySnapshots(
   ex: Executor,
-  videoIds: readonly string[],
+  videos: readonly SnapshotOwner[],
   window: TimeWindow,
   which: 'first' | 'newest',
 ): Promise<Map<string, SnapshotRow>> {
   const found = new Map<string, SnapshotRow>();
-  if (videoIds.length === 0) return found;
-  const query = ex.db
-    .selectFrom('snapshots')
-    .select(SNAPSHOT_SELECTION)
-    .where('video_id', 'in', videoIds)
+  if (videos.length === 0) return found;
+  const query = snapshotsWithNames(ex)
+    .innerJoin('videos as v', 'v.video_key', 's.video_key')
+    .select((eb) => ['v.id as video_id', ...snapshotColumns(eb)])
+    .where(
+      's.video_key',
+      'in',
+      videos.map((v) => v.video_key),
+    )
     .where((eb) =>
       eb(
-        'slot',
+        's.slot',
         '=',
         eb
           .selectFrom('snapshots as edge')
-          .select((e) => (which === 'first' ? e.fn.min('edge.slot') : e.fn.max('edge.slot')).as('s'))
-          .whereRef('edge.video_id', '=', 'snapshots.video_id')
-          .where('edge.missed', '=', 0)
+          .select((e) => (which === 'first' ? e.fn.min('edge.slot') : e.fn.max('edge.slot')).as('m'))
+          .whereRef('edge.video_key', '=', 's.video_key')
+          .where('edge.source', 'is not', null)
           .$if(window.sinceMs !== undefined, (q) => q.where('edge.taken_at', '>=', window.sinceMs!))
           .$if(window.untilMs !== undefined, (q) => q.where('edge.taken_at', '<', window.untilMs!)),
       ),

@@ -1,15 +1,16 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { preparedInsertMany, preparedQuery } from './prepared.ts';
 import type { LedgerEntriesTable, LedgerKind } from './schema.ts';
 import type { Executor, Tx } from './transaction.ts';
 
 export interface LedgerPosting {
+  /** Given when the entry's id was taken in advance (newLedgerEntryIds), so rows written before can name it. */
+  id?: number;
   accountId: string;
   kind: LedgerKind;
   balanceDeltaMicroUsd: number;
   reservedDeltaMicroUsd: number;
   videoId?: string | null;
-  snapshotId?: string | null;
   note?: string | null;
   at: number;
 }
@@ -24,14 +25,23 @@ export async function postLedgerEntries(tx: Tx, postings: readonly LedgerPosting
   const rows = postings.map((posting) => ({
     account_id: posting.accountId,
     video_id: posting.videoId ?? null,
-    snapshot_id: posting.snapshotId ?? null,
+    // Only the per-snapshot `charge` entries written before migration 010 name a snapshot.
+    snapshot_id: null,
     kind: posting.kind,
     balance_delta_micro_usd: posting.balanceDeltaMicroUsd,
     reserved_delta_micro_usd: posting.reservedDeltaMicroUsd,
     note: posting.note ?? null,
     created_at: posting.at,
   }));
-  await insertLedgerRows(tx, rows);
+  const withIds: LedgerRowWithId[] = [];
+  const withoutIds: LedgerRow[] = [];
+  rows.forEach((row, i) => {
+    const id = postings[i]!.id;
+    if (id === undefined) withoutIds.push(row);
+    else withIds.push({ id, ...row });
+  });
+  if (withIds.length > 0) await insertLedgerRowsWithIds(tx, withIds);
+  if (withoutIds.length > 0) await insertLedgerRows(tx, withoutIds);
 
   const perAccount = new Map<string, { balance: number; reserved: number }>();
   for (const posting of postings) {
@@ -64,6 +74,35 @@ const insertLedgerRows = preparedInsertMany(LEDGER_COLUMNS, (tx, rows: LedgerRow
   tx.db.insertInto('ledger_entries').values(rows),
 );
 
+type LedgerRowWithId = LedgerRow & { id: number };
+
+const insertLedgerRowsWithIds = preparedInsertMany(
+  ['id', ...LEDGER_COLUMNS] as const,
+  (tx, rows: LedgerRowWithId[]) => tx.db.insertInto('ledger_entries').values(rows),
+);
+
+const largestLedgerId = preparedQuery((tx) =>
+  tx.db.selectFrom('ledger_entries').select((eb) => eb.fn.max('id').as('id')),
+);
+
+/**
+ * Ids for `count` entries this transaction will post, taken before the rows that name them are written (a
+ * recorded snapshot carries the id of the batch_charge that posts its charge). SQLite: the next integers after
+ * the largest (the write lock is held); PostgreSQL: from the entries' own sequence.
+ */
+export async function newLedgerEntryIds(tx: Tx, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  if (tx.dialect === 'sqlite') {
+    const [row] = await largestLedgerId(tx);
+    const largest = Number(row?.id ?? 0);
+    return Array.from({ length: count }, (_, i) => largest + 1 + i);
+  }
+  const result = await sql<{ id: string | number }>`
+    select nextval(pg_get_serial_sequence('ledger_entries', 'id')) as id
+    from generate_series(1, ${count}::integer)`.execute(tx.db);
+  return result.rows.map((row) => Number(row.id));
+}
+
 const addToAccountTotals = preparedQuery((tx, accountId: string, balance: number, reserved: number) =>
   tx.db
     .updateTable('accounts')
@@ -80,9 +119,14 @@ export const postLedgerEntry = (tx: Tx, posting: LedgerPosting): Promise<void> =
 export interface LedgerTotals {
   balanceMicroUsd: number;
   reservedMicroUsd: number;
+  /** Σ of the charge entries (per snapshot before migration 010, per recorded batch since). */
   chargedMicroUsd: number;
+  /** Snapshots charged: those whose row carries a charge. */
   charges: number;
 }
+
+/** The entries that charge snapshots: one per snapshot before migration 010, one per account and batch since. */
+export const CHARGE_KINDS = ['charge', 'batch_charge'] as const;
 
 /** The account's totals derived from the ledger alone (what the running totals must always equal). */
 export async function ledgerTotals(ex: Executor, accountId: string): Promise<LedgerTotals> {
@@ -95,19 +139,26 @@ export async function ledgerTotals(ex: Executor, accountId: string): Promise<Led
       eb.fn
         .coalesce(
           eb.fn.sum<number>(
-            eb.case().when('kind', '=', 'charge').then(eb.ref('balance_delta_micro_usd')).else(0).end(),
+            eb.case().when('kind', 'in', CHARGE_KINDS).then(eb.ref('balance_delta_micro_usd')).else(0).end(),
           ),
           eb.lit(0),
         )
         .as('charged'),
-      eb.fn.count<number>(eb.case().when('kind', '=', 'charge').then(1).end()).as('charges'),
     ])
+    .executeTakeFirstOrThrow();
+  // Each stored snapshot carries its charge (migration 010): how many were charged is counted there.
+  const charged = await ex.db
+    .selectFrom('snapshots as s')
+    .innerJoin('videos as v', 'v.video_key', 's.video_key')
+    .where('v.account_id', '=', accountId)
+    .where('s.charged_micro_usd', '>', 0)
+    .select((eb) => eb.fn.countAll<number>().as('charges'))
     .executeTakeFirstOrThrow();
   return {
     balanceMicroUsd: Number(row.balance),
     reservedMicroUsd: Number(row.reserved),
     // `|| 0`: no charges would otherwise read as -0.
     chargedMicroUsd: -Number(row.charged) || 0,
-    charges: Number(row.charges),
+    charges: Number(charged.charges),
   };
 }

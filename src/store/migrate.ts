@@ -18,6 +18,7 @@ import { webhooksMigration } from './migrations/006-webhooks.ts';
 import { tagsMetadataMigration } from './migrations/007-tags-metadata.ts';
 import { shareLinksMigration } from './migrations/008-share-links.ts';
 import { sourceHealthMigration } from './migrations/009-source-health.ts';
+import { compactSnapshotsMigration } from './migrations/010-compact-snapshots.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Pick<Store, 'dialect'>): Record<string, Migration> {
@@ -31,6 +32,7 @@ function migrationsFor(store: Pick<Store, 'dialect'>): Record<string, Migration>
     '007-tags-metadata': tagsMetadataMigration,
     '008-share-links': shareLinksMigration,
     '009-source-health': sourceHealthMigration(store.dialect),
+    '010-compact-snapshots': compactSnapshotsMigration(store.dialect),
   };
 }
 

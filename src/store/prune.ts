@@ -1,8 +1,11 @@
 // The queries behind `contentstats prune` (retention/prune.ts): which ended videos still hold snapshot rows,
 // what those rows are, and deleting them a bounded number at a time. Every statement of the prune that touches
 // the snapshots table is here (the export reuses the public export's queries, store/exports.ts), so a change
-// to that table has one place to follow.
-import { ENDED_STATUSES, type Mode } from './schema.ts';
+// to that table has one place to follow. Snapshots are keyed by their video's `video_key` (migration 010); the
+// functions here take video ids and find the keys themselves. A snapshot recorded before 010 also has its
+// random id in `snapshot_legacy_ids`, which goes with it.
+import type { Kysely } from 'kysely';
+import { type Database, ENDED_STATUSES, type Mode } from './schema.ts';
 import type { Executor, Tx } from './transaction.ts';
 
 export interface PrunableVideo {
@@ -31,7 +34,7 @@ export async function prunableVideosPage(
     .where('v.status', 'in', ENDED_STATUSES)
     .where('v.id', '>', afterId)
     .where((eb) =>
-      eb.exists(eb.selectFrom('snapshots as s').select('s.slot').whereRef('s.video_id', '=', 'v.id')),
+      eb.exists(eb.selectFrom('snapshots as s').select('s.slot').whereRef('s.video_key', '=', 'v.video_key')),
     )
     .orderBy('v.id')
     .limit(limit)
@@ -76,22 +79,23 @@ export async function tallySnapshots(
   const tallies = new Map<string, SnapshotTally>();
   if (videoIds.length === 0) return tallies;
   const rows = await ex.db
-    .selectFrom('snapshots')
+    .selectFrom('snapshots as s')
+    .innerJoin('videos as v', 'v.video_key', 's.video_key')
     .select((eb) => [
-      'video_id',
+      'v.id as video_id',
       eb.fn.countAll<number | string>().as('rows'),
-      eb.fn.sum<number | string>('missed').as('missed'),
-      eb.fn.min<number | string>('taken_at').as('first'),
-      eb.fn.max<number | string>('taken_at').as('last'),
+      eb.fn.count<number | string>('s.source').as('collected'),
+      eb.fn.min<number | string>('s.taken_at').as('first'),
+      eb.fn.max<number | string>('s.taken_at').as('last'),
     ])
-    .where('video_id', 'in', videoIds)
-    .groupBy('video_id')
+    .where('v.id', 'in', videoIds)
+    .groupBy('v.id')
     .execute();
   for (const row of rows) {
-    const missed = Number(row.missed);
+    const collected = Number(row.collected);
     tallies.set(row.video_id, {
-      collected: Number(row.rows) - missed,
-      missed,
+      collected,
+      missed: Number(row.rows) - collected,
       firstTakenAt: Number(row.first),
       lastTakenAt: Number(row.last),
     });
@@ -102,9 +106,14 @@ export async function tallySnapshots(
 /** Deletes every snapshot row of these videos; returns how many. */
 export async function deleteSnapshotsOf(tx: Tx, videoIds: readonly string[]): Promise<number> {
   if (videoIds.length === 0) return 0;
-  const result = await tx.db.deleteFrom('snapshots').where('video_id', 'in', videoIds).executeTakeFirst();
+  const keys = keysOf(tx.db, videoIds);
+  await tx.db.deleteFrom('snapshot_legacy_ids').where('video_key', 'in', keys).execute();
+  const result = await tx.db.deleteFrom('snapshots').where('video_key', 'in', keys).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+const keysOf = (db: Kysely<Database>, videoIds: readonly string[]) =>
+  db.selectFrom('videos').select('video_key').where('id', 'in', videoIds);
 
 /**
  * Deletes the oldest `limit` snapshot rows of one video (all of them if it holds no more): the slots up to the
@@ -115,22 +124,31 @@ export async function deleteOldestSnapshots(
   videoId: string,
   limit: number,
 ): Promise<{ deleted: number; remaining: boolean }> {
+  const video = await tx.db
+    .selectFrom('videos')
+    .select('video_key')
+    .where('id', '=', videoId)
+    .executeTakeFirst();
+  if (!video) return { deleted: 0, remaining: false };
   const boundary = await tx.db
     .selectFrom('snapshots')
     .select('slot')
-    .where('video_id', '=', videoId)
+    .where('video_key', '=', video.video_key)
     .orderBy('slot')
     .limit(1)
     .offset(limit - 1)
     .executeTakeFirst();
-  let query = tx.db.deleteFrom('snapshots').where('video_id', '=', videoId);
+  let legacy = tx.db.deleteFrom('snapshot_legacy_ids').where('video_key', '=', video.video_key);
+  if (boundary) legacy = legacy.where('slot', '<=', boundary.slot);
+  await legacy.execute();
+  let query = tx.db.deleteFrom('snapshots').where('video_key', '=', video.video_key);
   if (boundary) query = query.where('slot', '<=', boundary.slot);
   const result = await query.executeTakeFirst();
   const next = boundary
     ? await tx.db
         .selectFrom('snapshots')
         .select('slot')
-        .where('video_id', '=', videoId)
+        .where('video_key', '=', video.video_key)
         .limit(1)
         .executeTakeFirst()
     : undefined;

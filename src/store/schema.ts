@@ -10,7 +10,12 @@ export const VIDEO_STATUSES = ['monitoring', 'completed', 'paused', 'error', 'ca
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 /** The statuses a tracking ends in (`ended_at` set); it never leaves them. Paused is not one: it can resume. */
 export const ENDED_STATUSES = ['completed', 'error', 'cancelled'] as const satisfies readonly VideoStatus[];
-export type LedgerKind = 'credit' | 'reserve' | 'charge' | 'release' | 'adjustment';
+/**
+ * `batch_charge` (migration 010): the charges of one account's snapshots recorded in one transaction, as one
+ * entry; each of those snapshots carries its own charge and this entry's id. `charge` is the one-entry-per-
+ * snapshot form written before 010, kept as history.
+ */
+export type LedgerKind = 'credit' | 'reserve' | 'charge' | 'batch_charge' | 'release' | 'adjustment';
 
 export interface AccountsTable {
   id: string;
@@ -43,7 +48,7 @@ export interface LedgerEntriesTable {
   id: Generated<number>;
   account_id: string;
   video_id: string | null;
-  /** Set only on charges: the snapshot paid for. UNIQUE, so a snapshot can never be charged twice. */
+  /** Set only on `charge` entries (before migration 010): the snapshot paid for. UNIQUE. */
   snapshot_id: string | null;
   kind: LedgerKind;
   /** Effect on the balance (credit +, charge −, adjustment ±; reserve and release 0). */
@@ -56,6 +61,11 @@ export interface LedgerEntriesTable {
 
 export interface VideosTable {
   id: string;
+  /**
+   * The video's compact integer key inside the snapshots table (migration 010), assigned on insert in creation
+   * order; never shown. On PostgreSQL its block is its snapshots' partition (snapshot-partitions.ts).
+   */
+  video_key: number;
   job_id: string;
   account_id: string;
   mode: Mode;
@@ -83,6 +93,8 @@ export interface VideosTable {
   attempts: number;
   snapshots_collected: number;
   snapshots_missed: number;
+  /** Σ of the charges its stored snapshots carry (migration 010; 0 in test mode). */
+  charged_micro_usd: number;
   created_at: number;
   last_updated_at: number;
   ended_at: number | null;
@@ -103,20 +115,42 @@ export interface VideoTagsTable {
   video_created_at: number;
 }
 
+/**
+ * One slot of one video (migration 010): keyed by (video_key, slot), nothing stored that the video or the
+ * slot already says. Its public ids are derived (presentation/video.ts); those of snapshots recorded before
+ * 010 are kept in `snapshot_legacy_ids`.
+ */
 export interface SnapshotsTable {
-  id: string;
-  video_id: string;
+  video_key: number;
   slot: number;
   taken_at: number;
-  /** 1 when the slot could not be collected: no counts, no charge. */
-  missed: number;
   views: bigint | string | null;
   likes: bigint | string | null;
   comments: bigint | string | null;
   shares: bigint | string | null;
   saves: bigint | string | null;
+  /** How the counts were read (`snapshot_sources.code`); null when the slot could not be collected (missed). */
+  source: number | null;
+  /** What this snapshot was charged (0: test mode, or missed). */
+  charged_micro_usd: number;
+  /** The ledger entry that posted the charge (a `batch_charge`, or a pre-010 `charge`); null when not charged. */
+  ledger_entry_id: number | null;
+}
+
+/** Where a snapshot's counts came from and whether they were rounded: a handful of rows (migration 010). */
+export interface SnapshotSourcesTable {
+  code: Generated<number>;
+  /** The collector's provider name (`tiktok-web`, `x-api-v2`, …). */
   provider: string | null;
+  /** 1 when the platform only showed rounded counts ("2.5M"). */
   approximate: number;
+}
+
+/** The random ids of the snapshots recorded before migration 010 (later ones are derived, not stored). */
+export interface SnapshotLegacyIdsTable {
+  video_key: number;
+  slot: number;
+  id: string;
 }
 
 export interface IdempotencyKeysTable {
@@ -317,6 +351,8 @@ export interface Database {
   videos: VideosTable;
   video_tags: VideoTagsTable;
   snapshots: SnapshotsTable;
+  snapshot_sources: SnapshotSourcesTable;
+  snapshot_legacy_ids: SnapshotLegacyIdsTable;
   idempotency_keys: IdempotencyKeysTable;
   outbox: OutboxTable;
   share_links: ShareLinksTable;
@@ -328,6 +364,8 @@ export type Account = Selectable<AccountsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type VideoRow = Selectable<VideosTable>;
 export type NewVideo = Insertable<VideosTable>;
+/** A video before it is stored: its key is assigned by the insert (videos.ts). */
+export type UnkeyedVideoRow = Omit<VideoRow, 'video_key'>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
 export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;

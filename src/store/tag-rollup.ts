@@ -2,7 +2,7 @@
 // snapshots it makes is here, so a change to the snapshots table has one place to follow.
 //
 // Its cost does not grow with the number of snapshots: per video it makes a few seeks on the snapshots' key
-// (video_id, slot) — the newest collected slot, the newest collected at or before now − 24 h and now − 7 d,
+// (video_key, slot) — the newest collected slot, the newest collected at or before now − 24 h and now − 7 d,
 // and the first — each reading one row, or a few when neighbouring slots were missed. A slot is never taken
 // before it is due (created_at + slot × interval), so the newest slot taken at or before a time t is at most
 // floor((t − created_at) / interval): the seek starts there instead of walking back from the newest slot.
@@ -43,8 +43,8 @@ function collectedSlotAtOrBefore(eb: Tagged, at: number) {
   return eb
     .selectFrom('snapshots as s')
     .select('s.slot')
-    .whereRef('s.video_id', '=', 'v.id')
-    .where('s.missed', '=', 0)
+    .whereRef('s.video_key', '=', 'v.video_key')
+    .where('s.source', 'is not', null)
     .where(
       's.slot',
       '<=',
@@ -59,8 +59,8 @@ function collectedSlotAtEnd(eb: Tagged, direction: 'asc' | 'desc') {
   return eb
     .selectFrom('snapshots as s')
     .select('s.slot')
-    .whereRef('s.video_id', '=', 'v.id')
-    .where('s.missed', '=', 0)
+    .whereRef('s.video_key', '=', 'v.video_key')
+    .where('s.source', 'is not', null)
     .orderBy('s.slot', direction)
     .limit(1);
 }
@@ -75,9 +75,8 @@ function taggedVideos(ex: Executor, q: { accountId: string; mode: Mode; tagKey: 
     .where('t.tag_key', '=', q.tagKey)
     .select((eb) => [
       'v.id',
-      'v.mode',
-      'v.snapshots_collected',
-      'v.cost_per_snapshot_micro_usd',
+      'v.video_key',
+      'v.charged_micro_usd',
       collectedSlotAtEnd(eb, 'desc').as('latest_slot'),
       collectedSlotAtEnd(eb, 'asc').as('first_slot'),
       collectedSlotAtOrBefore(eb, q.now - DAY_MS).as('day_slot'),
@@ -92,32 +91,30 @@ export function rollupSumsQuery(ex: Executor, q: RollupQuery) {
   return ex.dialect === 'postgres' ? rollupSumsPostgres(ex, q) : rollupSumsSqlite(ex, q);
 }
 
-// The charge of each collected snapshot (billing/pricing.ts: live mode pays the video's price, test mode nothing),
-// as the ledger holds it: the store imports nothing of ours, so the rule is repeated here.
+// What the videos' snapshots were charged: each video's running Σ of the charges its snapshots carry (kept with
+// them, migration 010), so the sum reads one value per video instead of every snapshot.
 const chargedSum = (video: string) =>
-  sql<string | number | null>`sum(case when ${sql.ref(`${video}.mode`)} = 'live' then ${sql.ref(
-    `${video}.snapshots_collected`,
-  )} * ${sql.ref(`${video}.cost_per_snapshot_micro_usd`)} else 0 end)`.as('charged');
+  sql<string | number | null>`sum(${sql.ref(`${video}.charged_micro_usd`)})`.as('charged');
 
 /**
  * SQLite: the slots found by correlated subqueries, then the rows by their key. SQLite's planner always walks
- * the tagged videos and looks each row up by (video_id, slot).
+ * the tagged videos and looks each row up by (video_key, slot).
  */
 function rollupSumsSqlite(ex: Executor, q: RollupQuery) {
   return ex.db
     .with('tagged', () => taggedVideos(ex, q))
     .selectFrom('tagged')
     .leftJoin('snapshots as l', (j) =>
-      j.onRef('l.video_id', '=', 'tagged.id').onRef('l.slot', '=', 'tagged.latest_slot'),
+      j.onRef('l.video_key', '=', 'tagged.video_key').onRef('l.slot', '=', 'tagged.latest_slot'),
     )
     .leftJoin('snapshots as d', (j) =>
       j
-        .onRef('d.video_id', '=', 'tagged.id')
+        .onRef('d.video_key', '=', 'tagged.video_key')
         .on((eb) => eb('d.slot', '=', eb.fn.coalesce('tagged.day_slot', 'tagged.first_slot'))),
     )
     .leftJoin('snapshots as w', (j) =>
       j
-        .onRef('w.video_id', '=', 'tagged.id')
+        .onRef('w.video_key', '=', 'tagged.video_key')
         .on((eb) => eb('w.slot', '=', eb.fn.coalesce('tagged.week_slot', 'tagged.first_slot'))),
     )
     .select((eb) => [
@@ -141,8 +138,8 @@ function rollupSumsPostgres(ex: Executor, q: RollupQuery) {
     eb
       .selectFrom('snapshots as s')
       .select(['s.slot', 's.taken_at', ...ROLLUP_METRICS.map((m) => `s.${m}` as const)])
-      .whereRef('s.video_id', '=', 'v.id')
-      .where('s.missed', '=', 0);
+      .whereRef('s.video_key', '=', 'v.video_key')
+      .where('s.source', 'is not', null);
   const atOrBefore = (eb: Tagged, at: number) =>
     newestCollected(eb)
       .where(

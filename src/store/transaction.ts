@@ -31,6 +31,35 @@ export type NotInTransaction = Executor & { readonly [insideWriteTransaction]?: 
 /** The brand is a type only: at run time a `Tx` is the executor the transaction runs on. */
 const asTx = (executor: Executor): Tx => executor as Tx;
 
+/** What writeTransaction knows of each transaction it runs: its database, and what to do once it commits. */
+interface TransactionState {
+  /** The database it writes to (the store's Kysely instance): the same object for every transaction of it. */
+  database: object;
+  onCommit: Array<() => void>;
+}
+
+const transactions = new WeakMap<Executor, TransactionState>();
+
+function beginTx(executor: Executor, database: object): { tx: Tx; state: TransactionState } {
+  const tx = asTx(executor);
+  const state: TransactionState = { database, onCommit: [] };
+  transactions.set(tx, state);
+  return { tx, state };
+}
+
+/**
+ * Runs `callback` once the transaction commits, never if it rolls back: for caches of what the transaction
+ * wrote, which must not outlive a rollback. (A write that shares a SQLite commit runs it after that commit.)
+ */
+export function afterCommit(tx: Tx, callback: () => void): void {
+  transactions.get(tx)?.onCommit.push(callback);
+}
+
+/** The database an executor reads and writes: one object per database, whichever transaction is open on it. */
+export function databaseOf(ex: Executor): object {
+  return transactions.get(ex)?.database ?? ex.db;
+}
+
 /**
  * Runs `work` in one write transaction: it commits entirely or not at all, and whatever it throws rolls its
  * writes back. SQLite takes the write lock up front (BEGIN IMMEDIATE) so a read-then-write inside can never
@@ -38,7 +67,14 @@ const asTx = (executor: Executor): Tx => executor as Tx;
  */
 export async function writeTransaction<T>(store: NotInTransaction, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (store.dialect === 'postgres') {
-    return store.db.transaction().execute((trx) => work(asTx({ db: trx, dialect: 'postgres' })));
+    let committed: TransactionState | undefined;
+    const result = await store.db.transaction().execute((trx) => {
+      const { tx, state } = beginTx({ db: trx, dialect: 'postgres' }, store.db);
+      committed = state;
+      return work(tx);
+    });
+    for (const callback of committed?.onCommit ?? []) callback();
+    return result;
   }
   return groupCommitterFor(store).run(work);
 }
@@ -91,23 +127,22 @@ class GroupCommitter {
   }
 
   private async commitBatch(batch: QueuedWrite[]): Promise<void> {
-    const outcomes: Array<{ write: QueuedWrite; ok: boolean; value: unknown }> = [];
+    const outcomes: Array<{ write: QueuedWrite; ok: boolean; value: unknown; state?: TransactionState }> = [];
     try {
       // Holding Kysely's connection keeps every other query on it waiting until this transaction ends.
       await this.db.connection().execute(async (connection) => {
-        const tx = asTx({
-          db: connection,
-          dialect: 'sqlite',
-          sqliteTransaction: this.writer,
-        });
         this.control('begin immediate');
         try {
           for (const write of batch) {
+            const { tx, state } = beginTx(
+              { db: connection, dialect: 'sqlite', sqliteTransaction: this.writer },
+              this.db,
+            );
             this.control('savepoint write');
             try {
               const value = await write.work(tx);
               this.control('release write');
-              outcomes.push({ write, ok: true, value });
+              outcomes.push({ write, ok: true, value, state });
             } catch (error) {
               this.control('rollback to write');
               this.control('release write');
@@ -129,7 +164,10 @@ class GroupCommitter {
       for (const write of batch) write.reject(error);
       return;
     }
-    for (const { write, ok, value } of outcomes) (ok ? write.resolve : write.reject)(value);
+    for (const { write, ok, value, state } of outcomes) {
+      if (ok) for (const callback of state?.onCommit ?? []) callback();
+      (ok ? write.resolve : write.reject)(value);
+    }
   }
 }
 

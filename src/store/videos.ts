@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { preparedForIds, preparedInsertMany, preparedQuery, preparedRead } from './prepared.ts';
-import type { Mode, NewVideo, VideoRow, VideoStatus } from './schema.ts';
+import type { Mode, NewVideo, UnkeyedVideoRow, VideoRow, VideoStatus } from './schema.ts';
 import type { Executor, Tx } from './transaction.ts';
 
 const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
   'id',
+  'video_key',
   'job_id',
   'account_id',
   'mode',
@@ -28,6 +29,7 @@ const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
   'attempts',
   'snapshots_collected',
   'snapshots_missed',
+  'charged_micro_usd',
   'created_at',
   'last_updated_at',
   'ended_at',
@@ -39,11 +41,33 @@ const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[
   ex.db.insertInto('videos').values(videos),
 );
 
-export async function insertVideos(tx: Tx, videos: readonly NewVideo[]): Promise<void> {
-  await insertVideoRows(
-    tx,
-    videos.map((video) => ({ ...video, metadata: video.metadata ?? '{}', tags: video.tags ?? '[]' })),
-  );
+/** Stores new videos, each given its key (videos.video_key); answers them as stored. */
+export async function insertVideos(tx: Tx, videos: readonly UnkeyedVideoRow[]): Promise<VideoRow[]> {
+  const keys = await newVideoKeys(tx, videos.length);
+  const keyed = videos.map((video, i): VideoRow => ({ ...video, video_key: keys[i]! }));
+  await insertVideoRows(tx, keyed);
+  return keyed;
+}
+
+const largestVideoKey = preparedQuery((tx) =>
+  tx.db.selectFrom('videos').select((eb) => eb.fn.max('video_key').as('key')),
+);
+
+/**
+ * Keys for `count` new videos, in creation order. SQLite: the next integers after the largest
+ * (the write lock is held, so no other writer can take them). PostgreSQL: from the `video_keys` sequence,
+ * whose blocks are the snapshots' partitions (snapshot-partitions.ts).
+ */
+async function newVideoKeys(tx: Tx, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  if (tx.dialect === 'sqlite') {
+    const [row] = await largestVideoKey(tx);
+    const largest = Number(row?.key ?? 0);
+    return Array.from({ length: count }, (_, i) => largest + 1 + i);
+  }
+  const result = await sql<{ n: string | number }>`
+    select nextval('video_keys') as n from generate_series(1, ${count}::integer)`.execute(tx.db);
+  return result.rows.map((row) => Number(row.n));
 }
 
 const ownedVideo = preparedRead((ex, id: string, accountId: string, mode: Mode) =>
@@ -86,6 +110,7 @@ export async function lockVideo(tx: Tx, id: string): Promise<VideoRow | undefine
 /** The columns recording a snapshot reads (whole rows cost more to read than the rest of the work). */
 const RECORDING_COLUMNS = [
   'id',
+  'video_key',
   'account_id',
   'mode',
   'status',
@@ -139,6 +164,11 @@ function advanceQuery(tx: Executor, ids: readonly string[], now: number) {
       reserved_micro_usd: eb(
         'reserved_micro_usd',
         '-',
+        eb.case().when('mode', '=', 'live').then(eb.ref('cost_per_snapshot_micro_usd')).else(0).end(),
+      ),
+      charged_micro_usd: eb(
+        'charged_micro_usd',
+        '+',
         eb.case().when('mode', '=', 'live').then(eb.ref('cost_per_snapshot_micro_usd')).else(0).end(),
       ),
       // SET reads the row's old values in both dialects, so this is the due time of the slot after next_slot.

@@ -618,7 +618,7 @@ export async function videoAndSnapshot(
 ): Promise<{ video: VideoRow; snapshot: SnapshotRow } | undefined> {
   const video = await ex.db.selectFrom('videos').selectAll().where('id', '=', videoId).executeTakeFirst();
   if (!video) return undefined;
-  const snapshots = await listSnapshots(ex, { videoId, afterSlot: slot - 1, limit: 1, includeMissed: true });
+  const snapshots = await listSnapshots(ex, { video, afterSlot: slot - 1, limit: 1, includeMissed: true });
   const snapshot = snapshots.find((s) => s.slot === slot);
   return snapshot ? { video, snapshot } : undefined;
 }
@@ -723,20 +723,4 @@ export async function enabledEndpointIds(ex: Executor, ids: readonly string[]): 
     .where('disabled', '=', 0)
     .execute();
   return new Set(rows.map((row) => row.id));
-}
-
-/** A video's collected and missed snapshots up to and including `slot`. */
-export async function snapshotCountsThrough(
-  ex: Executor,
-  videoId: string,
-  slot: number,
-): Promise<{ collected: number; missed: number }> {
-  const row = await ex.db
-    .selectFrom('snapshots')
-    .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('missed').as('missed')])
-    .where('video_id', '=', videoId)
-    .where('slot', '<=', slot)
-    .executeTakeFirstOrThrow();
-  const missed = Number(row.missed ?? 0);
-  return { collected: Number(row.total) - missed, missed };
 }

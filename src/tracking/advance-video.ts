@@ -18,6 +18,7 @@ export async function advanceVideo(tx: Tx, video: VideoRow, now: number): Promis
     reserved_micro_usd: video.reserved_micro_usd,
     snapshots_collected: video.snapshots_collected,
     snapshots_missed: video.snapshots_missed,
+    charged_micro_usd: video.charged_micro_usd,
     next_slot: video.next_slot,
     next_due_at,
     attempts: video.attempts,

@@ -53,6 +53,7 @@ export async function endOrPause(
     description: ended.description,
     snapshots_collected: ended.snapshots_collected,
     snapshots_missed: ended.snapshots_missed,
+    charged_micro_usd: ended.charged_micro_usd,
     next_slot: ended.next_slot,
     status: ended.status,
     reserved_micro_usd: 0,

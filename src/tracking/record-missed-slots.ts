@@ -1,8 +1,7 @@
 // Slots that could not be collected (failures past their window, downtime, a pause) are recorded as missed:
 // a row with no counts and no charge, never backfilled.
-import { newTimeOrderedId } from '../ids.ts';
 import type { VideoRow } from '../store/schema.ts';
-import { insertSnapshotsOnce, missedSnapshot, snapshotRow } from '../store/snapshots.ts';
+import { insertSnapshotsOnce, missedSnapshot, slotKey, snapshotRow } from '../store/snapshots.ts';
 import type { Tx } from '../store/transaction.ts';
 import { announceMissedSnapshots } from '../webhooks/tracking-events.ts';
 import { advanceVideo } from './advance-video.ts';
@@ -19,7 +18,7 @@ export async function recordMissedSlots(
 ): Promise<VideoRow> {
   const until = Math.min(toSlot, video.total_slots);
   const slots = Array.from({ length: Math.max(0, until - video.next_slot) }, (_, i) => video.next_slot + i);
-  const snapshots = slots.map((slot) => missedSnapshot(newTimeOrderedId('snp', now), video.id, slot, now));
+  const snapshots = slots.map((slot) => missedSnapshot(video.video_key, slot, now));
   const stored = await insertSnapshotsOnce(tx, snapshots);
   const missed = stored.size;
   if (until <= video.next_slot) return video;
@@ -37,7 +36,7 @@ export async function recordMissedSlots(
   await announceMissedSnapshots(
     tx,
     advanced,
-    snapshots.filter((s) => stored.has(s.id)).map(snapshotRow),
+    snapshots.filter((s) => stored.has(slotKey(s.videoKey, s.slot))).map((s) => snapshotRow(video.id, s)),
     now,
   );
   return advanced;

@@ -2,16 +2,16 @@
 // runs inside the caller's write transaction, so a snapshot, its charge and the video's advance commit together
 // or not at all.
 import { snapshotChargeMicroUsd } from '../billing/pricing.ts';
-import { newTimeOrderedId } from '../ids.ts';
 import type { Observation } from '../platforms/types.ts';
 import { postLedgerEntries } from '../store/ledger.ts';
 import type { VideoRow } from '../store/schema.ts';
-import { insertSnapshotsOnce, snapshotRow } from '../store/snapshots.ts';
+import { insertSnapshotsOnce, slotKey, snapshotRow } from '../store/snapshots.ts';
 import type { Tx } from '../store/transaction.ts';
 import { addUsages } from '../store/usage.ts';
 import { advanceVideosOneSlot, findVideo, type RecordingVideo, updateVideo } from '../store/videos.ts';
 import { announceStoredSnapshots } from '../webhooks/tracking-events.ts';
 import { advanceVideo } from './advance-video.ts';
+import { openBatchCharges } from './batch-charges.ts';
 import { endOrPause } from './end-or-pause.ts';
 import { observedSnapshot } from './observed-snapshot.ts';
 
@@ -50,27 +50,31 @@ export async function recordObservations(
       collectable.push(item);
     }
   }
-  const snapshotIds = new Map(collectable.map((item) => [item.video.id, newTimeOrderedId('snp', now)]));
+  const charges = await openBatchCharges(
+    tx,
+    collectable.map(({ video }) => ({ accountId: video.account_id, chargeMicroUsd: chargeFor(video) })),
+  );
   const newSnapshots = collectable.map(({ video, slot, observation }) =>
-    observedSnapshot(snapshotIds.get(video.id)!, video.id, slot, now, observation),
+    observedSnapshot(
+      video.video_key,
+      slot,
+      now,
+      observation,
+      charges.chargeFor(video.account_id, chargeFor(video)),
+    ),
   );
   const stored = await insertSnapshotsOnce(tx, newSnapshots);
-  const storedItems = collectable.filter((item) => stored.has(snapshotIds.get(item.video.id)!));
-  for (const item of collectable)
-    outcomes.set(item.video.id, stored.has(snapshotIds.get(item.video.id)!) ? 'stored' : 'already_recorded');
+  const isStored = collectable.map(({ video, slot }) => stored.has(slotKey(video.video_key, slot)));
+  const storedItems = collectable.filter((_, i) => isStored[i]);
+  for (const [i, item] of collectable.entries()) {
+    outcomes.set(item.video.id, isStored[i] ? 'stored' : 'already_recorded');
+  }
   await postLedgerEntries(
     tx,
-    storedItems
-      .filter(({ video }) => chargeFor(video) > 0)
-      .map(({ video }) => ({
-        accountId: video.account_id,
-        kind: 'charge' as const,
-        balanceDeltaMicroUsd: -chargeFor(video),
-        reservedDeltaMicroUsd: -chargeFor(video),
-        videoId: video.id,
-        snapshotId: snapshotIds.get(video.id)!,
-        at: now,
-      })),
+    charges.postings(
+      storedItems.map(({ video }) => ({ accountId: video.account_id, chargeMicroUsd: chargeFor(video) })),
+      now,
+    ),
   );
   await addUsages(
     tx,
@@ -105,6 +109,7 @@ export async function recordObservations(
           ...metadata,
           reserved_micro_usd: video.reserved_micro_usd - chargeFor(video),
           snapshots_collected: full.snapshots_collected + 1,
+          charged_micro_usd: full.charged_micro_usd + chargeFor(video),
           next_slot: slot + 1,
           attempts: 0,
           last_updated_at: now,
@@ -122,13 +127,13 @@ export async function recordObservations(
   await announceStoredSnapshots(
     tx,
     newSnapshots
-      .filter((snapshot) => stored.has(snapshot.id))
+      .filter((_, i) => isStored[i])
       .map((snapshot, i) => {
         const { video, observation } = storedItems[i]!;
         const { title, creator } = observation.metadata;
         return {
           video,
-          snapshot: snapshotRow(snapshot),
+          snapshot: snapshotRow(video.id, snapshot),
           title: title ?? video.title,
           creator: creator ?? video.creator,
         };

@@ -16,7 +16,7 @@ import type {
 } from '../platforms/types.ts';
 import { err, ok, type Result } from '../result.ts';
 import { findAccount } from '../store/accounts.ts';
-import type { Account, Mode, VideoRow } from '../store/schema.ts';
+import type { Account, Mode, UnkeyedVideoRow } from '../store/schema.ts';
 import type { Executor } from '../store/transaction.ts';
 import { totalSlots } from './slots.ts';
 import type { NewTracking } from './start-trackings.ts';
@@ -137,7 +137,7 @@ export function newTracking(
   observation: Observation,
   startedAt: number,
 ): NewTracking {
-  const video: VideoRow = {
+  const video: UnkeyedVideoRow = {
     id: newTimeOrderedId('vid', startedAt),
     job_id: newTimeOrderedId('job', startedAt),
     account_id: input.accountId,
@@ -162,6 +162,7 @@ export function newTracking(
     attempts: 0,
     snapshots_collected: 0,
     snapshots_missed: 0,
+    charged_micro_usd: 0,
     created_at: startedAt,
     last_updated_at: startedAt,
     ended_at: null,

@@ -6,9 +6,9 @@
 // slot) and the stored, immutable snapshot. It is then kept, so every attempt sends the same bytes.
 import { presentSnapshot, presentVideoListItem } from '../presentation/video.ts';
 import type { VideoRow } from '../store/schema.ts';
-import type { SnapshotRow } from '../store/snapshots.ts';
+import { type SnapshotRow, snapshotCountsThrough } from '../store/snapshots.ts';
 import type { Executor } from '../store/transaction.ts';
-import { freezeEventPayload, snapshotCountsThrough, videoAndSnapshot } from '../store/webhooks.ts';
+import { freezeEventPayload, videoAndSnapshot } from '../store/webhooks.ts';
 import { eventBody } from './write-events.ts';
 
 interface DeferredSnapshotData {
@@ -76,7 +76,7 @@ export async function renderDeferredPayload(
   const deferred = JSON.parse(event.deferredData) as DeferredSnapshotData;
   const found = await videoAndSnapshot(ex, deferred.video_id, deferred.slot);
   if (!found) return undefined;
-  const counts = await snapshotCountsThrough(ex, deferred.video_id, deferred.slot);
+  const counts = await snapshotCountsThrough(ex, found.video, deferred.slot);
   const video = videoAtSnapshot(found.video, found.snapshot, deferred, counts);
   const body = eventBody(event.id, event.type, event.createdAt, snapshotEventData(video, found.snapshot));
   return freezeEventPayload(ex, event.id, body);

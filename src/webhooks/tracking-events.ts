@@ -4,7 +4,12 @@
 import { newTimeOrderedId } from '../ids.ts';
 import { presentSnapshot, presentVideoListItem } from '../presentation/video.ts';
 import type { VideoRow } from '../store/schema.ts';
-import { collectedSnapshotBefore, latestSnapshot, type SnapshotRow } from '../store/snapshots.ts';
+import {
+  collectedSnapshotBefore,
+  latestSnapshot,
+  type SnapshotOwner,
+  type SnapshotRow,
+} from '../store/snapshots.ts';
 import type { Tx } from '../store/transaction.ts';
 import type { RecordingVideo } from '../store/videos.ts';
 import { insertPendingSnapshots, recordMilestones, videoRowsById } from '../store/webhooks.ts';
@@ -77,7 +82,7 @@ export async function announceStoredSnapshots(
   for (const { video: owner, snapshot } of milestones) {
     const video = videos.get(owner.id);
     if (!video) continue;
-    for (const milestone of await firstReachedMilestones(tx, snapshot, now)) {
+    for (const milestone of await firstReachedMilestones(tx, video, snapshot, now)) {
       events.push({
         accountId: video.account_id,
         mode: video.mode,
@@ -97,10 +102,11 @@ export async function announceStoredSnapshots(
  */
 async function firstReachedMilestones(
   tx: Tx,
+  video: SnapshotOwner,
   snapshot: SnapshotRow,
   now: number,
 ): Promise<{ metric: string; threshold: number; value: string }[]> {
-  const previous = await collectedSnapshotBefore(tx, snapshot.video_id, snapshot.slot);
+  const previous = await collectedSnapshotBefore(tx, video, snapshot.slot);
   if (!previous) return [];
   const crossed: { videoId: string; metric: string; threshold: number; at: number; value: string }[] = [];
   for (const metric of MILESTONE_METRICS) {
@@ -129,7 +135,7 @@ export async function announceMissedSnapshots(
   if (missed.length === 0) return;
   const subscriptions = await loadSubscriptions(tx, [video.account_id]);
   if (subscriptions.endpointsFor(video.account_id, video.mode, 'snapshot.missed').length === 0) return;
-  const latest = await latestSnapshot(tx, video.id);
+  const latest = await latestSnapshot(tx, video);
   await writeEvents(
     tx,
     subscriptions,
@@ -155,7 +161,7 @@ export async function announceTrackingEnded(tx: Tx, video: VideoRow, now: number
   const type = ENDING_EVENTS[video.status as keyof typeof ENDING_EVENTS];
   const subscriptions = await loadSubscriptions(tx, [video.account_id]);
   if (subscriptions.endpointsFor(video.account_id, video.mode, type).length === 0) return;
-  const latest = await latestSnapshot(tx, video.id);
+  const latest = await latestSnapshot(tx, video);
   await writeEvents(tx, subscriptions, [
     {
       accountId: video.account_id,

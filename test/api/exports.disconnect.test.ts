@@ -15,7 +15,8 @@ const START = Date.parse('2024-01-29T10:00:00.000Z');
 const VIDEOS = 150;
 const SLOTS = 720;
 /** The snapshot page query of an export (store/exports.ts): one video's snapshots after a slot. */
-const SNAPSHOT_PAGE = /where "video_id" = (\?|\$1) and "slot" > (\?|\$2) and "missed" = /;
+const SNAPSHOT_PAGE =
+  /where "s"\."video_key" = (\?|\$\d+) and "s"\."slot" > (\?|\$\d+) and "s"\."source" is not null/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,6 +83,7 @@ describe.each(DIALECTS)('an export whose client stops reading or goes away (%s)'
       const link = `https://www.tiktok.com/@a/video/73${String(i).padStart(16, '0')}7`;
       return {
         id,
+        video_key: i + 1,
         job_id: `job_disconnect${i}`,
         account_id: accountId,
         mode: 'test' as const,
@@ -105,27 +107,32 @@ describe.each(DIALECTS)('an export whose client stops reading or goes away (%s)'
         attempts: 0,
         snapshots_collected: SLOTS,
         snapshots_missed: 0,
+        charged_micro_usd: 0,
         created_at: START + i,
         last_updated_at: START,
         ended_at: START,
       };
     });
     await store.db.insertInto('videos').values(videos).execute();
+    const { code: source } = await store.db
+      .insertInto('snapshot_sources')
+      .values({ provider: 'simulator', approximate: 0 })
+      .returning('code')
+      .executeTakeFirstOrThrow();
     for (const video of videos) {
       for (let from = 0; from < SLOTS; from += 360) {
         const rows = Array.from({ length: 360 }, (_, k) => ({
-          id: `snp_${video.id}_${from + k}`,
-          video_id: video.id,
+          video_key: video.video_key,
           slot: from + k,
           taken_at: START + (from + k) * 3_600_000,
-          missed: 0,
           views: String(1_000_000 + (from + k) * 1_000),
           likes: String(10_000 + (from + k) * 10),
           comments: '100',
           shares: '10',
           saves: null,
-          provider: 'simulator',
-          approximate: 0,
+          source,
+          charged_micro_usd: 0,
+          ledger_entry_id: null,
         }));
         await store.db.insertInto('snapshots').values(rows).execute();
       }

@@ -59,9 +59,10 @@ describe.each(DIALECTS)('account-wide exports (%s)', (dialect) => {
   async function databaseSnapshots(videoIds: string[]): Promise<DbSnapshot[]> {
     const rows = await api.store.db
       .selectFrom('snapshots')
-      .innerJoin('videos', 'videos.id', 'snapshots.video_id')
+      .innerJoin('videos', 'videos.video_key', 'snapshots.video_key')
+      .innerJoin('snapshot_sources', 'snapshot_sources.code', 'snapshots.source')
       .select([
-        'snapshots.video_id',
+        'videos.id as video_id',
         'videos.job_id',
         'snapshots.slot',
         'snapshots.taken_at',
@@ -69,12 +70,11 @@ describe.each(DIALECTS)('account-wide exports (%s)', (dialect) => {
         'videos.title',
         'videos.creator',
         'videos.video_link',
-        'snapshots.provider',
+        'snapshot_sources.provider',
       ])
       .select((eb) => METRICS.map((m) => eb.cast<string | null>(eb.ref(`snapshots.${m}`), 'text').as(m)))
-      .where('snapshots.video_id', 'in', videoIds)
-      .where('snapshots.missed', '=', 0)
-      .orderBy('snapshots.video_id')
+      .where('videos.id', 'in', videoIds)
+      .orderBy('videos.id')
       .orderBy('snapshots.slot')
       .execute();
     return rows.map((r) => ({ ...r, taken_at: Number(r.taken_at) })) as DbSnapshot[];

@@ -176,15 +176,22 @@ describe.concurrent.each(DIALECTS)('live keys against the platforms (%s)', (dial
       expect(countsOf(video.snapshots[1])).toEqual(variant.later.counts);
       expect(video.snapshots[1].snapshot_time).toBe(new Date(createdAt + HOUR).toISOString());
 
-      // Charged once per stored snapshot, out of the reservation.
+      // Charged once per stored snapshot, out of the reservation: each carries its charge and names the
+      // batch entry that posted it.
       const charges = await api.store.db
-        .selectFrom('ledger_entries')
-        .select(['snapshot_id', 'balance_delta_micro_usd'])
-        .where('video_id', '=', tracked.id)
-        .where('kind', '=', 'charge')
+        .selectFrom('snapshots as s')
+        .innerJoin('videos as v', 'v.video_key', 's.video_key')
+        .innerJoin('ledger_entries as l', 'l.id', 's.ledger_entry_id')
+        .select(['s.slot', 's.charged_micro_usd', 'l.kind', 'l.balance_delta_micro_usd'])
+        .where('v.id', '=', tracked.id)
+        .orderBy('s.slot')
         .execute();
-      expect(charges.map((c) => Number(c.balance_delta_micro_usd))).toEqual([-15_000, -15_000]);
-      expect(new Set(charges.map((c) => c.snapshot_id)).size).toBe(2);
+      expect(
+        charges.map((c) => [c.slot, Number(c.charged_micro_usd), c.kind, Number(c.balance_delta_micro_usd)]),
+      ).toEqual([
+        [0, 15_000, 'batch_charge', -15_000],
+        [1, 15_000, 'batch_charge', -15_000],
+      ]);
       expect(await usage()).toMatchObject({
         total_snapshots: 2,
         total_charged_usd: 0.03,

@@ -51,16 +51,17 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
 
   async function rows(): Promise<Row[]> {
     const all = await api.store.db
-      .selectFrom('snapshots')
-      .select(['video_id', 'slot', 'missed', 'taken_at'])
-      .select((eb) => eb.cast<string | null>('views', 'text').as('views'))
-      .orderBy('video_id')
-      .orderBy('slot')
+      .selectFrom('snapshots as s')
+      .innerJoin('videos as v', 'v.video_key', 's.video_key')
+      .select(['v.id as video_id', 's.slot', 's.source', 's.taken_at'])
+      .select((eb) => eb.cast<string | null>('s.views', 'text').as('views'))
+      .orderBy('v.id')
+      .orderBy('s.slot')
       .execute();
-    return all.map((r) => ({
+    return all.map(({ source, ...r }) => ({
       ...r,
       slot: Number(r.slot),
-      missed: Number(r.missed),
+      missed: source === null ? 1 : 0,
       taken_at: Number(r.taken_at),
     }));
   }

@@ -2,10 +2,10 @@
 // tracking/end-or-pause.ts does, through enqueueOutbox.
 import { newId } from '../../src/ids.ts';
 import { enqueueOutbox } from '../../src/store/outbox.ts';
-import type { NewVideo, VideoRow } from '../../src/store/schema.ts';
+import type { UnkeyedVideoRow, VideoRow } from '../../src/store/schema.ts';
 import { insertSnapshotOnce } from '../../src/store/snapshots.ts';
 import { type Executor, writeTransaction } from '../../src/store/transaction.ts';
-import { findVideo } from '../../src/store/videos.ts';
+import { findVideo, insertVideos } from '../../src/store/videos.ts';
 
 export const TRACKING_START = Date.parse('2024-01-29T10:00:00.000Z');
 const HOUR_MS = 3_600_000;
@@ -43,50 +43,50 @@ export interface SeedSnapshot {
 export async function seedEndedVideo(
   ex: Executor,
   accountId: string,
-  options: { video?: Partial<NewVideo>; snapshots: SeedSnapshot[] },
+  options: { video?: Partial<UnkeyedVideoRow>; snapshots: SeedSnapshot[] },
 ): Promise<VideoRow> {
   const id = newId('vid');
   const platformVideoId = '7301234567890123456';
   const collected = options.snapshots.filter((s) => !s.missed).length;
-  await ex.db
-    .insertInto('videos')
-    .values({
-      id,
-      job_id: newId('job'),
-      account_id: accountId,
-      mode: 'live',
-      platform: 'tiktok',
-      platform_video_id: platformVideoId,
-      video_link: `https://www.tiktok.com/@someone/video/${platformVideoId}`,
-      canonical_url: `https://www.tiktok.com/@_/video/${platformVideoId}`,
-      title: 'Morning routine',
-      creator: 'someone',
-      description: null,
-      status: 'completed',
-      is_deleted: 0,
-      error_reason: null,
-      duration_days: 1,
-      interval_seconds: 3600,
-      total_slots: 24,
-      cost_per_snapshot_micro_usd: 15_000,
-      reserved_micro_usd: 0,
-      next_slot: 24,
-      next_due_at: null,
-      attempts: 0,
-      snapshots_collected: collected,
-      snapshots_missed: options.snapshots.length - collected,
-      created_at: TRACKING_START,
-      last_updated_at: TRACKING_START + 24 * HOUR_MS,
-      ended_at: TRACKING_START + 24 * HOUR_MS,
-      ...options.video,
-    })
-    .execute();
+  const unkeyed: UnkeyedVideoRow = {
+    id,
+    job_id: newId('job'),
+    account_id: accountId,
+    mode: 'live',
+    platform: 'tiktok',
+    platform_video_id: platformVideoId,
+    video_link: `https://www.tiktok.com/@someone/video/${platformVideoId}`,
+    canonical_url: `https://www.tiktok.com/@_/video/${platformVideoId}`,
+    title: 'Morning routine',
+    creator: 'someone',
+    description: null,
+    status: 'completed',
+    is_deleted: 0,
+    error_reason: null,
+    duration_days: 1,
+    interval_seconds: 3600,
+    total_slots: 24,
+    cost_per_snapshot_micro_usd: 15_000,
+    reserved_micro_usd: 0,
+    next_slot: 24,
+    next_due_at: null,
+    attempts: 0,
+    snapshots_collected: collected,
+    snapshots_missed: options.snapshots.length - collected,
+    charged_micro_usd: 0,
+    created_at: TRACKING_START,
+    last_updated_at: TRACKING_START + 24 * HOUR_MS,
+    ended_at: TRACKING_START + 24 * HOUR_MS,
+    metadata: '{}',
+    tags: '[]',
+    ...options.video,
+  };
   // One transaction for all of them, not a commit per snapshot (24 per seeded tracking, 288 in one test).
   await writeTransaction(ex, async (tx) => {
+    const [stored] = await insertVideos(tx, [unkeyed]);
     for (const s of options.snapshots) {
       await insertSnapshotOnce(tx, {
-        id: newId('snp'),
-        videoId: id,
+        videoKey: stored!.video_key,
         slot: s.slot,
         takenAt: TRACKING_START + s.slot * HOUR_MS,
         missed: s.missed ?? false,
@@ -97,6 +97,8 @@ export async function seedEndedVideo(
         saves: s.missed ? null : (s.saves ?? null),
         provider: s.missed ? null : 'tiktok-web',
         approximate: false,
+        chargedMicroUsd: 0,
+        ledgerEntryId: null,
       });
     }
   });
@@ -124,7 +126,11 @@ export async function queueTrackingEmail(
 }
 
 /** A typical completed TikTok tracking: 23 of 24 slots collected, one missed. */
-export async function seedCompletedTracking(ex: Executor, email?: string, video: Partial<NewVideo> = {}) {
+export async function seedCompletedTracking(
+  ex: Executor,
+  email?: string,
+  video: Partial<UnkeyedVideoRow> = {},
+) {
   const account = await seedAccount(ex, email);
   const snapshots: SeedSnapshot[] = [];
   for (let slot = 0; slot < 24; slot++) {

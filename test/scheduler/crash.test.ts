@@ -121,8 +121,8 @@ interface Tally {
 async function expectConsistentAfterCrash(store: TestStore, accountId: string): Promise<Tally> {
   const duplicates = await store.db
     .selectFrom('snapshots')
-    .select(['video_id', 'slot', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy(['video_id', 'slot'])
+    .select(['video_key', 'slot', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['video_key', 'slot'])
     .having((eb) => eb.fn.countAll(), '>', 1)
     .execute();
   expect(duplicates).toEqual([]);
@@ -134,7 +134,7 @@ async function expectConsistentAfterCrash(store: TestStore, accountId: string): 
   // is still reserved is exactly its uncollected slots while it runs, nothing once it has ended.
   const videos = await store.db
     .selectFrom('videos as v')
-    .leftJoin('snapshots as s', 's.video_id', 'v.id')
+    .leftJoin('snapshots as s', 's.video_key', 'v.video_key')
     .select([
       'v.id',
       'v.status',
@@ -144,7 +144,7 @@ async function expectConsistentAfterCrash(store: TestStore, accountId: string): 
       'v.snapshots_missed',
       'v.reserved_micro_usd',
       'v.cost_per_snapshot_micro_usd',
-      (eb) => eb.fn.count<number>('s.id').as('rows'),
+      (eb) => eb.fn.count<number>('s.slot').as('rows'),
       (eb) => eb.fn.coalesce(eb.fn.max<number>('s.slot'), sql<number>`-1`).as('max_slot'),
     ])
     .where('v.account_id', '=', accountId)

@@ -43,6 +43,7 @@ describe('migrating PostgreSQL', () => {
           '007-tags-metadata',
           '008-share-links',
           '009-source-health',
+          '010-compact-snapshots',
         ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, value: [] });
@@ -156,7 +157,8 @@ describe.each(['sqlite', 'postgres'] as const)(
           created_at: 1,
           last_updated_at: 1,
         });
-        await store.db
+        // The videos table as 001 made it (before 010's keys).
+        await (store.db as unknown as Kysely<{ videos: ReturnType<typeof video> }>)
           .insertInto('videos')
           .values([
             video('v1', 'acc_a', 'live', 'monitoring', 3),
@@ -177,6 +179,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '007-tags-metadata',
             '008-share-links',
             '009-source-health',
+            '010-compact-snapshots',
           ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
@@ -257,6 +260,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '007-tags-metadata',
             '008-share-links',
             '009-source-health',
+            '010-compact-snapshots',
           ],
         });
         const rows = await store.db

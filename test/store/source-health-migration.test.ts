@@ -2,7 +2,7 @@
 // the table is rebuilt: the rows written before, their ids and the pending index must all come through.
 import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/store/migrate.ts';
+import { migrateUpTo } from '../../src/store/migrate.ts';
 import { enqueueOutbox } from '../../src/store/outbox.ts';
 import { writeTransaction } from '../../src/store/transaction.ts';
 import { insertEmptyAccount } from '../support/accounts.ts';
@@ -37,7 +37,10 @@ describe.each(DIALECTS)('migration 009-source-health (%s)', (dialect) => {
         store.db,
       );
       await sql`insert into outbox_refs (outbox_id) values (2)`.execute(store.db);
-      expect(await migrateToLatest(store)).toEqual({ ok: true, value: ['009-source-health'] });
+      expect(await migrateUpTo(store, '009-source-health')).toEqual({
+        ok: true,
+        value: ['009-source-health'],
+      });
       const refs = await sql<{ outbox_id: number }>`select outbox_id from outbox_refs`.execute(store.db);
       expect(refs.rows.map((row) => Number(row.outbox_id))).toEqual([2]);
 

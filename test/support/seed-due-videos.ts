@@ -3,11 +3,13 @@
 // Dialect-neutral (Kysely, multi-row inserts): this is set-up, not the thing tested.
 
 import type { Insertable } from 'kysely';
-import { newTimeOrderedId } from '../../src/ids.ts';
 import { tiktokCanonicalUrl } from '../../src/platforms/tiktok/url.ts';
-import type { LedgerEntriesTable, SnapshotsTable, VideosTable } from '../../src/store/schema.ts';
+import { newLedgerEntryIds } from '../../src/store/ledger.ts';
+import type { LedgerEntriesTable, UnkeyedVideoRow } from '../../src/store/schema.ts';
+import { insertFirstSnapshots, type NewSnapshot } from '../../src/store/snapshots.ts';
 import type { Executor } from '../../src/store/transaction.ts';
 import { writeTransaction } from '../../src/store/transaction.ts';
+import { insertVideos } from '../../src/store/videos.ts';
 
 export interface DueVideosSeed {
   /** How many live TikTok videos to create. */
@@ -35,8 +37,7 @@ export async function seedDueLiveVideos(
   const reservePerVideo = totalSlots * seed.costMicroUsd;
   const credit = seed.videos * reservePerVideo + (seed.spareMicroUsd ?? 1_000_000);
 
-  const videos: Insertable<VideosTable>[] = [];
-  const snapshots: Insertable<SnapshotsTable>[] = [];
+  const videos: UnkeyedVideoRow[] = [];
   const ledger: Insertable<LedgerEntriesTable>[] = [
     {
       account_id: accountId,
@@ -50,7 +51,6 @@ export async function seedDueLiveVideos(
     const id = `vid_crash${String(i).padStart(8, '0')}`;
     const videoId = seed.platformVideoId(i);
     const link = tiktokCanonicalUrl(videoId);
-    const snapshotId = newTimeOrderedId('snp', createdAt);
     videos.push({
       id,
       job_id: `job_crash${i}`,
@@ -77,43 +77,21 @@ export async function seedDueLiveVideos(
       attempts: 0,
       snapshots_collected: 1,
       snapshots_missed: 0,
+      charged_micro_usd: seed.costMicroUsd,
       created_at: createdAt,
       last_updated_at: createdAt,
       ended_at: null,
+      metadata: '{}',
+      tags: '[]',
     });
-    snapshots.push({
-      id: snapshotId,
+    ledger.push({
+      account_id: accountId,
       video_id: id,
-      slot: 0,
-      taken_at: createdAt,
-      missed: 0,
-      views: '1000',
-      likes: '100',
-      comments: '10',
-      shares: '1',
-      saves: '1',
-      provider: 'tiktok-web',
-      approximate: 0,
+      kind: 'reserve',
+      balance_delta_micro_usd: 0,
+      reserved_delta_micro_usd: reservePerVideo,
+      created_at: createdAt,
     });
-    ledger.push(
-      {
-        account_id: accountId,
-        video_id: id,
-        kind: 'reserve',
-        balance_delta_micro_usd: 0,
-        reserved_delta_micro_usd: reservePerVideo,
-        created_at: createdAt,
-      },
-      {
-        account_id: accountId,
-        video_id: id,
-        snapshot_id: snapshotId,
-        kind: 'charge',
-        balance_delta_micro_usd: -seed.costMicroUsd,
-        reserved_delta_micro_usd: -seed.costMicroUsd,
-        created_at: createdAt,
-      },
-    );
   }
 
   await writeTransaction(store, async (tx) => {
@@ -142,21 +120,42 @@ export async function seedDueLiveVideos(
         charged_micro_usd: seed.videos * seed.costMicroUsd,
       })
       .execute();
-    for (let i = 0; i < videos.length; i += ROWS_PER_INSERT)
-      await tx.db
-        .insertInto('videos')
-        .values(videos.slice(i, i + ROWS_PER_INSERT))
-        .execute();
-    for (let i = 0; i < snapshots.length; i += ROWS_PER_INSERT)
-      await tx.db
-        .insertInto('snapshots')
-        .values(snapshots.slice(i, i + ROWS_PER_INSERT))
-        .execute();
+    const stored = await insertVideos(tx, videos);
     for (let i = 0; i < ledger.length; i += ROWS_PER_INSERT)
       await tx.db
         .insertInto('ledger_entries')
         .values(ledger.slice(i, i + ROWS_PER_INSERT))
         .execute();
+    // Slot 0 of every video, charged by one batch_charge (as one track write of them all would).
+    const [chargeId] = await newLedgerEntryIds(tx, 1);
+    const snapshots: NewSnapshot[] = stored.map((video) => ({
+      videoKey: video.video_key,
+      slot: 0,
+      takenAt: createdAt,
+      missed: false,
+      views: 1000n,
+      likes: 100n,
+      comments: 10n,
+      shares: 1n,
+      saves: 1n,
+      provider: 'tiktok-web',
+      approximate: false,
+      chargedMicroUsd: seed.costMicroUsd,
+      ledgerEntryId: chargeId!,
+    }));
+    for (let i = 0; i < snapshots.length; i += ROWS_PER_INSERT)
+      await insertFirstSnapshots(tx, snapshots.slice(i, i + ROWS_PER_INSERT));
+    await tx.db
+      .insertInto('ledger_entries')
+      .values({
+        id: chargeId!,
+        account_id: accountId,
+        kind: 'batch_charge',
+        balance_delta_micro_usd: -seed.videos * seed.costMicroUsd,
+        reserved_delta_micro_usd: -seed.videos * seed.costMicroUsd,
+        created_at: createdAt,
+      })
+      .execute();
   });
   return { accountId };
 }

@@ -3,7 +3,7 @@
 // too long to collect for real (720 hourly snapshots, 500 videos) and for titles no simulator gives.
 import { newTimeOrderedId } from '../../src/ids.ts';
 import { tiktokCanonicalUrl } from '../../src/platforms/tiktok/url.ts';
-import type { Mode, NewVideo } from '../../src/store/schema.ts';
+import type { Mode, UnkeyedVideoRow } from '../../src/store/schema.ts';
 import { insertFirstSnapshots, missedSnapshot, type NewSnapshot } from '../../src/store/snapshots.ts';
 import type { Executor } from '../../src/store/transaction.ts';
 import { writeTransaction } from '../../src/store/transaction.ts';
@@ -45,7 +45,8 @@ export async function seedCompletedVideos(
   accountId: string,
   seeds: readonly SeededVideo[],
 ): Promise<string[]> {
-  const videos: NewVideo[] = [];
+  const videos: UnkeyedVideoRow[] = [];
+  // Until the videos are stored and keyed, each snapshot's videoKey is its video's index in `videos`.
   const snapshots: NewSnapshot[] = [];
   const collectedTotal: Record<Mode, number> = { live: 0, test: 0 };
   for (const seed of seeds) {
@@ -59,7 +60,7 @@ export async function seedCompletedVideos(
     for (let slot = 0; slot < seed.slots; slot++) {
       const takenAt = seed.startedAt + slot * HOUR_MS;
       if (seed.allMissed || (seed.missedEvery && slot > 0 && slot % seed.missedEvery === 0)) {
-        snapshots.push(missedSnapshot(newTimeOrderedId('snp', takenAt), id, slot, takenAt));
+        snapshots.push(missedSnapshot(videos.length, slot, takenAt));
         missed++;
         continue;
       }
@@ -67,8 +68,7 @@ export async function seedCompletedVideos(
       // A growth curve that flattens: fast at first, then a few views an hour.
       const views = BigInt(Math.round(1000 + 250_000 * (1 - Math.exp(-slot / 90)) + slot * 12 + seed.n));
       snapshots.push({
-        id: newTimeOrderedId('snp', takenAt),
-        videoId: id,
+        videoKey: videos.length,
         slot,
         takenAt,
         missed: false,
@@ -79,6 +79,8 @@ export async function seedCompletedVideos(
         saves: views / 500n,
         provider: 'simulator',
         approximate: Boolean(seed.approximateEvery && slot % seed.approximateEvery === 0),
+        chargedMicroUsd: 0,
+        ledgerEntryId: null,
       });
     }
     collectedTotal[mode] += collected;
@@ -109,14 +111,21 @@ export async function seedCompletedVideos(
       attempts: 0,
       snapshots_collected: collected,
       snapshots_missed: missed,
+      charged_micro_usd: 0,
       created_at: seed.startedAt + seed.n,
       last_updated_at: endedAt,
       ended_at: paused ? null : endedAt,
+      metadata: '{}',
+      tags: '[]',
     });
   }
   await writeTransaction(store, async (tx) => {
-    for (const part of chunks(videos, ROWS_PER_INSERT)) await insertVideos(tx, part);
-    for (const part of chunks(snapshots, ROWS_PER_INSERT)) await insertFirstSnapshots(tx, part);
+    const keys: number[] = [];
+    for (const part of chunks(videos, ROWS_PER_INSERT)) {
+      for (const video of await insertVideos(tx, part)) keys.push(video.video_key);
+    }
+    const keyed = snapshots.map((s) => ({ ...s, videoKey: keys[s.videoKey]! }));
+    for (const part of chunks(keyed, ROWS_PER_INSERT)) await insertFirstSnapshots(tx, part);
     for (const mode of ['live', 'test'] as const) {
       if (collectedTotal[mode] > 0) {
         await addUsage(tx, accountId, mode, { snapshotsCollected: collectedTotal[mode] });

@@ -25,6 +25,7 @@ const CREATED_AT = Date.parse('2024-01-29T10:00:00.000Z');
 
 const video: VideoRow = {
   id: 'vid_7Hq2kX9mPz4wR1tY',
+  video_key: 1,
   job_id: 'job_3Fn8cV5bQe2sL6uD',
   account_id: 'acc_9Kd4hT1nWq7eZ3xB',
   mode: 'live',
@@ -48,6 +49,7 @@ const video: VideoRow = {
   attempts: 0,
   snapshots_collected: 2,
   snapshots_missed: 0,
+  charged_micro_usd: 30_000,
   created_at: CREATED_AT,
   last_updated_at: CREATED_AT + HOUR_MS,
   ended_at: null,
@@ -56,7 +58,6 @@ const video: VideoRow = {
 };
 
 const snapshot = (slot: number, views: string, likes: string): SnapshotRow => ({
-  id: `snp_${slot}Mx8qR2vK5tN`,
   video_id: video.id,
   slot,
   taken_at: CREATED_AT + slot * HOUR_MS + 1_250,
@@ -68,10 +69,18 @@ const snapshot = (slot: number, views: string, likes: string): SnapshotRow => ({
   saves: '112',
   provider: 'tiktok-web',
   approximate: 0,
+  charged_micro_usd: 15_000,
+  legacy_id: null,
 });
 const snapshots = [snapshot(0, '10412', '1203'), snapshot(1, '12877', '1391')];
 const [first, second] = snapshots as [SnapshotRow, SnapshotRow];
-const justTracked: VideoRow = { ...video, next_slot: 1, snapshots_collected: 1, last_updated_at: CREATED_AT };
+const justTracked: VideoRow = {
+  ...video,
+  next_slot: 1,
+  snapshots_collected: 1,
+  charged_micro_usd: 15_000,
+  last_updated_at: CREATED_AT,
+};
 
 const key: ApiKeyRow = {
   id: 'key_5Rb9wE2yU7iO4pAs',

@@ -102,7 +102,7 @@ export function registerChangeVideoStatus(app: FastifyInstance, ctx: ApiContext)
         video_link: video.video_link,
         previous_status: previous,
         new_status: video.status,
-        video: presentVideoListItem(video, await latestSnapshot(ctx.store, video.id)),
+        video: presentVideoListItem(video, await latestSnapshot(ctx.store, video)),
       };
     });
   }

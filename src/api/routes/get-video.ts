@@ -29,7 +29,7 @@ export function registerGetVideo(app: FastifyInstance, ctx: ApiContext): void {
     const { account, mode } = request.auth;
     const video = await findOwnedVideo(ctx.store, account.id, mode, params.id);
     if (!video) return sendError(reply, videoNotFound);
-    const snapshots = await listSnapshots(ctx.store, { videoId: video.id });
+    const snapshots = await listSnapshots(ctx.store, { video });
     return presentVideoDetail(video, snapshots);
   });
 }

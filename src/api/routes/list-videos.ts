@@ -56,10 +56,7 @@ export function registerListVideos(app: FastifyInstance, ctx: ApiContext): void 
       limit,
     });
     const page = rows.slice(0, limit);
-    const latest = await latestSnapshots(
-      ctx.store,
-      page.map((v) => v.id),
-    );
+    const latest = await latestSnapshots(ctx.store, page);
     return {
       videos: page.map((video) => presentVideoListItem(video, latest.get(video.id))),
       total: page.length,

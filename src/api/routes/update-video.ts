@@ -35,6 +35,6 @@ export function registerUpdateVideo(app: FastifyInstance, ctx: ApiContext): void
       ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
     });
     if (!result.ok) return sendError(reply, videoNotFound);
-    return presentVideoListItem(result.value, await latestSnapshot(ctx.store, result.value.id));
+    return presentVideoListItem(result.value, await latestSnapshot(ctx.store, result.value));
   });
 }

@@ -60,7 +60,7 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
         : Number(startingAfter.slice(startingAfter.lastIndexOf('-') + 1));
     const limit = q.limit ?? DEFAULT_LIMIT;
     const rows = await listSnapshots(ctx.store, {
-      videoId: video.id,
+      video,
       includeMissed,
       sinceMs: q.since === undefined ? undefined : Date.parse(q.since),
       untilMs: q.until === undefined ? undefined : Date.parse(q.until),
@@ -73,7 +73,7 @@ export function registerVideoSnapshots(app: FastifyInstance, ctx: ApiContext): v
     let previous =
       firstSlot === undefined || firstSlot === 0
         ? undefined
-        : await collectedSnapshotBefore(ctx.store, video.id, firstSlot);
+        : await collectedSnapshotBefore(ctx.store, video, firstSlot);
     // A missed slot has no counts, so no growth (null deltas, the same fields as every other snapshot); the
     // next collected one grows from the last collected before it.
     const withDeltas = page.map((s) => {
