@@ -163,6 +163,7 @@ function presentPrune(
       : null,
     deleted_snapshots: done.deleted.rows,
     transactions: done.deleted.batches,
+    partitions_dropped: done.deleted.partitions,
     longest_transaction_ms: Math.round(done.deleted.longestTransactionMs * 10) / 10,
   };
 }
@@ -187,12 +188,13 @@ function describePrune(
       'dry run: nothing was changed',
     ];
   }
-  const { rows, batches, longestTransactionMs } = done.deleted;
+  const { rows, batches, partitions, longestTransactionMs } = done.deleted;
+  const dropped = partitions > 0 ? `, ${counted(partitions, 'partition')} dropped whole` : '';
   return [
     ...(target
       ? [`exported ${counted(done.exportedRows ?? 0, 'row')} to ${target.file} (${target.format})`]
       : []),
     `pruned ${what}`,
-    `deleted ${counted(rows, 'row')} in ${counted(batches, 'transaction')} (the longest ${longestTransactionMs.toFixed(1)} ms)`,
+    `deleted ${counted(rows, 'row')} in ${counted(batches, 'transaction')}${dropped} (the longest ${longestTransactionMs.toFixed(1)} ms)`,
   ];
 }

@@ -6,7 +6,9 @@
 // Safe to stop at any point and to run again: the only state is the database's. A video holding no row is
 // done; a run deletes what is left, so running it again finishes the job. Deletes go in transactions of at
 // most `batchSize` rows: whole videos together while they fit, a longer video oldest slots first over several
-// (so a stopped run leaves that video with its newest slots). Only videos that ended before the cutoff qualify,
+// (so a stopped run leaves that video with its newest slots). On PostgreSQL a partition of snapshots whose
+// trackings all ended before the cutoff goes whole first (a DROP: no long delete, no dead rows to vacuum;
+// store/snapshot-partitions.ts), and the rest row by row. Only videos that ended before the cutoff qualify,
 // and the cutoff may not be later than now: an ended video never changes again (no status leads back to
 // monitoring, nothing records a slot for it), so the videos exported are exactly those deleted.
 import type { SnapshotExportRow } from '../exports/rows.ts';
@@ -23,6 +25,7 @@ import {
   tallySnapshots,
 } from '../store/prune.ts';
 import { ENDED_STATUSES, type VideoRow, type VideoStatus } from '../store/schema.ts';
+import { droppableSnapshotPartitions, dropSnapshotPartition } from '../store/snapshot-partitions.ts';
 import { type NotInTransaction, writeTransaction } from '../store/transaction.ts';
 import { findVideo } from '../store/videos.ts';
 import { hasPendingSnapshotsBefore, unrenderedPendingEvents } from '../store/webhooks.ts';
@@ -50,6 +53,8 @@ export interface PruneProgress {
   rows: number;
   /** Transactions committed. */
   batches: number;
+  /** Partitions dropped whole (PostgreSQL), counted in `batches` too. */
+  partitions: number;
   /** The longest of them, from its start to its commit. */
   longestTransactionMs: number;
 }
@@ -95,7 +100,7 @@ export async function pruneSnapshots(
   const planned = await planPrune(store, endedBefore);
   const done: PruneDone = {
     planned,
-    deleted: { videos: 0, rows: 0, batches: 0, longestTransactionMs: 0 },
+    deleted: { videos: 0, rows: 0, batches: 0, partitions: 0, longestTransactionMs: 0 },
     exportedRows: null,
     webhookBodiesRendered: 0,
   };
@@ -117,14 +122,21 @@ export async function pruneSnapshots(
     }
   }
   done.webhookBodiesRendered = await settleWebhookBodies(store, endedBefore);
-  await deleteEndedSnapshots(store, endedBefore, options.batchSize ?? DEFAULT_PRUNE_BATCH, async (batch) => {
+  const committed = async (batch: Batch) => {
     const deleted = done.deleted;
     deleted.videos += batch.videos;
     deleted.rows += batch.rows;
     deleted.batches++;
+    if (batch.partition) deleted.partitions++;
     deleted.longestTransactionMs = Math.max(deleted.longestTransactionMs, batch.ms);
     await options.afterBatch?.({ ...deleted });
-  });
+  };
+  for (const partition of await droppableSnapshotPartitions(store, endedBefore)) {
+    const started = performance.now();
+    const dropped = await dropSnapshotPartition(store, partition.block);
+    await committed({ ...dropped, ms: performance.now() - started, partition: true });
+  }
+  await deleteEndedSnapshots(store, endedBefore, options.batchSize ?? DEFAULT_PRUNE_BATCH, committed);
   return ok(done);
 }
 
@@ -220,6 +232,8 @@ interface Batch {
   videos: number;
   rows: number;
   ms: number;
+  /** A whole partition dropped rather than rows deleted. */
+  partition?: boolean;
 }
 
 /**

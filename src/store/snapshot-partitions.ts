@@ -181,12 +181,20 @@ export async function droppableSnapshotPartitions(
 
 /**
  * Detaches and drops one block's partition (as listed by droppableSnapshotPartitions), with the kept ids of
- * its snapshots recorded before migration 010. The ledger is untouched: each charge entry stays.
+ * its snapshots recorded before migration 010. The ledger is untouched: each charge entry stays. Returns the
+ * rows it held and the videos they were of.
  */
-export async function dropSnapshotPartition(store: NotInTransaction, block: number): Promise<void> {
-  if (store.dialect !== 'postgres') return;
+export async function dropSnapshotPartition(
+  store: NotInTransaction,
+  block: number,
+): Promise<{ rows: number; videos: number }> {
+  if (store.dialect !== 'postgres') return { rows: 0, videos: 0 };
   const name = partitionName(block);
-  await writeTransaction(store, async (tx) => {
+  return writeTransaction(store, async (tx) => {
+    // Counted under the lock the detach takes anyway, so the figures are what went.
+    await sql`lock table ${sql.id(name)} in access exclusive mode`.execute(tx.db);
+    const held = await sql<{ rows: string | number; videos: string | number }>`
+      select count(*) as rows, count(distinct video_key) as videos from ${sql.id(name)}`.execute(tx.db);
     await sql`alter table snapshots detach partition ${sql.id(name)}`.execute(tx.db);
     await sql`drop table ${sql.id(name)}`.execute(tx.db);
     await tx.db
@@ -194,5 +202,6 @@ export async function dropSnapshotPartition(store: NotInTransaction, block: numb
       .where('video_key', '>=', block * KEYS_PER_BLOCK)
       .where('video_key', '<', (block + 1) * KEYS_PER_BLOCK)
       .execute();
+    return { rows: Number(held.rows[0]?.rows ?? 0), videos: Number(held.rows[0]?.videos ?? 0) };
   });
 }

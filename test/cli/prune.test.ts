@@ -255,6 +255,7 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
       export: { file, format: 'csv', rows: collected },
       deleted_snapshots: 0,
       transactions: 0,
+      partitions_dropped: 0,
       longest_transaction_ms: 0,
     });
     const text = await prune('--ended-before', iso(CUTOFF).slice(0, 10), '--dry-run');

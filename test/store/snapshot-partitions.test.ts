@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Observation } from '../../src/platforms/types.ts';
+import { pruneSnapshots } from '../../src/retention/prune.ts';
 import { ledgerTotals } from '../../src/store/ledger.ts';
 import {
   droppableSnapshotPartitions,
@@ -134,6 +135,36 @@ describe('snapshot partitions (postgres)', () => {
       balanceMicroUsd: before.balanceMicroUsd,
       chargedMicroUsd: before.chargedMicroUsd,
     });
+  });
+  it('prune drops a block whose trackings all ended whole, and deletes the rows of the others', async () => {
+    const january = [await track(store, 1, JANUARY), await track(store, 2, JANUARY + HOUR)];
+    await ensureSnapshotPartitions(store, FEBRUARY);
+    const februaryEnded = await track(store, 3, FEBRUARY);
+    const februaryRunning = await track(store, 4, FEBRUARY + HOUR);
+    for (const video of [...january, februaryEnded]) {
+      await writeTransaction(store, async (tx) =>
+        recordObservation(tx, (await lockVideo(tx, video.id))!, 1, observed(150n), video.created_at + HOUR),
+      );
+      await writeTransaction(store, async (tx) =>
+        endOrPause(tx, (await lockVideo(tx, video.id))!, 'cancelled', video.created_at + 2 * HOUR),
+      );
+    }
+    const endedBefore = FEBRUARY + 3 * HOUR;
+    const pruned = await pruneSnapshots(store, { endedBefore, now: endedBefore, dryRun: false });
+    expect(pruned.ok && pruned.value.deleted).toMatchObject({
+      // Block 0 (January's two videos, 2 rows each) in one drop; February's ended video row by row.
+      partitions: 1,
+      batches: 2,
+      videos: 3,
+      rows: 6,
+    });
+    expect(await snapshotPartitionBlocks(store)).toEqual([1, 2]);
+    const heldBy = async (id: string) =>
+      (await listSnapshots(store, { video: (await findVideo(store, id))! })).length;
+    expect(await heldBy(februaryEnded.id)).toBe(0);
+    // The block new videos enter is never dropped: the running video keeps its row.
+    expect(await heldBy(februaryRunning.id)).toBe(1);
+    await expectInvariants(store, 'acc_parts');
   });
 });
 
