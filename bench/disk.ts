@@ -128,8 +128,53 @@ async function trackVideos(store: Store, accountId: string, startedAt: number, c
   }
 }
 
+/**
+ * What recording cost PostgreSQL beyond disk: commits (the database's), WAL bytes (the server's) and rows
+ * inserted, updated and deleted in this schema's tables. The first two count whatever else the server does, so
+ * they are only the snapshots' own with nothing else running on it.
+ */
+interface PostgresActivity {
+  commits: number;
+  walBytes: number;
+  rows: { inserted: number; updated: number; deleted: number };
+}
+
+async function postgresActivity(store: Store): Promise<PostgresActivity> {
+  const read = async () => {
+    const result = await sql<{
+      commits: string;
+      wal: string;
+      inserted: string | null;
+      updated: string | null;
+      deleted: string | null;
+    }>`
+      select (select xact_commit from pg_stat_database where datname = current_database()) as commits,
+        pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') as wal,
+        (select sum(n_tup_ins) from pg_stat_user_tables where schemaname = current_schema()) as inserted,
+        (select sum(n_tup_upd) from pg_stat_user_tables where schemaname = current_schema()) as updated,
+        (select sum(n_tup_del) from pg_stat_user_tables where schemaname = current_schema()) as deleted`.execute(
+      store.db,
+    );
+    const row = result.rows[0]!;
+    return {
+      commits: Number(row.commits),
+      walBytes: Number(row.wal),
+      rows: {
+        inserted: Number(row.inserted ?? 0),
+        updated: Number(row.updated ?? 0),
+        deleted: Number(row.deleted ?? 0),
+      },
+    };
+  };
+  // A backend reports its counts when it goes idle, at most once a second, else 10 s later: wait that out.
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  return read();
+}
+
 interface DiskFigures {
   recorded: number;
+  /** PostgreSQL only: what the recording cost the server. */
+  activity?: { before: PostgresActivity; after: PostgresActivity };
   before: Relation[];
   after: Relation[];
   rowsBefore: Map<string, number>;
@@ -153,6 +198,7 @@ async function measure(store: Store): Promise<DiskFigures> {
   const relations = store.dialect === 'sqlite' ? sqliteRelations : postgresRelations;
   const before = await relations(store);
   const rowsBefore = await rowCounts(store);
+  const activityBefore = store.dialect === 'postgres' ? await postgresActivity(store) : undefined;
   const simulator = createSimulatorCollector('tiktok', clock);
   const engine = createEngine({
     store,
@@ -173,6 +219,7 @@ async function measure(store: Store): Promise<DiskFigures> {
     recorded += summary.fates.stored;
   }
   const seconds = (performance.now() - start) / 1000;
+  const activity = activityBefore && { before: activityBefore, after: await postgresActivity(store) };
   const totals = await ledgerTotals(store, accountId);
   if (totals.charges !== VIDEOS * (SLOTS + 1)) throw new Error(`${totals.charges} charges`);
   return {
@@ -182,6 +229,7 @@ async function measure(store: Store): Promise<DiskFigures> {
     rowsBefore,
     rowsAfter: await rowCounts(store),
     seconds,
+    ...(activity ? { activity } : {}),
   };
 }
 
@@ -210,6 +258,16 @@ function report(dialect: string, figures: DiskFigures, out: (line: string) => vo
     }
   }
   out(`  bytes per recorded snapshot, charge included   ${perSnapshot.toFixed(1)} B`);
+  if (figures.activity) {
+    const { before, after } = figures.activity;
+    const per = (n: number) => (n / figures.recorded).toFixed(3);
+    out(
+      `  per recorded snapshot: ${per(after.commits - before.commits)} commits, ` +
+        `${((after.walBytes - before.walBytes) / figures.recorded).toFixed(0)} B of WAL, rows ` +
+        `${per(after.rows.inserted - before.rows.inserted)} inserted, ${per(after.rows.updated - before.rows.updated)} updated, ` +
+        `${per(after.rows.deleted - before.rows.deleted)} deleted (commits and WAL: the whole server's)`,
+    );
+  }
   return perSnapshot;
 }
 
