@@ -69,6 +69,7 @@ function videoCommon(video: VideoRow, latest: SnapshotRow | undefined) {
     snapshots_missed: video.snapshots_missed,
     next_snapshot_at: isoOrNull(video.next_due_at),
     ended_at: isoOrNull(video.ended_at),
+    snapshots_pruned_at: isoOrNull(video.snapshots_pruned_at),
     error_reason: video.error_reason,
     estimated_cost: microUsdToUsd(
       estimatedCostMicroUsd(video.total_slots, video.cost_per_snapshot_micro_usd),

@@ -19,6 +19,7 @@ import {
   deleteOldestSnapshots,
   deleteSnapshotsOf,
   EMPTY_TALLY,
+  type PrunableCursor,
   type PrunableVideo,
   prunableVideosPage,
   type SnapshotTally,
@@ -133,22 +134,23 @@ export async function pruneSnapshots(
   };
   for (const partition of await droppableSnapshotPartitions(store, endedBefore)) {
     const started = performance.now();
-    const dropped = await dropSnapshotPartition(store, partition.block);
+    const dropped = await dropSnapshotPartition(store, partition.block, now);
     await committed({ ...dropped, ms: performance.now() - started, partition: true });
   }
-  await deleteEndedSnapshots(store, endedBefore, options.batchSize ?? DEFAULT_PRUNE_BATCH, committed);
+  await deleteEndedSnapshots(store, endedBefore, now, options.batchSize ?? DEFAULT_PRUNE_BATCH, committed);
   return ok(done);
 }
 
-/** The videos that ended before the cutoff and still hold snapshot rows, a page at a time. */
+/** The videos that ended before the cutoff and still hold snapshot rows, a page at a time, as they ended. */
 async function* prunableVideos(store: NotInTransaction, endedBefore: number) {
-  let after = '';
+  let after: PrunableCursor | undefined;
   for (;;) {
     const page = await prunableVideosPage(store, endedBefore, after, VIDEO_PAGE);
     if (page.length === 0) return;
     yield page;
     if (page.length < VIDEO_PAGE) return;
-    after = page.at(-1)!.id;
+    const last = page.at(-1)!;
+    after = { endedAt: last.ended_at, id: last.id };
   }
 }
 
@@ -170,7 +172,8 @@ export async function planPrune(store: NotInTransaction, endedBefore: number): P
 
 /**
  * The collected snapshots about to be pruned as the public snapshot export shows them (its rows, columns and
- * growth deltas), video after video in id order: each video's rows are the public export of that one video.
+ * growth deltas), video after video in order of their end: each video's rows are the public export of that one
+ * video.
  */
 export async function* prunedSnapshotPages(
   store: NotInTransaction,
@@ -223,7 +226,8 @@ function isPrunable(video: VideoRow, endedBefore: number): boolean {
   return (
     (ENDED_STATUSES as readonly VideoStatus[]).includes(video.status) &&
     video.ended_at !== null &&
-    Number(video.ended_at) < endedBefore
+    Number(video.ended_at) < endedBefore &&
+    video.snapshots_pruned_at === null
   );
 }
 
@@ -243,6 +247,7 @@ interface Batch {
 async function deleteEndedSnapshots(
   store: NotInTransaction,
   endedBefore: number,
+  prunedAt: number,
   batchSize: number,
   committed: (batch: Batch) => Promise<void>,
 ): Promise<void> {
@@ -257,7 +262,9 @@ async function deleteEndedSnapshots(
     const flush = async () => {
       if (group.length === 0) return;
       const ids = group.map((v) => v.id);
-      const [rows, ms] = await timed(() => writeTransaction(store, (tx) => deleteSnapshotsOf(tx, ids)));
+      const [rows, ms] = await timed(() =>
+        writeTransaction(store, (tx) => deleteSnapshotsOf(tx, ids, prunedAt)),
+      );
       const videos = group.length;
       group = [];
       groupRows = 0;
@@ -268,7 +275,7 @@ async function deleteEndedSnapshots(
         await flush();
         for (;;) {
           const [slice, ms] = await timed(() =>
-            writeTransaction(store, (tx) => deleteOldestSnapshots(tx, video.id, batchSize)),
+            writeTransaction(store, (tx) => deleteOldestSnapshots(tx, video.id, batchSize, prunedAt)),
           );
           await committed({ videos: slice.remaining ? 0 : 1, rows: slice.deleted, ms });
           if (!slice.remaining) break;

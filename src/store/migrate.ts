@@ -19,6 +19,7 @@ import { tagsMetadataMigration } from './migrations/007-tags-metadata.ts';
 import { shareLinksMigration } from './migrations/008-share-links.ts';
 import { sourceHealthMigration } from './migrations/009-source-health.ts';
 import { compactSnapshotsMigration } from './migrations/010-compact-snapshots.ts';
+import { snapshotsPrunedAtMigration } from './migrations/011-snapshots-pruned-at.ts';
 import type { Database } from './schema.ts';
 
 function migrationsFor(store: Pick<Store, 'dialect'>): Record<string, Migration> {
@@ -33,6 +34,7 @@ function migrationsFor(store: Pick<Store, 'dialect'>): Record<string, Migration>
     '008-share-links': shareLinksMigration,
     '009-source-health': sourceHealthMigration(store.dialect),
     '010-compact-snapshots': compactSnapshotsMigration(store.dialect),
+    '011-snapshots-pruned-at': snapshotsPrunedAtMigration,
   };
 }
 

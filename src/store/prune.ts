@@ -3,7 +3,8 @@
 // the snapshots table is here (the export reuses the public export's queries, store/exports.ts), so a change
 // to that table has one place to follow. Snapshots are keyed by their video's `video_key` (migration 010); the
 // functions here take video ids and find the keys themselves. A snapshot recorded before 010 also has its
-// random id in `snapshot_legacy_ids`, which goes with it.
+// random id in `snapshot_legacy_ids`, which goes with it. The transaction that deletes a video's last rows
+// marks it pruned (`videos.snapshots_pruned_at`, migration 011), which the API shows and prune then skips.
 import type { Kysely } from 'kysely';
 import { type Database, ENDED_STATUSES, type Mode } from './schema.ts';
 import type { Executor, Tx } from './transaction.ts';
@@ -12,35 +13,48 @@ export interface PrunableVideo {
   id: string;
   account_id: string;
   mode: Mode;
+  ended_at: number;
   /** The rows its counters account for: what it holds, or more once it has been partly pruned. */
   counted_rows: number;
 }
 
+/** Where a page of prunable videos starts: after this video, in order of their end. */
+export interface PrunableCursor {
+  endedAt: number;
+  id: string;
+}
+
 /**
- * Videos that ended (completed, error, cancelled) before `endedBefore` and still hold at least one snapshot
- * row, in id order after `afterId`: a keyset page over the videos' primary key, each checked by one seek on
- * the snapshots' key.
+ * Videos that ended (completed, error, cancelled) before `endedBefore`, are not marked pruned
+ * (`snapshots_pruned_at`) and still hold at least one snapshot row, in order of their end (ended_at, id) after
+ * `after`: a keyset page over the index `videos_prune_candidates` (migration 011), which holds only the ended
+ * videos not marked, each checked by one seek on the snapshots' key. A video pruned once is not in it.
  */
 export async function prunableVideosPage(
   ex: Executor,
   endedBefore: number,
-  afterId: string,
+  after: PrunableCursor | undefined,
   limit: number,
 ): Promise<PrunableVideo[]> {
-  const rows = await ex.db
+  let query = ex.db
     .selectFrom('videos as v')
-    .select(['v.id', 'v.account_id', 'v.mode', 'v.snapshots_collected', 'v.snapshots_missed'])
+    .select(['v.id', 'v.account_id', 'v.mode', 'v.ended_at', 'v.snapshots_collected', 'v.snapshots_missed'])
+    .where('v.ended_at', 'is not', null)
+    .where('v.snapshots_pruned_at', 'is', null)
     .where('v.ended_at', '<', endedBefore)
     .where('v.status', 'in', ENDED_STATUSES)
-    .where('v.id', '>', afterId)
     .where((eb) =>
       eb.exists(eb.selectFrom('snapshots as s').select('s.slot').whereRef('s.video_key', '=', 'v.video_key')),
-    )
-    .orderBy('v.id')
-    .limit(limit)
-    .execute();
-  return rows.map(({ snapshots_collected, snapshots_missed, ...video }) => ({
+    );
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('v.ended_at', 'v.id'), '>', eb.tuple(after.endedAt, after.id)),
+    );
+  }
+  const rows = await query.orderBy('v.ended_at').orderBy('v.id').limit(limit).execute();
+  return rows.map(({ snapshots_collected, snapshots_missed, ended_at, ...video }) => ({
     ...video,
+    ended_at: Number(ended_at),
     counted_rows: Number(snapshots_collected) + Number(snapshots_missed),
   }));
 }
@@ -103,13 +117,31 @@ export async function tallySnapshots(
   return tallies;
 }
 
-/** Deletes every snapshot row of these videos; returns how many. */
-export async function deleteSnapshotsOf(tx: Tx, videoIds: readonly string[]): Promise<number> {
+/**
+ * Deletes every snapshot row of these videos and marks them pruned at `prunedAt` (those not marked yet);
+ * returns how many rows.
+ */
+export async function deleteSnapshotsOf(
+  tx: Tx,
+  videoIds: readonly string[],
+  prunedAt: number,
+): Promise<number> {
   if (videoIds.length === 0) return 0;
   const keys = keysOf(tx.db, videoIds);
   await tx.db.deleteFrom('snapshot_legacy_ids').where('video_key', 'in', keys).execute();
   const result = await tx.db.deleteFrom('snapshots').where('video_key', 'in', keys).executeTakeFirst();
+  await markPruned(tx, videoIds, prunedAt);
   return Number(result.numDeletedRows);
+}
+
+/** Marks videos whose last snapshot rows this transaction deleted; a mark already there stays. */
+async function markPruned(tx: Tx, videoIds: readonly string[], prunedAt: number): Promise<void> {
+  await tx.db
+    .updateTable('videos')
+    .set({ snapshots_pruned_at: prunedAt })
+    .where('id', 'in', videoIds)
+    .where('snapshots_pruned_at', 'is', null)
+    .execute();
 }
 
 const keysOf = (db: Kysely<Database>, videoIds: readonly string[]) =>
@@ -117,12 +149,15 @@ const keysOf = (db: Kysely<Database>, videoIds: readonly string[]) =>
 
 /**
  * Deletes the oldest `limit` snapshot rows of one video (all of them if it holds no more): the slots up to the
- * `limit`-th, found by a seek along the snapshots' key. Returns how many it deleted and whether rows remain.
+ * `limit`-th, found by a seek along the snapshots' key. Once none remain it marks the video pruned at
+ * `prunedAt`; a video stopped part-way keeps its newest rows and no mark. Returns how many it deleted and
+ * whether rows remain.
  */
 export async function deleteOldestSnapshots(
   tx: Tx,
   videoId: string,
   limit: number,
+  prunedAt: number,
 ): Promise<{ deleted: number; remaining: boolean }> {
   const video = await tx.db
     .selectFrom('videos')
@@ -152,5 +187,6 @@ export async function deleteOldestSnapshots(
         .limit(1)
         .executeTakeFirst()
     : undefined;
+  if (next === undefined) await markPruned(tx, [videoId], prunedAt);
   return { deleted: Number(result.numDeletedRows), remaining: next !== undefined };
 }

@@ -98,6 +98,11 @@ export interface VideosTable {
   created_at: number;
   last_updated_at: number;
   ended_at: number | null;
+  /**
+   * When `contentstats prune` removed its last snapshot rows (migration 011); null while it holds them, and for
+   * a video pruned before 011. Set by the prune only (store/prune.ts, store/snapshot-partitions.ts).
+   */
+  snapshots_pruned_at: Generated<number | null>;
   /** The caller's metadata, a JSON object of string values (migration 007). */
   metadata: Generated<string>;
   /** The video's tags as given, in order, a JSON array of strings; `video_tags` indexes them (migration 007). */
@@ -364,8 +369,8 @@ export type Account = Selectable<AccountsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type VideoRow = Selectable<VideosTable>;
 export type NewVideo = Insertable<VideosTable>;
-/** A video before it is stored: its key is assigned by the insert (videos.ts). */
-export type UnkeyedVideoRow = Omit<VideoRow, 'video_key'>;
+/** A video before it is stored: its key is assigned by the insert (videos.ts); a new video is not pruned. */
+export type UnkeyedVideoRow = Omit<VideoRow, 'video_key' | 'snapshots_pruned_at'>;
 export type LedgerEntry = Selectable<LedgerEntriesTable>;
 export type ShareLinkRow = Selectable<ShareLinksTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;

@@ -181,12 +181,14 @@ export async function droppableSnapshotPartitions(
 
 /**
  * Detaches and drops one block's partition (as listed by droppableSnapshotPartitions), with the kept ids of
- * its snapshots recorded before migration 010. The ledger is untouched: each charge entry stays. Returns the
- * rows it held and the videos they were of.
+ * its snapshots recorded before migration 010, and marks every video of the block's keys pruned at `prunedAt`
+ * (`snapshots_pruned_at`, those not marked yet), in one transaction. The ledger is untouched: each charge
+ * entry stays. Returns the rows it held and the videos they were of.
  */
 export async function dropSnapshotPartition(
   store: NotInTransaction,
   block: number,
+  prunedAt: number,
 ): Promise<{ rows: number; videos: number }> {
   if (store.dialect !== 'postgres') return { rows: 0, videos: 0 };
   const name = partitionName(block);
@@ -201,6 +203,13 @@ export async function dropSnapshotPartition(
       .deleteFrom('snapshot_legacy_ids')
       .where('video_key', '>=', block * KEYS_PER_BLOCK)
       .where('video_key', '<', (block + 1) * KEYS_PER_BLOCK)
+      .execute();
+    await tx.db
+      .updateTable('videos')
+      .set({ snapshots_pruned_at: prunedAt })
+      .where('video_key', '>=', block * KEYS_PER_BLOCK)
+      .where('video_key', '<', (block + 1) * KEYS_PER_BLOCK)
+      .where('snapshots_pruned_at', 'is', null)
       .execute();
     return { rows: Number(held.rows[0]?.rows ?? 0), videos: Number(held.rows[0]?.videos ?? 0) };
   });

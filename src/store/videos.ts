@@ -44,7 +44,9 @@ const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[
 /** Stores new videos, each given its key (videos.video_key); answers them as stored. */
 export async function insertVideos(tx: Tx, videos: readonly UnkeyedVideoRow[]): Promise<VideoRow[]> {
   const keys = await newVideoKeys(tx, videos.length);
-  const keyed = videos.map((video, i): VideoRow => ({ ...video, video_key: keys[i]! }));
+  const keyed = videos.map(
+    (video, i): VideoRow => ({ ...video, video_key: keys[i]!, snapshots_pruned_at: null }),
+  );
   await insertVideoRows(tx, keyed);
   return keyed;
 }

@@ -36,7 +36,8 @@ export function deferredSnapshotData(stored: {
 
 /**
  * The video as it was right after recording this snapshot: its fixed fields as stored, the slot stepped
- * past, completed after the last slot, its counters as of that slot, the metadata the observation left.
+ * past, completed after the last slot, its counters as of that slot, the metadata the observation left, its
+ * snapshots not pruned.
  */
 function videoAtSnapshot(
   video: VideoRow,
@@ -52,6 +53,7 @@ function videoAtSnapshot(
     next_slot: nextSlot,
     next_due_at: completed ? null : video.created_at + nextSlot * video.interval_seconds * 1000,
     ended_at: completed ? snapshot.taken_at : null,
+    snapshots_pruned_at: null,
     error_reason: null,
     snapshots_collected: counts.collected,
     snapshots_missed: counts.missed,

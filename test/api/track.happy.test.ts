@@ -34,6 +34,7 @@ describe.each(DIALECTS)('tracking a video with a test key (%s)', (dialect) => {
       canonical_url: 'https://www.tiktok.com/@_/video/7301234567890123456',
       snapshots_collected: 1,
       snapshots_missed: 0,
+      snapshots_pruned_at: null,
     });
     // Unguessable (14 random base62 characters after 8 of the creation time, which keeps new rows together).
     expect(body.id).toMatch(/^vid_[0-9A-Za-z]{22}$/);

@@ -67,7 +67,43 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
   }
   const rowsOf = (all: Row[], videoIds: string[]) => all.filter((r) => videoIds.includes(r.video_id));
 
-  /** Everything a prune must leave as it is: the ledger, the balances, /usage and each video's row. */
+  /** Each video's `snapshots_pruned_at`, by name (null: not marked). */
+  async function marks(): Promise<Record<string, number | null>> {
+    const videos = await api.store.db.selectFrom('videos').select(['id', 'snapshots_pruned_at']).execute();
+    const byId = new Map(videos.map((v) => [v.id, v.snapshots_pruned_at]));
+    return Object.fromEntries(
+      Object.entries(ids).map(([name, id]) => {
+        const at = byId.get(id);
+        return [name, at === null || at === undefined ? null : Number(at)];
+      }),
+    );
+  }
+  const markedNames = (marked: Record<string, number | null>) =>
+    Object.keys(marked)
+      .filter((name) => marked[name] !== null)
+      .sort();
+  const expectMarkedWithin = (
+    marked: Record<string, number | null>,
+    names: string[],
+    from: number,
+    to: number,
+  ) => {
+    for (const name of names) {
+      expect(marked[name]).toBeGreaterThanOrEqual(from);
+      expect(marked[name]).toBeLessThanOrEqual(to);
+    }
+  };
+  /** Runs a prune, and answers it with the times it ran between (a mark it sets lies in them). */
+  async function timedPrune(...args: string[]) {
+    const from = Date.now();
+    const run = await prune(...args);
+    return { run, from, to: Date.now() };
+  }
+
+  /**
+   * Everything a prune must leave as it is: the ledger, the balances, /usage and each video's row (but its
+   * `snapshots_pruned_at`, which marks).
+   */
   async function keptState() {
     const ledger = await api.store.db.selectFrom('ledger_entries').selectAll().orderBy('id').execute();
     const account = await api.store.db
@@ -75,7 +111,9 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
       .select(['balance_micro_usd', 'reserved_micro_usd'])
       .where('id', '=', accountId)
       .executeTakeFirstOrThrow();
-    const videos = await api.store.db.selectFrom('videos').selectAll().orderBy('id').execute();
+    const videos = (await api.store.db.selectFrom('videos').selectAll().orderBy('id').execute()).map(
+      ({ snapshots_pruned_at: _, ...video }) => video,
+    );
     const usage = {
       live: (await get('/api/v1/usage', liveKey)).json(),
       test: (await get('/api/v1/usage', testKey)).json(),
@@ -238,6 +276,8 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
   it('a dry run says which videos, snapshots and dates would go, and changes nothing', async () => {
     const before = await rows();
     const kept = await keptState();
+    const marked = await marks();
+    expect(Object.values(marked).every((at) => at === null)).toBe(true);
     const file = join(dir, 'dry.csv');
     const run = await prune('--ended-before', iso(CUTOFF), '--dry-run', '--export', file, '--json');
     expect(run.stderr).toBe('');
@@ -263,6 +303,7 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
     expect(existsSync(file)).toBe(false);
     expect(await rows()).toEqual(before);
     expect(await keptState()).toEqual(kept);
+    expect(await marks()).toEqual(marked);
   });
 
   it('prunes what ended before an earlier date into XLSX, the public export’s rows and columns', async () => {
@@ -271,8 +312,20 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
     const served = await publicXlsx(liveKey);
     const file = join(dir, 'early.xlsx');
     const heldRows = rowsOf(await rows(), early).length;
-    const run = await prune('--ended-before', iso(at(4.5)), '--export', file, '--batch-size', '5', '--json');
+    const { run, from, to } = await timedPrune(
+      '--ended-before',
+      iso(at(4.5)),
+      '--export',
+      file,
+      '--batch-size',
+      '5',
+      '--json',
+    );
     expect(run.stderr).toBe('');
+    // Marked pruned: exactly these two, at the time of the run.
+    const marked = await marks();
+    expect(markedNames(marked)).toEqual(['failed', 'stopped']);
+    expectMarkedWithin(marked, ['failed', 'stopped'], from, to);
     // Two videos of four rows each: 8 rows, which do not fit one transaction of 5.
     expect(heldRows).toBe(8);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -306,10 +359,24 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
     expect(unrendered.length).toBeGreaterThan(10);
     expect(unrendered).toEqual(unrendered.map(() => null));
     const file = join(dir, 'pruned.csv');
+    const earlier = await marks();
 
-    const run = await prune('--ended-before', iso(CUTOFF), '--export', file, '--batch-size', '10', '--json');
+    const { run, from, to } = await timedPrune(
+      '--ended-before',
+      iso(CUTOFF),
+      '--export',
+      file,
+      '--batch-size',
+      '10',
+      '--json',
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+    // Marked pruned: the three it emptied now, and the two of the earlier run as they were.
+    const marked = await marks();
+    expect(markedNames(marked)).toEqual(['cancelled', 'done', 'failed', 'stopped', 'testDone']);
+    expectMarkedWithin(marked, ['cancelled', 'done', 'testDone'], from, to);
+    expect([marked.stopped, marked.failed]).toEqual([earlier.stopped, earlier.failed]);
     const going = rowsOf(before, [ids.done!, ids.cancelled!, ids.testDone!]);
     const collected = going.filter((r) => !r.missed).length;
     const answer = JSON.parse(run.stdout);
@@ -364,18 +431,35 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
     const video = await get(`/api/v1/videos/${ids.done}`);
     expect(video.statusCode).toBe(200);
     // 24 slots, 3 of them missed while the service was down: the counters stay as they were.
+    const marked = await marks();
     expect(video.json()).toMatchObject({
       status: 'completed',
       snapshots_collected: 21,
       snapshots_missed: 3,
+      snapshots_pruned_at: iso(marked.done!),
       snapshots: [],
       latest: null,
     });
+    // A video whose snapshots are kept shows null, in the detail and in the list.
+    const kept = await get(`/api/v1/videos/${ids.late}`);
+    expect(kept.json()).toMatchObject({ status: 'completed', snapshots_pruned_at: null });
+    expect(kept.json().snapshots.length).toBeGreaterThan(0);
     const series = await get(`/api/v1/videos/${ids.done}/snapshots`);
     expect([series.statusCode, series.json().snapshots]).toEqual([200, []]);
     expect((await get(`/api/v1/videos/${ids.done}/snapshots?format=csv`)).statusCode).toBe(200);
-    const listed = (await get('/api/v1/videos?limit=100')).json().videos as { id: string; latest: unknown }[];
+    const listed = (await get('/api/v1/videos?limit=100')).json().videos as {
+      id: string;
+      latest: unknown;
+      snapshots_pruned_at: string | null;
+    }[];
     expect(listed.find((v) => v.id === ids.done)?.latest).toBeNull();
+    expect(Object.fromEntries(listed.map((v) => [v.id, v.snapshots_pruned_at]))).toEqual(
+      Object.fromEntries(
+        Object.entries(ids)
+          .filter(([name]) => name !== 'testDone')
+          .map(([name, id]) => [id, marked[name] === null ? null : iso(marked[name]!)]),
+      ),
+    );
     for (const path of [
       '/api/v1/exports/snapshots',
       '/api/v1/exports/videos',
@@ -403,6 +487,7 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
   it('running it again finds nothing and changes nothing', async () => {
     const before = await rows();
     const kept = await keptState();
+    const marked = await marks();
     const run = await prune('--ended-before', iso(CUTOFF));
     expect([run.code, run.stdout]).toEqual([
       0,
@@ -410,6 +495,7 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
     ]);
     expect(await rows()).toEqual(before);
     expect(await keptState()).toEqual(kept);
+    expect(await marks()).toEqual(marked);
   });
 
   it('deletes nothing unless the export holds every row about to go', async () => {
@@ -457,11 +543,19 @@ describe.each(DIALECTS)('contentstats prune (%s)', (dialect) => {
     const late = rowsOf(before, [ids.late!]);
     const left = rowsOf(await rows(), [ids.late!]);
     expect(left).toEqual(late.slice(5));
+    // Not marked until its last rows go: fewer rows than counted, ended, unmarked — which the invariants allow.
+    expect((await marks()).late).toBeNull();
+    await expectInvariants(api.store, accountId);
     expect(parseCsv(readFileSync(first, 'utf8')).length - 1).toBe(late.filter((r) => !r.missed).length);
 
     const second = join(dir, 'second.csv');
-    const again = await prune('--ended-before', iso(endedBefore), '--export', second, '--json');
+    const {
+      run: again,
+      from,
+      to,
+    } = await timedPrune('--ended-before', iso(endedBefore), '--export', second, '--json');
     expect(again.code).toBe(0);
+    expectMarkedWithin(await marks(), ['late'], from, to);
     expect(JSON.parse(again.stdout)).toMatchObject({
       videos: 1,
       snapshots: {

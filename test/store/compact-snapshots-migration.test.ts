@@ -396,7 +396,10 @@ describe.each(DIALECTS)('migration 010-compact-snapshots on a database with data
   beforeAll(async () => {
     store = await createTestStore(dialect, { upTo: '009-source-health' });
     await seedBefore(store.db as unknown as OldDb);
-    expect(await migrateToLatest(store)).toEqual({ ok: true, value: ['010-compact-snapshots'] });
+    expect(await migrateToLatest(store)).toEqual({
+      ok: true,
+      value: ['010-compact-snapshots', '011-snapshots-pruned-at'],
+    });
     parts = await readyService({
       store,
       config: testConfig({ costPerSnapshotMicroUsd: COST }),

@@ -44,6 +44,7 @@ describe('migrating PostgreSQL', () => {
           '008-share-links',
           '009-source-health',
           '010-compact-snapshots',
+          '011-snapshots-pruned-at',
         ],
       });
       expect(await migrateToLatest(store)).toEqual({ ok: true, value: [] });
@@ -180,6 +181,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '008-share-links',
             '009-source-health',
             '010-compact-snapshots',
+            '011-snapshots-pruned-at',
           ],
         });
         expect(await accountUsage(store, 'acc_a', 'live')).toMatchObject({
@@ -261,6 +263,7 @@ describe.each(['sqlite', 'postgres'] as const)(
             '008-share-links',
             '009-source-health',
             '010-compact-snapshots',
+            '011-snapshots-pruned-at',
           ],
         });
         const rows = await store.db

@@ -53,6 +53,14 @@ async function track(store: TestStore, n: number, at: number, mode: 'live' | 'te
   return started!.video;
 }
 
+/** Each video's `snapshots_pruned_at`. */
+async function prunedAt(store: TestStore): Promise<Map<string, number | null>> {
+  const rows = await store.db.selectFrom('videos').select(['id', 'snapshots_pruned_at']).execute();
+  return new Map(
+    rows.map((v) => [v.id, v.snapshots_pruned_at === null ? null : Number(v.snapshots_pruned_at)]),
+  );
+}
+
 async function partitionOf(store: TestStore, videoKey: number): Promise<string> {
   const result = await sql<{ partition: string }>`
     select distinct tableoid::regclass::text as partition from snapshots where video_key = ${videoKey}`.execute(
@@ -114,7 +122,7 @@ describe('snapshot partitions (postgres)', () => {
       endOrPause(tx, (await lockVideo(tx, ended.id))!, 'cancelled', JANUARY + 2 * HOUR),
     );
     await ensureSnapshotPartitions(store, FEBRUARY);
-    await track(store, 3, FEBRUARY);
+    const february = await track(store, 3, FEBRUARY);
     const before = await ledgerTotals(store, 'acc_parts');
 
     // A video of block 0 still runs: nothing to drop.
@@ -127,8 +135,16 @@ describe('snapshot partitions (postgres)', () => {
     const droppable = await droppableSnapshotPartitions(store, FEBRUARY);
     expect(droppable).toEqual([{ name: 'snapshots_b0000', block: 0, videos: 2 }]);
 
-    await dropSnapshotPartition(store, 0);
+    await dropSnapshotPartition(store, 0, FEBRUARY + 2 * HOUR);
     expect(await snapshotPartitionBlocks(store)).toEqual([1, 2]);
+    // Every video of the block is marked pruned, in the drop's transaction; none of another block.
+    expect(await prunedAt(store)).toEqual(
+      new Map([
+        [ended.id, FEBRUARY + 2 * HOUR],
+        [running.id, FEBRUARY + 2 * HOUR],
+        [february.id, null],
+      ]),
+    );
     expect(await listSnapshots(store, { video: (await findVideo(store, ended.id))! })).toEqual([]);
     // The ledger keeps every charge; only the snapshots went.
     expect(await ledgerTotals(store, 'acc_parts')).toMatchObject({
@@ -164,6 +180,15 @@ describe('snapshot partitions (postgres)', () => {
     expect(await heldBy(februaryEnded.id)).toBe(0);
     // The block new videos enter is never dropped: the running video keeps its row.
     expect(await heldBy(februaryRunning.id)).toBe(1);
+    // Marked pruned: the dropped block's videos and the one deleted row by row, at the run's time.
+    expect(await prunedAt(store)).toEqual(
+      new Map([
+        [january[0]!.id, endedBefore],
+        [january[1]!.id, endedBefore],
+        [februaryEnded.id, endedBefore],
+        [februaryRunning.id, null],
+      ]),
+    );
     await expectInvariants(store, 'acc_parts');
   });
 });

@@ -204,6 +204,7 @@ describe.each(DIALECTS)('webhook deliveries (%s)', (dialect) => {
       days_remaining: 1,
       next_snapshot_at: new Date(START + 2 * HOUR).toISOString(),
       ended_at: null,
+      snapshots_pruned_at: null,
       current_metadata: { title: 'A video', creator: 'someone' },
       latest: created[0]!.data.snapshot,
     });

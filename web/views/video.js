@@ -257,6 +257,7 @@ export function renderVideoDetail(container, initialVideo, options = {}) {
   let video = initialVideo;
   let tableRows = TABLE_PAGE;
   const facts = h('dl', { class: 'facts' });
+  if (video.snapshots_pruned_at) return renderPrunedDetail(container, facts, video, options);
   const chartSection = h('section', { 'aria-labelledby': 'chart-title' });
   const tableBox = h('div');
   const older = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Show older slots');
@@ -273,6 +274,8 @@ export function renderVideoDetail(container, initialVideo, options = {}) {
     ),
   );
   const chart = renderChartPanel(chartSection, video.snapshots);
+  /** @type {ReturnType<typeof renderPrunedDetail> | undefined} */
+  let pruned;
 
   function fillTable() {
     const settled = settledSlots(video);
@@ -289,6 +292,13 @@ export function renderVideoDetail(container, initialVideo, options = {}) {
   return {
     /** The video read again (or the same one, to bring its relative times up to date). @param {any} next */
     update(next) {
+      if (pruned) return pruned.update(next);
+      if (next.snapshots_pruned_at) {
+        // Pruned while the page was open: the chart and table go.
+        chart.destroy();
+        pruned = renderPrunedDetail(container, facts, next, options);
+        return;
+      }
       const changed =
         next.snapshots.length !== video.snapshots.length ||
         next.snapshots.at(-1)?.slot !== video.snapshots.at(-1)?.slot ||
@@ -300,8 +310,37 @@ export function renderVideoDetail(container, initialVideo, options = {}) {
       chart.update(video.snapshots);
     },
     destroy() {
-      chart.destroy();
+      if (!pruned) chart.destroy();
     },
+  };
+}
+
+/**
+ * A video whose snapshots the operator pruned (data retention): its facts and when they went, in place of an
+ * empty chart and a table of slots that no longer exist. It has ended, so it never changes again.
+ * @param {HTMLElement} container
+ * @param {HTMLElement} facts
+ * @param {any} initialVideo
+ * @param {{readOnly?: boolean}} options
+ */
+function renderPrunedDetail(container, facts, initialVideo, options) {
+  const show = (/** @type {any} */ video) => replace(facts, ...factsOf(video, options.readOnly ?? false));
+  replace(
+    container,
+    facts,
+    h(
+      'p',
+      { class: 'notice', 'data-snapshots-pruned': '' },
+      `Snapshots pruned on ${dateTime(initialVideo.snapshots_pruned_at)}`,
+    ),
+  );
+  show(initialVideo);
+  return {
+    /** @param {any} next */
+    update(next) {
+      show(next);
+    },
+    destroy() {},
   };
 }
 

@@ -96,6 +96,11 @@ const videoCommon = {
   snapshots_missed: z.number().int(),
   next_snapshot_at: isoTime.nullable(),
   ended_at: isoTime.nullable(),
+  snapshots_pruned_at: isoTime
+    .nullable()
+    .describe(
+      "When the operator pruned this ended tracking's snapshots (data retention): its counters stay, `snapshots` is empty and `latest` null. Null while they are kept.",
+    ),
   error_reason: z.string().nullable(),
   estimated_cost: usd,
   latest: snapshotSchema.nullable(),

@@ -53,6 +53,7 @@ const video: VideoRow = {
   created_at: CREATED_AT,
   last_updated_at: CREATED_AT + HOUR_MS,
   ended_at: null,
+  snapshots_pruned_at: null,
   metadata: JSON.stringify({ client: 'Acme', brief: 'spring-24' }),
   tags: JSON.stringify(['Spring Launch', 'creator:alex']),
 };
