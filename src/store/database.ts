@@ -21,6 +21,8 @@ export type Dialect = 'sqlite' | 'postgres';
  */
 export interface SqliteStatements {
   statement(sql: string): SqliteDatabase.Statement;
+  /** The statement in raw mode (each row an array of its values), prepared apart from the one above. */
+  valuesStatement(sql: string): SqliteDatabase.Statement;
 }
 
 export interface Store {
@@ -132,18 +134,22 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 function statementsOf(sqlite: SqliteDatabase.Database): SqliteStatements {
   const cache = new Map<string, SqliteDatabase.Statement>();
+  const cached = (sql: string, raw: boolean) => {
+    // Raw statements under keys no SQL text has: raw mode is a setting of the statement object.
+    const key = raw ? `\u0000raw ${sql}` : sql;
+    let statement = cache.get(key);
+    if (statement) {
+      cache.delete(key);
+    } else {
+      statement = raw ? sqlite.prepare(sql).raw(true) : sqlite.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(key, statement);
+    return statement;
+  };
   return {
-    statement(sql) {
-      let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql);
-      } else {
-        statement = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      }
-      cache.set(sql, statement);
-      return statement;
-    },
+    statement: (sql) => cached(sql, false),
+    valuesStatement: (sql) => cached(sql, true),
   };
 }
 

@@ -1,7 +1,7 @@
 // GET /usage's numbers: the account's money and its per-mode running totals (account_usage), which every
 // change to a video's status or collected snapshots adjusts in the same transaction.
 import type { ExpressionBuilder } from 'kysely';
-import { preparedQuery, preparedReadNow } from './prepared.ts';
+import { preparedQuery, preparedReadValuesNow } from './prepared.ts';
 import type { Database, Mode } from './schema.ts';
 import type { Executor, Tx } from './transaction.ts';
 
@@ -15,7 +15,7 @@ export interface AccountUsage {
 }
 
 // Two primary-key lookups, however many videos the account has tracked.
-const usageQuery = preparedReadNow((ex, mode: Mode, accountId: string) =>
+const usageQuery = preparedReadValuesNow((ex, mode: Mode, accountId: string) =>
   ex.db
     .selectFrom('accounts as a')
     .leftJoin('account_usage as u', (join) => join.onRef('u.account_id', '=', 'a.id').on('u.mode', '=', mode))
@@ -35,20 +35,20 @@ export function accountUsage(
   accountId: string,
   mode: Mode,
 ): AccountUsage | undefined | Promise<AccountUsage | undefined> {
-  const rows = usageQuery(ex, mode, accountId);
-  return rows instanceof Promise ? rows.then(toUsage) : toUsage(rows);
+  const values = usageQuery(ex, mode, accountId);
+  return values instanceof Promise ? values.then(toUsage) : toUsage(values);
 }
 
-type UsageRow = Awaited<ReturnType<typeof usageQuery>>[number];
-
-function toUsage([row]: UsageRow[]): AccountUsage | undefined {
-  if (!row) return undefined;
+/** The values in the order the query selects them. */
+function toUsage(values: unknown[] | undefined): AccountUsage | undefined {
+  if (!values) return undefined;
+  const [balance, reserved, active, collected, charged] = values;
   return {
-    balanceMicroUsd: Number(row.balance_micro_usd),
-    reservedMicroUsd: Number(row.reserved_micro_usd),
-    activeVideos: Number(row.active_videos ?? 0),
-    snapshotsCollected: Number(row.snapshots_collected ?? 0),
-    chargedMicroUsd: Number(row.charged_micro_usd ?? 0),
+    balanceMicroUsd: Number(balance),
+    reservedMicroUsd: Number(reserved),
+    activeVideos: Number(active ?? 0),
+    snapshotsCollected: Number(collected ?? 0),
+    chargedMicroUsd: Number(charged ?? 0),
   };
 }
 
