@@ -117,11 +117,10 @@ export async function buildApp(
       // Callback style: a cached key is answered without a promise, on nearly every request. (No closure is
       // made per request either: tsx names every function it creates, which costs measurably per request.)
       const rateHeaders = (reply: FastifyReply, decision: RateDecision) =>
-        reply.headers({
-          'x-ratelimit-limit': decision.limit,
-          'x-ratelimit-remaining': decision.remaining,
-          'x-ratelimit-reset': decision.resetAtSeconds,
-        });
+        reply
+          .header('x-ratelimit-limit', decision.limit)
+          .header('x-ratelimit-remaining', decision.remaining)
+          .header('x-ratelimit-reset', decision.resetAtSeconds);
       const overLimit = (reply: FastifyReply, decision: RateDecision) =>
         reply
           .code(429)
