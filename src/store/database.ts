@@ -128,6 +128,19 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
 
 const STATEMENT_CACHE_SIZE = 500;
 
+let sqliteWritesStarted = 0;
+
+/**
+ * How many statements that can change a SQLite database (writes, BEGIN, COMMIT, …) this process has taken from
+ * its connections' statement caches. Every change this process makes to a SQLite database takes one, and it is
+ * counted before it runs: a reader that kept something from the database sees this move before the change is
+ * visible (see committed-data.ts). Statements prepared once and run inside a transaction are not counted
+ * again: what they change becomes visible with the COMMIT, which is.
+ */
+export function sqliteWritesInThisProcess(): number {
+  return sqliteWritesStarted;
+}
+
 /**
  * A connection's prepared statements by SQL text, most recently used kept (preparing costs more than running a
  * small statement). Prepared queries and Kysely's own queries (withStatementCache) share it.
@@ -145,6 +158,7 @@ function statementsOf(sqlite: SqliteDatabase.Database): SqliteStatements {
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(key, statement);
+    if (!statement.reader) sqliteWritesStarted++;
     return statement;
   };
   return {
