@@ -19,6 +19,8 @@ export interface AuthContext {
 
 interface CacheEntry {
   context: AuthContext | null;
+  /** The answer for this key, made once: a repeat caller gets the same object. */
+  result: AuthResult;
   expiresAt: number;
   lastTouchedAt: number;
 }
@@ -74,13 +76,12 @@ export function createAuthenticator(store: Executor, clock: Clock): Authenticato
   /** The auth version the cached entries were looked up under. */
   let cachedVersion: number | undefined;
   const answer = (entry: CacheEntry, now: number): AuthResult => {
-    if (!entry.context) return { ok: false, error: invalidApiKey };
-    if (now - entry.lastTouchedAt >= TOUCH_EVERY_MS) {
+    if (entry.context && now - entry.lastTouchedAt >= TOUCH_EVERY_MS) {
       entry.lastTouchedAt = now;
       // last_used_at is informative; it is written at most once a minute per key and never delays a request.
       touchApiKey(store, entry.context.keyId, now).catch(() => undefined);
     }
-    return { ok: true, context: entry.context };
+    return entry.result;
   };
   const lookUp = (key: string, version: number, now: number): AuthResult | Promise<AuthResult> => {
     // The version only rises. A read that comes back lower was overtaken by a newer one (PostgreSQL reads
@@ -104,7 +105,12 @@ export function createAuthenticator(store: Executor, clock: Clock): Authenticato
     if (!checkApiKeyFormat(key)) return { ok: false, error: invalidApiKey };
     return findActiveKeyByHash(store, hashApiKey(key)).then((found) => {
       const context = found ? { keyId: found.key.id, mode: found.key.mode, account: found.account } : null;
-      const fresh = { context, expiresAt: now + CACHE_TTL_MS, lastTouchedAt };
+      const fresh: CacheEntry = {
+        context,
+        result: context ? { ok: true, context } : { ok: false, error: invalidApiKey },
+        expiresAt: now + CACHE_TTL_MS,
+        lastTouchedAt,
+      };
       // Read under the version read before it: if that moved meanwhile, the answer may predate the change and
       // is not kept (the next request looks again).
       if (version === cachedVersion) {

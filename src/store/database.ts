@@ -21,6 +21,8 @@ export type Dialect = 'sqlite' | 'postgres';
  */
 export interface SqliteStatements {
   statement(sql: string): SqliteDatabase.Statement;
+  /** The statement in raw mode (each row an array of its values), prepared apart from the one above. */
+  valuesStatement(sql: string): SqliteDatabase.Statement;
 }
 
 export interface Store {
@@ -126,24 +128,42 @@ function openSqlite(path: string, options: OpenStoreOptions): Store {
 
 const STATEMENT_CACHE_SIZE = 500;
 
+let sqliteWritesStarted = 0;
+
+/**
+ * How many statements that can change a SQLite database (writes, BEGIN, COMMIT, …) this process has taken from
+ * its connections' statement caches. Every change this process makes to a SQLite database takes one, and it is
+ * counted before it runs: a reader that kept something from the database sees this move before the change is
+ * visible (see committed-data.ts). Statements prepared once and run inside a transaction are not counted
+ * again: what they change becomes visible with the COMMIT, which is.
+ */
+export function sqliteWritesInThisProcess(): number {
+  return sqliteWritesStarted;
+}
+
 /**
  * A connection's prepared statements by SQL text, most recently used kept (preparing costs more than running a
  * small statement). Prepared queries and Kysely's own queries (withStatementCache) share it.
  */
 function statementsOf(sqlite: SqliteDatabase.Database): SqliteStatements {
   const cache = new Map<string, SqliteDatabase.Statement>();
+  const cached = (sql: string, raw: boolean) => {
+    // Raw statements under keys no SQL text has: raw mode is a setting of the statement object.
+    const key = raw ? `\u0000raw ${sql}` : sql;
+    let statement = cache.get(key);
+    if (statement) {
+      cache.delete(key);
+    } else {
+      statement = raw ? sqlite.prepare(sql).raw(true) : sqlite.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(key, statement);
+    if (!statement.reader) sqliteWritesStarted++;
+    return statement;
+  };
   return {
-    statement(sql) {
-      let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql);
-      } else {
-        statement = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      }
-      cache.set(sql, statement);
-      return statement;
-    },
+    statement: (sql) => cached(sql, false),
+    valuesStatement: (sql) => cached(sql, true),
   };
 }
 

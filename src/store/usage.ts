@@ -1,21 +1,24 @@
 // GET /usage's numbers: the account's money and its per-mode running totals (account_usage), which every
 // change to a video's status or collected snapshots adjusts in the same transaction.
 import type { ExpressionBuilder } from 'kysely';
-import { preparedQuery, preparedReadNow } from './prepared.ts';
+import { watchCommittedData } from './committed-data.ts';
+import type { SqliteStatements, Store } from './database.ts';
+import { preparedQuery, preparedReadValuesNow } from './prepared.ts';
 import type { Database, Mode } from './schema.ts';
 import type { Executor, Tx } from './transaction.ts';
 
+/** Kept and shared between requests on SQLite (see accountUsage): never changed once made. */
 export interface AccountUsage {
-  balanceMicroUsd: number;
-  reservedMicroUsd: number;
-  activeVideos: number;
-  snapshotsCollected: number;
+  readonly balanceMicroUsd: number;
+  readonly reservedMicroUsd: number;
+  readonly activeVideos: number;
+  readonly snapshotsCollected: number;
   /** Σ charges of the mode's collected snapshots (0 in test mode, which never charges). */
-  chargedMicroUsd: number;
+  readonly chargedMicroUsd: number;
 }
 
 // Two primary-key lookups, however many videos the account has tracked.
-const usageQuery = preparedReadNow((ex, mode: Mode, accountId: string) =>
+const usageQuery = preparedReadValuesNow((ex, mode: Mode, accountId: string) =>
   ex.db
     .selectFrom('accounts as a')
     .leftJoin('account_usage as u', (join) => join.onRef('u.account_id', '=', 'a.id').on('u.mode', '=', mode))
@@ -29,26 +32,69 @@ const usageQuery = preparedReadNow((ex, mode: Mode, accountId: string) =>
     ]),
 );
 
-/** Answers at once on SQLite (GET /usage is the most frequent read), with a promise on PostgreSQL. */
+/**
+ * Answers at once on SQLite (GET /usage is the most frequent read), with a promise on PostgreSQL. On SQLite, outside
+ * transactions, an account's numbers are kept while the database's committed data stays as it was when they were
+ * read (committed-data.ts): any commit, of this process or another, drops them all.
+ */
 export function accountUsage(
   ex: Executor,
   accountId: string,
   mode: Mode,
 ): AccountUsage | undefined | Promise<AccountUsage | undefined> {
-  const rows = usageQuery(ex, mode, accountId);
-  return rows instanceof Promise ? rows.then(toUsage) : toUsage(rows);
+  const reader = ex.sqliteTransaction ? undefined : (ex as Partial<Store>).readCommitted;
+  if (reader) return keptUsage(ex, reader, accountId, mode);
+  const values = usageQuery(ex, mode, accountId);
+  return values instanceof Promise ? values.then(toUsage) : toUsage(values);
 }
 
-type UsageRow = Awaited<ReturnType<typeof usageQuery>>[number];
+/** Accounts kept per mode; past this many, they are all dropped (the next requests read them again). */
+const KEPT_ACCOUNTS = 10_000;
 
-function toUsage([row]: UsageRow[]): AccountUsage | undefined {
-  if (!row) return undefined;
+interface KeptUsage {
+  changed: () => boolean;
+  byMode: Record<Mode, Map<string, AccountUsage>>;
+}
+
+const keptByReader = new WeakMap<SqliteStatements, KeptUsage>();
+
+function keptUsage(
+  ex: Executor,
+  reader: SqliteStatements,
+  accountId: string,
+  mode: Mode,
+): AccountUsage | undefined {
+  let kept = keptByReader.get(reader);
+  if (!kept) {
+    kept = { changed: watchCommittedData(reader), byMode: { live: new Map(), test: new Map() } };
+    keptByReader.set(reader, kept);
+  }
+  if (kept.changed()) {
+    kept.byMode.live.clear();
+    kept.byMode.test.clear();
+  }
+  const accounts = kept.byMode[mode];
+  let usage = accounts.get(accountId);
+  if (usage === undefined) {
+    usage = toUsage(usageQuery(ex, mode, accountId) as unknown[] | undefined);
+    if (usage) {
+      if (accounts.size >= KEPT_ACCOUNTS) accounts.clear();
+      accounts.set(accountId, usage);
+    }
+  }
+  return usage;
+}
+
+/** The values in the order the query selects them. */
+function toUsage(values: unknown[] | undefined): AccountUsage | undefined {
+  if (!values) return undefined;
+  const [balance, reserved, active, collected, charged] = values;
   return {
-    balanceMicroUsd: Number(row.balance_micro_usd),
-    reservedMicroUsd: Number(row.reserved_micro_usd),
-    activeVideos: Number(row.active_videos ?? 0),
-    snapshotsCollected: Number(row.snapshots_collected ?? 0),
-    chargedMicroUsd: Number(row.charged_micro_usd ?? 0),
+    balanceMicroUsd: Number(balance),
+    reservedMicroUsd: Number(reserved),
+    activeVideos: Number(active ?? 0),
+    snapshotsCollected: Number(collected ?? 0),
+    chargedMicroUsd: Number(charged ?? 0),
   };
 }
 

@@ -57,6 +57,7 @@ describe.each(DIALECTS)('an export whose client stops reading or goes away (%s)'
       return executeQuery(query);
     }) as typeof counted.executeQuery;
     const reader: SqliteStatements | undefined = store.readCommitted && {
+      ...store.readCommitted,
       statement: (sql) => {
         if (SNAPSHOT_PAGE.test(sql)) snapshotPages++;
         return store.readCommitted!.statement(sql);

@@ -36,6 +36,24 @@ describe('service endpoints', () => {
     expect(response.body).toContain('contentstats_outbox_pending 0');
   });
 
+  it('every answer names its request and is counted by route and status: refused and unmatched ones too', async () => {
+    const account = await api.createAccount();
+    const answers = [
+      await api.call('GET', '/api/v1/usage', { key: account.testKey }),
+      await api.call('GET', '/api/v1/usage', { key: account.testKey }),
+      await api.call('GET', '/api/v1/usage'),
+      await api.call('GET', '/no/such/route'),
+    ];
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 401, 404]);
+    const ids = answers.map((answer) => answer.headers['x-request-id']);
+    for (const id of ids) expect(id).toMatch(/^req_/);
+    expect(new Set(ids).size).toBe(ids.length);
+    const metrics = (await api.call('GET', '/metrics')).body;
+    expect(metrics).toMatch(/contentstats_http_requests_total\{route="\/api\/v1\/usage",status="200"\} 2\n/);
+    expect(metrics).toMatch(/contentstats_http_requests_total\{route="\/api\/v1\/usage",status="401"\} 1\n/);
+    expect(metrics).toMatch(/contentstats_http_requests_total\{route="unmatched",status="404"\} 1\n/);
+  });
+
   it('/openapi.json documents every endpoint of the contract', async () => {
     const doc = (await api.call('GET', '/openapi.json')).json();
     expect(doc.openapi).toBe('3.0.3');
