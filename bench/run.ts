@@ -1,7 +1,8 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,platforms,export,rollup,webhooks,start picks sections.
+// BENCH_ONLY=http,engine,platforms,export,rollup,webhooks,start,fleet picks sections.
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
+import { benchFleet } from './fleet.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
 import { benchRollup } from './rollup.ts';
@@ -16,6 +17,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   rollup: benchRollup,
   webhooks: benchWebhooks,
   start: benchStart,
+  fleet: benchFleet,
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of Object.entries(sections)) {
