@@ -27,7 +27,7 @@ import { recordMissedSlots } from '../tracking/record-missed-slots.ts';
 import { slotAt } from '../tracking/slots.ts';
 import { type BreakerOptions, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, PLATFORM_TROUBLE } from './failure-policy.ts';
-import { recordSlotResults, type SlotFate, type SlotResult } from './record-results.ts';
+import { createSlotRecorder, type SlotFate, type SlotResult } from './record-results.ts';
 import { Semaphore } from './semaphore.ts';
 
 export type EngineLog = Log;
@@ -102,6 +102,7 @@ export function createEngine(options: EngineOptions): Engine {
   const leaseBatch = options.leaseBatch ?? 1000;
   const collectTimeoutMs = options.collectTimeoutMs ?? 60_000;
   const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, random: Math.random, ...options.backoff };
+  const recorder = createSlotRecorder({ store, clock, backoff, report: { log, metrics } });
   let shutdown = new AbortController();
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -197,7 +198,7 @@ export function createEngine(options: EngineOptions): Engine {
       else if (trouble > 0) breaker.recordTrouble(clock.now());
       else breaker.recordNeutral();
     }
-    const recorded = await recordSlotResults(store, items, clock.now(), backoff, { log, metrics });
+    const recorded = await recorder.record(items);
     for (const fate of recorded.fates) summary.fates[fate]++;
     summary.latenessMs.push(...recorded.latenessMs);
     const stored = recorded.fates.filter((f) => f === 'stored').length;

@@ -1,0 +1,90 @@
+// Scale mode's workers (engines that lease, as `contentstats worker` runs them) sharing one database: the
+// batches a worker collects while it records are recorded together, so its recordings of one account do not
+// queue for the account's rows one page at a time (docs/scaling.md, "The fleet").
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestClock } from '../../src/clock.ts';
+import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
+import type { Collector } from '../../src/platforms/types.ts';
+import { createEngine } from '../../src/scheduler/engine.ts';
+import { silentLog } from '../support/engine.ts';
+import { expectInvariants } from '../support/invariants.ts';
+import { seedDueLiveVideos } from '../support/seed-due-videos.ts';
+import { createTestStore, DIALECTS, type TestStore } from '../support/stores.ts';
+
+const VIDEOS = 40;
+
+describe.each(DIALECTS)('a fleet of workers (%s)', (dialect) => {
+  let store: TestStore;
+  let clock: TestClock;
+  let accountId: string;
+
+  beforeEach(async () => {
+    store = await createTestStore(dialect);
+    clock = new TestClock(Date.parse('2024-01-29T10:00:00.000Z'));
+    ({ accountId } = await seedDueLiveVideos(store, {
+      videos: VIDEOS,
+      dueAt: clock.now(),
+      intervalSeconds: 3600,
+      durationDays: 1,
+      costMicroUsd: 15_000,
+      platformVideoId: (i) => `73${String(i).padStart(17, '0')}`,
+    }));
+  });
+  afterEach(() => store.destroy());
+
+  /** One TikTok page per batch, answered by the simulator once `open` is called. */
+  function gatedCollector() {
+    const simulator = createSimulatorCollector('tiktok', clock);
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let calls = 0;
+    const collector: Collector = {
+      platform: 'tiktok',
+      batchSize: 1,
+      async collect(refs) {
+        calls++;
+        await opened;
+        return simulator.collect(refs);
+      },
+    };
+    return { collector, open, calls: () => calls };
+  }
+
+  const engineFor = (collector: Collector, concurrency: number) =>
+    createEngine({
+      store,
+      clock,
+      collectorFor: () => collector,
+      log: silentLog,
+      concurrency,
+      perPlatformConcurrency: concurrency,
+    });
+
+  it('records the pages collected while a recording runs together, each with its own fate', async () => {
+    const gate = gatedCollector();
+    const engine = engineFor(gate.collector, 8);
+    const pass = engine.runDue();
+    await expect.poll(gate.calls).toBe(8);
+    gate.open();
+    const summary = await pass;
+    expect(summary.fates.stored).toBe(VIDEOS);
+    expect(summary.latenessMs).toHaveLength(VIDEOS);
+    await expectInvariants(store, accountId);
+    const { rows } = await sql<{ slot: number; n: number }>`
+      select slot, count(*) as n from snapshots group by slot order by slot`.execute(store.db);
+    expect(rows.map((r) => [Number(r.slot), Number(r.n)])).toEqual([
+      [0, VIDEOS],
+      [1, VIDEOS],
+    ]);
+    if (dialect === 'postgres') {
+      // Each transaction stamps the rows it writes with its id (xmin): 40 pages, at most half as many
+      // transactions (about 10: a page alone, then the seven collected meanwhile, and so on).
+      const { rows: transactions } = await sql<{ n: number }>`
+        select count(distinct xmin::text) as n from snapshots where slot = 1`.execute(store.db);
+      expect(Number(transactions[0]!.n)).toBeLessThanOrEqual(VIDEOS / 2);
+    }
+  });
+});
