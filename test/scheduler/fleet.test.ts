@@ -1,6 +1,7 @@
-// Scale mode's workers (engines that lease, as `contentstats worker` runs them) sharing one database: the
-// batches a worker collects while it records are recorded together, so its recordings of one account do not
-// queue for the account's rows one page at a time (docs/scaling.md, "The fleet").
+// Scale mode's workers (engines that lease, as `contentstats worker` runs them) sharing one database: a burst of
+// due videos is shared by the fleet instead of leased whole by the first worker to look, and the batches a
+// worker collects while it records are recorded together, so its recordings of one account do not queue for
+// the account's rows one page at a time (docs/scaling.md, "The fleet").
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestClock } from '../../src/clock.ts';
@@ -62,6 +63,32 @@ describe.each(DIALECTS)('a fleet of workers (%s)', (dialect) => {
       concurrency,
       perPlatformConcurrency: concurrency,
     });
+
+  const leasedCount = async () => {
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from videos where next_due_at > ${clock.now()}`.execute(store.db);
+    return Number(rows[0]!.n);
+  };
+
+  it('shares a burst of due videos: a worker leases what its pools can start soon, not the whole burst', async () => {
+    const gate = gatedCollector();
+    const first = engineFor(gate.collector, 2);
+    const firstPass = first.runDue();
+    // Two pages in flight and four rounds of two waiting behind them: 10 of the 40 leased, 30 left to others.
+    await expect.poll(gate.calls).toBe(2);
+    await expect.poll(leasedCount).toBe(10);
+    const second = engineFor(gate.collector, 2);
+    const secondPass = second.runDue();
+    await expect.poll(gate.calls).toBe(4);
+    await expect.poll(leasedCount).toBe(20);
+
+    gate.open();
+    const [a, b] = await Promise.all([firstPass, secondPass]);
+    expect(a.fates.stored + b.fates.stored).toBe(VIDEOS);
+    expect(a.fates.stored).toBeGreaterThanOrEqual(10);
+    expect(b.fates.stored).toBeGreaterThanOrEqual(10);
+    await expectInvariants(store, accountId);
+  });
 
   it('records the pages collected while a recording runs together, each with its own fate', async () => {
     const gate = gatedCollector();
