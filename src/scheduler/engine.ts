@@ -182,6 +182,8 @@ export function createEngine(options: EngineOptions): Engine {
     platform: PlatformName,
     batch: Array<{ video: DueVideo; slot: number }>,
     summary: RunSummary,
+    /** Called once the platform has answered: recording does not hold the platform's slot. */
+    collected: () => void,
   ) {
     if (stopping) {
       // Shutting down: batches not started yet are left for the next start (or, leased, handed straight back
@@ -209,6 +211,7 @@ export function createEngine(options: EngineOptions): Engine {
     }));
     const collectStarted = performance.now();
     const results = await collectBatch(collector, refs);
+    collected();
     if (metrics) {
       const provider = results.find((r) => r.ok)?.value.provider ?? 'none';
       const seconds = (performance.now() - collectStarted) / 1000;
@@ -245,6 +248,33 @@ export function createEngine(options: EngineOptions): Engine {
       if (missed) metrics.increment('contentstats_snapshots_missed_total', { platform }, missed);
       for (const latenessMs of recorded.latenessMs)
         metrics.observe('contentstats_slot_lateness_seconds', latenessMs / 1000, { platform });
+    }
+  }
+
+  /**
+   * A batch takes a place in its platform's pool, then one in the process's pool; it gives the platform's place
+   * back as soon as the platform has answered, the process's once its results are recorded. So the platform pool
+   * bounds requests in flight to one platform (a slow platform cannot take every place), the process pool
+   * batches collecting or recording, and a page waiting for the database does not keep the platform's place idle.
+   */
+  async function runBatch(
+    pool: Semaphore,
+    key: string,
+    mode: Mode,
+    platform: PlatformName,
+    batch: Array<{ video: DueVideo; slot: number }>,
+    summary: RunSummary,
+  ): Promise<void> {
+    // Taken at once when free, so a batch that can start has started by the time the lease loop counts.
+    const releasePlatform = pool.tryAcquire() ?? (await pool.acquire());
+    const release = concurrency.tryAcquire() ?? (await concurrency.acquire());
+    waitingToStart.set(key, (waitingToStart.get(key) ?? 0) - batch.length);
+    batchStarted?.();
+    try {
+      await processBatch(mode, platform, batch, summary, releasePlatform);
+    } finally {
+      releasePlatform();
+      release();
     }
   }
 
@@ -287,12 +317,7 @@ export function createEngine(options: EngineOptions): Engine {
       for (let i = 0; i < group.items.length; i += batchSize) {
         const batch = group.items.slice(i, i + batchSize);
         waitingToStart.set(key, (waitingToStart.get(key) ?? 0) + batch.length);
-        const start = () => {
-          waitingToStart.set(key, (waitingToStart.get(key) ?? 0) - batch.length);
-          batchStarted?.();
-          return processBatch(group.mode, group.platform, batch, summary);
-        };
-        tasks.push(concurrency.run(() => pool.run(start)));
+        tasks.push(runBatch(pool, key, group.mode, group.platform, batch, summary));
       }
     }
     const settled = await Promise.allSettled(tasks);

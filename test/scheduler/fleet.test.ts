@@ -1,13 +1,16 @@
 // Scale mode's workers (engines that lease, as `contentstats worker` runs them) sharing one database: a burst of
-// due videos is shared by the fleet instead of leased whole by the first worker to look, and the batches a
-// worker collects while it records are recorded together, so its recordings of one account do not queue for
-// the account's rows one page at a time (docs/scaling.md, "The fleet").
+// due videos is shared by the fleet instead of leased whole by the first worker to look; the batches a worker
+// collects while it records are recorded together, so its recordings of one account do not queue for the
+// account's rows one page at a time; and a page waiting to be recorded does not hold its platform's slot
+// (docs/scaling.md, "The fleet").
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestClock } from '../../src/clock.ts';
 import { createSimulatorCollector } from '../../src/platforms/simulator/simulator.ts';
 import type { Collector } from '../../src/platforms/types.ts';
 import { createEngine } from '../../src/scheduler/engine.ts';
+import { lockAccount } from '../../src/store/accounts.ts';
+import { writeTransaction } from '../../src/store/transaction.ts';
 import { silentLog } from '../support/engine.ts';
 import { expectInvariants } from '../support/invariants.ts';
 import { seedDueLiveVideos } from '../support/seed-due-videos.ts';
@@ -54,14 +57,14 @@ describe.each(DIALECTS)('a fleet of workers (%s)', (dialect) => {
     return { collector, open, calls: () => calls };
   }
 
-  const engineFor = (collector: Collector, concurrency: number) =>
+  const engineFor = (collector: Collector, concurrency: number, perPlatformConcurrency = concurrency) =>
     createEngine({
       store,
       clock,
       collectorFor: () => collector,
       log: silentLog,
       concurrency,
-      perPlatformConcurrency: concurrency,
+      perPlatformConcurrency,
     });
 
   const leasedCount = async () => {
@@ -113,5 +116,39 @@ describe.each(DIALECTS)('a fleet of workers (%s)', (dialect) => {
         select count(distinct xmin::text) as n from snapshots where slot = 1`.execute(store.db);
       expect(Number(transactions[0]!.n)).toBeLessThanOrEqual(VIDEOS / 2);
     }
+  });
+
+  it('frees the platform slot of a page once it is collected, while the page waits to be recorded', async () => {
+    const gate = gatedCollector();
+    // One page at a time from the platform, four batches in the process (collecting or recording).
+    const engine = engineFor(gate.collector, 4, 1);
+    const pass = engine.runDue();
+    await expect.poll(gate.calls).toBe(1);
+    // Another transaction holds the account (PostgreSQL: its row; SQLite: the write lock), so recording waits.
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const blocker = writeTransaction(store, async (tx) => {
+      await lockAccount(tx, accountId);
+      holding();
+      await released;
+    });
+    await held;
+    gate.open();
+    // The platform's one slot is free again as soon as each page is collected: four pages (the process's
+    // limit) are collected while none can be recorded.
+    await expect.poll(gate.calls).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(gate.calls()).toBe(4);
+    release();
+    await blocker;
+    const summary = await pass;
+    expect(summary.fates.stored).toBe(VIDEOS);
+    await expectInvariants(store, accountId);
   });
 });
