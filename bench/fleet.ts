@@ -1,23 +1,30 @@
 // The fleet (docs/benchmarks.md, docs/scaling.md): scale mode's real `contentstats worker` processes — 1, 2 and 4
-// of them — sharing one PostgreSQL database (a fresh schema, dropped afterwards), collecting live TikTok videos
-// through the production path (the real collector and HTTP client, CONTENTSTATS_UPSTREAMS pointing TikTok at
-// the local fake platform, which answers every page after 200 ms with the full-size fixture page). Each run
-// seeds a backlog of live videos all due at once — more than the fleet can collect in the run, so the workers
-// are the bottleneck — and counts the snapshots stored in a fixed window after a warm-up: collections per
-// second, as a ratio to one worker measured in the same run. The interval is longer than a run, so no slot may
-// be missed: after each run the workers are stopped (SIGTERM) and the database must show one snapshot per slot,
-// no missed slot, every video's slots settled up to its next one, one charge per stored snapshot and
-// balance = Σ ledger ≥ 0 (test/support/invariants.ts).
+// of them — sharing one PostgreSQL database (a fresh schema per run, dropped afterwards), collecting live TikTok
+// videos through the production path (the real collector and HTTP client, CONTENTSTATS_UPSTREAMS pointing TikTok
+// at the local fake platform, which answers every page after 200 ms with the full-size fixture page).
 //
-// Beside the rate: each worker's CPU and its PostgreSQL backends' CPU over the window (/proc), the bench process's
-// own (the fake platform), and what the workers' backends were doing (pg_stat_activity sampled every 100 ms):
-// running, waiting for the worker (idle in transaction / idle), or waiting on a lock or the WAL.
+// The backlog: each run seeds more live videos, all due at once, than the fleet can collect in the run (so the
+// workers are the bottleneck) and counts the snapshots stored in a fixed window after a warm-up. Runs go in
+// rounds of 1, 2 and 4 workers; the rate of each fleet is a ratio to one worker in the same round (this machine's
+// speed drifts within minutes), reported as the median over the rounds with its range.
+// The burst: 2,000 videos falling due at once (a batch track), once per fleet size: the time from the commit that
+// made them due to the last one stored, and how many each worker stored.
 //
-// BENCH_FLEET_SIZES (1,2,4), BENCH_FLEET_VIDEOS (the backlog, 30,000), BENCH_FLEET_SECONDS (the window, 20),
-// BENCH_FLEET_WARMUP_SECONDS (5), BENCH_FLEET_LATENCY_MS (200), BENCH_FLEET_CONCURRENCY (each worker's
-// SCHEDULER_CONCURRENCY; the product's default when unset); the database is TEST_DATABASE_URL
-// (postgres://postgres@127.0.0.1:5432/test).
-// Alone: BENCH_ONLY=fleet npm run bench
+// The interval is longer than a run, so no slot may be missed: after each run the workers are stopped (SIGTERM,
+// each must exit 0) and the database must show one snapshot per slot, no missed slot, every video's slots settled
+// up to its next one, one charge per stored snapshot and balance = Σ ledger ≥ 0 (test/support/invariants.ts).
+//
+// Beside the rate, over each window: each worker's CPU and its PostgreSQL backends' CPU (/proc), the bench
+// process's own (the fake platform); a page's mean collection time (the workers' own histogram: request, answer
+// and parse) against the time a page holds its slot (slots ÷ rate: collection, then recording); and what the
+// workers' backends were doing (pg_stat_activity every 100 ms): waiting for the worker (idle, idle in
+// transaction), running, or waiting on a lock (named by the statement waiting) or the WAL.
+//
+// BENCH_FLEET_SIZES (1,2,4), BENCH_FLEET_ROUNDS (3), BENCH_FLEET_VIDEOS (the backlog, 15,000), BENCH_FLEET_SECONDS
+// (the window, 20), BENCH_FLEET_WARMUP_SECONDS (5), BENCH_FLEET_BURST (2,000; 0 skips it), BENCH_FLEET_LATENCY_MS
+// (200), BENCH_FLEET_CONCURRENCY and BENCH_FLEET_PLATFORM_CONCURRENCY (each worker's SCHEDULER_CONCURRENCY and
+// SCHEDULER_PLATFORM_CONCURRENCY; the product's defaults, 16 and 8, when unset); the database is TEST_DATABASE_URL
+// (postgres://postgres@127.0.0.1:5432/test). Alone: BENCH_ONLY=fleet npm run bench
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -30,13 +37,16 @@ import { seedDueLiveVideos } from '../test/support/seed-due-videos.ts';
 import { createTestStore, type TestStore } from '../test/support/stores.ts';
 
 const SIZES = (process.env.BENCH_FLEET_SIZES ?? '1,2,4').split(',').map(Number);
-const VIDEOS = Number(process.env.BENCH_FLEET_VIDEOS ?? 30_000);
+const ROUNDS = Number(process.env.BENCH_FLEET_ROUNDS ?? 3);
+const VIDEOS = Number(process.env.BENCH_FLEET_VIDEOS ?? 15_000);
 const BURST = Number(process.env.BENCH_FLEET_BURST ?? 2_000);
 const WINDOW_SECONDS = Number(process.env.BENCH_FLEET_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_FLEET_WARMUP_SECONDS ?? 5);
 const LATENCY_MS = Number(process.env.BENCH_FLEET_LATENCY_MS ?? 200);
 const CONCURRENCY = process.env.BENCH_FLEET_CONCURRENCY;
 const PLATFORM_CONCURRENCY = process.env.BENCH_FLEET_PLATFORM_CONCURRENCY;
+/** Pages one worker has in flight: its pools' limits (the engine's defaults, 16 and 8, when unset). */
+const SLOTS = Math.min(Number(CONCURRENCY ?? 16), Number(PLATFORM_CONCURRENCY ?? 8));
 /** Longer than any run: a slot collected late within its own interval is never missed. */
 const INTERVAL_SECONDS = 600;
 const COST_MICRO_USD = 15_000;
@@ -87,13 +97,28 @@ async function ready(worker: Worker): Promise<void> {
   throw new Error('worker not ready within 90 s');
 }
 
-/** The worker's own count of stored snapshots (its /metrics). */
-async function recordedBy(worker: Worker): Promise<number> {
+interface WorkerCounts {
+  /** Snapshots stored. */
+  recorded: number;
+  /** Collection batches (pages) and the seconds they took. */
+  collections: number;
+  collectSeconds: number;
+}
+
+/** The worker's own counts (its /metrics). */
+async function countsOf(worker: Worker): Promise<WorkerCounts> {
   const text = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
-  let sum = 0;
-  for (const match of text.matchAll(/^contentstats_snapshots_recorded_total\{[^}]*\} (\d+)$/gm))
-    sum += Number(match[1]);
-  return sum;
+  const sum = (name: string) => {
+    let total = 0;
+    for (const match of text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm')))
+      total += Number(match[1]);
+    return total;
+  };
+  return {
+    recorded: sum('contentstats_snapshots_recorded_total'),
+    collections: sum('contentstats_collection_duration_seconds_count'),
+    collectSeconds: sum('contentstats_collection_duration_seconds_sum'),
+  };
 }
 
 /** User + system CPU seconds of a process (all its threads), or undefined once it is gone. */
@@ -227,6 +252,8 @@ interface FleetRun {
   workers: number;
   perSecond: number;
   perWorker: number[];
+  /** Mean time of one collection (a page: request, answer, parse). */
+  collectMs: number;
   workerCpu: number[];
   backendCpu: number[];
   benchCpu: number;
@@ -306,17 +333,23 @@ async function measureBacklog(size: number, fake: FakePlatform): Promise<FleetRu
 
     const windowStart = Date.now();
     const windowEnd = windowStart + WINDOW_SECONDS * 1000;
-    const counted0 = await Promise.all(workers.map(recordedBy));
+    const counted0 = await Promise.all(workers.map(countsOf));
     const workerCpu0 = workers.map((w) => cpuSeconds(w.child.pid!) ?? 0);
     const benchCpu0 = process.cpuUsage();
     const { backendCpu, activity } = await watchBackends(store, workers, windowStart, windowEnd);
-    const counted1 = await Promise.all(workers.map(recordedBy));
+    const counted1 = await Promise.all(workers.map(countsOf));
     const workerCpu1 = workers.map((w) => cpuSeconds(w.child.pid!) ?? 0);
     const benchCpu = process.cpuUsage(benchCpu0);
     return {
       windowStart,
       windowEnd,
-      perWorker: counted1.map((n, i) => (n - counted0[i]!) / WINDOW_SECONDS),
+      perWorker: counted1.map((n, i) => (n.recorded - counted0[i]!.recorded) / WINDOW_SECONDS),
+      collectMs:
+        (1000 * counted1.reduce((sum, n, i) => sum + n.collectSeconds - counted0[i]!.collectSeconds, 0)) /
+        Math.max(
+          1,
+          counted1.reduce((sum, n, i) => sum + n.collections - counted0[i]!.collections, 0),
+        ),
       workerCpu: workerCpu1.map((cpu, i) => (cpu - workerCpu0[i]!) / WINDOW_SECONDS),
       backendCpu: backendCpu.map((cpu) => cpu / WINDOW_SECONDS),
       benchCpu: (benchCpu.user + benchCpu.system) / 1e6 / WINDOW_SECONDS,
@@ -353,7 +386,7 @@ interface BurstRun {
 async function measureBurst(size: number, fake: FakePlatform): Promise<BurstRun> {
   let accountId = '';
   const { result, store, warnings } = await withFleet(size, fake, async (store, workers) => {
-    const counted0 = await Promise.all(workers.map(recordedBy));
+    const counted0 = await Promise.all(workers.map(countsOf));
     ({ accountId } = await seed(store, BURST));
     const due = Date.now();
     const deadline = due + 10 * 60_000;
@@ -361,10 +394,10 @@ async function measureBurst(size: number, fake: FakePlatform): Promise<BurstRun>
       const { rows } = await sql<{ n: number; last: number | null }>`
         select count(*) as n, max(taken_at) as last from snapshots where slot >= 1`.execute(store.db);
       if (Number(rows[0]!.n) >= BURST) {
-        const counted1 = await Promise.all(workers.map(recordedBy));
+        const counted1 = await Promise.all(workers.map(countsOf));
         return {
           seconds: (Number(rows[0]!.last) - due) / 1000,
-          perWorker: counted1.map((n, i) => n - counted0[i]!),
+          perWorker: counted1.map((n, i) => n.recorded - counted0[i]!.recorded),
         };
       }
       if (Date.now() > deadline) throw new Error('the burst was not collected within 10 minutes');
@@ -387,51 +420,89 @@ async function measureBurst(size: number, fake: FakePlatform): Promise<BurstRun>
 
 const f = (n: number, digits = 0) =>
   n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+const mean = (values: number[]) => values.reduce((x, y) => x + y, 0) / values.length;
+const range = (values: number[], digits: number) =>
+  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+
+/** The fake platform: the fixture page re-addressed to each video, after LATENCY_MS. */
+async function startPlatform(): Promise<FakePlatform> {
+  // Encoded once: the page's parts around the fixture's id, joined per request with the requested id's bytes, so
+  // the bench process spends as little as it can of the machine the workers share.
+  const parts = loadFixture('video-page')
+    .split(FIXTURE_VIDEO_ID)
+    .map((part) => Buffer.from(part));
+  return startFakePlatform((request) => {
+    const id = Buffer.from(request.url.pathname.split('/').at(-1) ?? '');
+    const body = Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [id, part])));
+    return { ...fakeReply.html(''), body, delayMs: LATENCY_MS };
+  });
+}
 
 export async function benchFleet(report: (line: string) => void): Promise<void> {
-  const page = loadFixture('video-page').split(FIXTURE_VIDEO_ID);
-  const fake = await startFakePlatform((request) => {
-    const id = request.url.pathname.split('/').at(-1) ?? '';
-    return { ...fakeReply.html(page.join(id)), delayMs: LATENCY_MS };
-  });
-  const runs: FleetRun[] = [];
+  const fake = await startPlatform();
+  const rounds: FleetRun[][] = [];
   const bursts: BurstRun[] = [];
   try {
-    for (const size of SIZES) {
-      if (BURST > 0) bursts.push(await measureBurst(size, fake));
-      fake.requests.length = 0;
-      runs.push(await measureBacklog(size, fake));
-      fake.requests.length = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const runs: FleetRun[] = [];
+      for (const size of SIZES) {
+        runs.push(await measureBacklog(size, fake));
+        fake.requests.length = 0;
+      }
+      rounds.push(runs);
     }
+    if (BURST > 0)
+      for (const size of SIZES) {
+        bursts.push(await measureBurst(size, fake));
+        fake.requests.length = 0;
+      }
   } finally {
     await fake.close();
   }
-  const settings = `SCHEDULER_CONCURRENCY ${CONCURRENCY ?? 'default'}, SCHEDULER_PLATFORM_CONCURRENCY ${PLATFORM_CONCURRENCY ?? 'default'}`;
-  const baseline = runs.find((r) => r.workers === 1) ?? runs[0]!;
+  const settings = `SCHEDULER_CONCURRENCY ${CONCURRENCY ?? 'default (16)'}, SCHEDULER_PLATFORM_CONCURRENCY ${PLATFORM_CONCURRENCY ?? 'default (8)'}`;
   report(
-    `Fleet on PostgreSQL: real \`contentstats worker\` processes (${settings}), TikTok pages from the fake platform after ${LATENCY_MS} ms; a backlog of ${f(VIDEOS)} live videos due at once, snapshots stored over ${WINDOW_SECONDS} s after ${WARMUP_SECONDS} s; invariants checked after each run`,
+    `Fleet on PostgreSQL: real \`contentstats worker\` processes (${settings}), TikTok pages from the fake platform after ${LATENCY_MS} ms`,
   );
-  for (const run of runs) {
-    const ratio = run.perSecond / baseline.perSecond;
-    const target = run.workers === 4 ? ' (target ≥ 3×)' : '';
+  report(
+    `A backlog of ${f(VIDEOS)} live videos due at once: snapshots stored per second over ${WINDOW_SECONDS} s after ${WARMUP_SECONDS} s, ${ROUNDS} rounds of ${SIZES.join(', ')} workers; invariants checked after each run`,
+  );
+  report('  (median over rounds; the ratio to one worker is taken within each round: median, range)');
+  const baselineIndex = Math.max(0, SIZES.indexOf(1));
+  for (const [i, size] of SIZES.entries()) {
+    const runs = rounds.map((runs) => runs[i]!);
+    const ratios = rounds.map((runs) => runs[i]!.perSecond / runs[baselineIndex]!.perSecond);
+    const target = size === 4 ? ' (target ≥ 3×)' : '';
+    const loads = runs.flatMap((run) => run.load);
     report(
-      `  ${run.workers} worker${run.workers === 1 ? ' ' : 's'}   ${f(run.perSecond).padStart(6)} collections/s   ${ratio.toFixed(2)} × one worker${target}   load ${run.load[0].toFixed(1)} → ${run.load[1].toFixed(1)}`,
+      `  ${size} worker${size === 1 ? ' ' : 's'}  ${f(median(runs.map((r) => r.perSecond))).padStart(5)} collections/s (${range(
+        runs.map((r) => r.perSecond),
+        0,
+      )})   ${median(ratios).toFixed(2)} × one worker (${range(ratios, 2)})${target}   load ${range(loads, 1)}`,
     );
-    report(`      per worker /s: ${run.perWorker.map((n) => f(n)).join(', ')}`);
-    const cpuMs = (cpu: number, rate: number) => (rate > 0 ? ((cpu * 1000) / rate).toFixed(2) : '—');
+    const perWorker = mean(runs.map((r) => r.perSecond / size));
+    const workerCpu = mean(runs.flatMap((r) => r.workerCpu));
+    const backendCpu = mean(runs.flatMap((r) => r.backendCpu));
+    const benchCpu = mean(runs.map((r) => r.benchCpu));
+    const ms = (cpu: number) => ((cpu * 1000) / perWorker).toFixed(2);
     report(
-      `      CPU per worker (cores): ${run.workerCpu.map((c, i) => `${c.toFixed(2)} (${cpuMs(c, run.perWorker[i]!)} ms/collection)`).join(', ')}`,
+      `      each worker: ${f(perWorker)}/s, CPU ${workerCpu.toFixed(2)} core (${ms(workerCpu)} ms a page), its PostgreSQL backends ${backendCpu.toFixed(2)} (${ms(backendCpu)} ms); fake platform ${benchCpu.toFixed(2)}; together ${(size * (workerCpu + backendCpu) + benchCpu).toFixed(2)} of the 2 cores`,
     );
+    const collectMs = mean(runs.map((r) => r.collectMs));
     report(
-      `      its PostgreSQL backends (cores): ${run.backendCpu.map((c, i) => `${c.toFixed(2)} (${cpuMs(c, run.perWorker[i]!)} ms)`).join(', ')}; bench process (fake platform) ${run.benchCpu.toFixed(2)}`,
+      `      a page holds one of the ${SLOTS} slots ${((1000 * SLOTS) / perWorker).toFixed(0)} ms: collecting ${collectMs.toFixed(0)} ms (of which ${LATENCY_MS} ms the platform's wait), recording and waiting for it ${((1000 * SLOTS) / perWorker - collectMs).toFixed(0)} ms`,
     );
-    const samples = [...run.activity.values()].reduce((a, b) => a + b, 0);
-    const top = [...run.activity]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
+    const activity = new Map<string, number>();
+    for (const run of runs)
+      for (const [what, n] of run.activity) activity.set(what, (activity.get(what) ?? 0) + n);
+    const samples = [...activity.values()].reduce((x, y) => x + y, 0);
+    const top = [...activity]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 5)
       .map(([what, n]) => `${what} ${((100 * n) / samples).toFixed(0)}%`);
-    report(`      worker backends: ${top.join('; ')}`);
-    if (run.warnings.length > 0) report(`      worker log (warn+): ${run.warnings.slice(0, 3).join(' | ')}`);
+    report(`      workers' PostgreSQL connections: ${top.join('; ')}`);
+    const warnings = runs.flatMap((r) => r.warnings);
+    if (warnings.length > 0) report(`      worker log (warn+): ${warnings.slice(0, 3).join(' | ')}`);
   }
   if (bursts.length === 0) return;
   const burstBaseline = bursts.find((r) => r.workers === 1) ?? bursts[0]!;
@@ -440,7 +511,7 @@ export async function benchFleet(report: (line: string) => void): Promise<void> 
   );
   for (const run of bursts) {
     report(
-      `  ${run.workers} worker${run.workers === 1 ? ' ' : 's'}   ${run.seconds.toFixed(1).padStart(6)} s   ${f(run.perSecond).padStart(5)} collections/s   ${(run.perSecond / burstBaseline.perSecond).toFixed(2)} × one worker   stored per worker: ${run.perWorker.map((n) => f(n)).join(', ')}`,
+      `  ${run.workers} worker${run.workers === 1 ? ' ' : 's'}  ${run.seconds.toFixed(1).padStart(5)} s  ${f(run.perSecond).padStart(5)} collections/s   ${(run.perSecond / burstBaseline.perSecond).toFixed(2)} × one worker   stored per worker: ${run.perWorker.map((n) => f(n)).join(', ')}`,
     );
     if (run.warnings.length > 0) report(`      worker log (warn+): ${run.warnings.slice(0, 3).join(' | ')}`);
   }
