@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,disk,platforms,export,rollup,webhooks,prune,start picks sections.
+// BENCH_ONLY=http,engine,disk,platforms,export,rollup,webhooks,prune,start,fleet picks sections.
 import { benchDisk } from './disk.ts';
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
+import { benchFleet } from './fleet.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
 import { benchPrune } from './prune.ts';
@@ -20,6 +21,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   webhooks: benchWebhooks,
   prune: benchPrune,
   start: benchStart,
+  fleet: benchFleet,
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, run] of Object.entries(sections)) {

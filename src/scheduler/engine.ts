@@ -27,7 +27,7 @@ import { recordMissedSlots } from '../tracking/record-missed-slots.ts';
 import { slotAt } from '../tracking/slots.ts';
 import { type BreakerOptions, CircuitBreaker, DEFAULT_BREAKER } from './circuit-breaker.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, PLATFORM_TROUBLE } from './failure-policy.ts';
-import { recordSlotResults, type SlotFate, type SlotResult } from './record-results.ts';
+import { createSlotRecorder, type SlotFate, type SlotResult } from './record-results.ts';
 import { Semaphore } from './semaphore.ts';
 
 export type EngineLog = Log;
@@ -44,7 +44,7 @@ export interface EngineOptions {
   perPlatformConcurrency?: number;
   /** How long a leased slot is reserved for this process before another may take it. */
   leaseMs?: number;
-  /** How many due videos one lease query takes. */
+  /** The most due videos one query takes (a lease in a fleet, a page for the sole scheduler). */
   leaseBatch?: number;
   /** A collection taking longer than this is abandoned as transient. */
   collectTimeoutMs?: number;
@@ -70,6 +70,9 @@ export interface RunSummary {
   byPlatform: Partial<Record<PlatformName, PlatformPass>>;
 }
 
+/** How many rounds of batches a fleet worker's pool may have leased and waiting (see leaseAheadFor). */
+const LEASE_AHEAD_ROUNDS = 4;
+
 /** The circuit-breaker gauge's value per state (metrics.ts). */
 const BREAKER_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -94,7 +97,8 @@ const emptyFates = (): RunSummary['fates'] => ({
 
 export function createEngine(options: EngineOptions): Engine {
   const { store, clock, log, metrics } = options;
-  const concurrency = new Semaphore(options.concurrency ?? 16);
+  const concurrencyLimit = options.concurrency ?? 16;
+  const concurrency = new Semaphore(concurrencyLimit);
   const perPlatformLimit = options.perPlatformConcurrency ?? 8;
   const platformPools = new Map<string, Semaphore>();
   const breakers = new Map<PlatformName, CircuitBreaker>();
@@ -102,11 +106,42 @@ export function createEngine(options: EngineOptions): Engine {
   const leaseBatch = options.leaseBatch ?? 1000;
   const collectTimeoutMs = options.collectTimeoutMs ?? 60_000;
   const backoff: BackoffPolicy = { ...DEFAULT_BACKOFF, random: Math.random, ...options.backoff };
+  const recorder = createSlotRecorder({ store, clock, backoff, report: { log, metrics } });
   let shutdown = new AbortController();
   let stopping = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
+  // A fleet worker leases only what its pools can start soon (see leaseRoom): per pool, the leased videos whose
+  // batch has not started yet, and a waiter told each time a batch starts.
+  const waitingToStart = new Map<string, number>();
+  let batchStarted: (() => void) | undefined;
 
+  /**
+   * Leased videos a pool may have waiting behind the batches it runs: LEASE_AHEAD_ROUNDS rounds of full batches.
+   * Enough that a freed slot always finds a batch, few enough that a burst of due videos is shared by the fleet
+   * instead of leased whole by the first worker to look (up to leaseBatch: 1,000 TikTok pages, 25 s of one
+   * worker's collecting, while the others idled).
+   */
+  const leaseAheadFor = (key: string) => {
+    const [mode, platform] = key.split(':') as [Mode, PlatformName];
+    const batchSize = Math.max(1, options.collectorFor(mode, platform)?.batchSize ?? 1);
+    return LEASE_AHEAD_ROUNDS * Math.min(perPlatformLimit, concurrencyLimit) * batchSize;
+  };
+  /**
+   * How many more videos to lease now, for the pools this pass has leased for: 0 while each of them still has
+   * over half its lease-ahead waiting, else what fills them all up (at most leaseBatch).
+   */
+  const leaseRoom = (keys: ReadonlySet<string>): number => {
+    let room = 0;
+    let low = false;
+    for (const key of keys) {
+      const ahead = leaseAheadFor(key);
+      const waiting = waitingToStart.get(key) ?? 0;
+      room += Math.max(0, ahead - waiting);
+      if (waiting <= ahead / 2) low = true;
+    }
+    return low ? Math.min(leaseBatch, room) : 0;
+  };
   const poolFor = (key: string) => {
     const pool = platformPools.get(key) ?? new Semaphore(perPlatformLimit);
     platformPools.set(key, pool);
@@ -147,6 +182,8 @@ export function createEngine(options: EngineOptions): Engine {
     platform: PlatformName,
     batch: Array<{ video: DueVideo; slot: number }>,
     summary: RunSummary,
+    /** Called once the platform has answered: recording does not hold the platform's slot. */
+    collected: () => void,
   ) {
     if (stopping) {
       // Shutting down: batches not started yet are left for the next start (or, leased, handed straight back
@@ -174,6 +211,7 @@ export function createEngine(options: EngineOptions): Engine {
     }));
     const collectStarted = performance.now();
     const results = await collectBatch(collector, refs);
+    collected();
     if (metrics) {
       const provider = results.find((r) => r.ok)?.value.provider ?? 'none';
       const seconds = (performance.now() - collectStarted) / 1000;
@@ -197,7 +235,7 @@ export function createEngine(options: EngineOptions): Engine {
       else if (trouble > 0) breaker.recordTrouble(clock.now());
       else breaker.recordNeutral();
     }
-    const recorded = await recordSlotResults(store, items, clock.now(), backoff, { log, metrics });
+    const recorded = await recorder.record(items);
     for (const fate of recorded.fates) summary.fates[fate]++;
     summary.latenessMs.push(...recorded.latenessMs);
     const stored = recorded.fates.filter((f) => f === 'stored').length;
@@ -210,6 +248,33 @@ export function createEngine(options: EngineOptions): Engine {
       if (missed) metrics.increment('contentstats_snapshots_missed_total', { platform }, missed);
       for (const latenessMs of recorded.latenessMs)
         metrics.observe('contentstats_slot_lateness_seconds', latenessMs / 1000, { platform });
+    }
+  }
+
+  /**
+   * A batch takes a place in its platform's pool, then one in the process's pool; it gives the platform's place
+   * back as soon as the platform has answered, the process's once its results are recorded. So the platform pool
+   * bounds requests in flight to one platform (a slow platform cannot take every place), the process pool
+   * batches collecting or recording, and a page waiting for the database does not keep the platform's place idle.
+   */
+  async function runBatch(
+    pool: Semaphore,
+    key: string,
+    mode: Mode,
+    platform: PlatformName,
+    batch: Array<{ video: DueVideo; slot: number }>,
+    summary: RunSummary,
+  ): Promise<void> {
+    // Taken at once when free, so a batch that can start has started by the time the lease loop counts.
+    const releasePlatform = pool.tryAcquire() ?? (await pool.acquire());
+    const release = concurrency.tryAcquire() ?? (await concurrency.acquire());
+    waitingToStart.set(key, (waitingToStart.get(key) ?? 0) - batch.length);
+    batchStarted?.();
+    try {
+      await processBatch(mode, platform, batch, summary, releasePlatform);
+    } finally {
+      releasePlatform();
+      release();
     }
   }
 
@@ -251,9 +316,8 @@ export function createEngine(options: EngineOptions): Engine {
       const pool = poolFor(key);
       for (let i = 0; i < group.items.length; i += batchSize) {
         const batch = group.items.slice(i, i + batchSize);
-        tasks.push(
-          concurrency.run(() => pool.run(() => processBatch(group.mode, group.platform, batch, summary))),
-        );
+        waitingToStart.set(key, (waitingToStart.get(key) ?? 0) + batch.length);
+        tasks.push(runBatch(pool, key, group.mode, group.platform, batch, summary));
       }
     }
     const settled = await Promise.allSettled(tasks);
@@ -262,24 +326,54 @@ export function createEngine(options: EngineOptions): Engine {
         log.error({ err: s.reason }, 'snapshot batch failed; its leases will expire and retry');
   }
 
+  /** The sole scheduler's pass: pages through what was due when it began, a page at a time, without leases. */
+  async function pageThroughDue(summary: RunSummary): Promise<void> {
+    const passStart = clock.now();
+    let cursor: { dueAt: number; id: string } | null = null;
+    while (!stopping) {
+      const page = await findDueVideos(store, { now: passStart, after: cursor, limit: leaseBatch });
+      if (page.length === 0) break;
+      const last: DueVideo = page.at(-1)!;
+      cursor = { dueAt: last.next_due_at!, id: last.id };
+      summary.leased += page.length;
+      await processLeased(page, summary);
+      if (page.length < leaseBatch) break;
+    }
+  }
+
+  /**
+   * A fleet worker's pass: leases due videos as fast as its pools start them (leaseRoom), collecting what it
+   * has leased meanwhile, until a lease finds less than it asked for; resolves once all it leased is recorded.
+   */
+  async function leaseAsPoolsStart(summary: RunSummary): Promise<void> {
+    const pools = new Set<string>();
+    const leases: Promise<void>[] = [];
+    let limit = Math.min(leaseBatch, concurrencyLimit);
+    while (!stopping) {
+      const now = clock.now();
+      const leased = await leaseDueVideos(store, { now, leaseUntil: now + leaseMs, limit });
+      summary.leased += leased.length;
+      for (const video of leased) pools.add(`${video.mode}:${video.platform}`);
+      if (leased.length > 0) leases.push(processLeased(leased, summary));
+      if (leased.length < limit) break;
+      limit = leaseRoom(pools);
+      while (limit === 0 && !stopping) {
+        await new Promise<void>((resolve) => {
+          batchStarted = resolve;
+        });
+        batchStarted = undefined;
+        limit = leaseRoom(pools);
+      }
+    }
+    await Promise.all(leases);
+  }
+
   const engine: Engine = {
     async runDue() {
       const summary: RunSummary = { leased: 0, fates: emptyFates(), latenessMs: [], byPlatform: {} };
-      const passStart = clock.now();
-      let cursor: { dueAt: number; id: string } | null = null;
-      while (!stopping) {
-        const now = clock.now();
-        // The sole scheduler pages through what is due; in a fleet each worker leases its share instead.
-        const leased: DueVideo[] = options.soleScheduler
-          ? await findDueVideos(store, { now: passStart, after: cursor, limit: leaseBatch })
-          : await leaseDueVideos(store, { now, leaseUntil: now + leaseMs, limit: leaseBatch });
-        if (leased.length === 0) break;
-        const last: DueVideo = leased.at(-1)!;
-        cursor = { dueAt: last.next_due_at!, id: last.id };
-        summary.leased += leased.length;
-        await processLeased(leased, summary);
-        if (leased.length < leaseBatch) break;
-      }
+      // The sole scheduler pages through what is due; in a fleet each worker leases its share instead.
+      if (options.soleScheduler) await pageThroughDue(summary);
+      else await leaseAsPoolsStart(summary);
       return summary;
     },
 
@@ -313,6 +407,7 @@ export function createEngine(options: EngineOptions): Engine {
     async stop(graceMs = 15_000) {
       stopping = true;
       wake?.();
+      batchStarted?.();
       const abandon = setTimeout(() => shutdown.abort(), graceMs);
       await loop;
       clearTimeout(abandon);

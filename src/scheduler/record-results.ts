@@ -1,5 +1,7 @@
-// Applies the results of collected slots to the database: one transaction per batch, each video re-read under
-// lock so a stop, pause or an earlier attempt that already recorded the slot always wins.
+// Applies the results of collected slots to the database: one transaction at a time for the batches collected
+// meanwhile, each video re-read under lock so a stop, pause or an earlier attempt that already recorded the slot
+// always wins.
+import type { Clock } from '../clock.ts';
 import type { Log } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { CollectResult } from '../platforms/types.ts';
@@ -10,6 +12,7 @@ import { endOrPause } from '../tracking/end-or-pause.ts';
 import { recordMissedSlots } from '../tracking/record-missed-slots.ts';
 import { type ObservedSlot, recordObservation, recordObservations } from '../tracking/record-observations.ts';
 import { slotDueAt } from '../tracking/slots.ts';
+import { coalescer } from './coalescer.ts';
 import { type BackoffPolicy, FAILURE_CONSEQUENCES, retryDelayMs } from './failure-policy.ts';
 
 export interface SlotResult {
@@ -114,30 +117,29 @@ export interface RecordFailureReport {
   metrics?: Pick<Metrics, 'increment'> | undefined;
 }
 
-/** Records a batch in one transaction; if the batch fails as a whole, each result is retried on its own. */
-export async function recordSlotResults(
+/**
+ * Records results in one transaction; if it fails as a whole, each result is retried on its own. The fate of
+ * each item, in the items' order.
+ */
+async function recordEach(
   store: NotInTransaction,
   items: readonly SlotResult[],
   now: number,
   backoff: BackoffPolicy,
   report: RecordFailureReport,
-): Promise<RecordSummary> {
-  const summary: RecordSummary = { fates: [], latenessMs: [] };
-  const collect = (r: Fate) => {
-    summary.fates.push(r.fate);
-    if (r.latenessMs !== undefined) summary.latenessMs.push(r.latenessMs);
-  };
+): Promise<Fate[]> {
   try {
-    (await writeTransaction(store, (tx) => applyBatch(tx, items, now, backoff))).forEach(collect);
+    return await writeTransaction(store, (tx) => applyBatch(tx, items, now, backoff));
   } catch (batchError) {
     report.metrics?.increment('contentstats_record_failures_total', { stage: 'batch' });
     report.log.warn(
       { err: batchError, results: items.length },
       'recording a batch failed; recording each of its results alone',
     );
+    const fates: Fate[] = [];
     for (const item of items) {
       // A result that still cannot be recorded leaves its lease to expire: the slot is collected again later.
-      const fates = await writeTransaction(store, (tx) => applyBatch(tx, [item], now, backoff)).catch(
+      const alone = await writeTransaction(store, (tx) => applyBatch(tx, [item], now, backoff)).catch(
         (error: unknown) => {
           report.metrics?.increment('contentstats_record_failures_total', { stage: 'result' });
           report.log.error(
@@ -147,8 +149,44 @@ export async function recordSlotResults(
           return [{ fate: 'skipped' as const }];
         },
       );
-      collect(fates[0]!);
+      fates.push(alone[0]!);
     }
+    return fates;
+  }
+}
+
+function summarise(fates: readonly Fate[]): RecordSummary {
+  const summary: RecordSummary = { fates: [], latenessMs: [] };
+  for (const r of fates) {
+    summary.fates.push(r.fate);
+    if (r.latenessMs !== undefined) summary.latenessMs.push(r.latenessMs);
   }
   return summary;
+}
+
+export interface SlotRecorder {
+  /** Records one collected batch, in a transaction it may share with batches handed in meanwhile. */
+  record(items: readonly SlotResult[]): Promise<RecordSummary>;
+}
+
+/**
+ * Records collected batches one transaction at a time, the batches handed in while one runs together in the
+ * next (up to `maxResults` results). Recording an account's snapshots updates its balance and usage rows, which
+ * PostgreSQL lets one transaction at a time hold until it commits: were each batch (a single TikTok page) its own
+ * transaction, a fleet's recordings of one large account would queue for those rows, as many as pages in
+ * flight (docs/scaling.md, "The fleet"). Shared, each process has one recording in that queue.
+ */
+export function createSlotRecorder(options: {
+  store: NotInTransaction;
+  clock: Pick<Clock, 'now'>;
+  backoff: BackoffPolicy;
+  report: RecordFailureReport;
+  maxResults?: number;
+}): SlotRecorder {
+  const record = coalescer(
+    (items: readonly SlotResult[]) =>
+      recordEach(options.store, items, options.clock.now(), options.backoff, options.report),
+    options.maxResults ?? 1000,
+  );
+  return { record: async (items) => summarise(await record(items)) };
 }
