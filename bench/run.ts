@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,platforms,export,rollup,webhooks,start picks sections.
+// BENCH_ONLY=http,engine,platforms,realpath,export,rollup,webhooks,start picks sections.
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
+import { benchRealpath } from './realpath.ts';
 import { benchRollup } from './rollup.ts';
 import { benchStart } from './start.ts';
 import { benchWebhooks } from './webhooks.ts';
@@ -12,6 +13,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   http: benchHttp,
   engine: benchEngine,
   platforms: benchPlatforms,
+  realpath: benchRealpath,
   export: benchExport,
   rollup: benchRollup,
   webhooks: benchWebhooks,
