@@ -267,7 +267,11 @@ export function createEngine(options: EngineOptions): Engine {
       const summary: RunSummary = { leased: 0, fates: emptyFates(), latenessMs: [], byPlatform: {} };
       const passStart = clock.now();
       let cursor: { dueAt: number; id: string } | null = null;
-      while (!stopping) {
+      // A page is taken while the one before is still being collected, so the pools do not run dry at the
+      // end of each page (the last answers of a page are the slowest); at most two pages are in hand.
+      let previousPage: Promise<void> = Promise.resolve();
+      let failure: { error: unknown } | undefined;
+      while (!stopping && !failure) {
         const now = clock.now();
         // The sole scheduler pages through what is due; in a fleet each worker leases its share instead.
         const leased: DueVideo[] = options.soleScheduler
@@ -277,9 +281,15 @@ export function createEngine(options: EngineOptions): Engine {
         const last: DueVideo = leased.at(-1)!;
         cursor = { dueAt: last.next_due_at!, id: last.id };
         summary.leased += leased.length;
-        await processLeased(leased, summary);
+        const page = processLeased(leased, summary).catch((error: unknown) => {
+          failure ??= { error };
+        });
+        await previousPage;
+        previousPage = page;
         if (leased.length < leaseBatch) break;
       }
+      await previousPage;
+      if (failure) throw failure.error;
       return summary;
     },
 
@@ -292,15 +302,20 @@ export function createEngine(options: EngineOptions): Engine {
       }
       loop = (async () => {
         while (!stopping) {
+          const passStarted = performance.now();
+          let waitMs = pollIntervalMs;
           try {
             const summary = await engine.runDue();
             options.onPass?.(summary);
+            // Passes start every pollIntervalMs: one that took longer (a backlog, a slow platform) is followed
+            // at once, since slots fell due while it ran. (A failed pass waits the whole interval.)
+            waitMs = Math.max(0, pollIntervalMs - (performance.now() - passStarted));
           } catch (error) {
             log.error({ err: error }, 'scheduler pass failed');
           }
           if (stopping) break;
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, pollIntervalMs);
+            const timer = setTimeout(resolve, waitMs);
             wake = () => {
               clearTimeout(timer);
               resolve();
