@@ -25,7 +25,7 @@
 // Alone: BENCH_ONLY=realpath npm run bench
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PlatformName } from '../src/platforms/types.ts';
@@ -71,12 +71,18 @@ interface RunFigures {
   mainThreadMsPerSnapshot: number;
   /** Share of one core the process used over the window (CPU seconds per second). */
   cores: number;
+  /** Share of the window the main thread waited for a CPU held by other processes (the machine's load). */
+  starved: number;
+  /** The machine's 1-minute load average when the window began and ended. */
+  load: [number, number];
   latenessMs: number[];
   stillDue: number;
   peakRssBytes: number;
   fakeCpuMsPerSecond: number;
   fakeRequests: Record<string, { requests: number; bytes: number }>;
   reads: Record<string, number>;
+  /** The measured process's CPU by thread, over its whole life (start-up included), as shares. */
+  threads: Record<string, number>;
   lateStart: boolean;
 }
 
@@ -168,6 +174,7 @@ async function run(name: string, paths: readonly ReadPathName[], seconds: number
     const windowStart = firstDueAt + WARMUP_SECONDS * 1000;
     const end = firstDueAt + seconds * 1000;
     await sleepUntil(windowStart);
+    const loadBefore = loadavg()[0]!;
     const fakeBefore = await askFake(fake.child);
     const firstSample = samples.length;
     await sleepUntil(end);
@@ -223,12 +230,15 @@ async function run(name: string, paths: readonly ReadPathName[], seconds: number
       cpuMsPerSnapshot: cpuMs / stored,
       mainThreadMsPerSnapshot: mainMs / stored,
       cores: cpuMs / 1000 / windowSeconds,
+      starved: (last.mainThreadWaitMs - before.mainThreadWaitMs) / 1000 / windowSeconds,
+      load: [loadBefore, loadavg()[0]!],
       latenessMs: measured.flatMap((s) => s.latenessMs).sort((a, b) => a - b),
       stillDue,
       peakRssBytes: final.maxRssBytes,
       fakeCpuMsPerSecond: fakeCpuMs / windowSeconds,
       fakeRequests: served,
       reads: final.reads,
+      threads: shares(final.threadCpuMs),
       lateStart,
     };
   } finally {
@@ -237,6 +247,22 @@ async function run(name: string, paths: readonly ReadPathName[], seconds: number
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+function shares(cpuMs: Record<string, number>): Record<string, number> {
+  const total = Object.values(cpuMs).reduce((sum, ms) => sum + ms, 0);
+  return Object.fromEntries(
+    Object.entries(cpuMs)
+      .filter(([, ms]) => ms > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, ms]) => [name, ms / total]),
+  );
+}
+
+const threadLine = (figures: RunFigures) =>
+  Object.entries(figures.threads)
+    .filter(([, share]) => share >= 0.01)
+    .map(([name, share]) => `${name} ${(share * 100).toFixed(0)}%`)
+    .join(', ');
 
 function sleepUntil(at: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
@@ -253,6 +279,7 @@ function describe(figures: RunFigures): string {
     `lateness p50 ${seconds(percentile(figures.latenessMs, 50))} p99 ${seconds(percentile(figures.latenessMs, 99))}`,
     `missed ${figures.missed}, due at the end ${figures.stillDue}`,
     `peak RSS ${mb(figures.peakRssBytes)}`,
+    `main thread waited for a CPU ${(figures.starved * 100).toFixed(0)}% of the time (load ${figures.load.map((l) => l.toFixed(1)).join('→')})`,
   ].join(', ');
 }
 
@@ -272,13 +299,15 @@ export async function benchRealpath(report: (line: string) => void): Promise<voi
       const { platform } = READ_PATHS[path];
       const bytes =
         Object.values(figures.fakeRequests).reduce((total, r) => total + r.bytes, 0) / figures.stored;
+      const kb = bytes / 1024;
       report(
-        `  ${path.padEnd(18)} ${(bytes / 1024).toFixed(0).padStart(5)} KB/snapshot   ` +
+        `  ${path.padEnd(18)} ${kb.toFixed(kb < 10 ? 1 : 0).padStart(5)} KB/snapshot   ` +
           `CPU ${figures.cpuMsPerSnapshot.toFixed(2).padStart(6)} ms/snapshot (main thread ` +
           `${figures.mainThreadMsPerSnapshot.toFixed(2)})   one core: ` +
-          `${(3_600_000 / figures.cpuMsPerSnapshot / 1e6).toFixed(2)} M videos/h   ${describe(figures)}` +
-          `${figures.lateStart ? ' (started late)' : ''}`,
+          `${(3_600_000 / figures.cpuMsPerSnapshot / 1e6).toFixed(2)} M videos/h`,
       );
+      report(`    ${describe(figures)}${figures.lateStart ? ' (started late)' : ''}`);
+      report(`    CPU by thread: ${threadLine(figures)}`);
       if (figures.stored === 0 || !(platform in figures.storedByPlatform))
         report(`    nothing stored: reads ${JSON.stringify(figures.reads)}`);
     }
@@ -300,5 +329,6 @@ export async function benchRealpath(report: (line: string) => void): Promise<voi
             ', ',
           )}; ${rate >= RATE * 0.98 && percentile(figures.latenessMs, 99) < 60_000 ? 'held' : 'NOT held'}`,
     );
+    report(`  CPU by thread: ${threadLine(figures)}`);
   }
 }

@@ -5,7 +5,7 @@
 // health) started as serve starts it. Every second it sends the parent a sample: its CPU time (the process, and
 // the main thread alone), RSS, and what the scheduler recorded since the last sample. On `stop` it
 // stops as serve does and sends its peak RSS.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import pino from 'pino';
 import { startBackgroundWork } from '../../src/cli/background.ts';
 import { systemClock } from '../../src/clock.ts';
@@ -26,6 +26,8 @@ export interface EngineSample {
   cpuMicros: number;
   /** Milliseconds of CPU of the main (JavaScript) thread, from /proc (10 ms resolution). */
   mainThreadCpuMs: number;
+  /** Milliseconds the main thread was ready to run but waited for a CPU (other processes had them). */
+  mainThreadWaitMs: number;
   rssBytes: number;
   /** Since the last sample. */
   stored: number;
@@ -37,6 +39,8 @@ export interface EngineSample {
 
 export interface EngineFinal {
   maxRssBytes: number;
+  /** CPU ms of the process's threads since it started, by thread name (the main thread is `main`). */
+  threadCpuMs: Record<string, number>;
   /** Every source read since the start, by `source outcome`. */
   reads: Record<string, number>;
 }
@@ -106,11 +110,33 @@ const background = await startBackgroundWork({
 });
 
 const mainThreadStat = `/proc/${process.pid}/task/${process.pid}/stat`;
+const mainThreadSchedStat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+/** The scheduler's count of the main thread's time waiting on a run queue, in ms. */
+function mainThreadWaitMs(): number {
+  return Number(readFileSync(mainThreadSchedStat, 'utf8').split(' ')[1]) / 1e6;
+}
 /** utime + stime of the main thread, in ms (the kernel counts in ticks of 10 ms). */
 function mainThreadCpuMs(): number {
   const stat = readFileSync(mainThreadStat, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU ms of every thread of the process, summed by thread name (impit's runtime, libuv's pool, V8's GC…). */
+function threadCpuMs(): Record<string, number> {
+  const byName: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${process.pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      const name =
+        tid === String(process.pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return byName;
 }
 
 const sampler = setInterval(() => {
@@ -119,6 +145,7 @@ const sampler = setInterval(() => {
     at: Date.now(),
     cpuMicros: user + system,
     mainThreadCpuMs: mainThreadCpuMs(),
+    mainThreadWaitMs: mainThreadWaitMs(),
     rssBytes: process.memoryUsage.rss(),
     ...since,
   };
@@ -136,6 +163,7 @@ process.on('message', (message) => {
     await store.close();
     const final: EngineFinal = {
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      threadCpuMs: threadCpuMs(),
       reads: Object.fromEntries(reads),
     };
     process.send?.({ final }, () => process.exit(0));
