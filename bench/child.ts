@@ -4,9 +4,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 export async function startChild<T>(
   script: string,
   env: Record<string, string> = {},
+  /** Node options besides tsx (e.g. --cpu-prof). */
+  execArgv: readonly string[] = [],
 ): Promise<{ child: ChildProcess; ready: T }> {
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...execArgv],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, measured in one run on this machine, as ratios to a baseline of the same run.
-// BENCH_ONLY=http,engine,disk,platforms,export,rollup,webhooks,prune,start,fleet picks sections.
+// BENCH_ONLY=http,engine,disk,platforms,realpath,export,rollup,webhooks,prune,start,fleet picks sections.
 import { benchDisk } from './disk.ts';
 import { benchEngine } from './engine.ts';
 import { benchExport } from './export.ts';
@@ -7,6 +7,7 @@ import { benchFleet } from './fleet.ts';
 import { benchHttp } from './http.ts';
 import { benchPlatforms } from './platforms.ts';
 import { benchPrune } from './prune.ts';
+import { benchRealpath } from './realpath.ts';
 import { benchRollup } from './rollup.ts';
 import { benchStart } from './start.ts';
 import { benchWebhooks } from './webhooks.ts';
@@ -16,6 +17,7 @@ const sections: Record<string, (report: (line: string) => void) => Promise<void>
   engine: benchEngine,
   disk: benchDisk,
   platforms: benchPlatforms,
+  realpath: benchRealpath,
   export: benchExport,
   rollup: benchRollup,
   webhooks: benchWebhooks,

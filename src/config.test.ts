@@ -18,7 +18,16 @@ describe('configuration from the environment', () => {
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
       keepAliveTimeoutMs: 5_000,
+      schedulerConcurrency: 16,
+      schedulerPlatformConcurrency: 8,
     });
+  });
+
+  it('reads the scheduler pools', () => {
+    const result = loadConfig({ SCHEDULER_CONCURRENCY: '256', SCHEDULER_PLATFORM_CONCURRENCY: '96' });
+    expect(
+      result.ok && [result.value.schedulerConcurrency, result.value.schedulerPlatformConcurrency],
+    ).toEqual([256, 96]);
   });
 
   it.each([
@@ -35,6 +44,7 @@ describe('configuration from the environment', () => {
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['TRUST_PROXY', '-1'],
     ['SCHEDULER_CONCURRENCY', '0'],
+    ['SCHEDULER_PLATFORM_CONCURRENCY', '0'],
     ['SMTP_URL', 'mail.example.com:25'],
     ['SMTP_URL', 'http://mail.example.com'],
     ['PUBLIC_BASE_URL', 'contentstats.example.com'],

@@ -145,6 +145,7 @@ const envSchema = z.object({
   CONTENTSTATS_UPSTREAMS: upstreamsSchema,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  SCHEDULER_PLATFORM_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -226,6 +227,10 @@ export const CONFIG_VARIABLES: Record<ConfigVariable, { default: string | null; 
   SCHEDULER_CONCURRENCY: {
     default: '16',
     meaning: 'collection batches in flight at once per scheduling process',
+  },
+  SCHEDULER_PLATFORM_CONCURRENCY: {
+    default: '8',
+    meaning: 'of those, at most this many for one platform (a slow platform cannot take every slot)',
   },
   TRUST_PROXY: {
     default: 'false',
@@ -322,6 +327,8 @@ export interface Config {
   upstreams: Record<string, string>;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   schedulerConcurrency: number;
+  /** Of those, the most for one platform. */
+  schedulerPlatformConcurrency: number;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   /**
    * Which X-Forwarded-For hops to believe: none (false), the nearest N proxies, the listed proxy addresses, or
@@ -379,6 +386,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     upstreams: e.CONTENTSTATS_UPSTREAMS,
     logLevel: e.LOG_LEVEL,
     schedulerConcurrency: e.SCHEDULER_CONCURRENCY,
+    schedulerPlatformConcurrency: e.SCHEDULER_PLATFORM_CONCURRENCY,
     trustProxy: e.TRUST_PROXY,
     unauthenticatedRateLimitPerMinute: e.UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
     headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,

@@ -10,7 +10,7 @@ import { createHttpClient } from '../http/client.ts';
 import { createSmtpMailer } from '../notify/mailer.ts';
 import { createOutboxWorker } from '../notify/outbox-worker.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { createEngine } from '../scheduler/engine.ts';
+import { createEngine, type RunSummary } from '../scheduler/engine.ts';
 import type { Store } from '../store/database.ts';
 import { ensureSnapshotPartitions } from '../store/snapshot-partitions.ts';
 import { createDeliveryWorker, WEBHOOK_USER_AGENT } from '../webhooks/delivery-worker.ts';
@@ -31,6 +31,8 @@ export async function startBackgroundWork(options: {
   scheduler: boolean;
   /** True only for `serve` on SQLite: the one process that schedules, so it pages without leases. */
   soleScheduler: boolean;
+  /** Told of each scheduler pass besides the per-minute log line (the real-path benchmark reads lateness here). */
+  onPass?: (summary: RunSummary) => void;
 }): Promise<BackgroundWork> {
   const { store, config, logger } = options;
   const partitions = startPartitionMaintenance(store, logger.child({ module: 'store' }));
@@ -42,9 +44,13 @@ export async function startBackgroundWork(options: {
         clock: systemClock,
         collectorFor: options.collectorFor,
         log: schedulerLog,
-        ...(passLog ? { onPass: (summary) => passLog.add(summary) } : {}),
+        onPass: (summary) => {
+          passLog?.add(summary);
+          options.onPass?.(summary);
+        },
         ...(options.metrics ? { metrics: options.metrics } : {}),
         concurrency: config.schedulerConcurrency,
+        perPlatformConcurrency: config.schedulerPlatformConcurrency,
         soleScheduler: options.soleScheduler,
       })
     : undefined;

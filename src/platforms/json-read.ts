@@ -49,18 +49,51 @@ export function at(value: unknown, ...path: readonly (string | number)[]): unkno
 
 /** Every value stored under `key`, anywhere in the tree, in document order. */
 export function findAll(root: unknown, key: string): unknown[] {
-  const found: unknown[] = [];
+  return findEach(root, [key])[key] ?? [];
+}
+
+/**
+ * `findAll` for several keys in one walk of the tree (a page's tree has tens of thousands of nodes): for each
+ * key, every value stored under it, in document order — an object's own value before those inside its members,
+ * members in the order the object lists them (Object.values).
+ */
+export function findEach<K extends string>(root: unknown, keys: readonly K[]): Record<K, unknown[]> {
+  const found = {} as Record<K, unknown[]>;
+  // Own keys are recognised while the members are listed (one lookup per member); a name every object
+  // inherits (`constructor`…) is asked of each object with `in`, as findAll always did.
+  const own = new Map<string, unknown[]>();
+  const inherited: Array<[K, unknown[]]> = [];
+  for (const key of keys) {
+    const values: unknown[] = [];
+    found[key] = values;
+    if (key in Object.prototype) inherited.push([key, values]);
+    else own.set(key, values);
+  }
   const stack: unknown[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+      for (let i = node.length - 1; i >= 0; i--) {
+        const child: unknown = node[i];
+        if (typeof child === 'object' && child !== null) stack.push(child);
+      }
       continue;
     }
     if (!isRecord(node)) continue;
-    if (key in node) found.push(node[key]);
-    const children = Object.values(node);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    for (const [key, values] of inherited) if (key in node) values.push(node[key]);
+    // Members in order (for…in lists a parsed object's keys as Object.values does), pushed, then turned
+    // around so the first is taken first.
+    const firstChild = stack.length;
+    for (const key in node) {
+      const child = node[key];
+      own.get(key)?.push(child);
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+    for (let a = firstChild, b = stack.length - 1; a < b; a++, b--) {
+      const swap = stack[a];
+      stack[a] = stack[b];
+      stack[b] = swap;
+    }
   }
   return found;
 }

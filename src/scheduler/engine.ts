@@ -330,15 +330,25 @@ export function createEngine(options: EngineOptions): Engine {
   async function pageThroughDue(summary: RunSummary): Promise<void> {
     const passStart = clock.now();
     let cursor: { dueAt: number; id: string } | null = null;
-    while (!stopping) {
+    // A page is taken while the one before is still being collected, so the pools do not run dry at the end
+    // of each page (the last answers of a page are the slowest); at most two pages are in hand.
+    let previousPage: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    while (!stopping && !failure) {
       const page = await findDueVideos(store, { now: passStart, after: cursor, limit: leaseBatch });
       if (page.length === 0) break;
       const last: DueVideo = page.at(-1)!;
       cursor = { dueAt: last.next_due_at!, id: last.id };
       summary.leased += page.length;
-      await processLeased(page, summary);
+      const collecting = processLeased(page, summary).catch((error: unknown) => {
+        failure ??= { error };
+      });
+      await previousPage;
+      previousPage = collecting;
       if (page.length < leaseBatch) break;
     }
+    await previousPage;
+    if (failure) throw failure.error;
   }
 
   /**
@@ -386,15 +396,20 @@ export function createEngine(options: EngineOptions): Engine {
       }
       loop = (async () => {
         while (!stopping) {
+          const passStarted = performance.now();
+          let waitMs = pollIntervalMs;
           try {
             const summary = await engine.runDue();
             options.onPass?.(summary);
+            // Passes start every pollIntervalMs: one that took longer (a backlog, a slow platform) is followed
+            // at once, since slots fell due while it ran. (A failed pass waits the whole interval.)
+            waitMs = Math.max(0, pollIntervalMs - (performance.now() - passStarted));
           } catch (error) {
             log.error({ err: error }, 'scheduler pass failed');
           }
           if (stopping) break;
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, pollIntervalMs);
+            const timer = setTimeout(resolve, waitMs);
             wake = () => {
               clearTimeout(timer);
               resolve();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestClock } from '../../src/clock.ts';
+import type { EngineOptions } from '../../src/scheduler/engine.ts';
 import { createTestApi, type TestApi } from '../support/api.ts';
 import { createTestEngine, scriptedCollector } from '../support/engine.ts';
 import { expectInvariants } from '../support/invariants.ts';
@@ -343,6 +344,119 @@ describe('stopping the engine', () => {
       expect(collected).toBe(10);
       const after = createTestEngine(api);
       expect((await after.runDue()).fates.stored).toBe(20);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe.each(DIALECTS)('a pass with more due than one page holds (%s)', (dialect) => {
+  /** 25 test-mode videos, all due in an hour; a collector whose answers the test holds until it lets them go. */
+  async function world() {
+    const clock = new TestClock(Date.parse('2024-01-29T10:00:00.000Z'));
+    const api = await createTestApi(dialect, { clock });
+    const account = await api.createAccount();
+    await api.call('PATCH', `/admin/v1/accounts/${account.id}`, {
+      headers: { authorization: 'Bearer test-admin-token-0123456789' },
+      body: { max_active_videos: 100 },
+    });
+    for (let i = 0; i < 25; i++) {
+      await api.call('POST', '/api/v1/videos/track', {
+        key: account.testKey,
+        body: {
+          video_link: `https://www.tiktok.com/@u/video/73012345678901234${String(i).padStart(2, '0')}`,
+          duration_days: 1,
+        },
+      });
+    }
+    clock.advance(HOUR);
+    let inHand = 0;
+    let mostInHand = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const collectorFor: EngineOptions['collectorFor'] = (mode, platform) => ({
+      platform,
+      batchSize: 1,
+      collect: async (refs) => {
+        inHand += refs.length;
+        mostInHand = Math.max(mostInHand, inHand);
+        await released;
+        inHand -= refs.length;
+        return api.parts.collectorFor(mode, platform)!.collect(refs);
+      },
+    });
+    return { api, account, collectorFor, release, mostInHand: () => mostInHand, inHand: () => inHand };
+  }
+
+  // The sole scheduler's pages (a fleet worker leases as its pools start instead: test/scheduler/fleet.test.ts).
+  it.each([true])(
+    'takes the next page while the one before is collected, two at most, each video once (sole scheduler: %s)',
+    async (soleScheduler) => {
+      const { api, account, collectorFor, release, mostInHand, inHand } = await world();
+      try {
+        const engine = createTestEngine(api, {
+          collectorFor,
+          soleScheduler,
+          leaseBatch: 10,
+          concurrency: 100,
+          perPlatformConcurrency: 100,
+        });
+        const pass = engine.runDue();
+        // The first page is held; the second is taken and held too; the third waits for the first to finish.
+        for (let turn = 0; turn < 100 && inHand() < 20; turn++) await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, 20));
+        expect(mostInHand()).toBe(20);
+        release();
+        const summary = await pass;
+        expect(summary.fates.stored).toBe(25);
+        expect(summary.leased).toBe(25);
+        await expectInvariants(api.store, account.id);
+      } finally {
+        await api.close();
+      }
+    },
+  );
+});
+
+describe('the pass cadence', () => {
+  it('follows a pass that took longer than the poll interval at once', async () => {
+    const clock = new TestClock(Date.parse('2024-01-29T10:00:00.000Z'));
+    const api = await createTestApi('sqlite', { clock });
+    try {
+      const account = await api.createAccount();
+      await api.call('POST', '/api/v1/videos/track', {
+        key: account.testKey,
+        body: { video_link: `https://www.tiktok.com/@u/video/${VIDEO}`, duration_days: 1 },
+      });
+      clock.advance(HOUR);
+      const passEnds: number[] = [];
+      let secondPass!: () => void;
+      const twoPasses = new Promise<void>((resolve) => {
+        secondPass = resolve;
+      });
+      const engine = createTestEngine(api, {
+        soleScheduler: true,
+        collectorFor: (mode, platform) => ({
+          platform,
+          batchSize: 10,
+          // The platform answers after 700 ms: the pass outlasts the 600 ms poll interval.
+          collect: async (refs) => {
+            await new Promise((r) => setTimeout(r, 700));
+            return api.parts.collectorFor(mode, platform)!.collect(refs);
+          },
+        }),
+        onPass: () => {
+          passEnds.push(performance.now());
+          if (passEnds.length === 2) secondPass();
+        },
+      });
+      await engine.start(600);
+      await twoPasses;
+      await engine.stop();
+      // The second pass (nothing due: it ends at once) began as soon as the first ended, not 600 ms later.
+      expect(passEnds[1]! - passEnds[0]!).toBeLessThan(300);
     } finally {
       await api.close();
     }

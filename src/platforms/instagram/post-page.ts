@@ -63,12 +63,15 @@ export function parsePostPage(html: string, shortcode: string): CollectResult {
   return failure('format_changed', 'The post page carries neither post data nor counts');
 }
 
+/** The page's JSON blobs that may hold the post, parsed. */
 function embeddedJson(html: string): unknown[] {
   const texts = [...html.matchAll(JSON_SCRIPT)].map((match) => match[1] ?? '');
   const shared = SHARED_DATA.exec(html)?.[1];
   if (shared) texts.push(shared);
   const parsed: unknown[] = [];
   for (const text of texts) {
+    // Most of the page's JSON is the web app's configuration: not parsed when it cannot hold a post.
+    if (!mayHoldCounts(text)) continue;
     const value = parseJson(text);
     // A blob that is not JSON is not where the post is.
     if (value !== undefined) parsed.push(value);
@@ -76,16 +79,57 @@ function embeddedJson(html: string): unknown[] {
   return parsed;
 }
 
-/** Every object in the trees that is this post and carries counts, in document order. */
+const COUNT_KEY_SET: ReadonlySet<string> = new Set(COUNT_KEYS);
+/** A count key written out, as a JSON string: one pass over the text for all of them. */
+const QUOTED_COUNT_KEY = new RegExp(`"(?:${COUNT_KEYS.join('|')})"`);
+/**
+ * A JSON string of lowercase letters, underscores and \u00XX escapes, one escape at least: how a count key
+ * would look written with escapes (JSON has no other escape for those characters).
+ */
+const ESCAPED_KEY = /"(?:[a-z_]|\\u00[0-9a-fA-F]{2})*\\u00[0-9a-fA-F]{2}(?:[a-z_]|\\u00[0-9a-fA-F]{2})*"/g;
+
+/**
+ * False only when the JSON text names no count key, so no object in it can be a post with counts (what
+ * `postObjects` looks for): the key written out ("like_count") or with escapes ("like\u005fcount").
+ */
+export function mayHoldCounts(text: string): boolean {
+  if (QUOTED_COUNT_KEY.test(text)) return true;
+  if (!text.includes('\\u00')) return false;
+  for (const match of text.matchAll(ESCAPED_KEY)) {
+    if (COUNT_KEY_SET.has(JSON.parse(match[0]) as string)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every object in the trees that is this post and carries counts, in document order. The page's trees hold
+ * thousands of objects: each object's keys are listed once (for…in, in Object.values order) and looked up in a
+ * set, rather than each count key asked of each object (`in` on objects of a thousand shapes is slow).
+ */
 function postObjects(roots: readonly unknown[], shortcode: string) {
   const found = [];
   const stack: unknown[] = [...roots].reverse();
   while (stack.length > 0) {
     const node = stack.pop();
     if (typeof node !== 'object' || node === null) continue;
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-    if (Array.isArray(node) || !COUNT_KEYS.some((key) => key in node)) continue;
+    const firstChild = stack.length;
+    let carriesCounts = false;
+    if (Array.isArray(node)) {
+      for (const child of node) if (typeof child === 'object' && child !== null) stack.push(child);
+    } else {
+      for (const key in node) {
+        const child: unknown = (node as Record<string, unknown>)[key];
+        if (COUNT_KEY_SET.has(key)) carriesCounts = true;
+        if (typeof child === 'object' && child !== null) stack.push(child);
+      }
+    }
+    // Pushed in order, turned around so the first is taken first.
+    for (let a = firstChild, b = stack.length - 1; a < b; a++, b--) {
+      const swap = stack[a];
+      stack[a] = stack[b];
+      stack[b] = swap;
+    }
+    if (!carriesCounts) continue;
     const media = asInstagramMedia(node);
     if (media && isPost(media, shortcode)) found.push(media);
   }

@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseJson } from '../json-read.ts';
 import { extractAssignedObject } from './embedded-json.ts';
 
 describe('objects assigned in page scripts are found whole', () => {
@@ -34,5 +37,77 @@ describe('objects assigned in page scripts are found whole', () => {
     expect(
       extractAssignedObject('<script>var ytInitialData = {a:1};</script>', 'ytInitialData'),
     ).toBeUndefined();
+  });
+});
+
+/** The reading before the page was searched with indexOf and the end guessed: a regex, then a brace scan. */
+function previousExtract(html: string, variableName: string): unknown {
+  const assignment = new RegExp(
+    `(?:\\b${variableName}|\\[\\s*["']${variableName}["']\\s*\\])\\s*=\\s*(?=\\{)`,
+    'g',
+  );
+  for (const match of html.matchAll(assignment)) {
+    const start = match.index + match[0].length;
+    let depth = 0;
+    let inString = false;
+    let end = -1;
+    for (let i = start; i < html.length && end === -1; i++) {
+      const char = html.charCodeAt(i);
+      if (inString) {
+        if (char === 0x5c) i++;
+        else if (char === 0x22) inString = false;
+        continue;
+      }
+      if (char === 0x22) inString = true;
+      else if (char === 0x7b) depth++;
+      else if (char === 0x7d && --depth === 0) end = i + 1;
+    }
+    if (end === -1) continue;
+    const value = parseJson(html.slice(start, end));
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+describe('the objects read are those the previous reading found', () => {
+  const fixtures = readdirSync(new URL('./fixtures/', import.meta.url)).filter((name) =>
+    name.endsWith('.html'),
+  );
+  const page = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+  it.each(fixtures)('on %s', (name) => {
+    const html = page(name);
+    for (const variable of ['ytInitialPlayerResponse', 'ytInitialData']) {
+      expect(extractAssignedObject(html, variable)).toEqual(previousExtract(html, variable));
+    }
+  });
+
+  it('on pages where the first `};` is not the end, an assignment is not JSON, or the object never closes', () => {
+    const piece = fc.constantFrom(
+      'var ytInitialData = ',
+      'window["ytInitialData"] = ',
+      "window[ 'ytInitialData' ]=",
+      'xytInitialData = ',
+      'ytInitialData == ',
+      '{',
+      '}',
+      '};',
+      '"',
+      '\\"',
+      '"a":',
+      '"b};c"',
+      '1,',
+      '[',
+      ']',
+      ';</script><script>',
+      ' ',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const html = pieces.join('');
+        expect(extractAssignedObject(html, 'ytInitialData')).toEqual(previousExtract(html, 'ytInitialData'));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

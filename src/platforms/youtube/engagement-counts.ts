@@ -2,9 +2,34 @@
 // in renderers that YouTube reshapes often. Each count is looked up in several places, best first:
 // an exact number wins over an abbreviated label wherever it was found.
 
-import { asArray, asRecord, asString, at, findAll } from '../json-read.ts';
+import { asArray, asRecord, asString, at, findAll, findEach } from '../json-read.ts';
 import { type ParsedCount, parseCount } from './parse-count.ts';
 import { textOf } from './text-object.ts';
+
+/** The renderers the counts are read from, wherever ytInitialData has them. */
+const RENDERERS = [
+  'likeCountEntity',
+  'likeButtonViewModel',
+  'segmentedLikeDislikeButtonRenderer',
+  'commentsEntryPointHeaderRenderer',
+  'commentsHeaderRenderer',
+  'videoPrimaryInfoRenderer',
+] as const;
+
+/**
+ * ytInitialData with its renderers found: every value under each of RENDERERS, in document order (as findAll
+ * lists them), in one walk of the tree — it has tens of thousands of nodes, and a walk per renderer cost more
+ * than parsing the page.
+ */
+export interface InitialData {
+  root: unknown;
+  renderers: Record<(typeof RENDERERS)[number], unknown[]>;
+}
+
+export const readInitialData = (root: unknown): InitialData => ({
+  root,
+  renderers: findEach(root, RENDERERS),
+});
 
 /** The first exact reading among the candidates; otherwise the first abbreviated one; otherwise null. */
 export function bestCount(candidates: readonly (string | undefined)[]): ParsedCount | null {
@@ -23,13 +48,14 @@ const LIKE_A11Y = /along with ([\d,]+) other/i;
 // The older toggle button: "1,234,567 likes".
 const LIKES_LABEL = /^([\d,]+) likes?$/i;
 
-export function readLikeCount(initialData: unknown, microformatLikeCount: unknown): ParsedCount | null {
+export function readLikeCount(initialData: InitialData, microformatLikeCount: unknown): ParsedCount | null {
   // likeCountEntity sits in the segmented like button or, in newer pages, in
   // frameworkUpdates.entityBatchUpdate.mutations[].payload. Logged out, "indifferent" is the count as is
   // (the "liked" variants add the viewer's own like).
-  const entities = findAll(initialData, 'likeCountEntity').map(asRecord);
-  const likeButtons = findAll(initialData, 'likeButtonViewModel');
-  const toggleLabels = findAll(initialData, 'segmentedLikeDislikeButtonRenderer').map((button) =>
+  const { renderers } = initialData;
+  const entities = renderers.likeCountEntity.map(asRecord);
+  const likeButtons = renderers.likeButtonViewModel;
+  const toggleLabels = renderers.segmentedLikeDislikeButtonRenderer.map((button) =>
     textOf(
       at(
         button,
@@ -61,17 +87,17 @@ export function readLikeCount(initialData: unknown, microformatLikeCount: unknow
 
 const COMMENT_PANELS = new Set(['engagement-panel-comments-section', 'comment-item-section']);
 
-export function readCommentCount(initialData: unknown): ParsedCount | null {
-  const panelCounts = asArray(at(initialData, 'engagementPanels'))
+export function readCommentCount(initialData: InitialData): ParsedCount | null {
+  const panelCounts = asArray(at(initialData.root, 'engagementPanels'))
     .map((panel) => asRecord(at(panel, 'engagementPanelSectionListRenderer')))
     .filter((panel) => COMMENT_PANELS.has(asString(panel?.panelIdentifier) ?? ''))
     .map((panel) => textOf(at(panel, 'header', 'engagementPanelTitleHeaderRenderer', 'contextualInfo')));
   // The comments teaser under the video ("Comments 1.2K") and the header of a loaded comment section
   // ("1,234 Comments").
-  const teaserCounts = findAll(initialData, 'commentsEntryPointHeaderRenderer').map((teaser) =>
+  const teaserCounts = initialData.renderers.commentsEntryPointHeaderRenderer.map((teaser) =>
     textOf(at(teaser, 'commentCount')),
   );
-  const headerCounts = findAll(initialData, 'commentsHeaderRenderer').flatMap((header) => [
+  const headerCounts = initialData.renderers.commentsHeaderRenderer.flatMap((header) => [
     textOf(at(header, 'countText')),
     textOf(at(header, 'commentsCount')),
   ]);
@@ -79,8 +105,8 @@ export function readCommentCount(initialData: unknown): ParsedCount | null {
 }
 
 /** The view counter under the video, for pages whose player response lacks `videoDetails.viewCount`. */
-export function readViewCountRenderer(initialData: unknown): ParsedCount | null {
-  const primaryInfo = findAll(initialData, 'videoPrimaryInfoRenderer')[0];
+export function readViewCountRenderer(initialData: InitialData): ParsedCount | null {
+  const primaryInfo = initialData.renderers.videoPrimaryInfoRenderer[0];
   const counter = at(primaryInfo, 'viewCount', 'videoViewCountRenderer');
   // A live stream's counter shows people watching now, not views.
   if (at(counter, 'isLive') === true) return null;

@@ -20,6 +20,12 @@ describe('the watch page parser reads a public video', () => {
     });
   });
 
+  it('reads the page at the size YouTube serves it (1 MB) as the smaller page of the same video', () => {
+    expect(parseWatchPage(fixture('watch-public-full.html'), 'Xr4bK2m9QpA')).toEqual(
+      parseWatchPage(fixture('watch-public.html'), 'Xr4bK2m9QpA'),
+    );
+  });
+
   it('keeps the description exactly, with the characters YouTube escapes inside the page', () => {
     const result = parseWatchPage(fixture('watch-public.html'), 'Xr4bK2m9QpA');
     expect(result.ok && result.value.metadata.description).toContain(

@@ -6,7 +6,12 @@ import { err } from '../../result.ts';
 import { asRecord, asString, at } from '../json-read.ts';
 import { type CollectResult, failure, type Metrics, success } from '../types.ts';
 import { extractAssignedObject } from './embedded-json.ts';
-import { readCommentCount, readLikeCount, readViewCountRenderer } from './engagement-counts.ts';
+import {
+  readCommentCount,
+  readInitialData,
+  readLikeCount,
+  readViewCountRenderer,
+} from './engagement-counts.ts';
 import { type ParsedCount, parseDigitString } from './parse-count.ts';
 import { classifyPlayability } from './playability.ts';
 import { textOf } from './text-object.ts';
@@ -37,7 +42,7 @@ export function parseWatchPage(html: string, videoId: string): CollectResult {
   }
 
   const microformat = asRecord(at(player, 'microformat', 'playerMicroformatRenderer'));
-  const initialData = extractAssignedObject(html, 'ytInitialData');
+  const initialData = readInitialData(extractAssignedObject(html, 'ytInitialData'));
 
   const exactViews = parseDigitString(videoDetails?.viewCount) ?? parseDigitString(microformat?.viewCount);
   const views: ParsedCount | null =
