@@ -3,7 +3,7 @@
 // pg_total_relation_size. VIDEOS live videos are tracked through the real track write (slot 0), then SLOTS
 // more slots of each are recorded through the engine (simulator, live mode: snapshot + charge + advance); the
 // figure is what the tables and indexes a snapshot touches grew by over those recordings, per snapshot.
-// SQLite always; PostgreSQL too when BENCH_POSTGRES_URL is set.
+// SQLite, and PostgreSQL (BENCH_POSTGRES_URL, else the tests' database; `off` skips it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { migrateToLatest } from '../src/store/migrate.ts';
 import { writeTransaction } from '../src/store/transaction.ts';
 import { startTrackings } from '../src/tracking/start-trackings.ts';
 import { newTracking } from '../src/tracking/track.ts';
+import { TEST_POSTGRES_URL } from '../test/support/stores.ts';
 
 const VIDEOS = Number(process.env.BENCH_DISK_VIDEOS ?? 10_000);
 const SLOTS = Number(process.env.BENCH_DISK_SLOTS ?? 10);
@@ -283,9 +284,10 @@ export async function benchDisk(out: (line: string) => void): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const postgresUrl = process.env.BENCH_POSTGRES_URL;
-  if (!postgresUrl) {
-    out('PostgreSQL: skipped (set BENCH_POSTGRES_URL, e.g. postgres://127.0.0.1:5432/test)');
+  // The PostgreSQL the tests use unless told otherwise; BENCH_POSTGRES_URL=off skips it.
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? TEST_POSTGRES_URL;
+  if (postgresUrl === 'off') {
+    out('PostgreSQL: skipped (BENCH_POSTGRES_URL=off)');
     return;
   }
   const schema = `bench_disk_${process.pid}_${Date.now()}`;

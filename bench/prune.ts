@@ -3,7 +3,7 @@
 // (`BENCH_PRUNE_BATCH` changes it), against the baseline of one statement deleting the same rows in one
 // transaction (an identical second database). Reports the total time of each, the prune's longest transaction
 // (how long it holds SQLite's write lock at a time, or one PostgreSQL transaction open) and the dry run's time.
-// SQLite always; PostgreSQL too when BENCH_POSTGRES_URL is set.
+// SQLite, and PostgreSQL (BENCH_POSTGRES_URL, else the tests' database; `off` skips it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { DEFAULT_PRUNE_BATCH, planPrune, pruneSnapshots } from '../src/retention
 import { openStore, type Store } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { writeTransaction } from '../src/store/transaction.ts';
+import { TEST_POSTGRES_URL } from '../test/support/stores.ts';
 
 const VIDEOS = Number(process.env.BENCH_PRUNE_VIDEOS ?? 300);
 const SLOTS = 720;
@@ -139,9 +140,10 @@ export async function benchPrune(report: (line: string) => void): Promise<void> 
     },
     report,
   );
-  const postgresUrl = process.env.BENCH_POSTGRES_URL;
-  if (!postgresUrl) {
-    report('PostgreSQL: skipped (set BENCH_POSTGRES_URL, e.g. postgres://127.0.0.1:5432/test)');
+  // The PostgreSQL the tests use unless told otherwise; BENCH_POSTGRES_URL=off skips it.
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? TEST_POSTGRES_URL;
+  if (postgresUrl === 'off') {
+    report('PostgreSQL: skipped (BENCH_POSTGRES_URL=off)');
     return;
   }
   await measure(
