@@ -265,19 +265,19 @@ interface FleetRun {
 /** Invariants after a run: one snapshot per slot, nothing missed, slots settled up to the next, money right. */
 async function expectFleetInvariants(store: TestStore, accountId: string): Promise<void> {
   const duplicates = await sql<{ n: number }>`
-    select count(*) as n from (select 1 from snapshots group by video_id, slot having count(*) > 1) d`.execute(
+    select count(*) as n from (select 1 from snapshots group by video_key, slot having count(*) > 1) d`.execute(
     store.db,
   );
   if (Number(duplicates.rows[0]!.n) !== 0) throw new Error(`${duplicates.rows[0]!.n} slots stored twice`);
   // Each video's slots before next_slot are stored (none missed: every slot was collected within its interval),
   // none after it, and its counters agree.
   const broken = await sql<{ id: string; next_slot: number; rows: number; max_slot: number; missed: number }>`
-    select v.id, v.next_slot, count(s.id) as rows, max(s.slot) as max_slot, v.snapshots_missed as missed
-    from videos v left join snapshots s on s.video_id = v.id
+    select v.id, v.next_slot, count(s.slot) as rows, max(s.slot) as max_slot, v.snapshots_missed as missed
+    from videos v left join snapshots s on s.video_key = v.video_key
     where v.account_id = ${accountId}
     group by v.id
-    having count(s.id) <> v.next_slot or max(s.slot) <> v.next_slot - 1 or v.snapshots_missed <> 0
-      or count(s.id) filter (where s.missed = 1) <> 0 or v.snapshots_collected <> v.next_slot
+    having count(s.slot) <> v.next_slot or max(s.slot) <> v.next_slot - 1 or v.snapshots_missed <> 0
+      or count(s.slot) filter (where s.source is null) <> 0 or v.snapshots_collected <> v.next_slot
       or v.status <> 'monitoring'
     limit 5`.execute(store.db);
   if (broken.rows.length > 0) throw new Error(`videos out of step: ${JSON.stringify(broken.rows)}`);
@@ -361,7 +361,7 @@ async function measureBacklog(size: number, fake: FakePlatform): Promise<FleetRu
     const stored = await sql<{ n: number; all: number }>`
       select count(*) filter (where taken_at >= ${result.windowStart} and taken_at < ${result.windowEnd}) as n,
         count(*) as all
-      from snapshots where slot >= 1 and missed = 0`.execute(store.db);
+      from snapshots where slot >= 1 and source is not null`.execute(store.db);
     if (Number(stored.rows[0]!.all) >= VIDEOS)
       throw new Error(`the backlog of ${VIDEOS} ran out: raise BENCH_FLEET_VIDEOS`);
     await expectFleetInvariants(store, accountId);

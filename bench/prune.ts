@@ -35,10 +35,12 @@ async function seed(store: Store): Promise<void> {
     store.dialect === 'postgres'
       ? sql`select generate_series(0, cast(${2 * VIDEOS - 1} as integer)) as n`
       : sql`select value as n from (with recursive s(value) as (select 0 union all select value + 1 from s where value < ${2 * VIDEOS - 1}) select value from s)`;
-  await sql`insert into videos (id, job_id, account_id, mode, platform, platform_video_id, video_link, canonical_url,
-      status, is_deleted, duration_days, interval_seconds, total_slots, cost_per_snapshot_micro_usd, reserved_micro_usd,
-      next_slot, next_due_at, attempts, snapshots_collected, snapshots_missed, created_at, last_updated_at, ended_at)
-    select 'vid_' || n, 'job_' || n, cast(${ACCOUNT} as text), 'test', 'tiktok', 'p' || n, 'https://example/' || n,
+  // Keys as the store gives them to a new database's first videos (their partition exists).
+  await sql`insert into videos (id, video_key, job_id, account_id, mode, platform, platform_video_id, video_link,
+      canonical_url, status, is_deleted, duration_days, interval_seconds, total_slots, cost_per_snapshot_micro_usd,
+      reserved_micro_usd, next_slot, next_due_at, attempts, snapshots_collected, snapshots_missed, created_at,
+      last_updated_at, ended_at)
+    select 'vid_' || n, 1 + n, 'job_' || n, cast(${ACCOUNT} as text), 'test', 'tiktok', 'p' || n, 'https://example/' || n,
       'https://example/' || n, case when n % 2 = 0 then 'completed' else 'monitoring' end, 0, 30, 3600, ${SLOTS}, 0, 0,
       ${SLOTS}, null, 0, ${SLOTS}, 0, cast(${START} as bigint), cast(${ENDED_AT} as bigint),
       case when n % 2 = 0 then cast(${ENDED_AT} as bigint) end
@@ -47,9 +49,13 @@ async function seed(store: Store): Promise<void> {
     store.dialect === 'postgres'
       ? sql`select generate_series(0, cast(${SLOTS - 1} as integer)) as slot`
       : sql`select value as slot from (with recursive s(value) as (select 0 union all select value + 1 from s where value < ${SLOTS - 1}) select value from s)`;
-  await sql`insert into snapshots (id, video_id, slot, taken_at, missed, views, likes, comments, shares, saves, provider, approximate)
-    select 'snp_' || v.id || '_' || s.slot, v.id, s.slot, v.created_at + s.slot * cast(${HOUR_MS} as bigint), 0,
-      1000 + s.slot * 37, 100 + s.slot * 3, 10 + s.slot, s.slot, s.slot * 2, 'bench', 0
+  await sql`insert into snapshot_sources (code, provider, approximate) values (1, 'bench', 0)`.execute(
+    store.db,
+  );
+  await sql`insert into snapshots (video_key, slot, taken_at, views, likes, comments, shares, saves, source,
+      charged_micro_usd, ledger_entry_id)
+    select v.video_key, s.slot, v.created_at + s.slot * cast(${HOUR_MS} as bigint),
+      1000 + s.slot * 37, 100 + s.slot * 3, 10 + s.slot, s.slot, s.slot * 2, 1, 0, null
     from videos v cross join (${slots}) as s`.execute(store.db);
   await sql`analyze`.execute(store.db);
 }

@@ -120,7 +120,10 @@ export async function seedDueLiveVideos(
         charged_micro_usd: seed.videos * seed.costMicroUsd,
       })
       .execute();
-    const stored = await insertVideos(tx, videos);
+    // In slices: one statement's parameters are limited (PostgreSQL: 65,535).
+    const stored = [];
+    for (let i = 0; i < videos.length; i += ROWS_PER_INSERT)
+      stored.push(...(await insertVideos(tx, videos.slice(i, i + ROWS_PER_INSERT))));
     for (let i = 0; i < ledger.length; i += ROWS_PER_INSERT)
       await tx.db
         .insertInto('ledger_entries')
