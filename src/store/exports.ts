@@ -5,7 +5,7 @@ import { type Compilable, sql } from 'kysely';
 import type { Store } from './database.ts';
 import type { Mode, VideoRow, VideoStatus } from './schema.ts';
 import { type SnapshotOwner, type SnapshotRow, snapshotColumns, snapshotsWithNames } from './snapshots.ts';
-import { tagKey } from './tags.ts';
+import { tagKey, videosCarryingTags } from './tags.ts';
 import type { Executor } from './transaction.ts';
 
 /** Which videos an export covers: always one account in one mode, narrowed by the list filters. */
@@ -56,9 +56,10 @@ export async function exportVideosPage(
   after: VideoCursor | undefined,
   limit: number,
 ): Promise<ExportVideo[]> {
+  const [firstTag, ...otherTags] = (scope.tags ?? []).map(tagKey);
   const rows =
-    scope.tags && scope.tags.length > 0
-      ? await taggedVideosPage(ex, scope, scope.tags.map(tagKey), after, limit)
+    firstTag !== undefined
+      ? await taggedVideosPage(ex, scope, [firstTag, ...otherTags], after, limit)
       : await untaggedVideosPage(ex, scope, after, limit);
   // PostgreSQL hands back BIGINT columns as numbers (database.ts); SQLite already does.
   return rows.map((row) => ({ ...row, created_at: Number(row.created_at) }));
@@ -87,35 +88,18 @@ async function untaggedVideosPage(
 }
 
 /**
- * The tag filter, as the video list does it (store/videos.ts): the account's videos carrying the first tag
- * through `video_tags_by_account`, in (created_at, id) order, keeping those that carry the others too.
+ * The tag filter (videosCarryingTags, shared with the video list), oldest first after the cursor.
  */
 async function taggedVideosPage(
   ex: Executor,
   scope: ExportScope,
-  tagKeys: readonly string[],
+  tagKeys: readonly [string, ...string[]],
   after: VideoCursor | undefined,
   limit: number,
 ): Promise<ExportVideo[]> {
-  const [first, ...others] = tagKeys as [string, ...string[]];
-  let query = ex.db
-    .selectFrom('video_tags as t')
-    .innerJoin('videos', 'videos.id', 't.video_id')
-    .select(EXPORT_VIDEO_COLUMNS.map((column) => `videos.${column}` as const))
-    .where('t.account_id', '=', scope.accountId)
-    .where('t.mode', '=', scope.mode)
-    .where('t.tag_key', '=', first);
-  for (const other of others) {
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('video_tags as o')
-          .select('o.video_id')
-          .whereRef('o.video_id', '=', 't.video_id')
-          .where('o.tag_key', '=', other),
-      ),
-    );
-  }
+  let query = videosCarryingTags(ex, scope.accountId, scope.mode, tagKeys).select(
+    EXPORT_VIDEO_COLUMNS.map((column) => `videos.${column}` as const),
+  );
   if (scope.platform !== undefined) query = query.where('videos.platform', '=', scope.platform);
   if (scope.status !== undefined) query = query.where('videos.status', '=', scope.status);
   if (scope.videoId !== undefined) query = query.where('videos.id', '=', scope.videoId);

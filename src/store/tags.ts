@@ -12,6 +12,39 @@ export const videoTags = (video: Pick<VideoRow, 'tags'>): string[] => JSON.parse
 
 type TaggedVideo = Pick<VideoRow, 'id' | 'account_id' | 'mode' | 'created_at' | 'tags'>;
 
+/**
+ * The account's videos (in one mode) carrying every one of `tagKeys` (their comparison forms; at least one), as
+ * `videos` joined to the first tag's `video_tags` row `t`: read through `video_tags_by_account`, whose
+ * (video_created_at, video_id) order is the video list's and the exports' order and cursor. The video list and
+ * the exports select their columns and add their own filters.
+ */
+export function videosCarryingTags(
+  ex: Executor,
+  accountId: string,
+  mode: Mode,
+  tagKeys: readonly [string, ...string[]],
+) {
+  const [first, ...others] = tagKeys;
+  let query = ex.db
+    .selectFrom('video_tags as t')
+    .innerJoin('videos', 'videos.id', 't.video_id')
+    .where('t.account_id', '=', accountId)
+    .where('t.mode', '=', mode)
+    .where('t.tag_key', '=', first);
+  for (const other of others) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('video_tags as o')
+          .select('o.video_id')
+          .whereRef('o.video_id', '=', 't.video_id')
+          .where('o.tag_key', '=', other),
+      ),
+    );
+  }
+  return query;
+}
+
 /** Indexes the tags of videos just inserted (their `videos.tags` already holds them). */
 export async function indexVideoTags(tx: Tx, videos: readonly TaggedVideo[]): Promise<void> {
   const rows = videos.flatMap((video) =>

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { preparedForIds, preparedInsertMany, preparedQuery, preparedRead } from './prepared.ts';
 import type { Mode, NewVideo, UnkeyedVideoRow, VideoRow, VideoStatus } from './schema.ts';
+import { videosCarryingTags } from './tags.ts';
 import type { Executor, Tx } from './transaction.ts';
 
 const VIDEO_COLUMNS: readonly (keyof NewVideo & string)[] = [
@@ -197,7 +198,8 @@ export interface VideoListQuery {
 
 /** Newest first; fetches one extra row so the caller knows whether there is more. */
 export async function listVideos(ex: Executor, q: VideoListQuery): Promise<VideoRow[]> {
-  if (q.tagKeys && q.tagKeys.length > 0) return listTaggedVideos(ex, q, q.tagKeys);
+  const [firstTag, ...otherTags] = q.tagKeys ?? [];
+  if (firstTag !== undefined) return listTaggedVideos(ex, q, [firstTag, ...otherTags]);
   let query = ex.db
     .selectFrom('videos')
     .selectAll()
@@ -225,31 +227,13 @@ export async function listVideos(ex: Executor, q: VideoListQuery): Promise<Video
     .execute();
 }
 
-/**
- * The tag filter: walks the account's videos carrying the first tag newest first through `video_tags_by_account`
- * (video_created_at, video_id — the same order and cursor as the plain list), keeping those that carry the
- * other tags too.
- */
-async function listTaggedVideos(ex: Executor, q: VideoListQuery, tagKeys: string[]): Promise<VideoRow[]> {
-  const [first, ...others] = tagKeys as [string, ...string[]];
-  let query = ex.db
-    .selectFrom('video_tags as t')
-    .innerJoin('videos', 'videos.id', 't.video_id')
-    .selectAll('videos')
-    .where('t.account_id', '=', q.accountId)
-    .where('t.mode', '=', q.mode)
-    .where('t.tag_key', '=', first);
-  for (const other of others) {
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('video_tags as o')
-          .select('o.video_id')
-          .whereRef('o.video_id', '=', 't.video_id')
-          .where('o.tag_key', '=', other),
-      ),
-    );
-  }
+/** The tag filter (videosCarryingTags, shared with the exports), newest first before the cursor. */
+async function listTaggedVideos(
+  ex: Executor,
+  q: VideoListQuery,
+  tagKeys: readonly [string, ...string[]],
+): Promise<VideoRow[]> {
+  let query = videosCarryingTags(ex, q.accountId, q.mode, tagKeys).selectAll('videos');
   if (q.platform) query = query.where('videos.platform', '=', q.platform);
   if (q.status) query = query.where('videos.status', '=', q.status);
   if (q.links && q.links.length > 0) {
