@@ -248,6 +248,13 @@ const limitParam = z
   .transform(Number)
   .refine((n) => n >= 1 && n <= 100, integerMessage('limit', 1, 100));
 
+/** A page of up to 1,000 (snapshots of a video, tags). */
+const largeLimitParam = z
+  .string()
+  .regex(/^\d{1,4}$/, integerMessage('limit', 1, 1000))
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 1000, integerMessage('limit', 1, 1000));
+
 /** `tag` given once or repeated (videos carrying all of them): always a list once parsed. */
 const tagFilter = z
   .union([z.string(), z.array(z.string())], { error: 'tag must be a tag' })
@@ -271,12 +278,7 @@ const isoTime = z.string().datetime({ offset: true, error: 'must be an ISO 8601 
 export const snapshotsQuery = z.object({
   since: isoTime.optional(),
   until: isoTime.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, integerMessage('limit', 1, 1000))
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 1000, integerMessage('limit', 1, 1000))
-    .optional(),
+  limit: largeLimitParam.optional(),
   starting_after: z
     .string()
     .max(80, 'starting_after must be at most 80 characters')
@@ -322,6 +324,18 @@ export const createShareLinkBody = z
 export const videoIdParams = z.object({ id: idParam });
 
 export const tagParams = z.object({ tag: tag.describe('A tag (URL-encoded), compared case-insensitively') });
+
+/** The default and largest page of GET /tags: an account with fewer tags gets them all in one answer. */
+export const TAGS_PAGE_LIMIT = 1000;
+
+export const listTagsQuery = z.object({
+  limit: largeLimitParam
+    .optional()
+    .describe(`Tags per page, 1–${TAGS_PAGE_LIMIT} (default ${TAGS_PAGE_LIMIT})`),
+  starting_after: tag
+    .optional()
+    .describe("A tag: the page after it, in the list's order (compared case-insensitively)"),
+});
 
 export const createKeyBody = z.object({
   mode: z.enum(MODES, { error: 'mode must be live or test' }).optional(),

@@ -88,14 +88,21 @@ export interface TagCount {
 }
 
 /** An account's tags in one mode, with how many videos carry each, in order of their comparison form. */
-export async function listTagCounts(ex: Executor, accountId: string, mode: Mode): Promise<TagCount[]> {
-  const rows = await ex.db
+export async function listTagCounts(
+  ex: Executor,
+  accountId: string,
+  mode: Mode,
+  page: { afterKey?: string; limit?: number } = {},
+): Promise<TagCount[]> {
+  let query = ex.db
     .selectFrom('video_tags')
     .select((eb) => ['tag_key', eb.fn.min('tag').as('tag'), eb.fn.countAll<number | string>().as('videos')])
     .where('account_id', '=', accountId)
-    .where('mode', '=', mode)
-    .groupBy('tag_key')
-    .orderBy('tag_key')
-    .execute();
+    .where('mode', '=', mode);
+  // Keyset paging on the comparison form, read in order through video_tags_by_account.
+  if (page.afterKey !== undefined) query = query.where('tag_key', '>', page.afterKey);
+  query = query.groupBy('tag_key').orderBy('tag_key');
+  if (page.limit !== undefined) query = query.limit(page.limit);
+  const rows = await query.execute();
   return rows.map((row) => ({ tag: row.tag, tagKey: row.tag_key, videos: Number(row.videos) }));
 }

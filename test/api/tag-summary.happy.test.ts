@@ -178,9 +178,61 @@ describe.each(DIALECTS)('campaign roll-ups (%s)', (dialect) => {
         { tag: 'Other', videos: 1 },
         { tag: 'SPRING LAUNCH', videos: 3 },
       ],
+      has_more: false,
     });
     const testMode = (await api.call('GET', '/api/v1/tags', { key: keys.testKey })).json();
-    expect(testMode).toEqual({ tags: [{ tag: 'Spring Launch', videos: 1 }] });
+    expect(testMode).toEqual({ tags: [{ tag: 'Spring Launch', videos: 1 }], has_more: false });
+  });
+
+  it('pages the tags: limit, has_more, and starting_after a tag in any case', async () => {
+    const page = async (query: string) => {
+      const response = await api.call('GET', `/api/v1/tags?${query}`, { key: keys.liveKey });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json() as { tags: { tag: string; videos: number }[]; has_more: boolean };
+    };
+    expect(await page('limit=2')).toEqual({
+      tags: [
+        { tag: 'creator:alex', videos: 1 },
+        { tag: 'Fresh', videos: 1 },
+      ],
+      has_more: true,
+    });
+    // The cursor is compared as the tags are (case-insensitively), whatever spelling the client kept.
+    expect(await page('limit=2&starting_after=FRESH')).toEqual({
+      tags: [
+        { tag: 'Other', videos: 1 },
+        { tag: 'SPRING LAUNCH', videos: 3 },
+      ],
+      has_more: false,
+    });
+    expect(await page('limit=1&starting_after=Other')).toEqual({
+      tags: [{ tag: 'SPRING LAUNCH', videos: 3 }],
+      has_more: false,
+    });
+    // A cursor no video carries still orders: the tags after it.
+    expect(await page('starting_after=d')).toMatchObject({
+      tags: [{ tag: 'Fresh' }, {}, {}],
+      has_more: false,
+    });
+    expect(await page('starting_after=spring%20launch')).toEqual({ tags: [], has_more: false });
+  });
+
+  it('refuses a bad tags page with a 400 naming the parameter', async () => {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=1001', 'limit'],
+      ['limit=abc', 'limit'],
+      ['starting_after=', 'starting_after'],
+      ['starting_after=a%00b', 'starting_after'],
+      [`starting_after=${'x'.repeat(65)}`, 'starting_after'],
+    ] as const) {
+      const response = await api.call('GET', `/api/v1/tags?${query}`, { key: keys.liveKey });
+      expect(response.statusCode, query).toBe(400);
+      expect(
+        response.json().details.map((d: { field: string }) => d.field),
+        query,
+      ).toEqual([field]);
+    }
   });
 
   it('answers 404 for a tag no video of the account carries, and for one that cannot be a tag', async () => {

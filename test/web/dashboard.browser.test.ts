@@ -197,6 +197,7 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
   const accountIds: string[] = [];
   const apiRequests: { url: string; key: string | undefined }[] = [];
   let benchKey: string;
+  let campaignerKey: string;
   let hostileId: string;
   let longId: string;
   const cspViolations: string[] = [];
@@ -214,8 +215,26 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
       now,
     });
     const bench = await createAccount(store, { email: 'bench@example.com', plan: 'enterprise', now });
-    if (!person.ok || !bench.ok) throw new Error('accounts');
-    accountIds.push(person.value.account.id, bench.value.account.id);
+    const campaigner = await createAccount(store, {
+      email: 'campaigns@example.com',
+      plan: 'enterprise',
+      now,
+    });
+    if (!person.ok || !bench.ok || !campaigner.ok) throw new Error('accounts');
+    accountIds.push(person.value.account.id, bench.value.account.id, campaigner.value.account.id);
+    campaignerKey = campaigner.value.testKey.key;
+    // 1,010 campaigns: more than GET /tags answers at once (1,000).
+    await seedCompletedVideos(
+      store,
+      campaigner.value.account.id,
+      Array.from({ length: 101 }, (_, i) => ({
+        n: 2000 + i,
+        title: `Campaign video ${i}`,
+        slots: 1,
+        startedAt: now - 2 * HOUR_MS - i * 1000,
+        tags: Array.from({ length: 10 }, (_, t) => `campaign ${String(i * 10 + t).padStart(4, '0')}`),
+      })),
+    );
     testKey = person.value.testKey.key;
     liveKey = person.value.liveKey.key;
     benchKey = bench.value.testKey.key;
@@ -674,6 +693,26 @@ describe.each(DIALECTS)('the dashboard in Chromium (%s)', (dialect) => {
 
     await page.goto(`${server.url}/#/campaigns`);
     await expect.poll(() => page.locator('table.campaigns').innerText()).toContain('Spring Launch');
+  });
+
+  it('lists every campaign of an account with more than one page of tags', async () => {
+    const own = await context.newPage();
+    await own.goto(`${server.url}/`);
+    await own.evaluate((key) => sessionStorage.setItem('contentstats.apiKey', key), campaignerKey);
+    const tagPages: string[] = [];
+    own.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/v1/tags') tagPages.push(response.url());
+    });
+    await own.goto(`${server.url}/#/campaigns`);
+    const rows = own.locator('table.campaigns tbody tr');
+    await expect.poll(() => rows.count()).toBe(1010);
+    expect(await rows.first().innerText()).toMatch(/^campaign 0000\s+1$/);
+    expect(await rows.last().innerText()).toMatch(/^campaign 1009\s+1$/);
+    expect(tagPages.map((url) => new URL(url).search)).toEqual([
+      '',
+      `?starting_after=${encodeURIComponent('campaign 0999')}`,
+    ]);
+    await own.close();
   });
 
   it('filters the list by platform and status, and finds a video by its link', async () => {

@@ -5,6 +5,7 @@ import { newTimeOrderedId } from '../../src/ids.ts';
 import { tiktokCanonicalUrl } from '../../src/platforms/tiktok/url.ts';
 import type { Mode, UnkeyedVideoRow } from '../../src/store/schema.ts';
 import { insertFirstSnapshots, missedSnapshot, type NewSnapshot } from '../../src/store/snapshots.ts';
+import { indexVideoTags } from '../../src/store/tags.ts';
 import type { Executor } from '../../src/store/transaction.ts';
 import { writeTransaction } from '../../src/store/transaction.ts';
 import { addUsage } from '../../src/store/usage.ts';
@@ -31,6 +32,8 @@ export interface SeededVideo {
   /** `completed` unless said; a paused one holds no reservation and has `durationDays` × 24 slots. */
   status?: 'completed' | 'paused';
   durationDays?: number;
+  /** Tags, as given (indexed for the tag filter and the campaigns). */
+  tags?: string[];
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -116,13 +119,15 @@ export async function seedCompletedVideos(
       last_updated_at: endedAt,
       ended_at: paused ? null : endedAt,
       metadata: '{}',
-      tags: '[]',
+      tags: JSON.stringify(seed.tags ?? []),
     });
   }
   await writeTransaction(store, async (tx) => {
     const keys: number[] = [];
     for (const part of chunks(videos, ROWS_PER_INSERT)) {
-      for (const video of await insertVideos(tx, part)) keys.push(video.video_key);
+      const inserted = await insertVideos(tx, part);
+      await indexVideoTags(tx, inserted);
+      for (const video of inserted) keys.push(video.video_key);
     }
     const keyed = snapshots.map((s) => ({ ...s, videoKey: keys[s.videoKey]! }));
     for (const part of chunks(keyed, ROWS_PER_INSERT)) await insertFirstSnapshots(tx, part);

@@ -41,13 +41,21 @@ export async function render(context, main, route) {
 /** @param {import('../app.js').ViewContext} context @param {HTMLElement} main */
 async function renderIndex(context, main) {
   replace(main, h('h1', null, 'Campaigns'), h('p', { class: 'loading' }, 'Loading…'));
-  const answer = await context.api.get('/tags');
-  if (!answer.ok) {
-    replace(main, h('h1', null, 'Campaigns'), h('p', { class: 'error' }, answer.message));
-    return;
-  }
   /** @type {{tag: string, videos: number}[]} */
-  const tags = answer.body.tags;
+  const tags = [];
+  // Every tag, a page (up to 1,000) at a time.
+  for (let more = true; more; ) {
+    const last = tags.at(-1);
+    const answer = await context.api.get(
+      last ? `/tags?starting_after=${encodeURIComponent(last.tag)}` : '/tags',
+    );
+    if (!answer.ok) {
+      replace(main, h('h1', null, 'Campaigns'), h('p', { class: 'error' }, answer.message));
+      return;
+    }
+    tags.push(...answer.body.tags);
+    more = answer.body.has_more === true && answer.body.tags.length > 0;
+  }
   replace(
     main,
     h('h1', null, 'Campaigns'),

@@ -183,7 +183,13 @@ export const tagCountSchema = named(
   }),
 );
 
-export const tagListSchema = named('TagList', z.object({ tags: z.array(tagCountSchema) }));
+export const tagListSchema = named(
+  'TagList',
+  z.object({
+    tags: z.array(tagCountSchema),
+    has_more: z.boolean().describe('More tags follow: ask again with starting_after = the last tag'),
+  }),
+);
 
 const metricSum = z
   .string()

@@ -266,6 +266,7 @@ export const examples = {
       { tag: 'creator:alex', videos: 12 },
       { tag: 'Spring Launch', videos: 80 },
     ],
+    has_more: false,
   },
   videoDetail: presentVideoDetail(video, snapshots),
   snapshotPage: {

@@ -11,7 +11,7 @@ import { examples } from '../contract/examples.ts';
 import { defineRoute, jsonResponse, registerRoute } from '../contract/route.ts';
 import { notFound, sendError } from '../errors.ts';
 import { iso } from '../iso-time.ts';
-import { tagParams } from '../schemas.ts';
+import { listTagsQuery, TAGS_PAGE_LIMIT, tagParams } from '../schemas.ts';
 
 const tagNotFound = notFound('Tag');
 
@@ -21,7 +21,11 @@ export const listTagsRoute = defineRoute({
   operationId: 'listTags',
   tag: 'campaigns',
   summary: "The account's tags (in this key's mode) with how many videos carry each",
+  description:
+    `In alphabetical order of their lowercase form, ${TAGS_PAGE_LIMIT} at most per answer: when \`has_more\` is ` +
+    'true, ask again with `starting_after` set to the last tag of the answer.',
   auth: 'apiKey',
+  query: listTagsQuery,
   responses: { 200: jsonResponse('The tags, in alphabetical order', tagListSchema, examples.tagList) },
 });
 
@@ -45,10 +49,17 @@ export const tagSummaryRoute = defineRoute({
 });
 
 export function registerTags(app: FastifyInstance, ctx: ApiContext): void {
-  registerRoute(app, listTagsRoute, async (request) => {
+  registerRoute(app, listTagsRoute, async (request, _reply, { query }) => {
     const { account, mode } = request.auth;
-    const tags = await listTagCounts(ctx.store, account.id, mode);
-    return { tags: tags.map(({ tag, videos }) => ({ tag, videos })) };
+    const limit = query.limit ?? TAGS_PAGE_LIMIT;
+    const tags = await listTagCounts(ctx.store, account.id, mode, {
+      ...(query.starting_after !== undefined ? { afterKey: tagKey(query.starting_after) } : {}),
+      limit: limit + 1,
+    });
+    return {
+      tags: tags.slice(0, limit).map(({ tag, videos }) => ({ tag, videos })),
+      has_more: tags.length > limit,
+    };
   });
 
   registerRoute(app, tagSummaryRoute, async (request, reply, { params }) => {
