@@ -15,6 +15,7 @@ import type { TrustProxy } from '../config.ts';
 import { newId } from '../ids.ts';
 import type { Account } from '../store/schema.ts';
 import type { AuthResult } from './auth.ts';
+import { compressAnswer } from './compression.ts';
 import type { ApiContext } from './context.ts';
 import { registerRoute } from './contract/route.ts';
 import { dashboardAssets } from './dashboard/assets.ts';
@@ -90,10 +91,11 @@ export async function buildApp(
   // count taken in an onResponse hook cost a request two hook runs, and onResponse makes Fastify listen for the
   // end of every response besides.
   const countRequest = ctx.metrics.pairCounter('contentstats_http_requests_total', ['route', 'status']);
+  // The same hook compresses an answer worth it (compression.ts): most are too small, a cheap length test.
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     countRequest(request.routeOptions.url ?? 'unmatched', String(reply.statusCode));
-    done(null, payload);
+    compressAnswer(request, reply, payload, done);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -2,6 +2,7 @@
 // the page itself asks for a key and calls the public API with it like any other client. Not part of the
 // OpenAPI document (a user interface, like /docs).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { acceptedEncodings } from '../compression.ts';
 import type { Asset, DashboardAssets } from './assets.ts';
 
 /** The routes below (for the contract test, which checks that every other route is documented). */
@@ -32,20 +33,6 @@ export const DASHBOARD_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 const YEAR_SECONDS = 365 * 24 * 3600;
 
-/** The encodings the client accepts (a `q=0` refuses one). */
-function accepted(request: FastifyRequest): Set<string> {
-  const header = request.headers['accept-encoding'];
-  const names = new Set<string>();
-  for (const part of (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';');
-    if (!name) continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    if (q !== undefined && Number(q.slice(2)) === 0) continue;
-    names.add(name);
-  }
-  return names;
-}
-
 export function sendAsset(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -56,7 +43,7 @@ export function sendAsset(
   reply.header('cache-control', cacheControl).header('etag', asset.etag).header('vary', 'accept-encoding');
   reply.type(asset.contentType);
   if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-  const encodings = asset.gzip || asset.brotli ? accepted(request) : undefined;
+  const encodings = asset.gzip || asset.brotli ? acceptedEncodings(request) : undefined;
   if (asset.brotli && encodings?.has('br')) {
     return reply.header('content-encoding', 'br').send(asset.brotli);
   }
