@@ -137,8 +137,10 @@ export function schemaViolation(schema: JsonSchema, value: unknown): string | nu
   switch (schema.type) {
     case 'string': {
       if (typeof value !== 'string') return 'not a string';
-      if (schema.maxLength !== undefined && value.length > schema.maxLength) return 'too long';
-      if (schema.minLength !== undefined && value.length < schema.minLength) return 'too short';
+      // JSON Schema counts a string's length in code points (as zod does): an emoji is one, not two.
+      const length = [...value].length;
+      if (schema.maxLength !== undefined && length > schema.maxLength) return 'too long';
+      if (schema.minLength !== undefined && length < schema.minLength) return 'too short';
       if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) return 'pattern';
       return null;
     }

@@ -69,6 +69,30 @@ describe.each(DIALECTS)('webhook endpoints (%s)', (dialect) => {
     }
   });
 
+  it('names a bad url beside the other bad fields, on create and on change', async () => {
+    for (const url of ['💥'.repeat(40), 'http://hooks.example.com/x', 'https://10.0.0.1/x']) {
+      const created = await create(keys.liveKey, { url, events: 'snapshot.created', description: 5 });
+      expect(created.statusCode, url).toBe(400);
+      expect(created.json().details.map((d: { field: string }) => d.field)).toEqual([
+        'url',
+        'events',
+        'description',
+      ]);
+    }
+    const endpoint = (await create(keys.liveKey, { url: URL, events: ['snapshot.created'] })).json();
+    const changed = await api.call('PATCH', `/api/v1/webhooks/${endpoint.id}`, {
+      key: keys.liveKey,
+      body: { url: 'https://user:pw@hooks.example.com/x', disabled: 'no' },
+    });
+    expect(changed.statusCode).toBe(400);
+    expect(changed.json().details).toEqual([
+      { field: 'url', message: 'url must not contain credentials (user:password@)' },
+      { field: 'disabled', message: 'disabled must be true or false' },
+    ]);
+    const unchanged = await api.call('GET', `/api/v1/webhooks/${endpoint.id}`, { key: keys.liveKey });
+    expect(unchanged.json().url).toBe(URL);
+  });
+
   it('accepts http:// only when the operator allows it', async () => {
     const permissive = await createTestApi(dialect, { config: { webhookAllowHttp: true } });
     try {

@@ -43,6 +43,7 @@ import {
   createWebhookBody,
   patchWebhookBody,
   videoIdParams,
+  webhookBodiesFor,
   webhookDeliveriesQuery,
   webhookDeliveryParams,
 } from '../schemas.ts';
@@ -230,6 +231,7 @@ export const WEBHOOK_ROUTES = [
 
 export function registerWebhooks(app: FastifyInstance, ctx: ApiContext): void {
   const policy = { allowHttp: ctx.config.webhookAllowHttp };
+  const bodies = webhookBodiesFor(policy);
   const ownerOf = (auth: { account: { id: string }; mode: 'live' | 'test' }) => ({
     accountId: auth.account.id,
     mode: auth.mode,
@@ -252,7 +254,7 @@ export function registerWebhooks(app: FastifyInstance, ctx: ApiContext): void {
     return presentAlert(await changeBalanceAlertThreshold(ctx.store, request.auth.account.id, threshold));
   });
 
-  registerRoute(app, createWebhookRoute, async (request, reply, { body }) => {
+  registerRoute(app, { ...createWebhookRoute, body: bodies.create }, async (request, reply, { body }) => {
     const now = ctx.clock.now();
     const created = await createWebhookEndpoint(
       ctx.store,
@@ -280,19 +282,23 @@ export function registerWebhooks(app: FastifyInstance, ctx: ApiContext): void {
     return presentWebhookEndpoint(found.value, ctx.clock.now());
   });
 
-  registerRoute(app, updateWebhookRoute, async (request, reply, { params, body }) => {
-    const now = ctx.clock.now();
-    const changed = await changeWebhookEndpoint(
-      ctx.store,
-      ownerOf(request.auth),
-      params.id,
-      body,
-      policy,
-      now,
-    );
-    if (!changed.ok) return sendError(reply, webhookErrorReply(changed.error));
-    return presentWebhookEndpoint(changed.value, now);
-  });
+  registerRoute(
+    app,
+    { ...updateWebhookRoute, body: bodies.patch },
+    async (request, reply, { params, body }) => {
+      const now = ctx.clock.now();
+      const changed = await changeWebhookEndpoint(
+        ctx.store,
+        ownerOf(request.auth),
+        params.id,
+        body,
+        policy,
+        now,
+      );
+      if (!changed.ok) return sendError(reply, webhookErrorReply(changed.error));
+      return presentWebhookEndpoint(changed.value, now);
+    },
+  );
 
   registerRoute(app, deleteWebhookRoute, async (request, reply, { params }) => {
     const deleted = await deleteOwnedWebhookEndpoint(ctx.store, ownerOf(request.auth), params.id);
