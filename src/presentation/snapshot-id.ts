@@ -15,7 +15,7 @@ const TWO_TO_32 = 0x1_0000_0000;
 /** The last `width` base62 digits of `value` (a safe non-negative integer; 0 for anything below 1). */
 function base62(value: number, width: number): string {
   let out = '';
-  let rest = value > 0 ? value : 0;
+  let rest = Math.max(value, 0);
   for (let i = 0; i < width; i++) {
     const next = Math.floor(rest / 62);
     out = ALPHABET[rest - next * 62]! + out;
