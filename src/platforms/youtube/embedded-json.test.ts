@@ -145,6 +145,23 @@ describe('a page read from its bytes answers as its text', () => {
     expect(extractAssignedObject(Buffer.from(valid), 'ytInitialData')).toEqual({ a: '\\é' });
   });
 
+  it('decodes long objects whose non-ASCII characters fall anywhere, block boundaries included', () => {
+    const inString = fc.oneof(
+      fc.integer({ min: 1, max: 1100 }).map((length) => 'x'.repeat(length)),
+      fc.constantFrom('é', '😀', '日本語'.repeat(700), '\\\\', '\\u00e9', '\\"'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(inString, { maxLength: 12 }), { maxLength: 4 }), (values) => {
+        const members = values.map((parts, i) => `"k${i}":"${parts.join('')}"`).join(',');
+        const page = `<script>var ytInitialData = {${members}};</script>`;
+        const read = extractAssignedObject(Buffer.from(page), 'ytInitialData');
+        expect(read).toEqual(extractAssignedObject(page, 'ytInitialData'));
+        expect(read).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('takes non-ASCII white space around the name for white space, as the text does', () => {
     const page = '<script>window[\u00a0"ytInitialData"\u3000]\u2028=\u00a0{"x":1};</script>';
     expect(extractAssignedObject(page, 'ytInitialData')).toEqual({ x: 1 });

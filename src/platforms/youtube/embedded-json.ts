@@ -20,6 +20,7 @@
 // characters around each mention of a name are decoded as UTF-8; an object is handed to JSON.parse as the same
 // Latin-1 text with each non-ASCII character written as its \u escape, which parses to the same value (below).
 
+import { isAscii } from 'node:buffer';
 import { parseJson } from '../json-read.ts';
 
 /** A page as text, or as the UTF-8 bytes it was sent as. */
@@ -87,6 +88,8 @@ function byteScan(page: Uint8Array): PageScan {
 }
 
 const NON_ASCII_RUN = /[\x80-\xff]+/g;
+/** Bytes asked at once whether they are all ASCII (natively, far faster than a search): most of a page is. */
+const ASCII_BLOCK = 1024;
 
 /**
  * The JSON text of bytes `start`–`end` written in ASCII: each non-ASCII character as its `\uXXXX` escape(s), so
@@ -97,20 +100,26 @@ const NON_ASCII_RUN = /[\x80-\xff]+/g;
  * then undefined, and the caller decodes the bytes instead.
  */
 function asciiJson(bytes: Buffer, latin1: string, start: number, end: number): string | undefined {
-  // A slice of the Latin-1 text shares its characters; the escaped text is pieced together from such slices.
-  const span = latin1.slice(start, end);
+  // Slices of the Latin-1 text share its characters; the escaped text is pieced together from them.
   let ascii = '';
-  let copied = 0;
-  NON_ASCII_RUN.lastIndex = 0;
-  for (let run = NON_ASCII_RUN.exec(span); run !== null; run = NON_ASCII_RUN.exec(span)) {
-    const runStart = run.index;
-    const runEnd = runStart + run[0].length;
-    if (span.charCodeAt(runStart - 1) === 0x5c /* \ */) return undefined;
-    ascii +=
-      span.slice(copied, runStart) + unicodeEscapes(bytes.toString('utf8', start + runStart, start + runEnd));
-    copied = runEnd;
+  let copied = start;
+  for (let block = start; block < end; block += ASCII_BLOCK) {
+    const blockEnd = Math.min(block + ASCII_BLOCK, end);
+    // A run found in the block before may reach into this one.
+    const from = Math.max(block, copied);
+    if (from >= blockEnd || isAscii(bytes.subarray(from, blockEnd))) continue;
+    const span = latin1.slice(from, blockEnd);
+    NON_ASCII_RUN.lastIndex = 0;
+    for (let run = NON_ASCII_RUN.exec(span); run !== null; run = NON_ASCII_RUN.exec(span)) {
+      const runStart = from + run.index;
+      let runEnd = runStart + run[0].length;
+      while (runEnd < end && latin1.charCodeAt(runEnd) >= 0x80) runEnd++;
+      if (latin1.charCodeAt(runStart - 1) === 0x5c /* \ */) return undefined;
+      ascii += latin1.slice(copied, runStart) + unicodeEscapes(bytes.toString('utf8', runStart, runEnd));
+      copied = runEnd;
+    }
   }
-  return copied === 0 ? span : ascii + span.slice(copied);
+  return copied === start ? latin1.slice(start, end) : ascii + latin1.slice(copied, end);
 }
 
 function unicodeEscapes(text: string): string {
