@@ -15,10 +15,10 @@
 // the searching: V8 makes a two-byte string of it for its few non-ASCII characters, decoding slowly from the
 // first of them on. Everything searched for is ASCII, and an ASCII byte is always a character of its own in UTF-8,
 // even in malformed input (a decoder replaces a broken sequence up to the next byte that can start one, and ASCII
-// can): so the bytes are searched as Latin-1 text (one character per byte, made at memory speed), and the text
-// between two positions that hold (or follow) an ASCII byte is the decoding of the bytes between them. Only the
-// characters around each mention of a name are decoded as UTF-8; an object is handed to JSON.parse as the same
-// Latin-1 text with each non-ASCII character written as its \u escape, which parses to the same value (below).
+// can): so the bytes are searched as they are, and the text between two positions that hold (or follow) an ASCII
+// byte is the decoding of the bytes between them. Only the characters around each mention of a name are decoded
+// as UTF-8; an object is handed to JSON.parse as Latin-1 text (one character per byte, made at memory speed) with
+// each non-ASCII character written as its \u escape, which parses to the same value (asciiJson).
 
 import { isAscii } from 'node:buffer';
 import { parseJson } from '../json-read.ts';
@@ -76,14 +76,12 @@ function textScan(text: string): PageScan {
 
 function byteScan(page: Uint8Array): PageScan {
   const bytes = Buffer.from(page.buffer, page.byteOffset, page.byteLength);
-  const latin1 = bytes.toString('latin1');
   return {
-    length: latin1.length,
-    indexOf: (needle, from) => latin1.indexOf(needle, from),
-    codeAt: (index) => latin1.charCodeAt(index),
+    length: bytes.length,
+    indexOf: (needle, from) => bytes.indexOf(needle, from, 'latin1'),
+    codeAt: (index) => bytes[index] ?? 0,
     text: (start, end) => bytes.toString('utf8', start, end),
-    json: (start, end) =>
-      parseJson(asciiJson(bytes, latin1, start, end) ?? bytes.toString('utf8', start, end)),
+    json: (start, end) => parseJson(asciiJson(bytes, start, end) ?? bytes.toString('utf8', start, end)),
   };
 }
 
@@ -99,8 +97,7 @@ const ASCII_BLOCK = 1024;
  * one place an escape would change the meaning is right after a backslash (`\é` is not JSON, `\\u00e9` is):
  * then undefined, and the caller decodes the bytes instead.
  */
-function asciiJson(bytes: Buffer, latin1: string, start: number, end: number): string | undefined {
-  // Slices of the Latin-1 text share its characters; the escaped text is pieced together from them.
+function asciiJson(bytes: Buffer, start: number, end: number): string | undefined {
   let ascii = '';
   let copied = start;
   for (let block = start; block < end; block += ASCII_BLOCK) {
@@ -108,18 +105,21 @@ function asciiJson(bytes: Buffer, latin1: string, start: number, end: number): s
     // A run found in the block before may reach into this one.
     const from = Math.max(block, copied);
     if (from >= blockEnd || isAscii(bytes.subarray(from, blockEnd))) continue;
-    const span = latin1.slice(from, blockEnd);
+    const span = bytes.toString('latin1', from, blockEnd);
     NON_ASCII_RUN.lastIndex = 0;
     for (let run = NON_ASCII_RUN.exec(span); run !== null; run = NON_ASCII_RUN.exec(span)) {
       const runStart = from + run.index;
       let runEnd = runStart + run[0].length;
-      while (runEnd < end && latin1.charCodeAt(runEnd) >= 0x80) runEnd++;
-      if (latin1.charCodeAt(runStart - 1) === 0x5c /* \ */) return undefined;
-      ascii += latin1.slice(copied, runStart) + unicodeEscapes(bytes.toString('utf8', runStart, runEnd));
+      while (runEnd < end && (bytes[runEnd] ?? 0) >= 0x80) runEnd++;
+      if (bytes[runStart - 1] === 0x5c /* \ */) return undefined;
+      ascii +=
+        bytes.toString('latin1', copied, runStart) + unicodeEscapes(bytes.toString('utf8', runStart, runEnd));
       copied = runEnd;
     }
   }
-  return copied === start ? latin1.slice(start, end) : ascii + latin1.slice(copied, end);
+  return copied === start
+    ? bytes.toString('latin1', start, end)
+    : ascii + bytes.toString('latin1', copied, end);
 }
 
 function unicodeEscapes(text: string): string {
