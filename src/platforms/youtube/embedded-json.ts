@@ -190,13 +190,24 @@ function isPunctuationUnit(code: number): boolean {
 
 /** The object that opens at `start`, parsed, or undefined when it never closes or is not JSON. */
 function objectAt(scan: PageScan, start: number): unknown {
-  const guess = scan.indexOf('};', start);
+  const guess = firstClosingSemicolon(scan, start);
   if (guess !== -1) {
     const value = scan.json(start, guess + 1);
     if (value !== undefined) return value;
   }
   const end = endOfObject(scan, start);
   return end === -1 ? undefined : scan.json(start, end);
+}
+
+/**
+ * Where the first `};` at or after `start` begins, or -1. Found by its `;`: inside the object (JSON) a `;` can only
+ * be in a string, and is rare, where a search for the pair stops at every `}` of the object.
+ */
+function firstClosingSemicolon(scan: PageScan, start: number): number {
+  for (let at = scan.indexOf(';', start + 1); at !== -1; at = scan.indexOf(';', at + 1)) {
+    if (scan.codeAt(at - 1) === 0x7d /* } */) return at - 1;
+  }
+  return -1;
 }
 
 /**
