@@ -118,6 +118,23 @@ describe('the upstream rewrite', () => {
     const response = ok(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, impersonateBrowser }));
     expect(response.body).toBe('<html>compressed é</html>');
   });
+
+  it.each([false, true])(
+    'hands over the bytes as received and their text without a byte order mark (impersonating: %s)',
+    async (impersonateBrowser) => {
+      const sent = Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('<p>Café 😀</p>'),
+        Buffer.from([0xc3]),
+      ]);
+      const fake = await platform(() => ({ headers: { 'content-type': 'text/html' }, body: sent }));
+      const http = client({ upstreams: fake.upstreams([PLATFORM]) });
+      const response = ok(await http.fetch({ url: PLATFORM, allowedHosts: ALLOWED, impersonateBrowser }));
+      expect(Buffer.from(response.bodyBytes ?? [])).toEqual(sent);
+      // A malformed sequence is replaced, as any UTF-8 decoder does.
+      expect(response.body).toBe('<p>Café 😀</p>\ufffd');
+    },
+  );
 });
 
 describe('redirects', () => {

@@ -10,7 +10,14 @@ import { ExchangeStop } from './exchange-stop.ts';
 import { hopHeaders } from './hop-headers.ts';
 import { createImpitTransport } from './impit-transport.ts';
 import { proxyRotation } from './proxy-rotation.ts';
-import type { HttpClient, OutboundFailureKind, OutboundRequest, OutboundResult } from './types.ts';
+import { utf8Text } from './read-capped-body.ts';
+import type {
+  HttpClient,
+  OutboundFailureKind,
+  OutboundRequest,
+  OutboundResponse,
+  OutboundResult,
+} from './types.ts';
 import { createUndiciTransport } from './undici-transport.ts';
 import { resolveLocation, toWire, upstreamMap } from './upstream-rewrite.ts';
 
@@ -133,13 +140,7 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
 
       const read = await response.readBody();
       if (!read.ok) return failed('too_large', `body larger than ${maxBodyBytes} bytes`);
-      return ok({
-        status: response.status,
-        headers: response.headers,
-        body: read.value,
-        finalUrl: real.href,
-        redirects,
-      });
+      return ok(answered(response.status, response.headers, read.value, real.href, redirects));
     }
   }
 
@@ -163,6 +164,31 @@ export function createHttpClient(options: HttpClientOptions = {}): ClosableHttpC
       }
     },
     close: () => undici.close(),
+  };
+}
+
+/**
+ * The response, its text decoded on first read and kept: a reader that finds what it needs in the bytes (YouTube's
+ * megabyte watch page) never pays for decoding the rest.
+ */
+function answered(
+  status: number,
+  headers: Record<string, string>,
+  bytes: Buffer,
+  finalUrl: string,
+  redirects: string[],
+): OutboundResponse {
+  let text: string | undefined;
+  return {
+    status,
+    headers,
+    get body() {
+      text ??= utf8Text(bytes);
+      return text;
+    },
+    bodyBytes: bytes,
+    finalUrl,
+    redirects,
   };
 }
 

@@ -29,15 +29,15 @@ export interface StoppableHop {
   stop(reason: Error): void;
 }
 
-/** The body's text, or word that it passed the cap after `bytesSeen` bytes. */
-export type CappedBody = Result<string, { kind: 'too_large'; bytesSeen: number }>;
+/** The body's bytes, or word that it passed the cap after `bytesSeen` bytes. */
+export type CappedBody = Result<Buffer, { kind: 'too_large'; bytesSeen: number }>;
 
 export interface HopResponse {
   status: number;
   /** Lower-case names. */
   headers: Record<string, string>;
   /**
-   * The decoded (decompressed) body as UTF-8 text, or word that it passed `maxBodyBytes` (then nothing more
+   * The decoded (decompressed) body's bytes, or word that it passed `maxBodyBytes` (then nothing more
    * is read). Rejects on network errors and when stopped. Call it once, or `discard` instead.
    */
   readBody(): Promise<CappedBody>;

@@ -35,7 +35,14 @@ export interface OutboundRequest {
 export interface OutboundResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** The body as UTF-8 text, without a byte order mark. The client decodes it when it is first read. */
+  readonly body: string;
+  /**
+   * The body's (decompressed) bytes, for a reader that needs only parts of a large page: finding ASCII markers
+   * in the bytes and decoding what lies between them costs less than decoding a megabyte into a string. The
+   * client always sets it; a response made up from text (a test's stand-in) may leave it out.
+   */
+  readonly bodyBytes?: Uint8Array;
   /** The URL of the last hop, in the real platform's terms (before any CONTENTSTATS_UPSTREAMS rewrite). */
   finalUrl: string;
   /** Each URL visited after the first, in the platform's terms. */

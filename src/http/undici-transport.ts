@@ -7,7 +7,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { err, ok } from '../result.ts';
 import { publicOnlyLookup } from './address-guard.ts';
-import { declaredOverCap, utf8Text } from './read-capped-body.ts';
+import { declaredOverCap, joinedBytes } from './read-capped-body.ts';
 import type { CappedBody, HopRequest, HopResponse, StoppableHop, Transport } from './transport.ts';
 
 export interface UndiciTransport {
@@ -158,7 +158,7 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse, StoppableHop
       return Promise.resolve(err({ kind: 'too_large', bytesSeen: declared }));
     }
     const body = this.#body;
-    if (body === COMPLETE) return Promise.resolve(ok(utf8Text(this.#chunks)));
+    if (body === COMPLETE) return Promise.resolve(ok(joinedBytes(this.#chunks)));
     if (body instanceof Error) return Promise.reject(body);
     if (body) return Promise.resolve(body);
     return new Promise((resolve, reject) => {
@@ -221,7 +221,7 @@ class UndiciHop implements Dispatcher.DispatchHandler, HopResponse, StoppableHop
     const reader = this.#reader;
     if (!reader) return;
     this.#reader = null;
-    if (body === COMPLETE) reader.resolve(ok(utf8Text(this.#chunks)));
+    if (body === COMPLETE) reader.resolve(ok(joinedBytes(this.#chunks)));
     else if (body instanceof Error) reader.reject(body);
     else reader.resolve(body);
   }

@@ -93,6 +93,27 @@ describe('the YouTube collector without an API key reads watch pages', () => {
     });
   });
 
+  it('reads a page whose marker and characters arrive split across chunks', async () => {
+    // The fake sends the first 1024 bytes, then the rest: the name of the player response straddles the cut,
+    // and the objects carry non-ASCII characters.
+    const page = fixture('watch-public.html');
+    const player = JSON.parse(
+      page.slice(page.indexOf('{', page.indexOf('var ytInitialPlayerResponse')), page.indexOf('};var meta')) +
+        '}',
+    );
+    expect(player.videoDetails.videoId).toBe('Xr4bK2m9QpA');
+    player.videoDetails.title = 'Ein Boot – 日本語 🚣';
+    const opening = '<!DOCTYPE html><html><body><p>Grüße</p><script>var ';
+    const padding = `<!--${'x'.repeat(1024 - 10 - Buffer.byteLength(opening) - 7)}-->`;
+    const split = `${padding}${opening}ytInitialPlayerResponse = ${JSON.stringify(player)};</script></body></html>`;
+    expect(Buffer.from(split).indexOf('ytInitialPlayerResponse')).toBe(1024 - 10);
+    const { collector } = await setup(() => ({ ...fakeReply.html(split), bodyDelayMs: 20 }));
+    expect(await collectOne(collector, 'Xr4bK2m9QpA')).toMatchObject({
+      ok: true,
+      value: { metrics: { views: 48_213_997n }, metadata: { title: 'Ein Boot – 日本語 🚣' } },
+    });
+  });
+
   it('asks for the English page with consent already answered', async () => {
     const { fake, collector } = await setup(servePages);
     await collectOne(collector, 'Xr4bK2m9QpA');

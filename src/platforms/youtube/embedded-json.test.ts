@@ -111,3 +111,103 @@ describe('the objects read are those the previous reading found', () => {
     );
   });
 });
+
+describe('a page read from its bytes answers as its text', () => {
+  const fixtures = readdirSync(new URL('./fixtures/', import.meta.url)).filter((name) =>
+    name.endsWith('.html'),
+  );
+
+  it.each(fixtures)('on %s', (name) => {
+    const bytes = readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const text = bytes.toString('utf8');
+    for (const variable of ['ytInitialPlayerResponse', 'ytInitialData']) {
+      expect(extractAssignedObject(bytes, variable)).toEqual(extractAssignedObject(text, variable));
+    }
+  });
+
+  it('decodes the non-ASCII characters inside the object, escaped or not', () => {
+    const page = Buffer.from(
+      '<p>Grüße</p><script>var ytInitialData = {"title":"Café – 日本語 😀","k":"\\u00e9\\ud83d\\ude00","\u00e9":"\u2028"};</script>',
+    );
+    expect(extractAssignedObject(page, 'ytInitialData')).toEqual({
+      title: 'Café – 日本語 😀',
+      k: 'é😀',
+      é: '\u2028',
+    });
+  });
+
+  it('answers as the text does for a non-ASCII character right after a backslash', () => {
+    // `\é` is no JSON escape; `\\é` is an escaped backslash and then the character.
+    const invalid = String.raw`<script>var ytInitialData = {"a":"\é"};</script>`;
+    const valid = String.raw`<script>var ytInitialData = {"a":"\\é"};</script>`;
+    expect(extractAssignedObject(Buffer.from(invalid), 'ytInitialData')).toBeUndefined();
+    expect(extractAssignedObject(invalid, 'ytInitialData')).toBeUndefined();
+    expect(extractAssignedObject(Buffer.from(valid), 'ytInitialData')).toEqual({ a: '\\é' });
+  });
+
+  it('decodes long objects whose non-ASCII characters fall anywhere, block boundaries included', () => {
+    const inString = fc.oneof(
+      fc.integer({ min: 1, max: 1100 }).map((length) => 'x'.repeat(length)),
+      fc.constantFrom('é', '😀', '日本語'.repeat(700), '\\\\', '\\u00e9', '\\"'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(inString, { maxLength: 12 }), { maxLength: 4 }), (values) => {
+        const members = values.map((parts, i) => `"k${i}":"${parts.join('')}"`).join(',');
+        const page = `<script>var ytInitialData = {${members}};</script>`;
+        const read = extractAssignedObject(Buffer.from(page), 'ytInitialData');
+        expect(read).toEqual(extractAssignedObject(page, 'ytInitialData'));
+        expect(read).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes non-ASCII white space around the name for white space, as the text does', () => {
+    const page = '<script>window[\u00a0"ytInitialData"\u3000]\u2028=\u00a0{"x":1};</script>';
+    expect(extractAssignedObject(page, 'ytInitialData')).toEqual({ x: 1 });
+    expect(extractAssignedObject(Buffer.from(page), 'ytInitialData')).toEqual({ x: 1 });
+  });
+
+  it('on any page, malformed UTF-8 included, as its decoded text', () => {
+    const piece = fc.constantFrom(
+      ...[
+        'var ytInitialData = ',
+        'window["ytInitialData"] = ',
+        "window[ 'ytInitialData' ]=",
+        'ytInitialData\u00a0=\u2003',
+        'xytInitialData = ',
+        'éytInitialData = ',
+        '{',
+        '}',
+        '};',
+        '"',
+        '\\',
+        '\\"',
+        '"a":',
+        '"é":',
+        '"b};c"',
+        '"😀"',
+        '1,',
+        '[',
+        ']',
+        ' ',
+        '\u00a0',
+      ].map((text) => Buffer.from(text)),
+      // Malformed: a lone lead byte, a lone continuation byte, a cut sequence, a byte never in UTF-8, a BOM.
+      Buffer.from([0xc3]),
+      Buffer.from([0xa9]),
+      Buffer.from([0xe2, 0x80]),
+      Buffer.from([0xff]),
+      Buffer.from([0xef, 0xbb, 0xbf]),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const bytes = Buffer.concat(pieces);
+        expect(extractAssignedObject(bytes, 'ytInitialData')).toEqual(
+          previousExtract(bytes.toString('utf8'), 'ytInitialData'),
+        );
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

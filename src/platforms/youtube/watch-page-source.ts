@@ -68,7 +68,8 @@ export async function collectFromWatchPage(
     }
     const refused = classifyHttpStatus('YouTube', response, now(), YOUTUBE_HTTP_STATUSES);
     if (refused) return err(refused);
-    return parseWatchPage(response.body, videoId);
+    // The bytes, not the text: the page is a megabyte, and only its two objects need decoding.
+    return parseWatchPage(response.bodyBytes ?? response.body, videoId);
   }
 }
 

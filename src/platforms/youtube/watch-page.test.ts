@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { asString, at } from '../json-read.ts';
+import { extractAssignedObject } from './embedded-json.ts';
 import { parseWatchPage } from './watch-page.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -202,6 +204,49 @@ describe('the watch page parser on pages that are not a watch page', () => {
       .replaceAll('"viewCount":"3071"', '"viewCount":"unknown"')
       .replaceAll('3,071 views', 'views');
     expect(parseWatchPage(page, 'Qm7pZ0cR5yU')).toMatchObject({
+      ok: false,
+      error: { kind: 'format_changed' },
+    });
+  });
+});
+
+describe('the watch page parser reads a page from its bytes as from its text', () => {
+  const pages = readdirSync(new URL('./fixtures/', import.meta.url)).filter((name) => name.endsWith('.html'));
+
+  it.each(pages)('on %s', (name) => {
+    const bytes = readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const text = bytes.toString('utf8');
+    const player = extractAssignedObject(text, 'ytInitialPlayerResponse');
+    const videoId = asString(at(player, 'videoDetails', 'videoId')) ?? 'Xr4bK2m9QpA';
+    expect(parseWatchPage(bytes, videoId)).toEqual(parseWatchPage(text, videoId));
+  });
+
+  it('decodes the non-ASCII characters of the objects (and only those)', () => {
+    const page = fixture('watch-public.html').replaceAll(
+      'I built a boat in 10 days (and it floats)',
+      'Ein Boot in 10 Tagen – 日本語 🚣',
+    );
+    expect(parseWatchPage(Buffer.from(page), 'Xr4bK2m9QpA')).toMatchObject({
+      ok: true,
+      value: {
+        metrics: { views: 48_213_997n, likes: 1_234_567n, comments: 20_482n },
+        metadata: { title: 'Ein Boot in 10 Tagen – 日本語 🚣' },
+      },
+    });
+  });
+
+  it('still calls the cookie-consent interstitial blocked', () => {
+    expect(parseWatchPage(Buffer.from(fixture('consent-interstitial-de.html')), 'Xr4bK2m9QpA')).toMatchObject(
+      {
+        ok: false,
+        error: { kind: 'blocked' },
+      },
+    );
+  });
+
+  it('still calls a page without player data format_changed', () => {
+    const page = Buffer.from('\ufeff<!DOCTYPE html><html><body>Grüße</body></html>');
+    expect(parseWatchPage(page, 'Xr4bK2m9QpA')).toMatchObject({
       ok: false,
       error: { kind: 'format_changed' },
     });

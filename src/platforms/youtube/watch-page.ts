@@ -5,7 +5,7 @@
 import { err } from '../../result.ts';
 import { asRecord, asString, at } from '../json-read.ts';
 import { type CollectResult, failure, type Metrics, success } from '../types.ts';
-import { extractAssignedObject } from './embedded-json.ts';
+import { embeddedPage, type PageBody } from './embedded-json.ts';
 import {
   readCommentCount,
   readInitialData,
@@ -25,11 +25,16 @@ export const YOUTUBE_WEB_PROVIDER = 'youtube-web';
  */
 const CONSENT_FORM = /<form\b[^>]*\baction=["']?(?:https:)?\/\/consent\.(?:youtube|google)\.com\/save\b/i;
 
-/** Reads one watch page (status 200) into an observation or a classified failure. Never throws. */
-export function parseWatchPage(html: string, videoId: string): CollectResult {
-  const player = extractAssignedObject(html, 'ytInitialPlayerResponse');
+/**
+ * Reads one watch page (status 200) into an observation or a classified failure. Never throws. The page may be
+ * its bytes: only the two objects are then decoded, and the whole text only for a page that lacks them.
+ */
+export function parseWatchPage(page: PageBody, videoId: string): CollectResult {
+  const embedded = embeddedPage(page);
+  const player = embedded.assignedObject('ytInitialPlayerResponse');
   if (player === undefined) {
-    if (CONSENT_FORM.test(html)) return failure('blocked', 'YouTube answered with its cookie-consent page');
+    if (CONSENT_FORM.test(embedded.text()))
+      return failure('blocked', 'YouTube answered with its cookie-consent page');
     return failure('format_changed', 'The watch page carries no ytInitialPlayerResponse');
   }
 
@@ -42,7 +47,7 @@ export function parseWatchPage(html: string, videoId: string): CollectResult {
   }
 
   const microformat = asRecord(at(player, 'microformat', 'playerMicroformatRenderer'));
-  const initialData = readInitialData(extractAssignedObject(html, 'ytInitialData'));
+  const initialData = readInitialData(embedded.assignedObject('ytInitialData'));
 
   const exactViews = parseDigitString(videoDetails?.viewCount) ?? parseDigitString(microformat?.viewCount);
   const views: ParsedCount | null =
