@@ -45,11 +45,52 @@ const insertVideoRows = preparedInsertMany(VIDEO_COLUMNS, (ex, videos: NewVideo[
 /** Stores new videos, each given its key (videos.video_key); answers them as stored. */
 export async function insertVideos(tx: Tx, videos: readonly UnkeyedVideoRow[]): Promise<VideoRow[]> {
   const keys = await newVideoKeys(tx, videos.length);
-  const keyed = videos.map(
-    (video, i): VideoRow => ({ ...video, video_key: keys[i]!, snapshots_pruned_at: null }),
-  );
+  const keyed = videos.map((video, i) => keyedVideoRow(video, keys[i]!));
   await insertVideoRows(tx, keyed);
   return keyed;
+}
+
+/**
+ * The stored row of a new video: every field named. A spread that adds fields to a 30-field object
+ * (`{ ...video, video_key }`) takes V8's slow path, about 3 µs a row against 0.01 µs for this literal (measured),
+ * and its result was slower to read everywhere after (a bisect of POST /videos/track's CPU found both). The
+ * compiler holds the list complete: VideoRow's every field must be here, and nothing else.
+ */
+function keyedVideoRow(video: UnkeyedVideoRow, videoKey: number): VideoRow {
+  return {
+    id: video.id,
+    video_key: videoKey,
+    job_id: video.job_id,
+    account_id: video.account_id,
+    mode: video.mode,
+    platform: video.platform,
+    platform_video_id: video.platform_video_id,
+    video_link: video.video_link,
+    canonical_url: video.canonical_url,
+    title: video.title,
+    creator: video.creator,
+    description: video.description,
+    status: video.status,
+    is_deleted: video.is_deleted,
+    error_reason: video.error_reason,
+    duration_days: video.duration_days,
+    interval_seconds: video.interval_seconds,
+    total_slots: video.total_slots,
+    cost_per_snapshot_micro_usd: video.cost_per_snapshot_micro_usd,
+    reserved_micro_usd: video.reserved_micro_usd,
+    next_slot: video.next_slot,
+    next_due_at: video.next_due_at,
+    attempts: video.attempts,
+    snapshots_collected: video.snapshots_collected,
+    snapshots_missed: video.snapshots_missed,
+    charged_micro_usd: video.charged_micro_usd,
+    created_at: video.created_at,
+    last_updated_at: video.last_updated_at,
+    ended_at: video.ended_at,
+    metadata: video.metadata,
+    tags: video.tags,
+    snapshots_pruned_at: null,
+  };
 }
 
 const largestVideoKey = preparedQuery((tx) =>
