@@ -16,17 +16,27 @@ const BROTLI_QUALITY = 4;
 
 const COMPRESSIBLE_TYPE = /^(?:application\/(?:json|[\w.+-]*\+json|xml|javascript)|text\/)/i;
 
-/** The encodings the client accepts (a `q=0` refuses one; `*` stands for gzip). */
+/**
+ * The encodings the client accepts: a `q=0` refuses one, and `*` stands for gzip unless gzip is refused by name
+ * (RFC 9110: `*` covers only the codings the header does not list).
+ */
 export function acceptedEncodings(request: FastifyRequest): Set<string> {
   const header = request.headers['accept-encoding'];
   const names = new Set<string>();
+  const refused = new Set<string>();
+  let anyOther = false;
   for (const part of (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
     if (!name) continue;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    if (q !== undefined && Number(q.slice(2)) === 0) continue;
-    names.add(name === '*' ? 'gzip' : name);
+    if (q !== undefined && Number(q.slice(2)) === 0) {
+      refused.add(name);
+      continue;
+    }
+    if (name === '*') anyOther = true;
+    else names.add(name);
   }
+  if (anyOther && !refused.has('gzip')) names.add('gzip');
   return names;
 }
 

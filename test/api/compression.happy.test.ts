@@ -58,7 +58,14 @@ describe.each(DIALECTS)('compressed answers (%s)', (dialect) => {
   });
 
   it('sends the answer as it is when no encoding it makes is accepted, and to HEAD', async () => {
-    for (const refused of ['identity', 'deflate', 'br;q=0, gzip;q=0', 'zstd']) {
+    for (const refused of [
+      'identity',
+      'deflate',
+      'br;q=0, gzip;q=0',
+      'zstd',
+      'gzip;q=0, *',
+      'br;q=0, gzip;q=0, *',
+    ]) {
       const answer = await list(refused);
       expect(answer.headers['content-encoding'], refused).toBeUndefined();
       expect(answer.body, refused).toBe(listText);
