@@ -4,7 +4,14 @@
 import { type Compilable, sql } from 'kysely';
 import type { Store } from './database.ts';
 import type { Mode, VideoRow, VideoStatus } from './schema.ts';
-import { type SnapshotOwner, type SnapshotRow, snapshotColumns, snapshotsWithNames } from './snapshots.ts';
+import {
+  edgeCollectedSnapshots,
+  type SnapshotOwner,
+  type SnapshotRow,
+  snapshotColumns,
+  snapshotsWithNames,
+  type TimeWindow,
+} from './snapshots.ts';
 import { tagKey, videosCarryingTags } from './tags.ts';
 import type { Executor } from './transaction.ts';
 
@@ -20,11 +27,7 @@ export interface ExportScope {
   videoId?: string;
 }
 
-/** Snapshots taken in [sinceMs, untilMs). */
-export interface TimeWindow {
-  sinceMs?: number;
-  untilMs?: number;
-}
+export type { TimeWindow } from './snapshots.ts';
 
 const EXPORT_VIDEO_COLUMNS = [
   'id',
@@ -148,27 +151,7 @@ export async function boundarySnapshots(
 ): Promise<Map<string, SnapshotRow>> {
   const found = new Map<string, SnapshotRow>();
   if (videos.length === 0) return found;
-  const query = snapshotsWithNames(ex)
-    .innerJoin('videos as v', 'v.video_key', 's.video_key')
-    .select((eb) => ['v.id as video_id', ...snapshotColumns(eb)])
-    .where(
-      's.video_key',
-      'in',
-      videos.map((v) => v.video_key),
-    )
-    .where((eb) =>
-      eb(
-        's.slot',
-        '=',
-        eb
-          .selectFrom('snapshots as edge')
-          .select((e) => (which === 'first' ? e.fn.min('edge.slot') : e.fn.max('edge.slot')).as('m'))
-          .whereRef('edge.video_key', '=', 's.video_key')
-          .where('edge.source', 'is not', null)
-          .$if(window.sinceMs !== undefined, (q) => q.where('edge.taken_at', '>=', window.sinceMs!))
-          .$if(window.untilMs !== undefined, (q) => q.where('edge.taken_at', '<', window.untilMs!)),
-      ),
-    );
+  const query = edgeCollectedSnapshots(ex, videos, which, window);
   for (const row of await readCommitted(ex, query)) {
     found.set(row.video_id, { ...row, taken_at: Number(row.taken_at) });
   }

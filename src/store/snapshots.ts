@@ -277,14 +277,24 @@ export async function latestSnapshot(ex: Executor, video: SnapshotOwner): Promis
   return (await newestCollected(ex, video.id, video.video_key))[0];
 }
 
-/** The newest collected snapshot of each of these videos. */
-export async function latestSnapshots(
+/** Snapshots taken in [sinceMs, untilMs). */
+export interface TimeWindow {
+  sinceMs?: number;
+  untilMs?: number;
+}
+
+/**
+ * The query for the first or the newest collected snapshot of each of these videos (inside `window` when given),
+ * with its video's id: one row per video that has one. The caller runs it (the exports on their read-only
+ * connection).
+ */
+export function edgeCollectedSnapshots(
   ex: Executor,
   videos: readonly SnapshotOwner[],
-): Promise<Map<string, SnapshotRow>> {
-  const result = new Map<string, SnapshotRow>();
-  if (videos.length === 0) return result;
-  const rows = await snapshotsWithNames(ex)
+  which: 'first' | 'newest',
+  window: TimeWindow = {},
+) {
+  return snapshotsWithNames(ex)
     .innerJoin('videos as v', 'v.video_key', 's.video_key')
     .select((eb) => ['v.id as video_id', ...snapshotColumns(eb)])
     .where(
@@ -298,14 +308,25 @@ export async function latestSnapshots(
         's.slot',
         '=',
         eb
-          .selectFrom('snapshots as newest')
-          .select((e) => e.fn.max('newest.slot').as('m'))
-          .whereRef('newest.video_key', '=', 's.video_key')
-          .where('newest.source', 'is not', null),
+          .selectFrom('snapshots as edge')
+          .select((e) => (which === 'first' ? e.fn.min('edge.slot') : e.fn.max('edge.slot')).as('m'))
+          .whereRef('edge.video_key', '=', 's.video_key')
+          .where('edge.source', 'is not', null)
+          .$if(window.sinceMs !== undefined, (q) => q.where('edge.taken_at', '>=', window.sinceMs!))
+          .$if(window.untilMs !== undefined, (q) => q.where('edge.taken_at', '<', window.untilMs!)),
       ),
-    )
-    .execute();
-  for (const row of rows) result.set(row.video_id, row);
+    );
+}
+
+/** The newest collected snapshot of each of these videos. */
+export async function latestSnapshots(
+  ex: Executor,
+  videos: readonly SnapshotOwner[],
+): Promise<Map<string, SnapshotRow>> {
+  const result = new Map<string, SnapshotRow>();
+  if (videos.length === 0) return result;
+  for (const row of await edgeCollectedSnapshots(ex, videos, 'newest').execute())
+    result.set(row.video_id, row);
   return result;
 }
 
