@@ -36,7 +36,7 @@ export function newTimeOrderedId(prefix: string, nowMs: number): string {
   // Ids come in bursts within one millisecond: its encoding is kept.
   if (nowMs !== encodedMs) {
     encodedMs = nowMs;
-    encodedTime = base62Encode(BigInt(nowMs), 8);
+    encodedTime = base62Digits(nowMs, 8);
   }
   return `${prefix}_${encodedTime}${randomBase62(14)}`;
 }
@@ -44,12 +44,39 @@ export function newTimeOrderedId(prefix: string, nowMs: number): string {
 let encodedMs = Number.NaN;
 let encodedTime = '';
 
-export function base62Encode(value: bigint, width: number): string {
+const TWO_TO_32 = 0x1_0000_0000;
+
+// Base62 digits are made with Number arithmetic: BigInt would allocate at every digit, and ids are made and
+// shown on hot paths (every track, every snapshot a video's detail lists).
+
+/** The last `width` base62 digits of `value` (a safe integer; 0 for anything below 1), zero-padded. */
+export function base62Digits(value: number, width: number): string {
   let out = '';
-  let rest = value;
-  while (rest > 0n) {
-    out = ALPHABET[Number(rest % 62n)] + out;
-    rest /= 62n;
+  let rest = Math.max(value, 0);
+  for (let i = 0; i < width; i++) {
+    const next = Math.floor(rest / 62);
+    out = ALPHABET[rest - next * 62]! + out;
+    rest = next;
   }
-  return out.padStart(width, '0').slice(-width);
+  return out;
+}
+
+/**
+ * The last `width` base62 digits (up to 11, which hold any 64-bit number) of the unsigned 64-bit number
+ * `high` · 2^32 + `low` (each half an unsigned 32-bit integer, as Buffer.readUInt32BE reads them).
+ */
+export function base62DigitsOf64(high: number, low: number, width: number): string {
+  let out = '';
+  let hi = high;
+  let lo = low;
+  for (let i = 0; i < width; i++) {
+    // Long division by 62 in two limbs: every intermediate stays below 62 · 2^32, well within 2^53.
+    const hiNext = Math.floor(hi / 62);
+    const carried = (hi - hiNext * 62) * TWO_TO_32 + lo;
+    const loNext = Math.floor(carried / 62);
+    out = ALPHABET[carried - loNext * 62]! + out;
+    hi = hiNext;
+    lo = loNext;
+  }
+  return out;
 }

@@ -11,6 +11,11 @@ describe('API keys', () => {
     expect(checkApiKeyFormat(test.key)).toBe('test');
   });
 
+  it('keeps the checksums of keys already handed out', () => {
+    expect(checkApiKeyFormat('cs_live_AAAAAAAAAAAAAAAAAAAAAAAAAA5fOQpA')).toBe('live');
+    expect(checkApiKeyFormat('cs_test_0123456789abcdefghijABCDEFRLrSOv')).toBe('test');
+  });
+
   it('a key with one character changed fails the checksum', () => {
     const { key } = generateApiKey('live');
     const last = key.at(-8)!;

@@ -1,7 +1,7 @@
 // API key format: `cs_live_` or `cs_test_`, then 26 random base62 characters and a 6-character checksum of
 // them. The checksum lets a malformed or mistyped key be refused without reading the database.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { base62Encode, randomBase62 } from '../ids.ts';
+import { base62DigitsOf64, randomBase62 } from '../ids.ts';
 import type { Mode } from '../store/schema.ts';
 
 const RANDOM_LENGTH = 26;
@@ -11,7 +11,7 @@ export const KEY_PREFIX_LENGTH = 12;
 
 function checksum(mode: Mode, random: string): string {
   const digest = createHash('sha256').update(`cs_${mode}_${random}`).digest();
-  return base62Encode(digest.readBigUInt64BE(0), CHECKSUM_LENGTH);
+  return base62DigitsOf64(digest.readUInt32BE(0), digest.readUInt32BE(4), CHECKSUM_LENGTH);
 }
 
 export interface GeneratedKey {

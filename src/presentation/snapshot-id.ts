@@ -3,43 +3,11 @@
 // taken, so it is the same at every read. Snapshots recorded before keep the random id they were given
 // (`legacy_id`, from snapshot_legacy_ids).
 import { hash } from 'node:crypto';
+import { base62Digits, base62DigitsOf64 } from '../ids.ts';
 import type { SnapshotRow } from '../store/snapshots.ts';
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const TWO_TO_32 = 0x1_0000_0000;
-
-// Every snapshot a video's detail shows, and every track's 201, names one: the digits are made with Number
-// arithmetic, not BigInt (each BigInt operation allocates; this took 2.3 µs a track's snapshot, and more in
-// collections). The ids must never change: src/presentation/snapshot-id.test.ts holds them to the original.
-
-/** The last `width` base62 digits of `value` (a safe non-negative integer; 0 for anything below 1). */
-function base62(value: number, width: number): string {
-  let out = '';
-  let rest = Math.max(value, 0);
-  for (let i = 0; i < width; i++) {
-    const next = Math.floor(rest / 62);
-    out = ALPHABET[rest - next * 62]! + out;
-    rest = next;
-  }
-  return out;
-}
-
-/** The 11 base62 digits of the 64-bit number `high` · 2^32 + `low` (each half an unsigned 32-bit integer). */
-function base62Of64(high: number, low: number): string {
-  let out = '';
-  let hi = high;
-  let lo = low;
-  for (let i = 0; i < 11; i++) {
-    // Long division by 62 in two limbs: every intermediate stays below 62 · 2^32, well within 2^53.
-    const hiNext = Math.floor(hi / 62);
-    const carried = (hi - hiNext * 62) * TWO_TO_32 + lo;
-    const loNext = Math.floor(carried / 62);
-    out = ALPHABET[carried - loNext * 62]! + out;
-    hi = hiNext;
-    lo = loNext;
-  }
-  return out;
-}
+// The digits are made with Number arithmetic (ids.ts): each BigInt operation allocates, and this took 2.3 µs a
+// track's snapshot. The ids must never change: src/presentation/snapshot-id.test.ts holds them to the original.
 
 // A video's snapshots are presented together (a detail holds up to 720): its part is hashed once.
 let stemVideoId = '';
@@ -49,7 +17,7 @@ let stem = '';
 function videoStem(videoId: string): string {
   if (videoId !== stemVideoId) {
     const digest = hash('sha256', `snapshot/${videoId}`, 'buffer') as Buffer;
-    stem = base62Of64(digest.readUInt32BE(0), digest.readUInt32BE(4));
+    stem = base62DigitsOf64(digest.readUInt32BE(0), digest.readUInt32BE(4), 11);
     stemVideoId = videoId;
   }
   return stem;
@@ -64,5 +32,5 @@ export function snapshotId(
   snapshot: Pick<SnapshotRow, 'slot' | 'taken_at' | 'legacy_id'>,
 ): string {
   if (snapshot.legacy_id !== null) return snapshot.legacy_id;
-  return `snp_${base62(snapshot.taken_at, 8)}${videoStem(videoId)}${base62(snapshot.slot, 3)}`;
+  return `snp_${base62Digits(snapshot.taken_at, 8)}${videoStem(videoId)}${base62Digits(snapshot.slot, 3)}`;
 }
