@@ -54,7 +54,7 @@ const MAY_IMPORT: Record<string, readonly string[] | 'anything'> = {
   notify: ['platforms', 'store', 'clock.ts', 'result.ts'],
   tracking: ['webhooks', 'accounts', 'billing', 'platforms', 'store', 'clock.ts', 'ids.ts', 'result.ts'],
   webhooks: ['presentation', 'billing', 'http', 'store', 'clock.ts', 'ids.ts', 'result.ts'],
-  presentation: ['billing', 'store'],
+  presentation: ['billing', 'store', 'ids.ts'],
   accounts: ['billing', 'store', 'ids.ts', 'result.ts'],
   billing: ['store', 'result.ts'],
   platforms: ['http', 'config.ts', 'clock.ts', 'result.ts'],
