@@ -4,7 +4,7 @@
 // answer is written to a result file as it is known; a terminal shows a progress bar.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { trackErrorReply } from '../api/error-replies.ts';
-import { tagList, trackBody } from '../api/schemas.ts';
+import { tagList, trackBody, trackRequest } from '../api/schemas.ts';
 import { validate } from '../api/validation.ts';
 import { systemClock } from '../clock.ts';
 import { composeTrackingDeps } from '../compose.ts';
@@ -115,7 +115,7 @@ function checkRow(row: LinkRow, options: TrackFileOptions): RowCheck {
       message: parsed.error.issues.map((issue) => `${issue.field}: ${issue.message}`).join('; '),
     };
   }
-  const { video_link, duration_days, parsedLink, tags } = parsed.value;
+  const { video_link, duration_days, parsedLink, tags } = trackRequest(parsed.value);
   return {
     ok: true,
     row,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { parseVideoUrl } from '../../platforms/parse-video-url.ts';
 import { latestSnapshots } from '../../store/snapshots.ts';
 import { tagKey } from '../../store/tags.ts';
 import { findOwnedVideo, listVideos } from '../../store/videos.ts';
@@ -41,7 +42,8 @@ export function registerListVideos(app: FastifyInstance, ctx: ApiContext): void 
 
     let links: string[] | undefined;
     if (query.value.video_link !== undefined) {
-      const { submitted, parsed } = query.value.video_link;
+      const submitted = query.value.video_link;
+      const parsed = parseVideoUrl(submitted);
       links = parsed.kind === 'video' ? [submitted, parsed.ref.canonicalUrl] : [submitted];
     }
 
