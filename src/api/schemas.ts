@@ -52,8 +52,8 @@ const idParam = z
  * link. A check, not a transform: the link stays the string as submitted and whoever needs the parse asks
  * `parseVideoUrl` for it again (1.4 µs). A zod transform on a request's path costs the whole process: its
  * objects lead V8 to pretenure allocation sites, so every request's short-lived objects then die in the old
- * generation — POST /videos/track's server CPU went up 30–50 % with the link parsed in a transform (bisected to
- * the commit that added it; docs/benchmarks.md).
+ * generation: POST /videos/track's server CPU per request fell by a sixth when the link's parse left the
+ * transform it had been put in (bisected to that commit; docs/benchmarks.md).
  */
 const videoLink = z
   .string({
