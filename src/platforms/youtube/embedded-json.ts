@@ -21,6 +21,7 @@
 // each non-ASCII character written as its \u escape, which parses to the same value (asciiJson).
 
 import { isAscii } from 'node:buffer';
+import { utf8Text } from '../../http/read-capped-body.ts';
 import { parseJson } from '../json-read.ts';
 
 /** A page as text, or as the UTF-8 bytes it was sent as. */
@@ -56,7 +57,8 @@ export function embeddedPage(page: PageBody): EmbeddedPage {
   const scan = typeof page === 'string' ? textScan(page) : byteScan(page);
   return {
     assignedObject: (variableName) => assignedObject(scan, variableName),
-    text: () => (typeof page === 'string' ? page : withoutByteOrderMark(scan.text(0, scan.length))),
+    text: () =>
+      typeof page === 'string' ? page : utf8Text(Buffer.from(page.buffer, page.byteOffset, page.byteLength)),
   };
 }
 
@@ -127,8 +129,6 @@ function unicodeEscapes(text: string): string {
   for (let i = 0; i < text.length; i++) escaped += `\\u${text.charCodeAt(i).toString(16).padStart(4, '0')}`;
   return escaped;
 }
-
-const withoutByteOrderMark = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 const assignments = new Map<string, RegExp>();
 
