@@ -6,10 +6,9 @@ import {
   type ExportVideo,
   exportSnapshotsPage,
   exportVideosPage,
-  type TimeWindow,
   type VideoCursor,
 } from '../store/exports.ts';
-import { collectedSnapshotBefore, type SnapshotRow } from '../store/snapshots.ts';
+import { collectedSnapshotBefore, type SnapshotRow, type TimeWindow } from '../store/snapshots.ts';
 import { videoTags } from '../store/tags.ts';
 import type { Executor } from '../store/transaction.ts';
 import {
@@ -20,7 +19,8 @@ import {
   type SnapshotMetric,
 } from './growth.ts';
 
-export type { ExportScope, TimeWindow } from '../store/exports.ts';
+export type { ExportScope } from '../store/exports.ts';
+export type { TimeWindow } from '../store/snapshots.ts';
 
 /** A snapshot beside the video it belongs to, with its growth since the video's previous collected one. */
 export interface SnapshotExportRow {

@@ -27,8 +27,6 @@ export interface ExportScope {
   videoId?: string;
 }
 
-export type { TimeWindow } from './snapshots.ts';
-
 const EXPORT_VIDEO_COLUMNS = [
   'id',
   'video_key',
