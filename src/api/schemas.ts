@@ -244,18 +244,19 @@ export const patchVideoBody = z
     message: 'give tags, metadata or both',
   });
 
-const limitParam = z
-  .string()
-  .regex(/^\d{1,3}$/, integerMessage('limit', 1, 100))
-  .transform(Number)
-  .refine((n) => n >= 1 && n <= 100, integerMessage('limit', 1, 100));
+/** A page size in the query: 1–`max`, in decimal digits (no more of them than `max` has). */
+const pageLimitParam = (max: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^\\d{1,${String(max).length}}$`), integerMessage('limit', 1, max))
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, integerMessage('limit', 1, max));
+
+/** A page of up to 100 (videos, webhook deliveries). */
+const limitParam = pageLimitParam(100);
 
 /** A page of up to 1,000 (snapshots of a video, tags). */
-const largeLimitParam = z
-  .string()
-  .regex(/^\d{1,4}$/, integerMessage('limit', 1, 1000))
-  .transform(Number)
-  .refine((n) => n >= 1 && n <= 1000, integerMessage('limit', 1, 1000));
+const largeLimitParam = pageLimitParam(1000);
 
 /** `tag` given once or repeated (videos carrying all of them): always a list once parsed. */
 const tagFilter = z
