@@ -49,6 +49,22 @@ describe('POST /videos/track’s body', () => {
     });
   });
 
+  it('parses a link once for its check and its reading, and never answers one link with another’s parse', () => {
+    const other = 'https://youtu.be/dQw4w9WgXcQ';
+    const first = validate(trackBody, { video_link: LINK, duration_days: 1 });
+    const second = validate(trackBody, { video_link: other, duration_days: 1 });
+    expect(first.ok && second.ok).toBe(true);
+    if (!first.ok || !second.ok) return;
+    // The second body's check came last: the first body, read now, is parsed afresh.
+    expect(trackRequest(first.value).parsedLink).toEqual(parseVideoUrl(LINK));
+    expect(trackRequest(second.value).parsedLink).toEqual(parseVideoUrl(other));
+    // Read right after its check, a body's link is the parse the check made (the same object).
+    const again = validate(trackBody, { video_link: other, duration_days: 2 });
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    expect(trackRequest(again.value).parsedLink).toBe(trackRequest(second.value).parsedLink);
+  });
+
   it('names a link of no supported form beside the other bad fields, with the parser’s message', () => {
     const checked = validate(trackBody, { video_link: 'https://example.com/x', duration_days: 0 });
     expect(checked.ok).toBe(false);
