@@ -6,20 +6,33 @@
 // the other once: each round loads every endpoint for a short while in turn, a ratio is taken within a round
 // (the same minute's speed) and the median over the rounds is reported. Each round also starts its servers
 // afresh: one process can run 10–25% faster or slower than an identical one for its whole life (where the
-// kernel places it, what the JIT decides), and that draw should not decide a whole run. Within a round each
+// kernel places it, what the JIT decides), and that draw should not decide a whole run. (The largest such
+// draw, V8's pretenuring, is turned off: see below.) Within a round each
 // endpoint is loaded twice for half its time, the endpoints in turn and then in the reverse order (A B C D,
 // D C B A): every endpoint's measurement is then centred on the same moment of the round, so a machine
 // speeding up or slowing down during the round does not favour the endpoints measured first.
+//
+// Every server runs with the V8 settings the contentstats process gives itself (src/cli/v8-settings.ts), the
+// hello-world and the bare POST too, so the comparison is between processes set up alike. (Without them about
+// one API process in three ran about a quarter slower for its whole life: docs/benchmarks.md, "One start in three".)
 //
 // Each measured run also reads the server's CPU time (user + system, /proc/<pid>/stat) before and after it:
 // CPU microseconds per request are what a request costs the server, and move far less with the machine's
 // load than requests/s do (a busy machine takes cores from the load generator and the server alike).
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { SERVER_V8_FLAGS } from '../src/cli/v8-settings.ts';
 import { startChild, stopChild } from './child.ts';
 
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 7);
 const SECONDS_PER_RUN = Number(process.env.BENCH_HTTP_SECONDS ?? 2);
+/**
+ * Load on each endpoint before a round measures: a server's steady state, not its first seconds. A bare
+ * hello-world is there after one second of load (then 16–17 µs of CPU a request); POST /videos/track takes
+ * three to four, while V8 compiles its longer path (measured each second from a fresh process: ~300 µs a track in
+ * the first, 81–93 in the second, 77–86 in the third, 65–78 from the fourth on).
+ */
+const WARM_UP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP ?? 4);
 const CONNECTIONS = 32;
 /** /proc/<pid>/stat counts CPU time in clock ticks: 100 per second on Linux. */
 const TICKS_PER_SECOND = 100;
@@ -72,9 +85,9 @@ export async function benchHttp(report: (line: string) => void): Promise<void> {
   const rps = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Endpoint, number[]>;
   const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Endpoint, number[]>;
   for (let round = 0; round < ROUNDS; round++) {
-    const hello = await startChild<{ port: number }>(server('hello'));
-    const floor = await startChild<{ port: number }>(server('post-floor'));
-    const api = await startChild<{ port: number; testKey: string }>(server('api'));
+    const hello = await startChild<{ port: number }>(server('hello'), {}, SERVER_V8_FLAGS);
+    const floor = await startChild<{ port: number }>(server('post-floor'), {}, SERVER_V8_FLAGS);
+    const api = await startChild<{ port: number; testKey: string }>(server('api'), {}, SERVER_V8_FLAGS);
     const base = `http://127.0.0.1:${api.ready.port}`;
     const pids: Record<Endpoint, number | undefined> = {
       hello: hello.child.pid,
@@ -99,7 +112,7 @@ export async function benchHttp(report: (line: string) => void): Promise<void> {
       },
     };
     try {
-      for (const name of names) await load(endpoints[name], 1); // warm-up
+      for (const name of names) await load(endpoints[name], WARM_UP_SECONDS);
       const runs = Object.fromEntries(names.map((name) => [name, [] as Run[]])) as Record<Endpoint, Run[]>;
       for (const name of [...names, ...[...names].reverse()]) {
         runs[name].push(await load(endpoints[name], SECONDS_PER_RUN / 2, pids[name]));
@@ -141,7 +154,7 @@ export async function benchHttp(report: (line: string) => void): Promise<void> {
     );
   };
   report(
-    `HTTP (${CONNECTIONS} connections; ${ROUNDS} rounds of ${SECONDS_PER_RUN} s per endpoint, each server in its own process,` +
+    `HTTP (${CONNECTIONS} connections; ${ROUNDS} rounds of ${SECONDS_PER_RUN} s per endpoint after ${WARM_UP_SECONDS} s of warm-up, each server in its own process,` +
       ' started afresh each round, loaded in two halves A B C D, D C B A; medians, ratios taken within a round)',
   );
   report(
