@@ -3,10 +3,11 @@
 // the sources compiled at start by tsx (how every process started before the build step), next to a bare
 // Fastify process answering /readyz started the same way (plain node, no loader).
 //
-// Each round starts the three one after the other on a fresh port, against one SQLite database migrated
+// Each round starts the three one after the other, each on a port the kernel says is free, against one SQLite database migrated
 // before the first round (so no round pays for migrations); the report is the median over the rounds.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,13 +37,24 @@ function rssMb(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN) / 1024;
 }
 
-let nextPort = 39_000 + Math.floor(Math.random() * 1000);
+/**
+ * A port free right now, from the kernel (a fixed range could hold the source port of some client's connection,
+ * and the server would then stop at start with "port already in use").
+ */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
 
 async function startOnce(
   variant: Variant,
   env: NodeJS.ProcessEnv,
 ): Promise<{ readyMs: number; rssMb: number }> {
-  const port = nextPort++;
+  const port = await freePort();
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, VARIANTS[variant], {
     cwd: root,
