@@ -12,25 +12,26 @@
 // D C B A): every endpoint's measurement is then centred on the same moment of the round, so a machine
 // speeding up or slowing down during the round does not favour the endpoints measured first.
 //
-// Every server runs with the V8 settings the contentstats process gives itself (src/cli/v8-settings.ts), the
+// Every server applies the V8 settings the contentstats process gives itself (src/cli/v8-settings.ts), the
 // hello-world and the bare POST too, so the comparison is between processes set up alike. (Without them about
-// one API process in three ran about a quarter slower for its whole life: docs/benchmarks.md, "One start in three".)
+// one API process in three ran about a quarter slower for its whole life: docs/benchmarks.md, "one start in
+// three".)
 //
 // Each measured run also reads the server's CPU time (user + system, /proc/<pid>/stat) before and after it:
 // CPU microseconds per request are what a request costs the server, and move far less with the machine's
 // load than requests/s do (a busy machine takes cores from the load generator and the server alike).
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { SERVER_V8_FLAGS } from '../src/cli/v8-settings.ts';
 import { startChild, stopChild } from './child.ts';
 
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 7);
 const SECONDS_PER_RUN = Number(process.env.BENCH_HTTP_SECONDS ?? 2);
 /**
  * Load on each endpoint before a round measures: a server's steady state, not its first seconds. A bare
- * hello-world is there after one second of load (then 16–17 µs of CPU a request); POST /videos/track takes
- * three to four, while V8 compiles its longer path (measured each second from a fresh process: ~300 µs a track in
- * the first, 81–93 in the second, 77–86 in the third, 65–78 from the fourth on).
+ * hello-world is there after one second of load (15–21 µs of CPU a request from then on); POST /videos/track
+ * takes three to four (measured each second from fresh processes: 269–316 µs a track in the first, 81–93 in
+ * the second, 77–86 in the third, 64–82 from the fourth on). Each round prints nothing of the warm-up; the
+ * figures with one second of it are in docs/benchmarks.md beside these.
  */
 const WARM_UP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP ?? 4);
 const CONNECTIONS = 32;
@@ -85,9 +86,9 @@ export async function benchHttp(report: (line: string) => void): Promise<void> {
   const rps = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Endpoint, number[]>;
   const cpu = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<Endpoint, number[]>;
   for (let round = 0; round < ROUNDS; round++) {
-    const hello = await startChild<{ port: number }>(server('hello'), {}, SERVER_V8_FLAGS);
-    const floor = await startChild<{ port: number }>(server('post-floor'), {}, SERVER_V8_FLAGS);
-    const api = await startChild<{ port: number; testKey: string }>(server('api'), {}, SERVER_V8_FLAGS);
+    const hello = await startChild<{ port: number }>(server('hello'));
+    const floor = await startChild<{ port: number }>(server('post-floor'));
+    const api = await startChild<{ port: number; testKey: string }>(server('api'));
     const base = `http://127.0.0.1:${api.ready.port}`;
     const pids: Record<Endpoint, number | undefined> = {
       hello: hello.child.pid,

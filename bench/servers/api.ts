@@ -3,12 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount } from '../../src/accounts/accounts.ts';
+import { applyV8Settings } from '../../src/cli/v8-settings.ts';
 import { systemClock } from '../../src/clock.ts';
 import { composeService } from '../../src/compose.ts';
 import { testConfig } from '../../src/config.ts';
 import { updateAccountSettings } from '../../src/store/accounts.ts';
 import { openStore } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
+
+// As the contentstats process does before any command (src/cli/main.ts).
+applyV8Settings();
 
 const dir = mkdtempSync(join(tmpdir(), 'contentstats-bench-'));
 const store = openStore(`sqlite:${join(dir, 'bench.db')}`, { backgroundCheckpoints: true });

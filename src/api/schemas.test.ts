@@ -49,7 +49,7 @@ describe('POST /videos/track’s body', () => {
     });
   });
 
-  it('parses a link once for its check and its reading, and never answers one link with another’s parse', () => {
+  it('never answers a link with another link’s parse, and answers a link read twice in a row with one parse', () => {
     const other = 'https://youtu.be/dQw4w9WgXcQ';
     const first = validate(trackBody, { video_link: LINK, duration_days: 1 });
     const second = validate(trackBody, { video_link: other, duration_days: 1 });
@@ -58,7 +58,7 @@ describe('POST /videos/track’s body', () => {
     // The second body's check came last: the first body, read now, is parsed afresh.
     expect(trackRequest(first.value).parsedLink).toEqual(parseVideoUrl(LINK));
     expect(trackRequest(second.value).parsedLink).toEqual(parseVideoUrl(other));
-    // Read right after its check, a body's link is the parse the check made (the same object).
+    // Read again right after, the same link is answered with the parse kept from the read before.
     const again = validate(trackBody, { video_link: other, duration_days: 2 });
     expect(again.ok).toBe(true);
     if (!again.ok) return;

@@ -47,28 +47,27 @@ const idParam = z
   .regex(PRINTABLE_ASCII, 'must be an id returned by the API');
 
 /**
- * `parseVideoUrl(link)`, keeping the last link read and its parse: a body's link is checked (videoLink) and then
- * read for the tracking (trackRequest) in the same turn, and each parse costs 1.2 µs of a track's ~75. A parse
- * is a pure function of the string and nobody changes one, so the kept one is the same as a new one.
+ * `parseVideoUrl(link)`, keeping the last link parsed and its parse: a track's body link is checked (videoLink)
+ * and then read for the tracking (trackRequest) in the same turn, so one parse serves both (1.2 µs of a
+ * track's ~65). A parse depends on the string alone and nobody changes one (UrlParse is read-only), so the
+ * kept one is what a new parse would be.
  */
-let lastLink: string | undefined;
-let lastLinkParse: UrlParse = { kind: 'invalid', message: '' };
-function readVideoLink(link: string): UrlParse {
-  if (link !== lastLink) {
-    lastLinkParse = parseVideoUrl(link);
-    lastLink = link;
-  }
-  return lastLinkParse;
+let lastParsed: { link: string; parse: UrlParse } | undefined;
+function parseVideoUrlCached(link: string): UrlParse {
+  if (lastParsed?.link !== link) lastParsed = { link, parse: parseVideoUrl(link) };
+  return lastParsed.parse;
 }
 
 /**
  * A video link that the parser accepts, checked here so that a link of no supported form is reported beside
  * every other bad field. The parser refuses control characters and anything that is not a platform's video
  * link. A check, not a transform: the link stays the string as submitted, and trackRequest reads its parse
- * (readVideoLink keeps the one the check made, so a track parses its link once). A zod transform on a
- * request's path costs the whole process: its objects lead V8 to pretenure allocation sites, so every
- * request's short-lived objects then die in the old generation: POST /videos/track's server CPU per request fell by a sixth when the link's parse left the
- * transform it had been put in (bisected to that commit; docs/benchmarks.md).
+ * (parseVideoUrlCached keeps the one the check made). A zod transform on a request's path costs the whole
+ * process under V8's default settings (which tests, and programs embedding the service, run with; the
+ * contentstats process turns pretenuring off, cli/v8-settings.ts): its objects lead V8 to pretenure allocation
+ * sites, so every request's short-lived objects then die in the old generation: POST /videos/track's server
+ * CPU per request fell by a sixth when the link's parse left the transform it had been put in (bisected to
+ * that commit; docs/benchmarks.md).
  */
 const videoLink = z
   .string({
@@ -76,7 +75,7 @@ const videoLink = z
   })
   .max(MAX_URL_LENGTH, `video_link must be at most ${MAX_URL_LENGTH} characters`)
   .check((ctx) => {
-    const parsed = readVideoLink(ctx.value);
+    const parsed = parseVideoUrlCached(ctx.value);
     if (parsed.kind === 'invalid')
       ctx.issues.push({ code: 'custom', message: parsed.message, input: ctx.value });
   });
@@ -209,7 +208,7 @@ type TrackFields = z.output<z.ZodObject<typeof trackFields>>;
 
 /** A checked track body as the tracking needs it: the link as submitted and as parsed. */
 export function trackRequest({ video_link, duration_days, tags, metadata }: TrackFields) {
-  return { video_link, duration_days, parsedLink: readVideoLink(video_link), tags, metadata };
+  return { video_link, duration_days, parsedLink: parseVideoUrlCached(video_link), tags, metadata };
 }
 
 /** POST /videos/track's body: the fields as given (trackRequest reads them), no transform (see videoLink). */

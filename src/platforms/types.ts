@@ -72,12 +72,13 @@ export interface VideoRef {
 
 /**
  * The result of parsing a user-supplied URL. `short_link` is a TikTok short link whose video id is only
- * known after following its redirects inside TikTok's hosts.
+ * known after following its redirects inside TikTok's hosts. Read-only: a parse may be shared (the API keeps
+ * the last one, api/schemas.ts).
  */
 export type UrlParse =
-  | { kind: 'video'; ref: VideoRef }
-  | { kind: 'short_link'; platform: PlatformName; shortUrl: string }
-  | { kind: 'invalid'; message: string };
+  | { readonly kind: 'video'; readonly ref: Readonly<VideoRef> }
+  | { readonly kind: 'short_link'; readonly platform: PlatformName; readonly shortUrl: string }
+  | { readonly kind: 'invalid'; readonly message: string };
 
 export interface Collector {
   platform: PlatformName;
