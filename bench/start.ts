@@ -3,14 +3,15 @@
 // the sources compiled at start by tsx (how every process started before the build step), next to a bare
 // Fastify process answering /readyz started the same way (plain node, no loader).
 //
-// Each round starts the three one after the other, each on a port the kernel says is free, against one SQLite database migrated
+// Each round starts the three one after the other, each on a port the kernel says is free (a fixed range
+// could hold the source port of some client's connection), against one SQLite database migrated
 // before the first round (so no round pays for migrations); the report is the median over the rounds.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../test/support/processes.ts';
 
 const ROUNDS = Number(process.env.BENCH_START_ROUNDS ?? 7);
 /** How long a started process is left alone before its RSS is read (the scheduler's first passes run). */
@@ -35,19 +36,6 @@ function rssMb(pid: number): number {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? Number.NaN) / 1024;
-}
-
-/**
- * A port free right now, from the kernel (a fixed range could hold the source port of some client's connection,
- * and the server would then stop at start with "port already in use").
- */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 async function startOnce(
