@@ -19,9 +19,6 @@ import {
   type SnapshotMetric,
 } from './growth.ts';
 
-export type { ExportScope } from '../store/exports.ts';
-export type { TimeWindow } from '../store/snapshots.ts';
-
 /** A snapshot beside the video it belongs to, with its growth since the video's previous collected one. */
 export interface SnapshotExportRow {
   video: ExportVideo;
