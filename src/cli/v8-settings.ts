@@ -9,9 +9,8 @@ import { setFlagsFromString } from 'node:v8';
  * alive at such moments: a track waits a few milliseconds for its group commit, and during warm-up every
  * request is slow. In about one process start in three (9 of 28 measured), sites on the request's path were
  * switched over this way: their dead objects piled up in the old generation (the heap at 163–176 MB instead
- * of 55 under track load) and every young collection kept alive what they pointed to
- * (3.5–4.5 ms each instead of 0.6), so POST /videos/track cost 88–101 µs of CPU instead of 70–80 until the
- * process restarted. With the setting, 28 of 28 processes measured 70–84 µs; a bare Fastify hello-world's
+ * of 55 under track load) and every young collection kept alive what they pointed to (3.5–4.5 ms each instead
+ * of 0.6), so POST /videos/track cost 88–101 µs of CPU instead of 70–80 until the process restarted. With the setting, 28 of 28 processes measured 70–84 µs; a bare Fastify hello-world's
  * cost did not move (docs/benchmarks.md, "one start in three").
  */
 export const CONTENTSTATS_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
